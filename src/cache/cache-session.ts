@@ -1,0 +1,31 @@
+/**
+ * Everything a command needs to read or write the cache of one workspace,
+ * opened together so every command sees the same layout.
+ */
+import { CodeIdentities } from "./code-identity.js";
+import { initDigests } from "./digest.js";
+import { cacheLayout, type CacheLayout } from "./layout.js";
+import { ObjectStore } from "./object-store.js";
+import { RunRecords } from "./run-record.js";
+import { StatCache } from "./stat-cache.js";
+
+export interface CacheSession {
+  readonly layout: CacheLayout;
+  readonly store: ObjectStore;
+  readonly records: RunRecords;
+  readonly statCache: StatCache;
+  readonly code: CodeIdentities;
+}
+
+export async function openCache(workspaceRoot: string): Promise<CacheSession> {
+  await initDigests();
+  const layout = cacheLayout(workspaceRoot);
+  const statCache = StatCache.load(layout.statCache, workspaceRoot);
+  return {
+    layout,
+    store: new ObjectStore(layout.dir),
+    records: new RunRecords(layout.records),
+    statCache,
+    code: new CodeIdentities(workspaceRoot, statCache),
+  };
+}

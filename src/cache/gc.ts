@@ -1,0 +1,75 @@
+/**
+ * Garbage collection of the cache: keep the run records named by
+ * `sluice.lock` and by the last K invocations in the history, plus every
+ * object they reference and every object pinned from outside (releases);
+ * drop the rest.
+ */
+import { readFile } from "node:fs/promises";
+import { readLockFile } from "./lock-file.js";
+import { readHistory } from "./run-history.js";
+import { recordDigests, type RunRecord } from "./run-record.js";
+import type { CacheSession } from "./cache-session.js";
+import type { Digest } from "./digest.js";
+import type { StageKey } from "./stage-key.js";
+
+export interface GcOptions {
+  /** Keep the records of this many most recent invocations. */
+  readonly keepRuns: number;
+  /** Objects that must survive whatever the records say (release artifacts). */
+  readonly pinned: ReadonlySet<string>;
+  readonly dryRun: boolean;
+}
+
+export interface GcReport {
+  readonly records: { readonly kept: number; readonly removed: number };
+  readonly objects: { readonly kept: number; readonly removed: number; readonly bytesFreed: number };
+}
+
+export async function collectGarbage(cache: CacheSession, options: GcOptions): Promise<GcReport> {
+  const keepKeys = new Set<string>(Object.values(readLockFile(cache.layout.lockFile).stages).map((s) => s.key));
+  const history = await readHistory(cache.layout.history);
+  const invocations = [...new Set(history.map((e) => e.run.split(".")[0]))].slice(-options.keepRuns);
+  for (const entry of history) if (invocations.includes(entry.run.split(".")[0])) keepKeys.add(entry.key);
+
+  const live = new Set<string>(options.pinned);
+  let removedRecords = 0;
+  const allKeys = await cache.records.keys();
+  for (const key of allKeys) {
+    if (!keepKeys.has(key)) {
+      removedRecords++;
+      if (!options.dryRun) await cache.records.remove(key);
+      continue;
+    }
+    const { record } = await cache.records.get(key as StageKey);
+    if (record) for (const digest of await referencedObjects(cache, record)) live.add(digest);
+  }
+
+  let removedObjects = 0;
+  let bytesFreed = 0;
+  const objects = await cache.store.list();
+  for (const digest of objects) {
+    if (live.has(digest)) continue;
+    removedObjects++;
+    bytesFreed += Number(digest.slice(17));
+    if (!options.dryRun) await cache.store.remove(digest);
+  }
+  return {
+    records: { kept: allKeys.length - removedRecords, removed: removedRecords },
+    objects: { kept: objects.length - removedObjects, removed: removedObjects, bytesFreed },
+  };
+}
+
+/** The objects a record needs: its outputs, its log, and the files listed by directory manifests. */
+export async function referencedObjects(cache: CacheSession, record: RunRecord): Promise<Digest[]> {
+  const digests = recordDigests(record);
+  for (const out of Object.values(record.outs)) {
+    if (out.kind !== "dir") continue;
+    try {
+      const manifest = JSON.parse(await readFile(cache.store.pathOf(out.digest), "utf8")) as { files: [string, Digest][] };
+      for (const [, digest] of manifest.files) digests.push(digest);
+    } catch {
+      // a missing manifest is reported by verify; nothing more to keep
+    }
+  }
+  return digests;
+}

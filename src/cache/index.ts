@@ -1,0 +1,14 @@
+/** Public surface of `cache/`: digests, the object store, the stat cache, keys, records, history. */
+export { CodeIdentities, type CodeIdentity } from "./code-identity.js";
+export { digestBytes, digestFile, digestSize, digestString, hashString, initDigests, isDigest, type Digest } from "./digest.js";
+export { cacheLayout, type CacheLayout } from "./layout.js";
+export { readLockFile, renderLockFile, writeLockFile, type LockedOut, type LockedStage, type LockFile } from "./lock-file.js";
+export { ObjectStore, type ObjectProblem } from "./object-store.js";
+export { probe, resetProbes } from "./probes.js";
+export { appendHistory, readHistory, type HistoryEntry } from "./run-history.js";
+export { recordDigests, RunRecords, type RecordedOut, type RecordProblem, type RunRecord } from "./run-record.js";
+export { depOrigin, externalDigest, stageComponents } from "./stage-components.js";
+export { KEY_FORMAT, stageKey, type DepComponent, type KeyComponents, type StageKey } from "./stage-key.js";
+export { directoryManifest, StatCache } from "./stat-cache.js";
+export { openCache, type CacheSession } from "./cache-session.js";
+export { collectGarbage, referencedObjects, type GcOptions, type GcReport } from "./gc.js";

@@ -1,0 +1,48 @@
+/**
+ * `sluice.lock`: the committed record of each stage's key and output
+ * digests after its last successful run, in stable key order so `git diff`
+ * shows exactly what changed and CI can check it reproduced the same bytes.
+ */
+import { readFileSync } from "node:fs";
+import { canonicalJsonPretty } from "../util/canonical-json.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+
+export interface LockedOut {
+  readonly path: string;
+  readonly digest: string;
+  readonly size: number;
+}
+
+export interface LockedStage {
+  readonly key: string;
+  readonly outs: readonly LockedOut[];
+}
+
+export interface LockFile {
+  readonly version: 1;
+  readonly stages: Readonly<Record<string, LockedStage>>;
+}
+
+/** Reads `sluice.lock`; missing or unreadable means empty. */
+export function readLockFile(path: string): LockFile {
+  try {
+    const parsed = JSON.parse(readFileSync(path, "utf8")) as LockFile;
+    if (parsed.version === 1 && typeof parsed.stages === "object" && parsed.stages !== null) return parsed;
+  } catch {
+    // absent on a fresh workspace
+  }
+  return { version: 1, stages: {} };
+}
+
+/** Serialises the lock file canonically (sorted keys, two-space indent, final newline). */
+export function renderLockFile(lock: LockFile): string {
+  return canonicalJsonPretty(lock);
+}
+
+/** Writes the lock file if its text changed; returns whether it did. */
+export async function writeLockFile(path: string, lock: LockFile, previous: LockFile): Promise<boolean> {
+  const text = renderLockFile(lock);
+  if (text === renderLockFile(previous)) return false;
+  await writeFileAtomic(path, text);
+  return true;
+}

@@ -1,0 +1,108 @@
+/**
+ * Run records, the action cache: stage key -> output digests, decisions,
+ * the log's digest and timing. Written only after every output is in the
+ * object store, so a record never names an object that was not stored.
+ */
+import { readFile, readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { Json, StageDecision, StageId, StageOut } from "../pipeline/index.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import { isDigest, type Digest } from "./digest.js";
+import type { KeyComponents, StageKey } from "./stage-key.js";
+
+/** One stored output of a run. For a directory, `digest` names its manifest object. */
+export interface RecordedOut {
+  readonly path: string;
+  readonly kind: StageOut["kind"];
+  readonly digest: Digest;
+  readonly size: number;
+}
+
+export interface RunRecord {
+  readonly version: 1;
+  readonly key: StageKey;
+  readonly stage: StageId;
+  readonly components: KeyComponents;
+  /** Output name -> what was stored. */
+  readonly outs: Readonly<Record<string, RecordedOut>>;
+  /** Digest of the combined stdout/stderr log object. */
+  readonly log: Digest;
+  readonly durationMs: number;
+  readonly createdAt: string;
+  /** The stage succeeded but moved nothing (a held promotion). */
+  readonly held: boolean;
+  readonly decisions: readonly StageDecision[];
+  /** The value of a json output named `metrics`, if the stage declares one. */
+  readonly metrics: Json | undefined;
+}
+
+/** Why a stored record was not usable. */
+export type RecordProblem = { readonly reason: "corrupt-record"; readonly key: StageKey; readonly detail: string };
+
+export class RunRecords {
+  readonly #dir: string;
+
+  constructor(recordsDir: string) {
+    this.#dir = recordsDir;
+  }
+
+  pathOf(key: StageKey): string {
+    return join(this.#dir, key.slice(0, 2), `${key}.json`);
+  }
+
+  /** The record for `key`; a torn or malformed record is reported and treated as a miss. */
+  async get(key: StageKey): Promise<{ record: RunRecord | undefined; problem?: RecordProblem }> {
+    let text: string;
+    try {
+      text = await readFile(this.pathOf(key), "utf8");
+    } catch {
+      return { record: undefined };
+    }
+    const problem = (detail: string) => ({ record: undefined, problem: { reason: "corrupt-record" as const, key, detail } });
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return problem("not valid JSON (truncated?)");
+    }
+    const shapeError = checkShape(parsed, key);
+    return shapeError ? problem(shapeError) : { record: parsed as RunRecord };
+  }
+
+  async put(record: RunRecord): Promise<void> {
+    await writeFileAtomic(this.pathOf(record.key), `${JSON.stringify(record)}\n`);
+  }
+
+  async remove(key: StageKey): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  /** Every stored key. */
+  async keys(): Promise<StageKey[]> {
+    const keys: StageKey[] = [];
+    for (const shard of await readdir(this.#dir).catch(() => [] as string[])) {
+      for (const name of await readdir(join(this.#dir, shard)).catch(() => [] as string[])) {
+        if (name.endsWith(".json")) keys.push(name.slice(0, -5) as StageKey);
+      }
+    }
+    return keys.sort();
+  }
+}
+
+/** Every object a record names (outputs and log). Directory file objects are listed by their manifest. */
+export function recordDigests(record: RunRecord): Digest[] {
+  return [record.log, ...Object.values(record.outs).map((o) => o.digest)];
+}
+
+function checkShape(value: unknown, key: StageKey): string | undefined {
+  if (typeof value !== "object" || value === null) return "not an object";
+  const record = value as Partial<RunRecord>;
+  if (record.version !== 1) return "unknown record version";
+  if (record.key !== key) return `names key ${String(record.key)}`;
+  if (typeof record.log !== "string" || !isDigest(record.log)) return "bad log digest";
+  if (typeof record.outs !== "object" || record.outs === null) return "no outputs";
+  for (const [name, out] of Object.entries(record.outs)) {
+    if (typeof out?.digest !== "string" || !isDigest(out.digest) || typeof out.path !== "string") return `bad output ${name}`;
+  }
+  return undefined;
+}

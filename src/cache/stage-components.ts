@@ -1,0 +1,57 @@
+/**
+ * Gathers the key components of a stage once its deps' digests are known.
+ * Params and code identity stay apart: a param edit never looks like a code
+ * change, and a helper edit only reaches the stages whose code imports it.
+ */
+import type { Json, Stage, StageDep } from "../pipeline/index.js";
+import { canonicalJson } from "../util/canonical-json.js";
+import type { CodeIdentities } from "./code-identity.js";
+import { digestString, type Digest } from "./digest.js";
+import { probe } from "./probes.js";
+import { KEY_FORMAT, type DepComponent, type KeyComponents } from "./stage-key.js";
+
+/** Where a dep comes from, as `explain` names it. */
+export function depOrigin(dep: StageDep): string {
+  switch (dep.kind) {
+    case "source":
+      return `source ${dep.path}`;
+    case "output":
+      return `${dep.stage}.${dep.out}`;
+    case "external":
+      return `external ${dep.ref.id}`;
+  }
+}
+
+/** Digest of an external dep's resolved value. */
+export function externalDigest(value: Json): Digest {
+  return digestString(canonicalJson(value));
+}
+
+export async function stageComponents(
+  stage: Stage,
+  params: Readonly<Record<string, Json>>,
+  depDigests: ReadonlyMap<string, Digest>,
+  code: CodeIdentities,
+): Promise<KeyComponents> {
+  const deps: Record<string, DepComponent> = {};
+  for (const dep of stage.deps) deps[dep.name] = { from: depOrigin(dep), digest: depDigests.get(dep.name) ?? "missing" };
+  const env: Record<string, string | null> = {};
+  for (const name of stage.env) env[name] = process.env[name] ?? null;
+  const probes: Record<string, string> = {};
+  for (const command of stage.probes) probes[command] = await probe(command, stage.projectDir);
+  const runtime: Record<string, string> = { platform: `${process.platform}-${process.arch}` };
+  const outs: Record<string, string> = {};
+  for (const out of stage.outs) outs[out.name] = `${out.kind}:${out.path}`;
+  const base = { format: KEY_FORMAT, stage: stage.id, params, deps, outs, env, probes };
+  if (stage.action.kind === "cmd") return { ...base, action: "cmd", cmd: stage.action.cmd, runtime };
+  runtime["node"] = process.versions.node.split(".")[0] ?? "";
+  const identity = await code.of(stage);
+  return {
+    ...base,
+    action: "run",
+    runtime,
+    code: identity?.files ?? {},
+    packages: identity?.packages ?? {},
+    ...(identity?.inline ? { inline: identity.inline } : {}),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * `sluice explain <stage>`: which key components changed since the stage's
+ * last successful run ("params.lr 0.1 -> 0.2", "code projects/eta/model.ts changed").
+ */
+import type { Argv, CommandModule } from "yargs";
+import { openCache, readLockFile, type StageKey } from "../../cache/index.js";
+import { runBuild } from "../../exec/index.js";
+import { matchTargets, withUpstream } from "../../graph/index.js";
+import type { StageId } from "../../pipeline/index.js";
+import { writeOut } from "../../report/index.js";
+import { loadContext, reportDiagnostics, usageError, type GlobalOptions } from "../context.js";
+import { explainStale } from "../explain-stale.js";
+
+interface ExplainArgs extends GlobalOptions {
+  readonly stage: string;
+}
+
+const command: CommandModule<GlobalOptions, ExplainArgs> = {
+  command: "explain <stage>",
+  describe: "Explain why a stage would run: which parts of its key changed since its last run",
+  builder: (yargs: Argv<GlobalOptions>) =>
+    yargs.positional("stage", { type: "string", demandOption: true, describe: "a stage id, e.g. eta:train" }) as unknown as Argv<ExplainArgs>,
+  handler: async (argv) => {
+    const context = await loadContext(argv);
+    if (!context) return;
+    const matched = matchTargets(context.dag, [argv.stage]);
+    if (!matched.ok) return void reportDiagnostics(matched.error);
+    if (matched.value.size !== 1) return void usageError(`"${argv.stage}" matches ${matched.value.size} stages; name one stage id`);
+    const id = [...matched.value][0] as StageId;
+    const cache = await openCache(context.root);
+    const build = await runBuild(cache, {
+      workspace: context.workspace,
+      dag: context.dag,
+      selected: withUpstream(context.dag, [id]),
+      jobs: 1,
+      keepGoing: true,
+      force: new Set(),
+      dryRun: true,
+      resources: {},
+      params: (stage) => stage.params,
+      explain: (stage, components) => explainStale(cache, stage, components),
+      observer: {},
+      signal: new AbortController().signal,
+      invocation: "explain",
+    });
+    const result = build.results.find((r) => r.id === id);
+    if (!result) return;
+    const locked = readLockFile(cache.layout.lockFile).stages[id];
+    const record = locked ? (await cache.records.get(locked.key as StageKey)).record : undefined;
+    const state = result.status === "would-run" ? "stale" : result.status === "restored" ? "missing" : "fresh";
+    const reasons = state === "fresh" ? [`key ${result.key} matches its last run`] : result.why;
+    if (argv.json) {
+      writeOut(JSON.stringify({ id, state, key: result.key ?? null, lastKey: locked?.key ?? null, changes: reasons, components: record?.components ?? null }, null, 2));
+      return;
+    }
+    writeOut(`${id}: ${state}`);
+    for (const reason of reasons) writeOut(`  ${reason}`);
+  },
+};
+
+export default command;

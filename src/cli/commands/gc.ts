@@ -1,0 +1,43 @@
+/**
+ * `sluice gc`: drop run records and objects that neither sluice.lock, the
+ * last K runs, nor any registered release references.
+ */
+import type { Argv, CommandModule } from "yargs";
+import { collectGarbage, openCache } from "../../cache/index.js";
+import { findWorkspaceRoot } from "../../pipeline/index.js";
+import { formatBytes, writeOut } from "../../report/index.js";
+import { acquireLock } from "../../util/file-lock.js";
+import { usageError, type GlobalOptions } from "../context.js";
+import { pinnedByReleases } from "../release-pins.js";
+
+interface GcArgs extends GlobalOptions {
+  readonly keep: number;
+  readonly dryRun: boolean;
+}
+
+const command: CommandModule<GlobalOptions, GcArgs> = {
+  command: "gc",
+  describe: "Remove cache entries no recent run, sluice.lock or release references",
+  builder: (yargs: Argv<GlobalOptions>) =>
+    yargs
+      .option("keep", { type: "number", default: 5, describe: "keep the records of the last K runs" })
+      .option("dry-run", { alias: "n", type: "boolean", default: false, describe: "report what would be removed" }) as unknown as Argv<GcArgs>,
+  handler: async (argv) => {
+    const root = findWorkspaceRoot(argv.cwd ?? process.cwd());
+    if (!root) return void usageError("no sluice workspace here (a folder with pipeline.ts and package.json)");
+    const cache = await openCache(root);
+    const lock = await acquireLock(cache.layout.lock, { wait: true });
+    if (!lock.ok) return void usageError("the workspace is locked by another process");
+    try {
+      const pinned = await pinnedByReleases(root);
+      const report = await collectGarbage(cache, { keepRuns: argv.keep, pinned, dryRun: argv.dryRun });
+      if (argv.json) return void writeOut(JSON.stringify({ dryRun: argv.dryRun, pinned: pinned.size, ...report }, null, 2));
+      const verb = argv.dryRun ? "would remove" : "removed";
+      writeOut(`${verb} ${report.records.removed} run records and ${report.objects.removed} objects (${formatBytes(report.objects.bytesFreed)}); kept ${report.records.kept} records, ${report.objects.kept} objects (${pinned.size} pinned by releases)`);
+    } finally {
+      await lock.lock.release();
+    }
+  },
+};
+
+export default command;

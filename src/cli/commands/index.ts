@@ -1,0 +1,19 @@
+/**
+ * Every `sluice` subcommand by name, in the order `--help` lists them. Each
+ * module default-exports a yargs CommandModule whose handler does:
+ * options -> load -> call the modules -> report -> `process.exitCode`.
+ */
+import type { CommandModule } from "yargs";
+
+type Loader = () => Promise<{ default: CommandModule<any, any> }>;
+
+/** Loaded lazily so `sluice run` does not pay for the registry or the report. */
+export const commandLoaders: Readonly<Record<string, Loader>> = {
+  run: () => import("./run.js"),
+  status: () => import("./status.js"),
+  explain: () => import("./explain.js"),
+  dag: () => import("./dag.js"),
+  runs: () => import("./runs.js"),
+  watch: () => import("./watch.js"),
+  gc: () => import("./gc.js"),
+};

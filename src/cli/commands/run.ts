@@ -1,0 +1,47 @@
+/**
+ * `sluice run [targets..]`: options -> load -> plan -> execute (or watch)
+ * -> report -> exit code.
+ */
+import { availableParallelism } from "node:os";
+import type { Argv, CommandModule } from "yargs";
+import type { GlobalOptions } from "../context.js";
+import { executeRun, type RunArgs } from "../execute-run.js";
+
+const command: CommandModule<GlobalOptions, RunArgs & GlobalOptions> = {
+  command: "run [targets..]",
+  describe: "Run the pipeline: every stale stage of the targets and their upstream",
+  builder: (yargs: Argv<GlobalOptions>) =>
+    yargs
+      .positional("targets", {
+        describe: "all (default), a project, a stage id (eta:train) or a glob (*:evaluate)",
+        type: "string",
+        array: true,
+        default: [] as string[],
+      })
+      .option("jobs", { alias: "j", type: "number", default: availableParallelism(), describe: "stages run at once" })
+      .option("keep-going", { alias: "k", type: "boolean", default: false, describe: "run every stage not downstream of a failure" })
+      .option("force", {
+        type: "string",
+        array: true,
+        describe: "rerun even when cached: all planned stages (--force) or the given ones (--force eta:train)",
+      })
+      .option("dry-run", { alias: "n", type: "boolean", default: false, describe: "show what would run and why; execute nothing" })
+      .option("set", {
+        type: "string",
+        array: true,
+        default: [] as string[],
+        describe: "override a param for this run: --set eta:train.lr=0.2 (checked against its declared type)",
+      })
+      .option("resources", { type: "string", describe: "resource limits for the scheduler: gpu=1,memGiB=16" })
+      .option("fail-on-hold", { type: "boolean", default: false, describe: "exit 3 when a promotion was held" })
+      .option("wait", { type: "boolean", default: true, describe: "wait for another sluice process to release the workspace (--no-wait fails at once)" })
+      .option("watch", { alias: "w", type: "boolean", default: false, describe: "rerun the affected stages whenever an input changes" })
+      .example("$0 run", "run everything that is stale")
+      .example("$0 run eta --dry-run", "show what would run in project eta, and why")
+      .example("$0 run eta:evaluate --set eta:train.lr=0.2", "try a variant without editing files") as unknown as Argv<RunArgs & GlobalOptions>,
+  handler: async (argv) => {
+    await executeRun(argv);
+  },
+};
+
+export default command;

@@ -1,0 +1,43 @@
+/**
+ * What most commands do first: find the workspace, load and validate its
+ * pipeline, build the DAG. Problems are printed here and become exit code 2.
+ */
+import { buildDag, type Dag } from "../graph/index.js";
+import { findWorkspaceRoot, loadWorkspace, type Diagnostic, type Workspace } from "../pipeline/index.js";
+import { renderDiagnostic, writeErr } from "../report/index.js";
+
+export interface Context {
+  readonly root: string;
+  readonly workspace: Workspace;
+  readonly dag: Dag;
+}
+
+export interface GlobalOptions {
+  readonly cwd?: string;
+  readonly verbose?: boolean;
+  readonly json?: boolean;
+}
+
+/** Loads the workspace, or reports why not (exit 2) and returns undefined. */
+export async function loadContext(argv: GlobalOptions): Promise<Context | undefined> {
+  const from = argv.cwd ?? process.cwd();
+  const root = findWorkspaceRoot(from);
+  if (!root) return usageError(`no sluice workspace at or above ${from} (a folder with pipeline.ts and package.json; \`sluice init\` creates one)`);
+  const loaded = await loadWorkspace(root);
+  if (!loaded.ok) return reportDiagnostics(loaded.error);
+  return { root, workspace: loaded.value, dag: buildDag(loaded.value) };
+}
+
+/** Prints diagnostics and sets exit code 2. */
+export function reportDiagnostics(diagnostics: readonly Diagnostic[]): undefined {
+  for (const diagnostic of diagnostics) writeErr(renderDiagnostic(diagnostic));
+  process.exitCode = 2;
+  return undefined;
+}
+
+/** One clear usage message, exit code 2. */
+export function usageError(message: string): undefined {
+  writeErr(`error: ${message}`);
+  process.exitCode = 2;
+  return undefined;
+}

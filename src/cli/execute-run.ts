@@ -1,0 +1,151 @@
+/**
+ * The flow of `sluice run`, shared by `run --watch` and `watch`: select,
+ * lock, build, record, report, exit code.
+ */
+import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { openCache } from "../cache/index.js";
+import { recordRun, runBuild, type BuildObserver, type BuildResult } from "../exec/index.js";
+import { selectTargets } from "../graph/index.js";
+import type { Json, Stage, StageId } from "../pipeline/index.js";
+import { listrReporter, plainReporter, runDocument, writeErr, writeOut } from "../report/index.js";
+import { acquireLock } from "../util/file-lock.js";
+import { loadContext, reportDiagnostics, usageError, type Context, type GlobalOptions } from "./context.js";
+import { explainStale } from "./explain-stale.js";
+import { parseParamOverrides, parseResources, type ParamOverrides } from "./run-options.js";
+
+export interface RunArgs {
+  readonly targets: readonly string[];
+  readonly jobs: number;
+  readonly keepGoing: boolean;
+  readonly force: readonly string[] | undefined;
+  readonly dryRun: boolean;
+  readonly set: readonly string[];
+  readonly resources: string | undefined;
+  readonly failOnHold: boolean;
+  readonly wait: boolean;
+  readonly watch: boolean;
+}
+
+/** Exit codes of the public contract. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, held: 3, interrupted: 130 } as const;
+
+export async function executeRun(argv: RunArgs & GlobalOptions): Promise<void> {
+  if (argv.watch) {
+    const { watchWorkspace } = await import("./watch-loop.js");
+    await watchWorkspace(argv);
+    return;
+  }
+  const context = await loadContext(argv);
+  if (!context) return;
+  const outcome = await runOnce(context, argv, new AbortController());
+  if (outcome) process.exitCode = outcome.exitCode;
+}
+
+/** One build of the targets with the workspace lock held. Undefined when the options were bad (exit 2 set). */
+export async function runOnce(
+  context: Context,
+  argv: RunArgs & GlobalOptions,
+  controller: AbortController,
+): Promise<{ exitCode: number; build: BuildResult } | undefined> {
+  const { workspace, dag } = context;
+  const selected = selectTargets(dag, argv.targets);
+  if (!selected.ok) return reportDiagnostics(selected.error);
+  const overrides = parseParamOverrides(workspace, argv.set);
+  if (!overrides.ok) return reportDiagnostics(overrides.error);
+  const resources = parseResources(argv.resources);
+  if (!resources.ok) return reportDiagnostics(resources.error);
+  const force = forceSet(context, argv.force);
+  if (!force) return undefined;
+  if (!Number.isInteger(argv.jobs) || argv.jobs < 1) return usageError(`--jobs must be a positive whole number (got ${argv.jobs})`);
+
+  const observer = pickObserver(argv);
+  const cache = await openCache(workspace.root);
+  const lock = argv.dryRun ? undefined : await acquireLock(cache.layout.lock, {
+    wait: argv.wait,
+    onWait: (owner) => observer.onWaitForLock?.(owner ? `pid ${owner.pid} (sluice ${owner.command}) since ${owner.since}` : "another process"),
+  });
+  if (lock && !lock.ok) {
+    return usageError(`the workspace is locked by ${lock.owner ? `pid ${lock.owner.pid} (sluice ${lock.owner.command})` : "another process"}; retry without --no-wait to wait for it`);
+  }
+  // Temp space left by a killed run is garbage once we hold the lock.
+  if (lock) await rm(cache.layout.tmp, { recursive: true, force: true });
+
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    writeErr("interrupted: stopping running stages (Ctrl-C again to force)");
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const invocation = invocationId();
+  let build: BuildResult;
+  try {
+    build = await runBuild(cache, {
+      workspace,
+      dag,
+      selected: selected.value,
+      jobs: argv.jobs,
+      keepGoing: argv.keepGoing,
+      force,
+      dryRun: argv.dryRun,
+      resources: resources.value,
+      params: paramsWith(overrides.value),
+      explain: (stage, components) => explainStale(cache, stage, components),
+      observer,
+      signal: controller.signal,
+      invocation,
+    });
+    if (!argv.dryRun) {
+      await recordRun(cache, workspace, build, invocation);
+      await cache.statCache.save();
+    }
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    if (lock?.ok) await lock.lock.release();
+  }
+  await observer.finish(build.results);
+  if (argv.json) writeOut(JSON.stringify(runDocument(build.ok && !build.interrupted, build.results, build.interrupted), null, 2));
+  const held = build.results.some((r) => r.status === "held");
+  const exitCode = build.interrupted ? EXIT.interrupted : !build.ok ? EXIT.failed : held && argv.failOnHold ? EXIT.held : EXIT.ok;
+  return { exitCode, build };
+}
+
+function forceSet(context: Context, force: readonly string[] | undefined): "all" | ReadonlySet<StageId> | undefined {
+  if (force === undefined) return new Set();
+  const names = force.filter((f) => f !== "");
+  if (names.length === 0) return "all";
+  const matched = selectTargets(context.dag, names);
+  if (!matched.ok) return reportDiagnostics(matched.error);
+  // --force names stages, not their upstream.
+  return new Set([...matched.value].filter((id) => names.some((n) => id === n || id.startsWith(`${n}:`) || n.includes("*"))));
+}
+
+function paramsWith(overrides: ParamOverrides): (stage: Stage) => Readonly<Record<string, Json>> {
+  return (stage) => {
+    const override = overrides.get(stage.id);
+    return override ? { ...stage.params, ...override } : stage.params;
+  };
+}
+
+type Reporter = BuildObserver & { finish(results: BuildResult["results"]): Promise<void> };
+
+function pickObserver(argv: GlobalOptions): Reporter {
+  const interactive = process.stderr.isTTY && !process.env["CI"] && !argv.json;
+  if (interactive) {
+    const listr = listrReporter();
+    return { ...listr, finish: () => listr.done() };
+  }
+  const plain = plainReporter({ logs: !argv.json || argv.verbose === true });
+  return {
+    ...plain,
+    finish: async (results) => {
+      plain.summary(results);
+    },
+  };
+}
+
+function invocationId(): string {
+  return `${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}-${randomBytes(2).toString("hex")}`;
+}

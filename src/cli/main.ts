@@ -1,0 +1,44 @@
+/**
+ * `sluice`: parse with yargs, hand off to the command module. Only the
+ * module of the command being run is loaded, so `sluice run` starts fast.
+ */
+import yargs, { type CommandModule } from "yargs";
+import { hideBin } from "yargs/helpers";
+import { writeErr } from "../report/index.js";
+import { commandLoaders } from "./commands/index.js";
+
+async function main(): Promise<void> {
+  const args = hideBin(process.argv);
+  const name = args.find((a) => !a.startsWith("-"));
+  const known = name !== undefined && name in commandLoaders;
+  const names = known ? [name] : Object.keys(commandLoaders);
+  const modules = await Promise.all(names.map((n) => (commandLoaders[n] as () => Promise<{ default: CommandModule<any, any> }>)()));
+  let parser = yargs(args)
+    .scriptName("sluice")
+    .usage("$0 <command> [options]\n\nA declarative DAG build tool for ML pipelines: typed stages, content-addressed caching, gated promotion.")
+    .option("json", { type: "boolean", describe: "print one JSON document on stdout (progress goes to stderr)" })
+    .option("verbose", { alias: "v", type: "boolean", describe: "more output, and stack traces for internal errors" })
+    .option("cwd", { alias: "C", type: "string", describe: "run as if started in this folder" })
+    .strict()
+    .demandCommand(1, "name a command (sluice --help lists them)")
+    .recommendCommands()
+    .help()
+    .alias("help", "h")
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((message, error, y) => {
+      if (error) throw error;
+      writeErr(`error: ${message}\n`);
+      writeErr(y.help() as unknown as string);
+      process.exit(2);
+    });
+  for (const module of modules) parser = parser.command(module.default);
+  await parser.parseAsync();
+}
+
+main().catch((error: unknown) => {
+  const verbose = process.argv.includes("--verbose") || process.argv.includes("-v");
+  writeErr(`internal error: ${error instanceof Error ? (verbose ? error.stack : error.message) : String(error)}`);
+  if (!verbose) writeErr("(run with --verbose for the stack trace)");
+  process.exitCode = 1;
+});

@@ -1,0 +1,80 @@
+/**
+ * Parsing of the run options that carry values: `--set stage.param=value`
+ * (checked against the declared param's type) and `--resources gpu=1,memGiB=16`.
+ */
+import type { Diagnostic, Json, Stage, StageId, Workspace } from "../pipeline/index.js";
+import { fail, ok, type Result } from "../util/result.js";
+
+/** Param overrides per stage. */
+export type ParamOverrides = ReadonlyMap<StageId, Readonly<Record<string, Json>>>;
+
+export function parseParamOverrides(workspace: Workspace, sets: readonly string[]): Result<ParamOverrides, Diagnostic[]> {
+  const overrides = new Map<StageId, Record<string, Json>>();
+  const problems: Diagnostic[] = [];
+  const bad = (message: string) => problems.push({ reason: "bad-param-override", message });
+  for (const set of sets) {
+    const eq = set.indexOf("=");
+    const dot = set.lastIndexOf(".", eq);
+    if (eq < 0 || dot < 0) {
+      bad(`--set ${set}: expected <stage>.<param>=<value>, e.g. --set eta:train.lr=0.2`);
+      continue;
+    }
+    const stageName = set.slice(0, dot);
+    const param = set.slice(dot + 1, eq);
+    const raw = set.slice(eq + 1);
+    const stage = findStage(workspace, stageName);
+    if (!stage) {
+      bad(`--set ${set}: no stage "${stageName}"`);
+      continue;
+    }
+    if (!(param in stage.params)) {
+      const known = Object.keys(stage.params);
+      bad(`--set ${set}: stage ${stage.id} has no param "${param}" (params: ${known.length ? known.join(", ") : "none"})`);
+      continue;
+    }
+    const declared = stage.params[param] as Json;
+    const value = parseValue(raw, declared);
+    if (jsonType(value) !== jsonType(declared)) {
+      bad(`--set ${set}: param ${stage.id}.${param} is a ${jsonType(declared)} (declared ${JSON.stringify(declared)}), got a ${jsonType(value)}`);
+      continue;
+    }
+    overrides.set(stage.id, { ...(overrides.get(stage.id) ?? {}), [param]: value });
+  }
+  return problems.length > 0 ? fail(problems) : ok(overrides);
+}
+
+export function parseResources(spec: string | undefined): Result<Record<string, number>, Diagnostic[]> {
+  const capacity: Record<string, number> = {};
+  if (!spec) return ok(capacity);
+  for (const part of spec.split(",")) {
+    const match = /^\s*([A-Za-z][\w-]*)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
+    if (!match) {
+      return fail([{ reason: "bad-resources", message: `--resources ${spec}: expected name=number[,name=number], e.g. gpu=1,memGiB=16` }]);
+    }
+    capacity[match[1] as string] = Number(match[2]);
+  }
+  return ok(capacity);
+}
+
+function findStage(workspace: Workspace, name: string): Stage | undefined {
+  const exact = workspace.stages.get(name as StageId);
+  if (exact) return exact;
+  const byName = [...workspace.stages.values()].filter((s) => s.name === name);
+  return byName.length === 1 ? byName[0] : undefined;
+}
+
+/** A string param takes the raw text; anything else is parsed as JSON. */
+function parseValue(raw: string, declared: Json): Json {
+  if (typeof declared === "string") return raw;
+  try {
+    return JSON.parse(raw) as Json;
+  } catch {
+    return raw;
+  }
+}
+
+function jsonType(value: Json): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}

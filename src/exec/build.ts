@@ -1,0 +1,211 @@
+/**
+ * Runs a plan: each selected stage starts as soon as its upstream results
+ * are in, computes its key, and is either a hit (cached / restored / held)
+ * or executes within the run's job and resource limits.
+ */
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  externalDigest,
+  stageComponents,
+  stageKey,
+  type CacheSession,
+  type Digest,
+  type KeyComponents,
+  type RunRecord,
+  type StageKey,
+} from "../cache/index.js";
+import type { Dag } from "../graph/index.js";
+import { topoOrder } from "../graph/index.js";
+import type { Json, Stage, StageId, Workspace } from "../pipeline/index.js";
+import type { BuildObserver, StageResult } from "./events.js";
+import { executeStage, type ExecutedStage } from "./execute-stage.js";
+import { emptyLogDigest, restoreOutputs } from "./outputs.js";
+import { Slots } from "./slots.js";
+import { WorkerPool } from "./worker-pool.js";
+
+export interface BuildOptions {
+  readonly workspace: Workspace;
+  readonly dag: Dag;
+  /** The stages to plan (targets plus upstream). */
+  readonly selected: ReadonlySet<StageId>;
+  readonly jobs: number;
+  readonly keepGoing: boolean;
+  /** Stages that run even when they are hits. */
+  readonly force: "all" | ReadonlySet<StageId>;
+  readonly dryRun: boolean;
+  readonly resources: Readonly<Record<string, number>>;
+  /** Effective params per stage (declared, with `--set` overrides applied). */
+  readonly params: (stage: Stage) => Readonly<Record<string, Json>>;
+  /** Explains why a stage is stale (dry runs), given its current components. */
+  readonly explain?: (stage: Stage, components: KeyComponents) => Promise<string[]>;
+  readonly observer: BuildObserver;
+  readonly signal: AbortSignal;
+  /** Identifies this invocation in temp paths and history. */
+  readonly invocation: string;
+}
+
+export interface BuildResult {
+  readonly ok: boolean;
+  readonly interrupted: boolean;
+  /** In plan order. */
+  readonly results: readonly StageResult[];
+  /** Stages that executed, for the run history. */
+  readonly executed: readonly ExecutedStage[];
+}
+
+export async function runBuild(cache: CacheSession, options: BuildOptions): Promise<BuildResult> {
+  const ordered = topoOrder(options.dag, options.selected);
+  if (!ordered.ok) throw new Error(`cycle: ${ordered.cycle.join(" -> ")}`); // validated before
+  const plan = ordered.order;
+  options.observer.onPlan?.(plan);
+
+  const slots = new Slots(options.jobs, options.resources);
+  const pool = new WorkerPool();
+  const pending = new Map<StageId, Promise<StageResult>>();
+  const executed: ExecutedStage[] = [];
+  const externals = new Map<string, Promise<{ value: Json; digest: Digest }>>();
+  const emptyLog = emptyLogDigest();
+  let stopped = false;
+
+  const finish = (result: StageResult): StageResult => {
+    if (result.status === "failed" && !options.keepGoing) stopped = true;
+    options.observer.onResult?.(result);
+    return result;
+  };
+
+  const processStage = async (stage: Stage): Promise<StageResult> => {
+    const upstream = await Promise.all(stage.upstream.filter((id) => options.selected.has(id)).map((id) => pending.get(id)));
+    const blocked = upstream.find((r) => r?.status === "failed" || r?.status === "skipped");
+    if (blocked) return finish(skipped(stage.id, [`upstream ${blocked.id} ${blocked.status}`]));
+    if (stopped || options.signal.aborted) return finish(skipped(stage.id, ["the run stopped after a failure"]));
+    const waiting = upstream.filter((r) => r?.status === "would-run");
+    if (waiting.length > 0) {
+      return finish(simple(stage.id, "would-run", undefined, [`upstream ${waiting.map((r) => r?.id).join(", ")} would run`]));
+    }
+
+    const byId = new Map(upstream.map((r) => [r?.id, r]));
+    const depDigests = new Map<string, Digest>();
+    for (const dep of stage.deps) {
+      if (dep.kind === "output") {
+        const digest = byId.get(dep.stage)?.outs[dep.out]?.digest;
+        if (digest) depDigests.set(dep.name, digest);
+      } else if (dep.kind === "source") {
+        const digest = await cache.statCache.digest(dep.path);
+        if (!digest) return finish(failed(stage.id, "missing-input", `input "${dep.name}" (${dep.path}) does not exist`));
+        depDigests.set(dep.name, digest);
+      } else {
+        let resolved = externals.get(dep.ref.id);
+        if (!resolved) {
+          resolved = Promise.resolve(dep.ref.resolve({ workspaceRoot: options.workspace.root })).then((value) => ({
+            value,
+            digest: externalDigest(value),
+          }));
+          externals.set(dep.ref.id, resolved);
+        }
+        depDigests.set(dep.name, (await resolved).digest);
+      }
+    }
+    const params = options.params(stage);
+    const components = await stageComponents(stage, params, depDigests, cache.code);
+    const key = stageKey(components);
+    const forced = options.force === "all" || options.force.has(stage.id) || stage.alwaysRun;
+
+    if (!forced) {
+      const { record, problem } = await cache.records.get(key);
+      if (problem) options.observer.onWarning?.(`${stage.id}: run record ${key} is corrupt (${problem.detail}); treating it as a miss`);
+      if (record) {
+        const hit = await serveHit(stage, key, record);
+        if (hit) return finish(hit);
+      }
+    }
+    if (options.dryRun) {
+      const why = forced ? ["forced"] : ((await options.explain?.(stage, components)) ?? ["no run record for this key"]);
+      return finish(simple(stage.id, "would-run", key, why));
+    }
+
+    const impossible = slots.impossible({ resources: stage.resources });
+    if (impossible) return finish(failed(stage.id, "missing-input", impossible));
+    const release = await slots.acquire({ resources: stage.resources });
+    try {
+      if (stopped || options.signal.aborted) return finish(skipped(stage.id, ["the run stopped after a failure"]));
+      options.observer.onStart?.(stage.id);
+      const outcome = await executeStage(cache, pool, {
+        workspace: options.workspace,
+        stage,
+        params,
+        components,
+        key,
+        depDigests,
+        depValue: async (name) => {
+          const dep = stage.deps.find((d) => d.name === name);
+          return dep?.kind === "external" ? (await externals.get(dep.ref.id))?.value ?? null : null;
+        },
+        tempDir: join(cache.layout.tmp, options.invocation, stage.id.replace(/[^\w.-]/g, "_")),
+        signal: options.signal,
+        onLog: (text) => options.observer.onLog?.(stage.id, text, false),
+      });
+      executed.push(outcome);
+      return finish(outcome.result);
+    } finally {
+      release();
+    }
+  };
+
+  /** A hit: make the workspace hold the record's outputs; undefined when the store cannot serve it. */
+  const serveHit = async (stage: Stage, key: StageKey, record: RunRecord): Promise<StageResult | undefined> => {
+    let restored = false;
+    if (options.dryRun) {
+      const stale = [];
+      for (const out of stage.outs) {
+        if ((await cache.statCache.digest(out.path)) !== record.outs[out.name]?.digest) stale.push(out.path);
+      }
+      if (stale.length > 0) return { ...simple(stage.id, "restored", key, [`would restore ${stale.join(", ")}`]), outs: record.outs };
+    } else {
+      const outcome = await restoreOutputs(options.workspace.root, stage, record, cache.store, cache.statCache);
+      if (!outcome.ok) {
+        const { problem } = outcome;
+        options.observer.onWarning?.(
+          `${stage.id}: stored object ${problem.digest} is ${problem.reason === "missing-object" ? "missing" : "corrupt"}; rebuilding`,
+        );
+        return undefined;
+      }
+      restored = outcome.restored;
+    }
+    if (record.log !== emptyLog && options.observer.onLog) {
+      const log = await cache.store.readVerified(record.log);
+      if (log.ok) options.observer.onLog(stage.id, log.bytes.toString("utf8"), true);
+    }
+    return {
+      ...simple(stage.id, record.held ? "held" : restored ? "restored" : "cached", key, []),
+      outs: record.outs,
+      decisions: record.decisions,
+    };
+  };
+
+  for (const id of plan) {
+    const stage = options.workspace.stages.get(id) as Stage;
+    pending.set(id, processStage(stage));
+  }
+  const results = await Promise.all(plan.map((id) => pending.get(id) as Promise<StageResult>));
+  await pool.close();
+  await rm(join(cache.layout.tmp, options.invocation), { recursive: true, force: true });
+  return {
+    ok: results.every((r) => r.status !== "failed" && r.status !== "skipped"),
+    interrupted: options.signal.aborted,
+    results,
+    executed,
+  };
+}
+
+function simple(id: StageId, status: StageResult["status"], key: StageKey | undefined, why: readonly string[]): StageResult {
+  return { id, status, key, durationMs: 0, outs: {}, decisions: [], failure: undefined, logTail: undefined, why, warnings: [] };
+}
+
+function skipped(id: StageId, why: readonly string[]): StageResult {
+  return simple(id, "skipped", undefined, why);
+}
+
+function failed(id: StageId, reason: "missing-input", message: string): StageResult {
+  return { ...simple(id, "failed", undefined, []), failure: { reason, message } };
+}

@@ -1,0 +1,63 @@
+/**
+ * What the executor tells the outside world. Statuses are documented once
+ * here; every `switch` over them ends in `unreachable`.
+ */
+import type { RecordedOut, StageKey } from "../cache/index.js";
+import type { StageDecision, StageId } from "../pipeline/index.js";
+
+/**
+ * - `ran`       executed, outputs stored
+ * - `cached`    a hit, the workspace already held the outputs
+ * - `restored`  a hit, outputs copied back from the store
+ * - `failed`    executed and failed (no record, nothing under the output paths)
+ * - `skipped`   not run because an upstream stage failed
+ * - `held`      a promotion that succeeded but moved nothing
+ * - `would-run` dry run only: the stage is stale and would execute
+ */
+export type StageStatus = "ran" | "cached" | "restored" | "failed" | "skipped" | "held" | "would-run";
+
+/** Kebab-case reasons a stage fails. */
+export type FailureReason =
+  | "exit-non-zero"
+  | "threw"
+  | "missing-output"
+  | "contract-violation"
+  | "input-changed"
+  | "missing-input"
+  | "store-failed"
+  | "interrupted";
+
+export interface StageFailure {
+  readonly reason: FailureReason;
+  readonly message: string;
+}
+
+/** The outcome of one planned stage. */
+export interface StageResult {
+  readonly id: StageId;
+  readonly status: StageStatus;
+  readonly key: StageKey | undefined;
+  readonly durationMs: number;
+  readonly outs: Readonly<Record<string, RecordedOut>>;
+  readonly decisions: readonly StageDecision[];
+  readonly failure: StageFailure | undefined;
+  /** The last lines of the log of a failed stage. */
+  readonly logTail: string | undefined;
+  /** Dry run and forced runs: why the stage (would) run. */
+  readonly why: readonly string[];
+  /** Set when the stage did not reach the cache although it ran (`input-changed`). */
+  readonly warnings: readonly string[];
+}
+
+/** Callbacks a reporter implements; all optional. */
+export interface BuildObserver {
+  onPlan?(stages: readonly StageId[]): void;
+  onStart?(id: StageId): void;
+  /** Output of a running stage, or the replayed log of a hit. */
+  onLog?(id: StageId, text: string, replay: boolean): void;
+  onResult?(result: StageResult): void;
+  /** Something worth one line that is not a stage result (a corrupt object treated as a miss). */
+  onWarning?(message: string): void;
+  /** The workspace lock is held by another process and we are waiting. */
+  onWaitForLock?(holder: string): void;
+}

@@ -1,0 +1,186 @@
+/**
+ * Executes one stage that missed the cache:
+ *
+ *   temp outs -> run (cmd or worker) -> contracts -> inputs unchanged?
+ *     -> store objects -> place outputs -> write run record
+ *
+ * Any failure on the way removes the temp space and the stage's outputs,
+ * and writes no record.
+ */
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { CacheSession, Digest, KeyComponents, RecordedOut, RunRecord, StageKey } from "../cache/index.js";
+import type { Json, Stage, StageDecision, Workspace } from "../pipeline/index.js";
+import type { FailureReason, StageResult } from "./events.js";
+import { placeOutputs, prepareTempOuts, removeOutputs, storeOutputs } from "./outputs.js";
+import { runCommand, shellQuote } from "./run-command.js";
+import type { WorkerDep } from "./stage-worker.js";
+import type { WorkerPool } from "./worker-pool.js";
+
+export interface ExecuteOptions {
+  readonly workspace: Workspace;
+  readonly stage: Stage;
+  readonly params: Readonly<Record<string, Json>>;
+  readonly components: KeyComponents;
+  readonly key: StageKey;
+  readonly depDigests: ReadonlyMap<string, Digest>;
+  /** The resolved value of an external dep. */
+  readonly depValue: (name: string) => Promise<Json>;
+  readonly tempDir: string;
+  readonly signal: AbortSignal;
+  readonly onLog: (text: string) => void;
+}
+
+/** A stage that executed, with what the run history needs. */
+export interface ExecutedStage {
+  readonly result: StageResult;
+  readonly params: Readonly<Record<string, Json>>;
+  readonly components: KeyComponents;
+  readonly startedAt: string;
+  readonly metrics: Json | undefined;
+}
+
+const LOG_TAIL_LINES = 20;
+
+export async function executeStage(cache: CacheSession, pool: WorkerPool, options: ExecuteOptions): Promise<ExecutedStage> {
+  const { stage, workspace } = options;
+  const startedAt = new Date();
+  const log: string[] = [];
+  const onOutput = (text: string) => {
+    log.push(text);
+    options.onLog(text);
+  };
+  const decisions: StageDecision[] = [];
+  let held = false;
+  const done = (result: Omit<StageResult, "id" | "durationMs" | "why" | "warnings">, metrics?: Json): ExecutedStage => ({
+    result: { ...result, id: stage.id, durationMs: Date.now() - startedAt.getTime(), why: [], warnings: [] },
+    params: options.params,
+    components: options.components,
+    startedAt: startedAt.toISOString(),
+    metrics,
+  });
+  const fail = async (reason: FailureReason, message: string): Promise<ExecutedStage> => {
+    await rm(options.tempDir, { recursive: true, force: true });
+    await removeOutputs(workspace.root, stage, cache.statCache);
+    const tail = log.join("").trimEnd().split("\n").slice(-LOG_TAIL_LINES).join("\n");
+    return done({ status: "failed", key: options.key, outs: {}, decisions, failure: { reason, message }, logTail: tail || undefined });
+  };
+
+  const tempOuts = await prepareTempOuts(stage, options.tempDir);
+  if (stage.action.kind === "cmd") {
+    const command = await expandCommand(stage, stage.action.cmd, options, tempOuts);
+    const outcome = await runCommand(command, {
+      cwd: stage.projectDir,
+      env: { ...process.env, SLUICE_STAGE: stage.id, SLUICE_WORKSPACE: workspace.root },
+      signal: options.signal,
+      onOutput,
+    });
+    if (options.signal.aborted) return fail("interrupted", "interrupted");
+    if (outcome.spawnError) return fail("exit-non-zero", `could not start /bin/sh: ${outcome.spawnError}`);
+    if (outcome.exitCode !== 0) {
+      return fail("exit-non-zero", outcome.signal ? `killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`);
+    }
+  } else {
+    const deps: Record<string, WorkerDep> = {};
+    for (const dep of stage.deps) {
+      if (dep.kind === "external") deps[dep.name] = { kind: "value", value: await options.depValue(dep.name) };
+      else if (dep.kind === "output" && dep.outKind === "json") {
+        deps[dep.name] = { kind: "json", path: join(workspace.root, dep.path), from: `${dep.stage}.${dep.out}` };
+      } else deps[dep.name] = { kind: "path", path: join(workspace.root, dep.path) };
+    }
+    const outcome = await pool.run(
+      {
+        id: stage.id,
+        projectFile: stage.file,
+        projectName: stage.project,
+        stageName: stage.name,
+        projectDir: stage.projectDir,
+        workspaceRoot: workspace.root,
+        params: options.params,
+        deps,
+        outs: tempOuts,
+      },
+      onOutput,
+      options.signal,
+    );
+    if (!outcome.ok) return fail(outcome.reason, outcome.message);
+    for (const entry of outcome.decisions) {
+      decisions.push(entry.decision);
+      held ||= entry.held;
+    }
+  }
+
+  let metrics: Json | undefined;
+  for (const out of stage.outs) {
+    if (out.kind !== "json" || !out.schema) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(await readFile(tempOuts[out.name] as string, "utf8"));
+    } catch (error) {
+      const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+      return fail(missing ? "missing-output" : "contract-violation", missing
+        ? `did not write json output "${out.name}" (${out.path})`
+        : `json output "${out.name}" (${out.path}) is not valid JSON`);
+    }
+    const checked = out.schema.safeParse(value);
+    if (!checked.success) {
+      return fail("contract-violation", `json output "${out.name}" (${out.path}) breaks its contract: ${checked.error.message}`);
+    }
+    if (out.name === "metrics") metrics = value as Json;
+  }
+
+  for (const dep of stage.deps) {
+    if (dep.kind !== "source") continue;
+    if ((await cache.statCache.digest(dep.path)) !== options.depDigests.get(dep.name)) {
+      return fail("input-changed", `input "${dep.name}" (${dep.path}) changed while the stage ran; nothing was cached, run again`);
+    }
+  }
+
+  const stored = await storeOutputs(stage, tempOuts, cache.store).catch((error: Error) => ({
+    ok: false as const,
+    failure: { reason: "store-failed" as const, message: `could not store outputs: ${error.message}` },
+  }));
+  if (!stored.ok) return fail(stored.failure.reason, stored.failure.message);
+  const logDigest = await cache.store.putBytes(Buffer.from(log.join(""), "utf8"));
+  await placeOutputs(workspace.root, stage, tempOuts, stored.outs, cache.statCache);
+  const record: RunRecord = {
+    version: 1,
+    key: options.key,
+    stage: stage.id,
+    components: options.components,
+    outs: stored.outs,
+    log: logDigest,
+    durationMs: Date.now() - startedAt.getTime(),
+    createdAt: new Date().toISOString(),
+    held,
+    decisions,
+    metrics,
+  };
+  await cache.records.put(record);
+  await rm(options.tempDir, { recursive: true, force: true });
+  return done({ status: held ? "held" : "ran", key: options.key, outs: stored.outs as Record<string, RecordedOut>, decisions, failure: undefined, logTail: undefined }, metrics);
+}
+
+/** Substitutes `{deps.x}`, `{outs.y}`, `{params.z}` with shell-quoted values. */
+async function expandCommand(
+  stage: Stage,
+  cmd: string,
+  options: ExecuteOptions,
+  tempOuts: Readonly<Record<string, string>>,
+): Promise<string> {
+  const values = new Map<string, string>();
+  for (const dep of stage.deps) {
+    values.set(
+      `deps.${dep.name}`,
+      dep.kind === "external" ? JSON.stringify(await options.depValue(dep.name)) : join(options.workspace.root, dep.path),
+    );
+  }
+  for (const out of stage.outs) values.set(`outs.${out.name}`, tempOuts[out.name] as string);
+  for (const [name, value] of Object.entries(options.params)) {
+    values.set(`params.${name}`, typeof value === "string" ? value : JSON.stringify(value));
+  }
+  return cmd.replace(/\{((?:deps|outs|params)\.[A-Za-z0-9_]+)\}/g, (whole, name: string) => {
+    const value = values.get(name);
+    return value === undefined ? whole : shellQuote(value);
+  });
+}

@@ -1,0 +1,175 @@
+/**
+ * Moving outputs between a stage's temp space, the object store and their
+ * real names. A stage writes to temp paths; only after every output is
+ * hashed, checked and stored are they renamed into the workspace, so a
+ * failed or interrupted stage never leaves an output under its real name.
+ */
+import { lstat, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import {
+  digestFile,
+  digestString,
+  directoryManifest,
+  type Digest,
+  type ObjectProblem,
+  type ObjectStore,
+  type RecordedOut,
+  type RunRecord,
+  type StatCache,
+} from "../cache/index.js";
+import type { Stage, StageOut } from "../pipeline/index.js";
+import type { StageFailure } from "./events.js";
+
+/** Temp paths for each output, with parent folders (and dir outputs) created. */
+export async function prepareTempOuts(stage: Stage, tempDir: string): Promise<Record<string, string>> {
+  const paths: Record<string, string> = {};
+  for (const out of stage.outs) {
+    const path = join(tempDir, "outs", out.name, out.path.split("/").pop() ?? out.name);
+    await mkdir(out.kind === "dir" ? path : dirname(path), { recursive: true });
+    paths[out.name] = path;
+  }
+  return paths;
+}
+
+/** Hashes and stores every output written to its temp path. */
+export async function storeOutputs(
+  stage: Stage,
+  tempPaths: Readonly<Record<string, string>>,
+  store: ObjectStore,
+): Promise<{ ok: true; outs: Record<string, RecordedOut> } | { ok: false; failure: StageFailure }> {
+  const outs: Record<string, RecordedOut> = {};
+  for (const out of stage.outs) {
+    const temp = tempPaths[out.name] as string;
+    const info = await stat(temp).catch(() => undefined);
+    const wantDir = out.kind === "dir";
+    if (!info || info.isDirectory() !== wantDir) {
+      return {
+        ok: false,
+        failure: {
+          reason: "missing-output",
+          message: `did not write ${wantDir ? "directory" : "file"} output "${out.name}" (${out.path})${info ? ` (found a ${info.isDirectory() ? "directory" : "file"})` : ""}`,
+        },
+      };
+    }
+    if (wantDir) {
+      const files: [string, Digest][] = [];
+      let size = 0;
+      for (const file of await listFiles(temp)) {
+        const digest = await digestFile(file);
+        await store.putFile(file, digest);
+        files.push([relative(temp, file), digest]);
+        size += (await stat(file)).size;
+      }
+      const manifest = directoryManifest(files);
+      const digest = await store.putBytes(Buffer.from(manifest, "utf8"));
+      outs[out.name] = { path: out.path, kind: out.kind, digest, size };
+    } else {
+      const digest = await digestFile(temp);
+      await store.putFile(temp, digest);
+      outs[out.name] = { path: out.path, kind: out.kind, digest, size: info.size };
+    }
+  }
+  return { ok: true, outs };
+}
+
+/** Renames stored outputs from temp into the workspace and remembers their stats. */
+export async function placeOutputs(
+  root: string,
+  stage: Stage,
+  tempPaths: Readonly<Record<string, string>>,
+  outs: Readonly<Record<string, RecordedOut>>,
+  statCache: StatCache,
+): Promise<void> {
+  for (const out of stage.outs) {
+    const real = join(root, out.path);
+    await rm(real, { recursive: true, force: true });
+    await mkdir(dirname(real), { recursive: true });
+    await rename(tempPaths[out.name] as string, real);
+    await rememberOutput(root, out, outs[out.name] as RecordedOut, statCache);
+  }
+}
+
+/**
+ * Makes the workspace hold a hit's outputs: untouched when they already
+ * match (`cached`), copied back from the store otherwise (`restored`).
+ */
+export async function restoreOutputs(
+  root: string,
+  stage: Stage,
+  record: RunRecord,
+  store: ObjectStore,
+  statCache: StatCache,
+): Promise<{ ok: true; restored: boolean } | { ok: false; problem: ObjectProblem }> {
+  let restored = false;
+  for (const out of stage.outs) {
+    const recorded = record.outs[out.name];
+    if (!recorded) return { ok: false, problem: { reason: "missing-object", digest: record.log } };
+    if ((await statCache.digest(out.path)) === recorded.digest) continue;
+    const problem = out.kind === "dir"
+      ? await restoreDirectory(root, out, recorded, store, statCache)
+      : await store.restore(recorded.digest, join(root, out.path));
+    if (problem) return { ok: false, problem };
+    if (out.kind !== "dir") statCache.rememberNow(out.path, recorded.digest);
+    restored = true;
+  }
+  return { ok: true, restored };
+}
+
+/** Removes a stage's outputs from the workspace (after a failure: nothing stale under a real name). */
+export async function removeOutputs(root: string, stage: Stage, statCache: StatCache): Promise<void> {
+  for (const out of stage.outs) {
+    await rm(join(root, out.path), { recursive: true, force: true });
+    statCache.forget(out.path);
+  }
+}
+
+async function restoreDirectory(
+  root: string,
+  out: StageOut,
+  recorded: RecordedOut,
+  store: ObjectStore,
+  statCache: StatCache,
+): Promise<ObjectProblem | undefined> {
+  const manifest = await store.readVerified(recorded.digest);
+  if (!manifest.ok) return manifest.problem;
+  const { files } = JSON.parse(manifest.bytes.toString("utf8")) as { files: [string, Digest][] };
+  const real = join(root, out.path);
+  const staging = `${real}.sluice-restore-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  for (const [rel, digest] of files) {
+    const problem = await store.restore(digest, join(staging, rel));
+    if (problem) {
+      await rm(staging, { recursive: true, force: true });
+      return problem;
+    }
+  }
+  await mkdir(staging, { recursive: true });
+  await rm(real, { recursive: true, force: true });
+  await rename(staging, real);
+  for (const [rel, digest] of files) statCache.rememberNow(join(out.path, rel), digest);
+  return undefined;
+}
+
+async function rememberOutput(root: string, out: StageOut, recorded: RecordedOut, statCache: StatCache): Promise<void> {
+  if (out.kind !== "dir") {
+    statCache.remember(out.path, await lstat(join(root, out.path)), recorded.digest);
+    return;
+  }
+  // Prime per-file entries so the next no-op does not rehash the directory.
+  await statCache.directory(out.path);
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await listFiles(path)));
+    else if (entry.isFile()) files.push(path);
+  }
+  return files.sort();
+}
+
+/** The digest of an empty log, which is never worth replaying. */
+export function emptyLogDigest(): Digest {
+  return digestString("");
+}

@@ -1,0 +1,67 @@
+/**
+ * After a build: update `sluice.lock` with the stages that ended with their
+ * outputs in place, and append every executed stage to the run history.
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import {
+  appendHistory,
+  readLockFile,
+  writeLockFile,
+  type CacheSession,
+  type HistoryEntry,
+  type LockedStage,
+  type LockFile,
+} from "../cache/index.js";
+import type { Workspace } from "../pipeline/index.js";
+import type { BuildResult } from "./build.js";
+
+export async function recordRun(cache: CacheSession, workspace: Workspace, build: BuildResult, invocation: string): Promise<void> {
+  const previous = readLockFile(cache.layout.lockFile);
+  const stages: Record<string, LockedStage> = {};
+  for (const [id, entry] of Object.entries(previous.stages)) {
+    if (workspace.stages.has(id as never)) stages[id] = entry; // declared stages only: a removed stage leaves the lock
+  }
+  for (const result of build.results) {
+    if (!result.key || !["ran", "cached", "restored", "held"].includes(result.status)) continue;
+    const stage = workspace.stages.get(result.id);
+    if (!stage) continue;
+    stages[result.id] = {
+      key: result.key,
+      outs: stage.outs.flatMap((out) => {
+        const recorded = result.outs[out.name];
+        return recorded ? [{ path: recorded.path, digest: recorded.digest, size: recorded.size }] : [];
+      }),
+    };
+  }
+  const next: LockFile = { version: 1, stages };
+  await writeLockFile(cache.layout.lockFile, next, previous);
+
+  if (build.executed.length === 0) return;
+  const commit = await gitCommit(workspace.root);
+  const entries: HistoryEntry[] = build.executed.map((run, index) => ({
+    run: `${invocation}.${index + 1}`,
+    stage: run.result.id,
+    key: run.result.key ?? "",
+    status: run.result.status === "held" ? "held" : run.result.status === "ran" ? "ran" : "failed",
+    startedAt: run.startedAt,
+    durationMs: run.result.durationMs,
+    params: run.params,
+    deps: Object.fromEntries(Object.entries(run.components.deps).map(([name, dep]) => [name, dep.digest])),
+    outs: Object.fromEntries(Object.entries(run.result.outs).map(([name, out]) => [name, out.digest])),
+    metrics: run.metrics,
+    commit,
+    exit: run.result.failure ? `${run.result.failure.reason}: ${run.result.failure.message}` : undefined,
+  }));
+  await appendHistory(cache.layout.history, entries);
+}
+
+/** The workspace's git commit, or undefined outside a repository. */
+export async function gitCommit(root: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await promisify(execFile)("git", ["rev-parse", "HEAD"], { cwd: root, timeout: 5_000 });
+    return stdout.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

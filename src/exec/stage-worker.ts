@@ -1,0 +1,123 @@
+/**
+ * Runs `run` stage functions inside a worker thread, so CPU-bound stages are
+ * truly parallel. The worker imports the project's pipeline file itself (the
+ * function is a value there), builds the stage context, and reports log
+ * lines, decisions and the outcome over its message port. Console output of
+ * the stage is routed into its log instead of the terminal, in order.
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { pathToFileURL } from "node:url";
+import { inspect } from "node:util";
+import { parentPort } from "node:worker_threads";
+import type { DeclaredProject, Json, OutDecl, RunContext, StageDecision } from "../pipeline/index.js";
+
+/** A dep as handed to the worker. */
+export type WorkerDep =
+  | { readonly kind: "path"; readonly path: string }
+  | { readonly kind: "json"; readonly path: string; readonly from: string }
+  | { readonly kind: "value"; readonly value: Json };
+
+export interface WorkerTask {
+  readonly id: string;
+  readonly projectFile: string;
+  readonly projectName: string;
+  readonly stageName: string;
+  readonly projectDir: string;
+  readonly workspaceRoot: string;
+  readonly params: Readonly<Record<string, Json>>;
+  readonly deps: Readonly<Record<string, WorkerDep>>;
+  /** Output name -> temp path to write. */
+  readonly outs: Readonly<Record<string, string>>;
+}
+
+export type WorkerMessage =
+  | { readonly type: "log"; readonly text: string }
+  | { readonly type: "decision"; readonly decision: StageDecision; readonly held: boolean }
+  | { readonly type: "done" }
+  | { readonly type: "error"; readonly reason: "threw" | "contract-violation"; readonly message: string };
+
+const port = parentPort;
+if (port) {
+  const post = (message: WorkerMessage) => port.postMessage(message);
+  const route = (chunk: unknown): boolean => {
+    post({ type: "log", text: typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8") });
+    return true;
+  };
+  process.stdout.write = route as typeof process.stdout.write;
+  process.stderr.write = route as typeof process.stderr.write;
+  port.on("message", (task: WorkerTask) => {
+    runTask(task, post).then(
+      () => post({ type: "done" }),
+      (error: unknown) => post(errorMessage(error)),
+    );
+  });
+}
+
+async function runTask(task: WorkerTask, post: (message: WorkerMessage) => void): Promise<void> {
+  const project = await findProject(task);
+  const declared = project.stages.find((s) => s.handle.name === task.stageName);
+  if (!declared || typeof declared.decl.run !== "function") {
+    throw new Error(`stage ${task.id} has no run function in ${task.projectFile}`);
+  }
+  const deps: Record<string, unknown> = {};
+  for (const [name, dep] of Object.entries(task.deps)) {
+    if (dep.kind === "path") deps[name] = dep.path;
+    else if (dep.kind === "value") deps[name] = dep.value;
+    else {
+      const ref = declared.decl.deps?.[name];
+      const schema = ref?.ref === "output" && ref.out.kind === "json" ? ref.out.schema : undefined;
+      const value: unknown = JSON.parse(await readFile(dep.path, "utf8"));
+      const checked = schema ? schema.safeParse(value) : { success: true as const, data: value };
+      if (!checked.success) {
+        throw new ContractViolation(`dep "${name}" (${dep.from}) breaks its contract: ${checked.error.message}`);
+      }
+      deps[name] = checked.data;
+    }
+  }
+  const ctx: RunContext<Record<string, never>, Record<string, Json>, Record<string, OutDecl>> = {
+    id: task.id,
+    projectDir: task.projectDir,
+    workspaceRoot: task.workspaceRoot,
+    deps: deps as never,
+    params: task.params,
+    outs: task.outs,
+    log: (...parts) => post({ type: "log", text: `${parts.map((p) => (typeof p === "string" ? p : inspect(p))).join(" ")}\n` }),
+    decide: (decision, options) => post({ type: "decision", decision, held: options?.held === true }),
+  };
+  const returned = (await declared.decl.run(ctx as never)) as Record<string, unknown> | undefined;
+  for (const [name, out] of Object.entries(declared.decl.outs ?? {})) {
+    const value = returned?.[name];
+    const path = task.outs[name];
+    if (out.kind !== "json" || value === undefined || !path) continue;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+  }
+}
+
+class ContractViolation extends Error {}
+
+async function findProject(task: WorkerTask): Promise<DeclaredProject> {
+  const module = (await import(pathToFileURL(task.projectFile).href)) as Record<string, unknown>;
+  for (const value of [module["default"], ...Object.values(module)]) {
+    const candidate = value as Partial<DeclaredProject> | undefined;
+    if (candidate?.kind === "sluice-project" && candidate.name === task.projectName) return candidate as DeclaredProject;
+  }
+  throw new Error(`${task.projectFile} does not export project "${task.projectName}"`);
+}
+
+function errorMessage(error: unknown): WorkerMessage {
+  if (error instanceof ContractViolation) return { type: "error", reason: "contract-violation", message: error.message };
+  const text = error instanceof Error ? `${error.message}\n${userFrames(error)}` : String(error);
+  return { type: "error", reason: "threw", message: text.trim() };
+}
+
+/** The stack frames that point at user code, not at the worker or node internals. */
+function userFrames(error: Error): string {
+  return (error.stack ?? "")
+    .split("\n")
+    .slice(1)
+    .filter((line) => !line.includes("node:") && !line.includes("/src/exec/") && !line.includes("/node_modules/"))
+    .slice(0, 3)
+    .join("\n");
+}

@@ -1,0 +1,205 @@
+/**
+ * What users write in a `pipeline.ts`: loose declarations, typed for
+ * inference. Nothing here is validated; `validate.ts` turns a declared
+ * workspace into the engine's `Stage` model.
+ */
+import type { z } from "zod";
+
+/** JSON values, the only thing a param or a json artifact may hold. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Where a declaration was written, recorded from the call site. */
+export interface SourceLocation {
+  /** Absolute path of the pipeline file. */
+  readonly file: string;
+  /** 1-based line. */
+  readonly line: number;
+  /** 1-based column. */
+  readonly column: number;
+}
+
+/** A declared file output, written by the stage at `path` (project-relative). */
+export interface FileOutDecl {
+  readonly kind: "file";
+  readonly path: string;
+}
+
+/** A declared directory output; every file below it is part of the artifact. */
+export interface DirOutDecl {
+  readonly kind: "dir";
+  readonly path: string;
+}
+
+/**
+ * A declared JSON output checked by a zod contract when it is written and
+ * again when a downstream stage reads it. Without a path it lives under
+ * `out/<stage>/<name>.json` in the project.
+ */
+export interface JsonOutDecl<S extends z.ZodType = z.ZodType> {
+  readonly kind: "json";
+  readonly path: string | undefined;
+  readonly schema: S;
+}
+
+export type OutDecl = FileOutDecl | DirOutDecl | JsonOutDecl;
+
+/** A raw input file or directory of the project (a CSV, a script). */
+export interface SourceRef {
+  readonly ref: "source";
+  /** Project-relative path. */
+  readonly path: string;
+}
+
+/** One output of another stage, referenced as a value so the DAG comes from the types. */
+export interface OutputRef<O extends OutDecl = OutDecl> {
+  readonly ref: "output";
+  /** The stage that writes the output. */
+  readonly stage: StageHandle;
+  /** The output's name in that stage's `outs`. */
+  readonly name: string;
+  readonly out: O;
+}
+
+/**
+ * A value from outside the workspace files whose digest enters the stage key,
+ * resolved once per run. The registry uses it to make an evaluation depend on
+ * the release that `production` currently points at, without the engine
+ * knowing what a release is.
+ */
+export interface ExternalRef<T extends Json = Json> {
+  readonly ref: "external";
+  /** A stable name shown by `explain` ("registry:eta@production"). */
+  readonly id: string;
+  /** Returns the value handed to the stage; its canonical digest is the dep digest. */
+  readonly resolve: (ctx: { readonly workspaceRoot: string }) => T | Promise<T>;
+}
+
+export type DepRef = SourceRef | OutputRef | ExternalRef;
+
+/** The value a stage function receives for each kind of dep. */
+export type DepValue<D> = D extends OutputRef<infer O>
+  ? O extends JsonOutDecl<infer S>
+    ? z.output<S>
+    : string
+  : D extends ExternalRef<infer T>
+    ? T
+    : string;
+
+/** What a `run` function may return: the values of its json outputs. */
+export type JsonOutValues<O> = {
+  [K in keyof O as O[K] extends JsonOutDecl ? K : never]: O[K] extends JsonOutDecl<infer S> ? z.input<S> : never;
+};
+
+/** A decision a stage reports (a promotion, a hold); carried into `run --json`. */
+export interface StageDecision {
+  readonly project: string;
+  readonly decision: string;
+  readonly [field: string]: Json;
+}
+
+/** The context a `run` function receives. */
+export interface RunContext<D, P, O> {
+  /** Stage id, `<project>:<stage>`. */
+  readonly id: string;
+  /** Absolute path of the project directory. */
+  readonly projectDir: string;
+  /** Absolute path of the workspace root. */
+  readonly workspaceRoot: string;
+  /** Paths of file/dir/source deps; parsed, contract-checked values of json deps. */
+  readonly deps: { readonly [K in keyof D]: DepValue<D[K]> };
+  readonly params: P;
+  /** Absolute paths to write file and dir outputs to (temporary until the stage succeeds). */
+  readonly outs: { readonly [K in keyof O]: string };
+  /** Appends a line to the stage log (replayed on cache hits). */
+  log(...parts: unknown[]): void;
+  /**
+   * Records a decision. With `held: true` the stage reports status `held`:
+   * it succeeded but moved nothing.
+   */
+  decide(decision: StageDecision, options?: { readonly held?: boolean }): void;
+}
+
+export type DepsDecl = Readonly<Record<string, DepRef>>;
+export type ParamsDecl = Readonly<Record<string, Json>>;
+export type OutsDecl = Readonly<Record<string, OutDecl>>;
+
+interface StageDeclBase<D extends DepsDecl, P extends ParamsDecl, O extends OutsDecl> {
+  readonly description?: string;
+  readonly deps?: D;
+  readonly params?: P;
+  readonly outs?: O;
+  /** Names of environment variables whose values enter the stage key. */
+  readonly env?: readonly string[];
+  /** Commands whose output enters the stage key (`python3 --version`). */
+  readonly probes?: readonly string[];
+  /** Scheduler resources this stage holds while it runs (`{ gpu: 1, memGiB: 8 }`). */
+  readonly resources?: Readonly<Record<string, number>>;
+  /** Never a cache hit: the stage runs every time it is planned. */
+  readonly alwaysRun?: boolean;
+}
+
+/** A stage that runs a TypeScript function in a worker thread. */
+export interface RunStageDecl<D extends DepsDecl, P extends ParamsDecl, O extends OutsDecl>
+  extends StageDeclBase<D, P, O> {
+  readonly run: (ctx: RunContext<D, P, O>) => JsonOutValues<O> | void | Promise<JsonOutValues<O> | void>;
+  readonly cmd?: never;
+}
+
+/** A stage that runs a shell command with `{deps.x}`, `{outs.y}`, `{params.z}` placeholders. */
+export interface CmdStageDecl<D extends DepsDecl, P extends ParamsDecl, O extends OutsDecl>
+  extends StageDeclBase<D, P, O> {
+  readonly cmd: string;
+  readonly run?: never;
+}
+
+export type StageDecl<D extends DepsDecl = DepsDecl, P extends ParamsDecl = ParamsDecl, O extends OutsDecl = OutsDecl> =
+  | RunStageDecl<D, P, O>
+  | CmdStageDecl<D, P, O>;
+
+/** What `p.stage(...)` returns: the stage's outputs as values to wire downstream. */
+export interface StageHandle<O extends OutsDecl = OutsDecl> {
+  /** `<project>:<stage>`. */
+  readonly id: string;
+  readonly project: string;
+  readonly name: string;
+  readonly outs: { readonly [K in keyof O]: OutputRef<O[K]> };
+}
+
+/** One stage as recorded by `defineProject`, before validation. */
+export interface DeclaredStage {
+  readonly handle: StageHandle;
+  readonly decl: StageDecl<DepsDecl, ParamsDecl, OutsDecl>;
+  readonly location: SourceLocation;
+}
+
+/** A project as declared: a name, a directory and its stages in declaration order. */
+export interface DeclaredProject {
+  readonly kind: "sluice-project";
+  readonly name: string;
+  /** Absolute path of the project directory (the pipeline file's folder). */
+  readonly dir: string;
+  /** Absolute path of the pipeline file. */
+  readonly file: string;
+  readonly stages: readonly DeclaredStage[];
+  /** Problems found while declaring (duplicate names); reported with the rest. */
+  readonly problems: readonly { readonly message: string; readonly location: SourceLocation }[];
+}
+
+/** Options of the root pipeline. */
+export interface WorkspaceOptions {
+  /**
+   * The projects, in the order they are listed: a project directory relative
+   * to the root (its `pipeline.ts` is loaded), an imported project, or a
+   * dynamic `import()` of one.
+   */
+  readonly projects: readonly (string | DeclaredProject | Promise<DeclaredProject | { default: DeclaredProject }>)[];
+  /** Default remote cache URL (overridden by `--remote-cache` and `SLUICE_REMOTE_CACHE`). */
+  readonly remoteCache?: string;
+}
+
+/** The root pipeline as declared. */
+export interface DeclaredWorkspace {
+  readonly kind: "sluice-workspace";
+  readonly file: string;
+  readonly options: WorkspaceOptions;
+}

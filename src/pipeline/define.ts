@@ -1,0 +1,109 @@
+/**
+ * The declaration API of `pipeline.ts` files: `defineProject`, `defineWorkspace`
+ * and the artifact constructors. Declaring only records; loading and
+ * validation happen later so every problem can be reported at once.
+ */
+import { dirname } from "node:path";
+import type { z } from "zod";
+import { callSite } from "./call-site.js";
+import type {
+  CmdStageDecl,
+  DeclaredProject,
+  DeclaredStage,
+  DeclaredWorkspace,
+  DepsDecl,
+  DirOutDecl,
+  ExternalRef,
+  FileOutDecl,
+  Json,
+  JsonOutDecl,
+  OutDecl,
+  OutputRef,
+  OutsDecl,
+  ParamsDecl,
+  RunStageDecl,
+  SourceLocation,
+  SourceRef,
+  StageHandle,
+  WorkspaceOptions,
+} from "./decl.js";
+
+/** A file output at a project-relative path. */
+export function file(path: string): FileOutDecl {
+  return { kind: "file", path };
+}
+
+/** A directory output at a project-relative path. */
+export function dir(path: string): DirOutDecl {
+  return { kind: "dir", path };
+}
+
+/** A JSON output checked by `schema`; `path` defaults to `out/<stage>/<name>.json`. */
+export function json<S extends z.ZodType>(schema: S, path?: string): JsonOutDecl<S> {
+  return { kind: "json", path, schema };
+}
+
+/** A raw input of the project (data file, script), at a project-relative path. */
+export function source(path: string): SourceRef {
+  return { ref: "source", path };
+}
+
+/** A dep on a value resolved at plan time; its canonical JSON digest enters the key. */
+export function external<T extends Json>(id: string, resolve: ExternalRef<T>["resolve"]): ExternalRef<T> {
+  return { ref: "external", id, resolve };
+}
+
+/** The builder handed to the body of `defineProject`. */
+export interface ProjectBuilder {
+  readonly name: string;
+  /** Absolute path of the project directory. */
+  readonly dir: string;
+  stage<const D extends DepsDecl = {}, const P extends ParamsDecl = {}, const O extends OutsDecl = {}>(
+    name: string,
+    decl: RunStageDecl<D, P, O> | CmdStageDecl<D, P, O>,
+  ): StageHandle<O>;
+}
+
+/**
+ * Declares a project. Its directory is the folder of the file that calls
+ * this, so paths in the declaration are relative to the pipeline file.
+ */
+export function defineProject(name: string, body: (p: ProjectBuilder) => void): DeclaredProject {
+  const site = callSite();
+  const stages: DeclaredStage[] = [];
+  const problems: { message: string; location: SourceLocation }[] = [];
+  const projectDir = dirname(site.file);
+  const builder: ProjectBuilder = {
+    name,
+    dir: projectDir,
+    stage(stageName, decl) {
+      const location = callSite();
+      if (stages.some((s) => s.handle.name === stageName)) {
+        problems.push({ message: `duplicate stage id "${name}:${stageName}"`, location });
+      }
+      const handle = makeHandle(name, stageName, decl.outs ?? {});
+      stages.push({ handle, decl: decl as DeclaredStage["decl"], location });
+      return handle as never;
+    },
+  };
+  body(builder);
+  return { kind: "sluice-project", name, dir: projectDir, file: site.file, stages, problems };
+}
+
+/** Declares the root pipeline: which projects make up the workspace. */
+export function defineWorkspace(options: WorkspaceOptions): DeclaredWorkspace {
+  return { kind: "sluice-workspace", file: callSite().file, options };
+}
+
+function makeHandle(project: string, name: string, outs: OutsDecl): StageHandle {
+  const handle: { id: string; project: string; name: string; outs: Record<string, OutputRef> } = {
+    id: `${project}:${name}`,
+    project,
+    name,
+    outs: {},
+  };
+  for (const [outName, out] of Object.entries(outs)) {
+    handle.outs[outName] = { ref: "output", stage: handle, name: outName, out: out as OutDecl };
+  }
+  return handle;
+}

@@ -1,0 +1,35 @@
+/**
+ * A problem in a pipeline definition, as data. `report/` renders it with the
+ * source line underlined; the CLI exits 2.
+ */
+import type { SourceLocation } from "./decl.js";
+
+/** Kebab-case reasons, one per kind of definition error. */
+export type DiagnosticReason =
+  | "load-failed"
+  | "no-pipeline"
+  | "not-a-workspace"
+  | "duplicate-project"
+  | "duplicate-stage"
+  | "invalid-name"
+  | "no-action"
+  | "two-actions"
+  | "duplicate-output"
+  | "output-outside-project"
+  | "missing-input"
+  | "input-outside-workspace"
+  | "unknown-stage"
+  | "param-not-json"
+  | "unknown-placeholder"
+  | "cycle"
+  | "unknown-target"
+  | "bad-param-override"
+  | "bad-resources";
+
+export interface Diagnostic {
+  readonly reason: DiagnosticReason;
+  readonly message: string;
+  /** The stage the problem belongs to, when there is one. */
+  readonly stage?: string;
+  readonly location?: SourceLocation;
+}

@@ -1,0 +1,7 @@
+/** Public surface of `pipeline/`: declare, load and validate pipeline files. */
+export * from "./decl.js";
+export { defineProject, defineWorkspace, dir, external, file, json, source, type ProjectBuilder } from "./define.js";
+export type { Diagnostic, DiagnosticReason } from "./diagnostic.js";
+export { findWorkspaceRoot, importModule, loadWorkspace, PIPELINE_FILE, registerTypeScript } from "./load.js";
+export { stageId, type Project, type Stage, type StageAction, type StageDep, type StageId, type StageOut, type Workspace } from "./model.js";
+export { importClosure, scanImports, type ModuleImports } from "./module-graph.js";

@@ -1,0 +1,145 @@
+/**
+ * Loads a workspace: finds the root `pipeline.ts`, imports it through the
+ * TypeScript loader (no build step for the user), resolves its projects and
+ * hands the declarations to validation. Every failure is a diagnostic.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { fail, ok, type Result } from "../util/result.js";
+import type { DeclaredProject, DeclaredWorkspace, SourceLocation } from "./decl.js";
+import type { Diagnostic } from "./diagnostic.js";
+import type { Workspace } from "./model.js";
+import { validateWorkspace } from "./validate.js";
+
+export const PIPELINE_FILE = "pipeline.ts";
+
+let registered: Promise<void> | undefined;
+
+/** Installs the TypeScript loader once per thread. */
+export function registerTypeScript(): Promise<void> {
+  registered ??= import("tsx/esm/api").then(({ register }) => {
+    register();
+  });
+  return registered;
+}
+
+/**
+ * The workspace root for `from`: the nearest folder at or above it holding
+ * both `pipeline.ts` and `package.json` (project folders hold only the former).
+ */
+export function findWorkspaceRoot(from: string): string | undefined {
+  let current = resolve(from);
+  for (;;) {
+    if (existsSync(join(current, PIPELINE_FILE)) && existsSync(join(current, "package.json"))) return current;
+    const parent = dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+/** Imports a module through the TypeScript loader, turning a throw into a diagnostic. */
+export async function importModule(file: string): Promise<Result<Record<string, unknown>, Diagnostic>> {
+  await registerTypeScript();
+  try {
+    return ok((await import(pathToFileURL(file).href)) as Record<string, unknown>);
+  } catch (error) {
+    return fail(loadFailure(file, error));
+  }
+}
+
+/** Loads and validates the workspace rooted at `root`. */
+export async function loadWorkspace(root: string): Promise<Result<Workspace, readonly Diagnostic[]>> {
+  const file = join(root, PIPELINE_FILE);
+  if (!existsSync(file)) {
+    return fail([{ reason: "no-pipeline", message: `no ${PIPELINE_FILE} in ${root} (run \`sluice init\` to create one)` }]);
+  }
+  const loaded = await importModule(file);
+  if (!loaded.ok) return fail([loaded.error]);
+  const declared = loaded.value["default"];
+  if (isProject(declared)) return validateWorkspace(root, file, [declared], undefined);
+  if (!isWorkspace(declared)) {
+    return fail([
+      {
+        reason: "not-a-workspace",
+        message: `${file}: the default export must be defineWorkspace({...}) or defineProject(...)`,
+        location: { file, line: 1, column: 1 },
+      },
+    ]);
+  }
+  const projects: DeclaredProject[] = [];
+  const problems: Diagnostic[] = [];
+  for (const entry of declared.options.projects) {
+    const project = await resolveProject(root, entry);
+    if (project.ok) projects.push(project.value);
+    else problems.push(project.error);
+  }
+  if (problems.length > 0) return fail(problems);
+  return validateWorkspace(root, file, projects, declared.options.remoteCache);
+}
+
+async function resolveProject(
+  root: string,
+  entry: DeclaredWorkspace["options"]["projects"][number],
+): Promise<Result<DeclaredProject, Diagnostic>> {
+  if (typeof entry === "string") {
+    const file = join(root, entry, PIPELINE_FILE);
+    if (!existsSync(file)) {
+      return fail({ reason: "no-pipeline", message: `project "${entry}" listed in ${PIPELINE_FILE} has no ${file}` });
+    }
+    const loaded = await importModule(file);
+    if (!loaded.ok) return fail(loaded.error);
+    const project = loaded.value["default"];
+    if (isProject(project)) return ok(project);
+    return fail({
+      reason: "not-a-workspace",
+      message: `${file}: the default export must be defineProject(...)`,
+      location: { file, line: 1, column: 1 },
+    });
+  }
+  let resolved: unknown;
+  try {
+    resolved = await entry;
+  } catch (error) {
+    return fail(loadFailure(join(root, PIPELINE_FILE), error));
+  }
+  const project = isProject(resolved) ? resolved : (resolved as { default?: unknown } | undefined)?.default;
+  if (isProject(project)) return ok(project);
+  return fail({ reason: "not-a-workspace", message: `${join(root, PIPELINE_FILE)}: an entry of projects is not a project` });
+}
+
+function isProject(value: unknown): value is DeclaredProject {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "sluice-project";
+}
+
+function isWorkspace(value: unknown): value is DeclaredWorkspace {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "sluice-workspace";
+}
+
+/** Describes a module that failed to load, pointing at the offending line when one is known. */
+function loadFailure(file: string, error: unknown): Diagnostic {
+  const text = error instanceof Error ? error.message : String(error);
+  const location = syntaxLocation(text) ?? throwLocation(error) ?? { file, line: 1, column: 1 };
+  const firstLine = text.split("\n").find((line) => line.trim() !== "" && !line.startsWith("Transform failed")) ?? text;
+  const message = firstLine.replace(/^.*?:\d+:\d+: (ERROR: )?/, "");
+  return { reason: "load-failed", message: `cannot load ${location.file}: ${message}`, location };
+}
+
+/** esbuild reports `file:line:col: ERROR: text`. */
+function syntaxLocation(text: string): SourceLocation | undefined {
+  const match = /(\/[^\s:]+):(\d+):(\d+): ERROR/.exec(text);
+  if (!match) return undefined;
+  return { file: match[1] as string, line: Number(match[2]), column: Number(match[3]) + 1 };
+}
+
+/** The first frame of a thrown error that lies in a user file (not node_modules, not node internals). */
+function throwLocation(error: unknown): SourceLocation | undefined {
+  if (!(error instanceof Error) || !error.stack) return undefined;
+  for (const line of error.stack.split("\n").slice(1)) {
+    const match = /\(?(?:file:\/\/)?(\/[^():]+):(\d+):(\d+)\)?$/.exec(line.trim());
+    if (match && !match[1]?.includes("/node_modules/") && !match[1]?.includes("/src/pipeline/")) {
+      return { file: match[1] as string, line: Number(match[2]), column: Number(match[3]) };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,74 @@
+/**
+ * Static import scanning of local TypeScript/JavaScript modules, for code
+ * identity: which local files a module reaches, transitively, and which
+ * external packages those files import. The scan is textual (it may see an
+ * import inside a comment), which only ever makes a key more conservative.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { dirname, resolve } from "node:path";
+
+const IMPORT_SPECIFIER =
+  /(?:^|[^\w$.])(?:import|export)\s*(type\s+)?(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']|(?:^|[^\w$.])import\s*\(\s*["']([^"']+)["']\s*\)/g;
+const RESOLVE_SUFFIXES = ["", ".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", "/index.ts", "/index.js"];
+const BUILTINS = new Set(builtinModules);
+
+/** The local files and the external packages a module imports directly. */
+export interface ModuleImports {
+  readonly local: readonly string[];
+  readonly packages: readonly string[];
+}
+
+/** Reads a module and lists what it imports; type-only imports are skipped. */
+export function scanImports(file: string): ModuleImports {
+  const text = readFileSync(file, "utf8");
+  const local = new Set<string>();
+  const packages = new Set<string>();
+  for (const statement of text.matchAll(IMPORT_SPECIFIER)) {
+    if (statement[1]) continue; // `import type`: erased, not code
+    const specifier = statement[2] ?? statement[3];
+    if (!specifier) continue;
+    if (specifier.startsWith(".") || specifier.startsWith("/")) {
+      const target = resolveLocal(dirname(file), specifier);
+      if (target) local.add(target);
+    } else if (!specifier.startsWith("node:") && !BUILTINS.has(specifier.split("/")[0] ?? "")) {
+      packages.add(packageName(specifier));
+    }
+  }
+  return { local: [...local].sort(), packages: [...packages].sort() };
+}
+
+/** Every local file reachable from `entry` (entry included) and every package they import. */
+export function importClosure(entry: string, scan: (file: string) => ModuleImports = scanImports): ModuleImports {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const imports = scan(file);
+    for (const pkg of imports.packages) packages.add(pkg);
+    for (const next of imports.local) if (!seen.has(next)) pending.push(next);
+  }
+  return { local: [...seen].sort(), packages: [...packages].sort() };
+}
+
+/** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
+export function packageName(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? specifier);
+}
+
+function resolveLocal(fromDir: string, specifier: string): string | undefined {
+  const base = resolve(fromDir, specifier);
+  // TypeScript sources import "./x.js" meaning "./x.ts".
+  const stems = /\.(c|m)?js$/.test(base) ? [base.replace(/\.(c|m)?js$/, ""), base] : [base];
+  for (const stem of stems) {
+    for (const suffix of RESOLVE_SUFFIXES) {
+      const candidate = stem + suffix;
+      if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,35 @@
+/**
+ * Finds the module that exports each stage function. A function's code
+ * identity is that module and what it imports, not the pipeline file that
+ * wires it, so editing a param in `pipeline.ts` does not look like a code
+ * change to every stage the file declares.
+ */
+import { pathToFileURL } from "node:url";
+import { importClosure, scanImports } from "./module-graph.js";
+
+/**
+ * Maps every function exported by a local module reachable from the pipeline
+ * file to the module exporting it. When several modules export the same
+ * function (re-exports), the one with the smallest import closure wins: the
+ * defining module, not a barrel.
+ */
+export async function exportingModules(pipelineFile: string): Promise<Map<unknown, string>> {
+  const owners = new Map<unknown, { module: string; size: number }>();
+  const closure = importClosure(pipelineFile);
+  for (const module of closure.local) {
+    if (module === pipelineFile) continue;
+    let exports: Record<string, unknown>;
+    try {
+      exports = (await import(pathToFileURL(module).href)) as Record<string, unknown>;
+    } catch {
+      continue; // not loadable on its own (a data file, a broken helper); the pipeline load reports real failures
+    }
+    const size = importClosure(module, scanImports).local.length;
+    for (const value of Object.values(exports)) {
+      if (typeof value !== "function") continue;
+      const known = owners.get(value);
+      if (!known || size < known.size) owners.set(value, { module, size });
+    }
+  }
+  return new Map([...owners].map(([fn, owner]) => [fn, owner.module]));
+}

@@ -1,0 +1,246 @@
+/**
+ * Turns declared projects into the validated `Workspace`. Every problem is
+ * collected, not just the first, so one run of `sluice` shows them all.
+ */
+import { existsSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { notJsonReason } from "../util/canonical-json.js";
+import { fail, ok, type Result } from "../util/result.js";
+import type { DeclaredProject, DeclaredStage, DepRef, OutDecl } from "./decl.js";
+import type { Diagnostic } from "./diagnostic.js";
+import { stageId, type Project, type Stage, type StageDep, type StageId, type StageOut, type Workspace } from "./model.js";
+import { exportingModules } from "./run-module.js";
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const PLACEHOLDER = /\{(deps|outs|params)\.([A-Za-z0-9_]+)\}/g;
+
+/** Validates declared projects into a runnable workspace, or every problem found. */
+export async function validateWorkspace(
+  root: string,
+  file: string,
+  declared: readonly DeclaredProject[],
+  remoteCache: string | undefined,
+): Promise<Result<Workspace, readonly Diagnostic[]>> {
+  const problems: Diagnostic[] = [];
+  const stages = new Map<StageId, Stage>();
+  const projects: Project[] = [];
+  const seenProjects = new Set<string>();
+  const outputOwners = new Map<string, { stage: StageId; location: DeclaredStage["location"] }>();
+  const declaredIds = new Set(declared.flatMap((p) => p.stages.map((s) => s.handle.id)));
+
+  for (const project of declared) {
+    if (seenProjects.has(project.name)) {
+      problems.push({ reason: "duplicate-project", message: `${project.file}: duplicate project name "${project.name}"` });
+      continue;
+    }
+    seenProjects.add(project.name);
+    if (!NAME.test(project.name)) {
+      problems.push({ reason: "invalid-name", message: `${project.file}: invalid project name "${project.name}"` });
+    }
+    for (const problem of project.problems) {
+      problems.push({ reason: "duplicate-stage", message: at(problem.location, problem.message), location: problem.location });
+    }
+    const modules = await exportingModules(project.file);
+    const ids: StageId[] = [];
+    for (const declaredStage of project.stages) {
+      if (stages.has(declaredStage.handle.id as StageId)) continue; // reported as duplicate-stage
+      const stage = validateStage(root, project, declaredStage, declaredIds, modules, problems);
+      if (!stage) continue;
+      for (const out of stage.outs) claimOutput(out, stage, declaredStage, outputOwners, problems);
+      stages.set(stage.id, stage);
+      ids.push(stage.id);
+    }
+    projects.push({ name: project.name, dir: project.dir, file: project.file, stages: ids });
+  }
+  if (problems.length > 0) return fail(problems);
+  return ok({ root, file, projects, stages: linkOutputPaths(stages), remoteCache });
+}
+
+/** Output deps learn the workspace path of the output they read from its writer. */
+function linkOutputPaths(stages: Map<StageId, Stage>): Map<StageId, Stage> {
+  const linked = new Map<StageId, Stage>();
+  for (const [id, stage] of stages) {
+    const deps = stage.deps.map((dep) => {
+      if (dep.kind !== "output") return dep;
+      const out = stages.get(dep.stage)?.outs.find((o) => o.name === dep.out);
+      return { ...dep, path: out?.path ?? "" };
+    });
+    linked.set(id, { ...stage, deps });
+  }
+  return linked;
+}
+
+function validateStage(
+  root: string,
+  project: DeclaredProject,
+  declared: DeclaredStage,
+  declaredIds: ReadonlySet<string>,
+  modules: ReadonlyMap<unknown, string>,
+  problems: Diagnostic[],
+): Stage | undefined {
+  const { decl, location, handle } = declared;
+  const id = stageId(project.name, handle.name);
+  const before = problems.length;
+  const report = (reason: Diagnostic["reason"], message: string): void => {
+    problems.push({ reason, message: at(location, `stage ${id}: ${message}`), stage: id, location });
+  };
+
+  if (!NAME.test(handle.name)) report("invalid-name", `invalid stage name "${handle.name}" (letters, digits, _ . -)`);
+  const hasRun = typeof decl.run === "function";
+  const hasCmd = typeof decl.cmd === "string";
+  if (hasRun && hasCmd) report("two-actions", "declares both run and cmd; choose one");
+  if (!hasRun && !hasCmd) report("no-action", "declares neither run (a function) nor cmd (a shell command)");
+
+  const params = decl.params ?? {};
+  for (const [name, value] of Object.entries(params)) {
+    const reason = notJsonReason(value, `params.${name}`);
+    if (reason) report("param-not-json", reason);
+  }
+
+  const outs: StageOut[] = [];
+  for (const [name, out] of Object.entries(decl.outs ?? {}).sort(byKey)) {
+    const path = outputPath(handle.name, name, out);
+    const rel = toPosix(relative(project.dir, resolve(project.dir, path)));
+    if (isAbsolute(path) || rel.startsWith("../") || rel === ".." || rel === "") {
+      report("output-outside-project", `output "${name}" (${path}) is outside the project folder ${toPosix(relative(root, project.dir)) || "."}`);
+      continue;
+    }
+    outs.push({
+      name,
+      kind: out.kind,
+      path: toPosix(relative(root, join(project.dir, rel))),
+      schema: out.kind === "json" ? out.schema : undefined,
+    });
+  }
+
+  const deps: StageDep[] = [];
+  const upstream = new Set<StageId>();
+  for (const [name, ref] of Object.entries(decl.deps ?? {}).sort(byKey)) {
+    const dep = resolveDep(root, project, name, ref, declaredIds, report);
+    if (!dep) continue;
+    if (dep.kind === "output") upstream.add(dep.stage);
+    deps.push(dep);
+  }
+
+  if (hasCmd) {
+    const known = { deps: new Set(deps.map((d) => d.name)), outs: new Set(outs.map((o) => o.name)), params: new Set(Object.keys(params)) };
+    for (const [, group, name] of (decl.cmd as string).matchAll(PLACEHOLDER)) {
+      if (!known[group as keyof typeof known].has(name as string)) {
+        report("unknown-placeholder", `cmd uses {${group}.${name}} but declares no ${group} named "${name}"`);
+      }
+    }
+  }
+
+  const resources = decl.resources ?? {};
+  for (const [name, amount] of Object.entries(resources)) {
+    if (typeof amount !== "number" || !(amount >= 0)) report("bad-resources", `resource ${name} must be a non-negative number`);
+  }
+
+  if (problems.length > before) return undefined;
+  const fn = decl.run as ((...args: never[]) => unknown) | undefined;
+  return {
+    id,
+    project: project.name,
+    name: handle.name,
+    projectDir: project.dir,
+    file: project.file,
+    location,
+    description: decl.description,
+    deps,
+    params,
+    outs,
+    action: fn ? { kind: "run", fn, module: modules.get(fn) } : { kind: "cmd", cmd: decl.cmd as string },
+    env: [...new Set(decl.env ?? [])].sort(),
+    probes: [...new Set(decl.probes ?? [])].sort(),
+    resources,
+    alwaysRun: decl.alwaysRun === true,
+    upstream: [...upstream].sort(),
+  };
+}
+
+function resolveDep(
+  root: string,
+  project: DeclaredProject,
+  name: string,
+  ref: DepRef,
+  declaredIds: ReadonlySet<string>,
+  report: (reason: Diagnostic["reason"], message: string) => void,
+): StageDep | undefined {
+  switch (ref?.ref) {
+    case "source": {
+      const absolute = resolve(project.dir, ref.path);
+      const rel = toPosix(relative(root, absolute));
+      if (rel.startsWith("../") || isAbsolute(rel)) {
+        report("input-outside-workspace", `dep "${name}" (${ref.path}) is outside the workspace`);
+        return undefined;
+      }
+      if (!existsSync(absolute)) {
+        report("missing-input", `dep "${name}" names ${rel}, which does not exist`);
+        return undefined;
+      }
+      return { name, kind: "source", path: rel };
+    }
+    case "output": {
+      const upstream = ref.stage.id;
+      if (!declaredIds.has(upstream)) {
+        report("unknown-stage", `dep "${name}" reads ${upstream}, which is not a stage of this workspace (is its project listed in the root pipeline.ts?)`);
+        return undefined;
+      }
+      const out = ref.out;
+      return {
+        name,
+        kind: "output",
+        path: "", // filled in by linkOutputPaths once every stage is validated
+        stage: upstream as StageId,
+        out: ref.name,
+        schema: out.kind === "json" ? out.schema : undefined,
+        outKind: out.kind,
+      };
+    }
+    case "external":
+      return { name, kind: "external", ref };
+    default:
+      report("unknown-stage", `dep "${name}" is not a source(...), another stage's output or external(...)`);
+      return undefined;
+  }
+}
+
+/** The project-relative path of an output; json outputs default to `out/<stage>/<name>.json`. */
+function outputPath(stageName: string, outName: string, out: OutDecl): string {
+  if (out.kind === "json") return out.path ?? `out/${stageName}/${outName}.json`;
+  return out.path;
+}
+
+/** Two stages may not write the same path, nor one inside another's directory output. */
+function claimOutput(
+  out: StageOut,
+  stage: Stage,
+  declared: DeclaredStage,
+  owners: Map<string, { stage: StageId; location: DeclaredStage["location"] }>,
+  problems: Diagnostic[],
+): void {
+  for (const [path, owner] of owners) {
+    if (path === out.path || path.startsWith(`${out.path}/`) || out.path.startsWith(`${path}/`)) {
+      problems.push({
+        reason: "duplicate-output",
+        message: at(declared.location, `stage ${stage.id}: output ${out.path} is also written by ${owner.stage} (${owner.location.file}:${owner.location.line})`),
+        stage: stage.id,
+        location: declared.location,
+      });
+      return;
+    }
+  }
+  owners.set(out.path, { stage: stage.id, location: declared.location });
+}
+
+function at(location: DeclaredStage["location"], message: string): string {
+  return `${location.file}:${location.line}: ${message}`;
+}
+
+function byKey<T>(a: [string, T], b: [string, T]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+function toPosix(path: string): string {
+  return sep === "/" ? path : path.split(sep).join("/");
+}

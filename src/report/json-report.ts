@@ -1,0 +1,41 @@
+/**
+ * The `sluice run --json` document (the public contract in DESIGN.md):
+ *
+ *   { "ok": true,
+ *     "stages": [ { "id", "status", "key", "durationMs" } ],
+ *     "decisions": [ { "project", "release", "decision", "failed" } ] }
+ *
+ * Extra fields (`reason`, `why`) appear only when they carry something.
+ */
+import type { StageResult } from "../exec/index.js";
+import type { StageDecision } from "../pipeline/index.js";
+
+export interface RunDocument {
+  readonly ok: boolean;
+  readonly stages: readonly {
+    readonly id: string;
+    readonly status: string;
+    readonly key: string | null;
+    readonly durationMs: number;
+    readonly reason?: string;
+    readonly why?: readonly string[];
+  }[];
+  readonly decisions: readonly StageDecision[];
+  readonly interrupted?: boolean;
+}
+
+export function runDocument(ok: boolean, results: readonly StageResult[], interrupted: boolean): RunDocument {
+  return {
+    ok,
+    stages: results.map((r) => ({
+      id: r.id,
+      status: r.status,
+      key: r.key ?? null,
+      durationMs: Math.round(r.durationMs),
+      ...(r.failure ? { reason: `${r.failure.reason}: ${r.failure.message}` } : {}),
+      ...(r.why.length > 0 ? { why: r.why } : {}),
+    })),
+    decisions: results.flatMap((r) => r.decisions),
+    ...(interrupted ? { interrupted: true } : {}),
+  };
+}

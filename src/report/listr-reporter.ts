@@ -1,0 +1,76 @@
+/**
+ * Progress on an interactive terminal: a listr2 task list with one task per
+ * planned stage. The executor owns scheduling; each task merely waits for
+ * its stage's result and shows it (cached / ran, duration).
+ */
+import { Listr, type ListrTaskWrapper } from "listr2";
+import type { BuildObserver, StageResult } from "../exec/index.js";
+import type { StageId } from "../pipeline/index.js";
+import { resultLine } from "./plain-reporter.js";
+import { formatDuration, writeErr } from "./terminal.js";
+
+interface Deferred {
+  readonly promise: Promise<StageResult>;
+  resolve(result: StageResult): void;
+  task?: ListrTaskWrapper<unknown, never, never>;
+}
+
+export function listrReporter(): BuildObserver & { done(): Promise<void> } {
+  const deferred = new Map<StageId, Deferred>();
+  let running: Promise<unknown> = Promise.resolve();
+  const warnings: string[] = [];
+  return {
+    onPlan(stages) {
+      for (const id of stages) {
+        let resolve!: (result: StageResult) => void;
+        const promise = new Promise<StageResult>((r) => (resolve = r));
+        deferred.set(id, { promise, resolve });
+      }
+      const list = new Listr(
+        stages.map((id) => ({
+          title: id,
+          task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, never, never>) => {
+            const entry = deferred.get(id) as Deferred;
+            entry.task = task;
+            const result = await entry.promise;
+            task.title = titleOf(result);
+            if (result.status === "failed") throw new Error(failureText(result));
+            if (result.status === "skipped") task.skip(titleOf(result));
+          },
+        })),
+        { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false } } as never,
+      );
+      running = list.run().catch(() => undefined);
+    },
+    onStart(id) {
+      const task = deferred.get(id)?.task;
+      if (task) task.title = `${id} (running)`;
+    },
+    onLog(id, text, replay) {
+      const task = deferred.get(id)?.task;
+      if (task && !replay) task.output = text.trimEnd().split("\n").pop() ?? "";
+    },
+    onWarning(message) {
+      warnings.push(message);
+    },
+    onWaitForLock(holder) {
+      writeErr(`waiting for the workspace lock held by ${holder} ...`);
+    },
+    onResult(result) {
+      deferred.get(result.id)?.resolve(result);
+    },
+    async done() {
+      await running;
+      for (const warning of warnings) writeErr(`warning: ${warning}`);
+    },
+  };
+}
+
+function titleOf(result: StageResult): string {
+  const time = result.status === "ran" || result.status === "held" ? ` ${formatDuration(result.durationMs)}` : "";
+  return `${result.id} ${result.status}${time}`;
+}
+
+function failureText(result: StageResult): string {
+  return [resultLine(result), result.logTail ?? ""].filter(Boolean).join("\n");
+}

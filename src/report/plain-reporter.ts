@@ -1,0 +1,46 @@
+/**
+ * Line-by-line progress on stderr, for CI and pipes: one line per finished
+ * stage, stage output prefixed with its id, failures with their log tail.
+ */
+import type { BuildObserver, StageResult } from "../exec/index.js";
+import type { StageId } from "../pipeline/index.js";
+import { formatDuration, writeErr } from "./terminal.js";
+
+export interface PlainOptions {
+  /** Print stage output (live and replayed). */
+  readonly logs: boolean;
+}
+
+export function plainReporter(options: PlainOptions): BuildObserver & { summary(results: readonly StageResult[]): void } {
+  return {
+    onLog(id: StageId, text: string, replay: boolean) {
+      if (!options.logs) return;
+      const prefix = replay ? `[${id}] (cached) ` : `[${id}] `;
+      writeErr(text.trimEnd().split("\n").map((line) => prefix + line).join("\n"));
+    },
+    onWarning(message: string) {
+      writeErr(`warning: ${message}`);
+    },
+    onWaitForLock(holder: string) {
+      writeErr(`waiting for the workspace lock held by ${holder} ...`);
+    },
+    onResult(result: StageResult) {
+      writeErr(resultLine(result));
+      if (result.status === "failed" && result.logTail) {
+        writeErr(result.logTail.split("\n").map((line) => `    | ${line}`).join("\n"));
+      }
+    },
+    summary(results) {
+      const counts = new Map<string, number>();
+      for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+      writeErr([...counts].map(([status, n]) => `${n} ${status}`).join(", ") || "nothing to do");
+    },
+  };
+}
+
+export function resultLine(result: StageResult): string {
+  const time = result.status === "ran" || result.status === "failed" || result.status === "held" ? ` (${formatDuration(result.durationMs)})` : "";
+  const detail = result.failure ? `: ${result.failure.reason}: ${result.failure.message}` : result.why.length > 0 ? `: ${result.why.join("; ")}` : "";
+  const decision = result.decisions.map((d) => ` [${d.decision}${d["failed"] ? ` ${String(d["failed"])}` : ""}]`).join("");
+  return `${result.status.padEnd(9)} ${result.id}${time}${decision}${detail}`;
+}

@@ -1,0 +1,138 @@
+/**
+ * An exclusive lock between processes on one machine: a file created with
+ * O_EXCL holding the owner's pid. A lock whose owner is no longer alive is
+ * broken at once, so a run after a SIGKILL never waits for a timeout (the
+ * reason this is not proper-lockfile, whose staleness is an mtime age).
+ */
+import { hostname } from "node:os";
+import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { dirname } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** Who holds a lock. */
+export interface LockOwner {
+  readonly pid: number;
+  readonly host: string;
+  readonly since: string;
+  readonly command: string;
+}
+
+/** A held lock; `release` is idempotent. */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+export interface AcquireOptions {
+  /** Give up at once when the lock is held (`--no-wait`). */
+  readonly wait: boolean;
+  /** Called once when the lock is found held and we start waiting. */
+  readonly onWait?: (owner: LockOwner | undefined) => void;
+  /** Stop waiting after this long; undefined waits forever. */
+  readonly timeoutMs?: number;
+  /** What to record as the holder's command line. */
+  readonly command?: string;
+}
+
+export type AcquireResult = { readonly ok: true; readonly lock: HeldLock } | { readonly ok: false; readonly owner: LockOwner | undefined };
+
+/** Takes the lock at `path`, waiting (with a backoff up to 50 ms) while another live process holds it. */
+export async function acquireLock(path: string, options: AcquireOptions): Promise<AcquireResult> {
+  await mkdir(dirname(path), { recursive: true });
+  const me: LockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    since: new Date().toISOString(),
+    command: options.command ?? process.argv.slice(2).join(" "),
+  };
+  const started = Date.now();
+  let told = false;
+  let delay = 2;
+  for (;;) {
+    if (await tryCreate(path, me)) return { ok: true, lock: holder(path) };
+    const owner = await readOwner(path);
+    if (owner && !isAlive(owner)) {
+      await breakStale(path, owner);
+      continue;
+    }
+    if (!options.wait || (options.timeoutMs !== undefined && Date.now() - started > options.timeoutMs)) {
+      return { ok: false, owner };
+    }
+    if (!told) {
+      told = true;
+      options.onWait?.(owner);
+    }
+    await sleep(delay);
+    delay = Math.min(delay * 2, 50);
+  }
+}
+
+/** Runs `body` while holding the lock, waiting as long as it takes. */
+export async function withLock<T>(path: string, body: () => Promise<T>): Promise<T> {
+  const acquired = await acquireLock(path, { wait: true });
+  if (!acquired.ok) throw new Error(`could not lock ${path}`);
+  try {
+    return await body();
+  } finally {
+    await acquired.lock.release();
+  }
+}
+
+async function tryCreate(path: string, me: LockOwner): Promise<boolean> {
+  try {
+    const handle = await open(path, "wx");
+    await handle.writeFile(JSON.stringify(me));
+    await handle.close();
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
+}
+
+async function readOwner(path: string): Promise<LockOwner | undefined> {
+  try {
+    return JSON.parse(await readFile(path, "utf8")) as LockOwner;
+  } catch {
+    return undefined; // being written or just released
+  }
+}
+
+function isAlive(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return true; // cannot tell; assume it is
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Moves the stale lock aside and checks that what was moved is the lock we
+ * judged dead; if a live process took the lock in between, it is put back.
+ */
+async function breakStale(path: string, stale: LockOwner): Promise<void> {
+  const aside = `${path}.stale-${process.pid}-${Date.now()}`;
+  try {
+    await rename(path, aside);
+  } catch {
+    return; // someone else broke it first
+  }
+  const moved = await readOwner(aside);
+  if (moved && (moved.pid !== stale.pid || moved.since !== stale.since)) {
+    await rename(aside, path).catch(() => undefined);
+    return;
+  }
+  await unlink(aside).catch(() => undefined);
+}
+
+function holder(path: string): HeldLock {
+  let released = false;
+  return {
+    async release() {
+      if (released) return;
+      released = true;
+      await unlink(path).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The end-to-end test rig: a temp workspace made from an object of files,
+ * the real CLI run as a child process, and helpers to read its `--json`.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO = fileURLToPath(new URL("..", import.meta.url));
+export const BIN = join(REPO, "bin", "sluice.js");
+
+export interface RunOutput {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface StageLine {
+  readonly id: string;
+  readonly status: string;
+  readonly key: string | null;
+  readonly durationMs: number;
+  readonly reason?: string;
+  readonly why?: string[];
+}
+
+export interface RunJson {
+  readonly ok: boolean;
+  readonly stages: StageLine[];
+  readonly decisions: Record<string, unknown>[];
+}
+
+export class Workspace {
+  readonly root: string;
+  /** A folder outside the workspace where counting stages record each invocation. */
+  readonly counts: string;
+
+  constructor(files: Record<string, string>, options: { packageJson?: boolean } = {}) {
+    const base = mkdtempSync(join(tmpdir(), "sluice-test-"));
+    this.root = join(base, "ws");
+    this.counts = join(base, "counts");
+    mkdirSync(this.counts, { recursive: true });
+    mkdirSync(join(this.root, "node_modules"), { recursive: true });
+    symlinkSync(REPO, join(this.root, "node_modules", "sluice"));
+    symlinkSync(join(REPO, "node_modules", "zod"), join(this.root, "node_modules", "zod"));
+    if (options.packageJson !== false) this.write("package.json", JSON.stringify({ name: "ws", type: "module", private: true }));
+    for (const [path, text] of Object.entries(files)) this.write(path, text);
+  }
+
+  write(path: string, text: string): void {
+    const full = join(this.root, path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, text);
+  }
+
+  read(path: string): string {
+    return readFileSync(join(this.root, path), "utf8");
+  }
+
+  exists(path: string): boolean {
+    return existsSync(join(this.root, path));
+  }
+
+  /** Replaces `from` with `to` in a file, failing loudly when `from` is absent. */
+  edit(path: string, from: string, to: string): void {
+    const text = this.read(path);
+    if (!text.includes(from)) throw new Error(`${path} does not contain ${from}`);
+    this.write(path, text.replace(from, to));
+  }
+
+  /** How many times the counting stage `name` has run. */
+  count(name: string): number {
+    const file = join(this.counts, name);
+    return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).length : 0;
+  }
+
+  run(args: readonly string[], options: { env?: Record<string, string> } = {}): Promise<RunOutput> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        cwd: this.root,
+        env: { ...process.env, CI: "true", COUNTS: this.counts, ...options.env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    });
+  }
+
+  /** `sluice run --json ...`, parsed; fails the test with stderr when stdout is not one JSON document. */
+  async runJson(args: readonly string[] = [], options: { env?: Record<string, string> } = {}): Promise<RunJson & RunOutput> {
+    const out = await this.run(["run", "--json", ...args], options);
+    try {
+      return { ...out, ...(JSON.parse(out.stdout) as RunJson) };
+    } catch {
+      throw new Error(`stdout is not JSON (exit ${out.code}):\n${out.stdout}\n--- stderr ---\n${out.stderr}`);
+    }
+  }
+
+  dispose(): void {
+    rmSync(dirname(this.root), { recursive: true, force: true });
+  }
+}
+
+/** Stage id -> status. */
+export function statuses(json: RunJson): Record<string, string> {
+  return Object.fromEntries(json.stages.map((s) => [s.id, s.status]));
+}
+
+/** The ids with a given status, sorted. */
+export function withStatus(json: RunJson, status: string): string[] {
+  return json.stages.filter((s) => s.status === status).map((s) => s.id).sort();
+}
