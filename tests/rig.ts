@@ -2,7 +2,7 @@
  * The end-to-end test rig: a temp workspace made from an object of files,
  * the real CLI run as a child process, and helpers to read its `--json`.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -31,6 +31,16 @@ export interface RunJson {
   readonly ok: boolean;
   readonly stages: StageLine[];
   readonly decisions: Record<string, unknown>[];
+}
+
+/** A CLI process running in the background. */
+export interface Running {
+  readonly child: ChildProcess;
+  readonly done: Promise<RunOutput>;
+  /** Everything printed on stderr so far. */
+  stderr(): string;
+  /** Resolves once stderr contains `text` at least `times` times. */
+  waitFor(text: string, times?: number): Promise<void>;
 }
 
 export class Workspace {
@@ -78,18 +88,38 @@ export class Workspace {
   }
 
   run(args: readonly string[], options: { env?: Record<string, string> } = {}): Promise<RunOutput> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        cwd: this.root,
-        env: { ...process.env, CI: "true", COUNTS: this.counts, ...options.env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    return this.start(args, options).done;
+  }
+
+  /** Starts the CLI in the background; `waitFor` resolves once stderr contains a text. */
+  start(args: readonly string[], options: { env?: Record<string, string> } = {}): Running {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: this.root,
+      env: { ...process.env, CI: "true", COUNTS: this.counts, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
     });
+    let stdout = "";
+    let stderr = "";
+    const waiters: { text: string; times: number; resolve: () => void }[] = [];
+    const seen = (text: string, times: number) => stderr.split(text).length - 1 >= times;
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      for (const w of waiters.filter((w) => seen(w.text, w.times))) w.resolve();
+    });
+    const done = new Promise<RunOutput>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
+    return {
+      child,
+      done,
+      stderr: () => stderr,
+      waitFor: (text, times = 1) =>
+        seen(text, times)
+          ? Promise.resolve()
+          : new Promise<void>((resolve, reject) => {
+              waiters.push({ text, times, resolve });
+              void done.then((out) => reject(new Error(`exited before printing ${JSON.stringify(text)}:\n${out.stderr}`)));
+            }),
+    };
   }
 
   /** `sluice run --json ...`, parsed; fails the test with stderr when stdout is not one JSON document. */

@@ -2,7 +2,7 @@
  * What most commands do first: find the workspace, load and validate its
  * pipeline, build the DAG. Problems are printed here and become exit code 2.
  */
-import { buildDag, type Dag } from "../graph/index.js";
+import { buildDag, topoOrder, type Dag } from "../graph/index.js";
 import { findWorkspaceRoot, loadWorkspace, type Diagnostic, type Workspace } from "../pipeline/index.js";
 import { renderDiagnostic, writeErr } from "../report/index.js";
 
@@ -25,7 +25,19 @@ export async function loadContext(argv: GlobalOptions): Promise<Context | undefi
   if (!root) return usageError(`no sluice workspace at or above ${from} (a folder with pipeline.ts and package.json; \`sluice init\` creates one)`);
   const loaded = await loadWorkspace(root);
   if (!loaded.ok) return reportDiagnostics(loaded.error);
-  return { root, workspace: loaded.value, dag: buildDag(loaded.value) };
+  const dag = buildDag(loaded.value);
+  const ordered = topoOrder(dag, new Set(dag.stages.keys()));
+  if (!ordered.ok) {
+    const first = dag.stages.get(ordered.cycle[0] as never);
+    return reportDiagnostics([
+      {
+        reason: "cycle",
+        message: `${first?.location.file}:${first?.location.line}: stage ${first?.id}: dependency cycle ${ordered.cycle.join(" -> ")}`,
+        ...(first ? { stage: first.id, location: first.location } : {}),
+      },
+    ]);
+  }
+  return { root, workspace: loaded.value, dag };
 }
 
 /** Prints diagnostics and sets exit code 2. */

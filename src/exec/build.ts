@@ -18,7 +18,7 @@ import {
 import type { Dag } from "../graph/index.js";
 import { topoOrder } from "../graph/index.js";
 import type { Json, Stage, StageId, Workspace } from "../pipeline/index.js";
-import type { BuildObserver, StageResult } from "./events.js";
+import type { BuildObserver, FailureReason, StageResult } from "./events.js";
 import { executeStage, type ExecutedStage } from "./execute-stage.js";
 import { emptyLogDigest, restoreOutputs } from "./outputs.js";
 import { Slots } from "./slots.js";
@@ -125,7 +125,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
     }
 
     const impossible = slots.impossible({ resources: stage.resources });
-    if (impossible) return finish(failed(stage.id, "missing-input", impossible));
+    if (impossible) return finish(failed(stage.id, "unsatisfiable-resources", impossible));
     const release = await slots.acquire({ resources: stage.resources });
     try {
       if (stopped || options.signal.aborted) return finish(skipped(stage.id, ["the run stopped after a failure"]));
@@ -206,6 +206,6 @@ function skipped(id: StageId, why: readonly string[]): StageResult {
   return simple(id, "skipped", undefined, why);
 }
 
-function failed(id: StageId, reason: "missing-input", message: string): StageResult {
+function failed(id: StageId, reason: FailureReason, message: string): StageResult {
   return { ...simple(id, "failed", undefined, []), failure: { reason, message } };
 }

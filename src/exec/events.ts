@@ -25,6 +25,7 @@ export type FailureReason =
   | "input-changed"
   | "missing-input"
   | "store-failed"
+  | "unsatisfiable-resources"
   | "interrupted";
 
 export interface StageFailure {

@@ -14,6 +14,7 @@ import type { Json, Stage, StageDecision, Workspace } from "../pipeline/index.js
 import type { FailureReason, StageResult } from "./events.js";
 import { placeOutputs, prepareTempOuts, removeOutputs, storeOutputs } from "./outputs.js";
 import { runCommand, shellQuote } from "./run-command.js";
+import { contractMessage } from "../util/contract-message.js";
 import type { WorkerDep } from "./stage-worker.js";
 import type { WorkerPool } from "./worker-pool.js";
 
@@ -124,7 +125,7 @@ export async function executeStage(cache: CacheSession, pool: WorkerPool, option
     }
     const checked = out.schema.safeParse(value);
     if (!checked.success) {
-      return fail("contract-violation", `json output "${out.name}" (${out.path}) breaks its contract: ${checked.error.message}`);
+      return fail("contract-violation", `json output "${out.name}" (${out.path}) breaks its contract: ${contractMessage(checked.error)}`);
     }
     if (out.name === "metrics") metrics = value as Json;
   }

@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import { inspect } from "node:util";
 import { parentPort } from "node:worker_threads";
+import { contractMessage } from "../util/contract-message.js";
 import type { DeclaredProject, Json, OutDecl, RunContext, StageDecision } from "../pipeline/index.js";
 
 /** A dep as handed to the worker. */
@@ -70,7 +71,7 @@ async function runTask(task: WorkerTask, post: (message: WorkerMessage) => void)
       const value: unknown = JSON.parse(await readFile(dep.path, "utf8"));
       const checked = schema ? schema.safeParse(value) : { success: true as const, data: value };
       if (!checked.success) {
-        throw new ContractViolation(`dep "${name}" (${dep.from}) breaks its contract: ${checked.error.message}`);
+        throw new ContractViolation(`dep "${name}" (${dep.from}) breaks its contract: ${contractMessage(checked.error)}`);
       }
       deps[name] = checked.data;
     }

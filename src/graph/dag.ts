@@ -49,7 +49,8 @@ export function topoOrder(dag: Dag, subset: ReadonlySet<StageId>): { ok: true; o
     }
   }
   if (order.length === subset.size) return { ok: true, order };
-  return { ok: false, cycle: findCycle(dag, new Set([...subset].filter((id) => !order.includes(id)))) };
+  const done = new Set(order);
+  return { ok: false, cycle: findCycle(dag, new Set([...subset].filter((id) => !done.has(id)))) };
 }
 
 /** One cycle among `stuck` (stages left with unmet deps), for the error message. */

@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { demoFiles } from "../fixtures/demo-workspace.js";
+import { withStatus, Workspace } from "../rig.js";
+import { cacheProblems } from "./integrity.js";
+
+let ws: Workspace | undefined;
+afterEach(() => ws?.dispose());
+
+const SLOW = {
+  "pipeline.ts": `import { defineWorkspace } from "sluice";
+export default defineWorkspace({ projects: ["projects/p"] });
+`,
+  "projects/p/pipeline.ts": `import { defineProject, file } from "sluice";
+export default defineProject("p", (p) => {
+  const first = p.stage("first", { outs: { y: file("first.txt") }, cmd: "echo first > {outs.y}" });
+  const slow = p.stage("slow", { deps: { x: first.outs.y }, outs: { y: file("slow.txt") }, cmd: "echo started; sleep 30; cp {deps.x} {outs.y}" });
+  p.stage("last", { deps: { x: slow.outs.y }, outs: { y: file("last.txt") }, cmd: "cp {deps.x} {outs.y}" });
+});
+`,
+};
+
+describe("interrupts and concurrent runs", () => {
+  it("stops on SIGINT, leaves the cache valid, and a rerun completes", async () => {
+    ws = new Workspace(SLOW);
+    const running = ws.start(["run"]);
+    await running.waitFor("[p:slow] started");
+    running.child.kill("SIGINT");
+    const out = await running.done;
+    expect(out.code).toBe(130);
+    expect(out.stderr).toContain("interrupted");
+    expect(ws.exists("projects/p/slow.txt")).toBe(false);
+    expect(ws.exists("cache/lock")).toBe(false);
+    expect(await cacheProblems(ws.root)).toEqual([]);
+
+    ws.edit("projects/p/pipeline.ts", "sleep 30", "sleep 0");
+    const rerun = await ws.runJson();
+    expect(rerun.code).toBe(0);
+    expect(withStatus(rerun, "cached")).toEqual(["p:first"]);
+    expect(withStatus(rerun, "ran")).toEqual(["p:last", "p:slow"]);
+    expect(ws.read("projects/p/last.txt")).toBe("first\n");
+  });
+
+  it("serialises two concurrent runs on one workspace without corrupting the cache", async () => {
+    ws = new Workspace(demoFiles());
+    const [a, b] = await Promise.all([ws.runJson(), ws.runJson()]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const ranTotal = withStatus(a, "ran").length + withStatus(b, "ran").length;
+    expect(ranTotal).toBe(6); // every stage ran exactly once across both
+    expect(a.stderr + b.stderr).toContain("waiting for the workspace lock");
+    expect(ws.count("ingest")).toBe(1);
+    expect(await cacheProblems(ws.root)).toEqual([]);
+  });
+
+  it("fails at once with --no-wait while another run holds the workspace", async () => {
+    ws = new Workspace(SLOW);
+    const running = ws.start(["run"]);
+    await running.waitFor("[p:slow] started");
+    const second = await ws.run(["run", "--no-wait"]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/the workspace is locked by pid \d+/);
+    running.child.kill("SIGINT");
+    await running.done;
+  });
+
+  it("recovers at once from a lock left by a killed process", async () => {
+    ws = new Workspace(SLOW);
+    const running = ws.start(["run"]);
+    await running.waitFor("[p:slow] started");
+    running.child.kill("SIGKILL");
+    await running.done;
+    expect(ws.exists("cache/lock")).toBe(true);
+    ws.edit("projects/p/pipeline.ts", "sleep 30", "sleep 0");
+    const rerun = await ws.runJson(["--no-wait"]);
+    expect(rerun.code).toBe(0);
+    expect(await cacheProblems(ws.root)).toEqual([]);
+  });
+});

@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { Workspace } from "../rig.js";
+
+const ROOT = `import { defineWorkspace } from "sluice";
+export default defineWorkspace({ projects: ["projects/p"] });
+`;
+
+function project(body: string): Record<string, string> {
+  return {
+    "pipeline.ts": ROOT,
+    "projects/p/input.txt": "x\n",
+    "projects/p/pipeline.ts": `import { defineProject, file, source } from "sluice";
+export default defineProject("p", (p) => {
+${body}
+});
+`,
+  };
+}
+
+let ws: Workspace | undefined;
+afterEach(() => ws?.dispose());
+
+async function expectDefinitionError(files: Record<string, string>, pattern: RegExp, args: string[] = ["run"]) {
+  ws = new Workspace(files);
+  const out = await ws.run(args);
+  expect(out.code).toBe(2);
+  expect(out.stderr).toMatch(pattern);
+  expect(out.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  expect(ws.exists("cache/records")).toBe(false);
+  return out;
+}
+
+describe("pipeline validation (exit 2, one message naming file and stage)", () => {
+  it("rejects a dependency cycle", async () => {
+    await expectDefinitionError(
+      project(`  const fake = { id: "p:b", project: "p", name: "b", outs: {} };
+  const a = p.stage("a", { deps: { x: { ref: "output", stage: fake, name: "y", out: file("b.txt") } as never }, outs: { y: file("a.txt") }, cmd: "true" });
+  p.stage("b", { deps: { x: a.outs.y }, outs: { y: file("b.txt") }, cmd: "true" });`),
+      /projects\/p\/pipeline\.ts:4: stage p:a: dependency cycle p:a -> p:b -> p:a/,
+    );
+  });
+
+  it("rejects duplicate stage ids", async () => {
+    const out = await expectDefinitionError(
+      project(`  p.stage("a", { outs: { y: file("a.txt") }, cmd: "true" });
+  p.stage("a", { outs: { y: file("b.txt") }, cmd: "true" });`),
+      /projects\/p\/pipeline\.ts:4: duplicate stage id "p:a"/,
+    );
+    expect(out.stderr).toContain('p.stage("a"'); // the source line is shown
+  });
+
+  it("rejects two stages writing the same path", async () => {
+    await expectDefinitionError(
+      project(`  p.stage("a", { outs: { y: file("same.txt") }, cmd: "true" });
+  p.stage("b", { outs: { y: file("same.txt") }, cmd: "true" });`),
+      /pipeline\.ts:4: stage p:b: output projects\/p\/same\.txt is also written by p:a/,
+    );
+  });
+
+  it("rejects an output outside the project folder", async () => {
+    await expectDefinitionError(
+      project(`  p.stage("a", { outs: { y: file("../../escape.txt") }, cmd: "true" });`),
+      /pipeline\.ts:3: stage p:a: output "y" \(\.\.\/\.\.\/escape\.txt\) is outside the project folder projects\/p/,
+    );
+  });
+
+  it("rejects a dep on a missing file", async () => {
+    await expectDefinitionError(
+      project(`  p.stage("a", { deps: { x: source("nope.csv") }, outs: { y: file("a.txt") }, cmd: "true" });`),
+      /pipeline\.ts:3: stage p:a: dep "x" names projects\/p\/nope\.csv, which does not exist/,
+    );
+  });
+
+  it("rejects params that are not JSON", async () => {
+    const out = await expectDefinitionError(
+      project(`  p.stage("a", { params: { when: new Date(0) as never, rate: NaN }, outs: { y: file("a.txt") }, cmd: "true" });`),
+      /stage p:a: params\.rate is NaN, not a JSON number/,
+    );
+    expect(out.stderr).toContain("stage p:a: params.when is a Date, not a JSON object");
+  });
+
+  it("rejects a cmd placeholder naming nothing declared", async () => {
+    await expectDefinitionError(
+      project(`  p.stage("a", { outs: { y: file("a.txt") }, cmd: "cp {deps.missing} {outs.y}" });`),
+      /stage p:a: cmd uses \{deps\.missing\} but declares no deps named "missing"/,
+    );
+  });
+
+  it("rejects an unknown target and suggests one", async () => {
+    await expectDefinitionError(
+      project(`  p.stage("build", { outs: { y: file("a.txt") }, cmd: "echo > {outs.y}" });`),
+      /unknown target "p:bild"/,
+      ["run", "p:bild"],
+    );
+  });
+
+  it("reports a syntax error with file and line", async () => {
+    await expectDefinitionError(
+      project(`  p.stage("a", { outs: { y: file("a.txt") } cmd: "true" });`),
+      /cannot load .*projects\/p\/pipeline\.ts: Expected "}" but found "cmd"/,
+    );
+  });
+
+  it("reports every problem at once, not just the first", async () => {
+    const out = await expectDefinitionError(
+      project(`  p.stage("a", { deps: { x: source("nope.csv") }, outs: { y: file("a.txt") }, cmd: "true" });
+  p.stage("b", { outs: { y: file("/abs.txt") }, cmd: "true" });`),
+      /nope\.csv/,
+    );
+    expect(out.stderr).toContain("abs.txt");
+  });
+
+  it("says where to start when there is no pipeline", async () => {
+    ws = new Workspace({});
+    const out = await ws.run(["run"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("sluice init");
+  });
+});
