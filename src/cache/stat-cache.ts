@@ -43,15 +43,15 @@ export class StatCache {
     return new StatCache(file, workspaceRoot, entries);
   }
 
-  /** Digest of a workspace file or directory, or undefined when it does not exist. */
+  /**
+   * Digest of a workspace file or directory, or undefined when it does not
+   * exist. The stat is synchronous on purpose: a no-op run makes thousands of
+   * them, and a thread-pool round trip costs more than the syscall itself.
+   */
   async digest(relPath: string): Promise<Digest | undefined> {
     const absolute = join(this.#root, relPath);
-    let info: Stats;
-    try {
-      info = await stat(absolute);
-    } catch {
-      return undefined;
-    }
+    const info = statSync(absolute, { throwIfNoEntry: false });
+    if (!info) return undefined;
     if (info.isDirectory()) return (await this.directory(relPath))?.digest;
     return this.#fileDigest(relPath, absolute, info);
   }

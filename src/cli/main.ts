@@ -25,7 +25,6 @@ async function main(): Promise<void> {
     .help()
     .alias("help", "h")
     .version()
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((message, error, y) => {
       if (error) throw error;
       writeErr(`error: ${message}\n`);

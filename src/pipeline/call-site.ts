@@ -1,23 +1,59 @@
 /**
- * Records where a declaration was written. Stack traces are source-mapped by
- * the TypeScript loader, so the location points into the user's `.ts` file.
+ * Records where a declaration was written. Capturing a formatted stack is
+ * costly once the TypeScript loader has enabled source maps (every frame is
+ * mapped), and a pipeline declares thousands of stages; so only the raw V8
+ * position is captured, and it is mapped back into the user's `.ts` file the
+ * first time something reads the line or column (a diagnostic).
  */
+import { findSourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { SourceLocation } from "./decl.js";
 
 const OWN_DIR = fileURLToPath(new URL(".", import.meta.url));
-const FRAME = /\(?((?:file:\/\/)?\/[^()]*?):(\d+):(\d+)\)?\s*$/;
+
+interface RawFrame {
+  getFileName(): string | undefined;
+  getLineNumber(): number | null;
+  getColumnNumber(): number | null;
+}
 
 /** The first stack frame outside the declaration API: the user's call. */
 export function callSite(): SourceLocation {
-  const lines = (new Error().stack ?? "").split("\n").slice(1);
-  for (const line of lines) {
-    const match = FRAME.exec(line.trim());
-    if (!match) continue;
-    const [, raw = "", lineNo = "0", column = "0"] = match;
-    const file = raw.startsWith("file://") ? fileURLToPath(raw) : raw;
-    if (file.startsWith(OWN_DIR) || file.startsWith("node:")) continue;
-    return { file, line: Number(lineNo), column: Number(column) };
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = (_error, frames) => frames;
+  const holder: { stack?: RawFrame[] } = {};
+  Error.captureStackTrace(holder, callSite);
+  const frames = holder.stack ?? [];
+  Error.prepareStackTrace = previous;
+  for (const frame of frames) {
+    const name = frame.getFileName();
+    if (!name || name.startsWith("node:")) continue;
+    const file = name.startsWith("file://") ? fileURLToPath(name) : name;
+    if (file.startsWith(OWN_DIR)) continue;
+    return lazyLocation(name, file, frame.getLineNumber() ?? 0, frame.getColumnNumber() ?? 0);
   }
   return { file: "<unknown>", line: 0, column: 0 };
+}
+
+function lazyLocation(url: string, file: string, rawLine: number, rawColumn: number): SourceLocation {
+  let mapped: { line: number; column: number } | undefined;
+  const resolve = () => (mapped ??= mapPosition(url, rawLine, rawColumn));
+  return {
+    file,
+    get line() {
+      return resolve().line;
+    },
+    get column() {
+      return resolve().column;
+    },
+  };
+}
+
+/** Maps a generated position to the original source, when the module has a source map. */
+function mapPosition(url: string, line: number, column: number): { line: number; column: number } {
+  const entry = findSourceMap(url)?.findEntry(line - 1, column - 1) as
+    | { originalLine?: number; originalColumn?: number }
+    | undefined;
+  if (entry?.originalLine === undefined || entry.originalColumn === undefined) return { line, column };
+  return { line: entry.originalLine + 1, column: entry.originalColumn + 1 };
 }

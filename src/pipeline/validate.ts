@@ -25,7 +25,7 @@ export async function validateWorkspace(
   const stages = new Map<StageId, Stage>();
   const projects: Project[] = [];
   const seenProjects = new Set<string>();
-  const outputOwners = new Map<string, { stage: StageId; location: DeclaredStage["location"] }>();
+  const outputOwners: OutputOwners = { exact: new Map(), below: new Map() };
   const declaredIds = new Set(declared.flatMap((p) => p.stages.map((s) => s.handle.id)));
 
   for (const project of declared) {
@@ -211,26 +211,39 @@ function outputPath(stageName: string, outName: string, out: OutDecl): string {
   return out.path;
 }
 
-/** Two stages may not write the same path, nor one inside another's directory output. */
+/**
+ * Two stages may not write the same path, nor one inside another's directory
+ * output. Checked against every ancestor of the path, so the cost per output
+ * is its depth, not the number of outputs.
+ */
 function claimOutput(
   out: StageOut,
   stage: Stage,
   declared: DeclaredStage,
-  owners: Map<string, { stage: StageId; location: DeclaredStage["location"] }>,
+  owners: OutputOwners,
   problems: Diagnostic[],
 ): void {
-  for (const [path, owner] of owners) {
-    if (path === out.path || path.startsWith(`${out.path}/`) || out.path.startsWith(`${path}/`)) {
-      problems.push({
-        reason: "duplicate-output",
-        message: at(declared.location, `stage ${stage.id}: output ${out.path} is also written by ${owner.stage} (${owner.location.file}:${owner.location.line})`),
-        stage: stage.id,
-        location: declared.location,
-      });
-      return;
-    }
+  const parts = out.path.split("/");
+  let clash = owners.exact.get(out.path) ?? owners.below.get(out.path);
+  for (let i = 1; !clash && i < parts.length; i++) clash = owners.exact.get(parts.slice(0, i).join("/"));
+  if (clash) {
+    problems.push({
+      reason: "duplicate-output",
+      message: at(declared.location, `stage ${stage.id}: output ${out.path} is also written by ${clash.stage} (${clash.location.file}:${clash.location.line})`),
+      stage: stage.id,
+      location: declared.location,
+    });
+    return;
   }
-  owners.set(out.path, { stage: stage.id, location: declared.location });
+  const owner = { stage: stage.id, location: declared.location };
+  owners.exact.set(out.path, owner);
+  for (let i = 1; i < parts.length; i++) owners.below.set(parts.slice(0, i).join("/"), owner);
+}
+
+/** Claimed output paths, and every folder that holds one. */
+interface OutputOwners {
+  readonly exact: Map<string, { stage: StageId; location: DeclaredStage["location"] }>;
+  readonly below: Map<string, { stage: StageId; location: DeclaredStage["location"] }>;
 }
 
 function at(location: DeclaredStage["location"], message: string): string {
