@@ -6,6 +6,7 @@ import { CodeIdentities } from "./code-identity.js";
 import { initDigests } from "./digest.js";
 import { cacheLayout, type CacheLayout } from "./layout.js";
 import { ObjectStore } from "./object-store.js";
+import type { RemoteCache } from "./remote-cache.js";
 import { RunRecords } from "./run-record.js";
 import { StatCache } from "./stat-cache.js";
 
@@ -15,9 +16,11 @@ export interface CacheSession {
   readonly records: RunRecords;
   readonly statCache: StatCache;
   readonly code: CodeIdentities;
+  /** The shared remote cache, when one is configured. */
+  readonly remote: RemoteCache | undefined;
 }
 
-export async function openCache(workspaceRoot: string): Promise<CacheSession> {
+export async function openCache(workspaceRoot: string, remote?: RemoteCache): Promise<CacheSession> {
   await initDigests();
   const layout = cacheLayout(workspaceRoot);
   const statCache = StatCache.load(layout.statCache, workspaceRoot);
@@ -27,5 +30,6 @@ export async function openCache(workspaceRoot: string): Promise<CacheSession> {
     records: new RunRecords(layout.records),
     statCache,
     code: new CodeIdentities(workspaceRoot, statCache),
+    remote,
   };
 }

@@ -12,3 +12,4 @@ export { KEY_FORMAT, stageKey, type DepComponent, type KeyComponents, type Stage
 export { directoryManifest, StatCache } from "./stat-cache.js";
 export { openCache, type CacheSession } from "./cache-session.js";
 export { collectGarbage, referencedObjects, type GcOptions, type GcReport } from "./gc.js";
+export type { RemoteCache } from "./remote-cache.js";

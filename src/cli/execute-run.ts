@@ -8,7 +8,7 @@ import { openCache } from "../cache/index.js";
 import { recordRun, runBuild, type BuildObserver, type BuildResult } from "../exec/index.js";
 import { selectTargets } from "../graph/index.js";
 import type { Json, Stage, StageId } from "../pipeline/index.js";
-import { listrReporter, plainReporter, runDocument, writeErr, writeOut } from "../report/index.js";
+import { plainReporter, runDocument, writeErr, writeOut } from "../report/index.js";
 import { acquireLock } from "../util/file-lock.js";
 import { loadContext, reportDiagnostics, usageError, type Context, type GlobalOptions } from "./context.js";
 import { explainStale } from "./explain-stale.js";
@@ -59,7 +59,7 @@ export async function runOnce(
   if (!force) return undefined;
   if (!Number.isInteger(argv.jobs) || argv.jobs < 1) return usageError(`--jobs must be a positive whole number (got ${argv.jobs})`);
 
-  const observer = pickObserver(argv);
+  const observer = await pickObserver(argv);
   const cache = await openCache(workspace.root);
   const lock = argv.dryRun ? undefined : await acquireLock(cache.layout.lock, {
     wait: argv.wait,
@@ -131,9 +131,11 @@ function paramsWith(overrides: ParamOverrides): (stage: Stage) => Readonly<Recor
 
 type Reporter = BuildObserver & { finish(results: BuildResult["results"]): Promise<void> };
 
-function pickObserver(argv: GlobalOptions): Reporter {
+/** listr2 on an interactive terminal (loaded only then), plain lines otherwise. */
+async function pickObserver(argv: GlobalOptions): Promise<Reporter> {
   const interactive = process.stderr.isTTY && !process.env["CI"] && !argv.json;
   if (interactive) {
+    const { listrReporter } = await import("../report/listr-reporter.js");
     const listr = listrReporter();
     return { ...listr, finish: () => listr.done() };
   }

@@ -112,8 +112,10 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
     const forced = options.force === "all" || options.force.has(stage.id) || stage.alwaysRun;
 
     if (!forced) {
-      const { record, problem } = await cache.records.get(key);
-      if (problem) options.observer.onWarning?.(`${stage.id}: run record ${key} is corrupt (${problem.detail}); treating it as a miss`);
+      const local = await cache.records.get(key);
+      if (local.problem) options.observer.onWarning?.(`${stage.id}: run record ${key} is corrupt (${local.problem.detail}); treating it as a miss`);
+      const warn = (message: string) => options.observer.onWarning?.(`${stage.id}: ${message}`);
+      const record = local.record ?? (options.dryRun ? undefined : await cache.remote?.fetch(key, cache, warn));
       if (record) {
         const hit = await serveHit(stage, key, record);
         if (hit) return finish(hit);

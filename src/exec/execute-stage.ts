@@ -92,7 +92,7 @@ export async function executeStage(cache: CacheSession, pool: WorkerPool, option
     const outcome = await pool.run(
       {
         id: stage.id,
-        projectFile: stage.file,
+        projectFile: stage.moduleFile,
         projectName: stage.project,
         stageName: stage.name,
         projectDir: stage.projectDir,
@@ -158,6 +158,7 @@ export async function executeStage(cache: CacheSession, pool: WorkerPool, option
     metrics,
   };
   await cache.records.put(record);
+  await cache.remote?.publish(record, cache, (message) => options.onLog(`warning: ${message}\n`));
   await rm(options.tempDir, { recursive: true, force: true });
   return done({ status: held ? "held" : "ran", key: options.key, outs: stored.outs as Record<string, RecordedOut>, decisions, failure: undefined, logTail: undefined }, metrics);
 }

@@ -21,6 +21,7 @@ export type WorkerDep =
 
 export interface WorkerTask {
   readonly id: string;
+  /** The module declaring the project: its compiled mirror, or the `.ts` source. */
   readonly projectFile: string;
   readonly projectName: string;
   readonly stageName: string;
@@ -99,6 +100,8 @@ async function runTask(task: WorkerTask, post: (message: WorkerMessage) => void)
 class ContractViolation extends Error {}
 
 async function findProject(task: WorkerTask): Promise<DeclaredProject> {
+  // A compiled mirror is plain JavaScript; a source file needs the TypeScript loader.
+  if (/\.[cm]?tsx?$/.test(task.projectFile)) (await import("tsx/esm/api")).register();
   const module = (await import(pathToFileURL(task.projectFile).href)) as Record<string, unknown>;
   for (const value of [module["default"], ...Object.values(module)]) {
     const candidate = value as Partial<DeclaredProject> | undefined;

@@ -70,10 +70,14 @@ export class WorkerPool {
 
   #spawn(): Worker {
     if (!WORKER_SOURCE) throw new Error("stage worker module not found");
-    // The worker needs the TypeScript loader for the user's pipeline files.
-    const bootstrap = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})
-      .then((api) => { api.register(); return import(${JSON.stringify(WORKER_SOURCE.href)}); });`;
-    const worker = new Worker(bootstrap, { eval: true });
+    // Compiled, the worker is plain JavaScript; from sources it needs the TypeScript loader.
+    const worker = WORKER_SOURCE.href.endsWith(".ts")
+      ? new Worker(
+          `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})
+            .then((api) => { api.register(); return import(${JSON.stringify(WORKER_SOURCE.href)}); });`,
+          { eval: true },
+        )
+      : new Worker(WORKER_SOURCE);
     this.#all.add(worker);
     return worker;
   }

@@ -8,6 +8,7 @@
 import { findSourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { SourceLocation } from "./decl.js";
+import { originalOf } from "./module-mirror.js";
 
 const OWN_DIR = fileURLToPath(new URL(".", import.meta.url));
 
@@ -20,16 +21,20 @@ interface RawFrame {
 /** The first stack frame outside the declaration API: the user's call. */
 export function callSite(): SourceLocation {
   const previous = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
   Error.prepareStackTrace = (_error, frames) => frames;
+  Error.stackTraceLimit = 12; // the user's call is a few frames up; deeper frames cost time for nothing
   const holder: { stack?: RawFrame[] } = {};
   Error.captureStackTrace(holder, callSite);
   const frames = holder.stack ?? [];
   Error.prepareStackTrace = previous;
+  Error.stackTraceLimit = limit;
   for (const frame of frames) {
     const name = frame.getFileName();
     if (!name || name.startsWith("node:")) continue;
-    const file = name.startsWith("file://") ? fileURLToPath(name) : name;
-    if (file.startsWith(OWN_DIR)) continue;
+    const path = name.startsWith("file://") ? fileURLToPath(name) : name;
+    if (path.startsWith(OWN_DIR)) continue;
+    const file = originalOf(path) ?? path;
     return lazyLocation(name, file, frame.getLineNumber() ?? 0, frame.getColumnNumber() ?? 0);
   }
   return { file: "<unknown>", line: 0, column: 0 };

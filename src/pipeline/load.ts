@@ -10,11 +10,37 @@ import { fail, ok, type Result } from "../util/result.js";
 import type { DeclaredProject, DeclaredWorkspace, SourceLocation } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { Workspace } from "./model.js";
+import { CompileError, ModuleMirror, NotMirrorable } from "./module-mirror.js";
 import { validateWorkspace } from "./validate.js";
 
 export const PIPELINE_FILE = "pipeline.ts";
 
 let registered: Promise<void> | undefined;
+
+/** How the modules of a workspace are loaded: from the compiled mirror, or through loader hooks. */
+export interface ModuleLoader {
+  /** Imports an original module (`.ts` path). */
+  import(file: string): Promise<Record<string, unknown>>;
+  /** The file a worker thread imports to load the same module. */
+  entryFor(file: string): string;
+}
+
+/** Loads from the compiled mirror; every module must be inside the workspace. */
+function mirrorLoader(mirror: ModuleMirror): ModuleLoader {
+  return {
+    import: async (file) => (await import(pathToFileURL(await mirror.prepare(file)).href)) as Record<string, unknown>,
+    entryFor: (file) => mirror.mirrorOf(file),
+  };
+}
+
+/** Loads through tsx's loader hooks: slower, but handles any module graph. */
+const hooksLoader: ModuleLoader = {
+  import: async (file) => {
+    await registerTypeScript();
+    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  },
+  entryFor: (file) => file,
+};
 
 /** Installs the TypeScript loader once per thread. */
 export function registerTypeScript(): Promise<void> {
@@ -38,26 +64,62 @@ export function findWorkspaceRoot(from: string): string | undefined {
   }
 }
 
-/** Imports a module through the TypeScript loader, turning a throw into a diagnostic. */
-export async function importModule(file: string): Promise<Result<Record<string, unknown>, Diagnostic>> {
-  await registerTypeScript();
+/** Imports a module, turning a throw into a diagnostic. */
+export async function importModule(file: string, loader: ModuleLoader = hooksLoader): Promise<Result<Record<string, unknown>, Diagnostic>> {
   try {
-    return ok((await import(pathToFileURL(file).href)) as Record<string, unknown>);
+    return ok(await loader.import(file));
   } catch (error) {
+    // The mirror cannot represent this graph: let loadWorkspace fall back to loader hooks.
+    if (loader !== hooksLoader && (error instanceof NotMirrorable || (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND")) {
+      throw error;
+    }
+    if (error instanceof CompileError) {
+      const location = { file: error.file, line: error.line, column: error.column };
+      return fail({ reason: "load-failed", message: `cannot load ${error.file}: ${error.message}`, location });
+    }
     return fail(loadFailure(file, error));
   }
 }
 
-/** Loads and validates the workspace rooted at `root`. */
+/**
+ * Loads and validates the workspace rooted at `root`, from the compiled
+ * mirror when the module graph allows it, else through loader hooks.
+ */
 export async function loadWorkspace(root: string): Promise<Result<Workspace, readonly Diagnostic[]>> {
   const file = join(root, PIPELINE_FILE);
   if (!existsSync(file)) {
     return fail([{ reason: "no-pipeline", message: `no ${PIPELINE_FILE} in ${root} (run \`sluice init\` to create one)` }]);
   }
-  const loaded = await importModule(file);
+  process.setSourceMapsEnabled(true);
+  if (process.env["SLUICE_LOADER"] !== "hooks") {
+    const mirrored = await loadWith(root, file, mirrorLoader(new ModuleMirror(root)));
+    if (mirrored !== "fallback") return mirrored;
+  }
+  const hooked = await loadWith(root, file, hooksLoader);
+  return hooked === "fallback" ? fail([{ reason: "load-failed", message: `cannot load ${file}` }]) : hooked;
+}
+
+/** One attempt at loading; "fallback" when the mirror cannot represent the module graph. */
+async function loadWith(
+  root: string,
+  file: string,
+  loader: ModuleLoader,
+): Promise<Result<Workspace, readonly Diagnostic[]> | "fallback"> {
+  try {
+    return await loadDeclared(root, file, loader);
+  } catch (error) {
+    if (loader !== hooksLoader && (error instanceof NotMirrorable || (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND")) {
+      return "fallback";
+    }
+    throw error;
+  }
+}
+
+async function loadDeclared(root: string, file: string, loader: ModuleLoader): Promise<Result<Workspace, readonly Diagnostic[]>> {
+  const loaded = await importModule(file, loader);
   if (!loaded.ok) return fail([loaded.error]);
   const declared = loaded.value["default"];
-  if (isProject(declared)) return validateWorkspace(root, file, [declared], undefined);
+  if (isProject(declared)) return validateWorkspace(root, file, [declared], undefined, loader);
   if (!isWorkspace(declared)) {
     return fail([
       {
@@ -70,24 +132,25 @@ export async function loadWorkspace(root: string): Promise<Result<Workspace, rea
   const projects: DeclaredProject[] = [];
   const problems: Diagnostic[] = [];
   for (const entry of declared.options.projects) {
-    const project = await resolveProject(root, entry);
+    const project = await resolveProject(root, entry, loader);
     if (project.ok) projects.push(project.value);
     else problems.push(project.error);
   }
   if (problems.length > 0) return fail(problems);
-  return validateWorkspace(root, file, projects, declared.options.remoteCache);
+  return validateWorkspace(root, file, projects, declared.options.remoteCache, loader);
 }
 
 async function resolveProject(
   root: string,
   entry: DeclaredWorkspace["options"]["projects"][number],
+  loader: ModuleLoader,
 ): Promise<Result<DeclaredProject, Diagnostic>> {
   if (typeof entry === "string") {
     const file = join(root, entry, PIPELINE_FILE);
     if (!existsSync(file)) {
       return fail({ reason: "no-pipeline", message: `project "${entry}" listed in ${PIPELINE_FILE} has no ${file}` });
     }
-    const loaded = await importModule(file);
+    const loaded = await importModule(file, loader);
     if (!loaded.ok) return fail(loaded.error);
     const project = loaded.value["default"];
     if (isProject(project)) return ok(project);

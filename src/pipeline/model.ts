@@ -59,6 +59,8 @@ export interface Stage {
   readonly projectDir: string;
   /** Absolute path of the pipeline file that declares the stage. */
   readonly file: string;
+  /** What a worker imports to load that pipeline file (its compiled mirror, or the file itself). */
+  readonly moduleFile: string;
   readonly location: SourceLocation;
   readonly description: string | undefined;
   /** Sorted by name. */

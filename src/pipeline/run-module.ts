@@ -4,7 +4,7 @@
  * wires it, so editing a param in `pipeline.ts` does not look like a code
  * change to every stage the file declares.
  */
-import { pathToFileURL } from "node:url";
+import type { ModuleLoader } from "./load.js";
 import { importClosure, scanImports } from "./module-graph.js";
 
 /**
@@ -13,14 +13,14 @@ import { importClosure, scanImports } from "./module-graph.js";
  * function (re-exports), the one with the smallest import closure wins: the
  * defining module, not a barrel.
  */
-export async function exportingModules(pipelineFile: string): Promise<Map<unknown, string>> {
+export async function exportingModules(pipelineFile: string, loader: ModuleLoader): Promise<Map<unknown, string>> {
   const owners = new Map<unknown, { module: string; size: number }>();
   const closure = importClosure(pipelineFile);
   for (const module of closure.local) {
-    if (module === pipelineFile) continue;
+    if (module === pipelineFile || !/\.[cm]?[jt]sx?$/.test(module)) continue;
     let exports: Record<string, unknown>;
     try {
-      exports = (await import(pathToFileURL(module).href)) as Record<string, unknown>;
+      exports = await loader.import(module);
     } catch {
       continue; // not loadable on its own (a data file, a broken helper); the pipeline load reports real failures
     }

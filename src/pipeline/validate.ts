@@ -9,6 +9,7 @@ import { fail, ok, type Result } from "../util/result.js";
 import type { DeclaredProject, DeclaredStage, DepRef, OutDecl } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { stageId, type Project, type Stage, type StageDep, type StageId, type StageOut, type Workspace } from "./model.js";
+import type { ModuleLoader } from "./load.js";
 import { exportingModules } from "./run-module.js";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -20,6 +21,7 @@ export async function validateWorkspace(
   file: string,
   declared: readonly DeclaredProject[],
   remoteCache: string | undefined,
+  loader: ModuleLoader,
 ): Promise<Result<Workspace, readonly Diagnostic[]>> {
   const problems: Diagnostic[] = [];
   const stages = new Map<StageId, Stage>();
@@ -40,11 +42,12 @@ export async function validateWorkspace(
     for (const problem of project.problems) {
       problems.push({ reason: "duplicate-stage", message: at(problem.location, problem.message), location: problem.location });
     }
-    const modules = await exportingModules(project.file);
+    const modules = await exportingModules(project.file, loader);
+    const moduleFile = loader.entryFor(project.file);
     const ids: StageId[] = [];
     for (const declaredStage of project.stages) {
       if (stages.has(declaredStage.handle.id as StageId)) continue; // reported as duplicate-stage
-      const stage = validateStage(root, project, declaredStage, declaredIds, modules, problems);
+      const stage = validateStage(root, project, declaredStage, declaredIds, modules, moduleFile, problems);
       if (!stage) continue;
       for (const out of stage.outs) claimOutput(out, stage, declaredStage, outputOwners, problems);
       stages.set(stage.id, stage);
@@ -76,6 +79,7 @@ function validateStage(
   declared: DeclaredStage,
   declaredIds: ReadonlySet<string>,
   modules: ReadonlyMap<unknown, string>,
+  moduleFile: string,
   problems: Diagnostic[],
 ): Stage | undefined {
   const { decl, location, handle } = declared;
@@ -144,6 +148,7 @@ function validateStage(
     name: handle.name,
     projectDir: project.dir,
     file: project.file,
+    moduleFile,
     location,
     description: decl.description,
     deps,

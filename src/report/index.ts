@@ -1,7 +1,6 @@
 /** Public surface of `report/`: every renderer; the only code that writes to the terminal. */
 export { renderDiagnostic } from "./diagnostics.js";
 export { runDocument, type RunDocument } from "./json-report.js";
-export { listrReporter } from "./listr-reporter.js";
 export { plainReporter, resultLine } from "./plain-reporter.js";
 export { formatBytes, formatDuration, table, writeErr, writeOut } from "./terminal.js";
 export { explainChange } from "./explain-change.js";

@@ -1,6 +1,13 @@
-/** One-line text for a zod error: "✖ Invalid input: expected boolean, received string → at passed". */
-import { z } from "zod";
+/**
+ * One line of text for a failed contract check, such as
+ * "✖ Invalid input: expected boolean, received string → at passed".
+ * Built from the issues themselves so the engine never loads zod at run
+ * time for pipelines that declare no json outputs.
+ */
+import type { z } from "zod";
 
 export function contractMessage(error: z.ZodError): string {
-  return z.prettifyError(error).split("\n").map((line) => line.trim()).filter(Boolean).join(" ").replace(/ ✖/g, "; ✖");
+  return error.issues
+    .map((issue) => `✖ ${issue.message}${issue.path.length > 0 ? ` → at ${issue.path.map(String).join(".")}` : ""}`)
+    .join("; ");
 }

@@ -1,0 +1,196 @@
+/**
+ * A compiled mirror of the workspace's TypeScript modules under
+ * `cache/compiled/`, so loading `pipeline.ts` needs no loader hooks: on a
+ * no-op run every module is plain JavaScript that was compiled before, and
+ * a file is recompiled (esbuild, one file at a time) only when its size,
+ * mtime or inode changed. Relative imports keep working because the mirror
+ * has the same shape as the workspace (`helper.ts` -> `helper.js`), and bare
+ * imports resolve through the workspace's node_modules above it.
+ *
+ * `import.meta.url` is compiled to the original file's URL, and an inline
+ * source map points stack traces and diagnostics back at the `.ts` source.
+ */
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, extname, isAbsolute, join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { scanImports } from "./module-graph.js";
+
+const MANIFEST_VERSION = 1;
+/** Timestamps this close to the recording time may hide a later write (see the stat cache). */
+const RACY_MS = 50;
+const OUTPUT_EXTENSION: Readonly<Record<string, string>> = {
+  ".ts": ".js",
+  ".tsx": ".js",
+  ".mts": ".mjs",
+  ".js": ".js",
+  ".mjs": ".mjs",
+  ".jsx": ".js",
+};
+
+interface ManifestEntry {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ino: number;
+  readonly recordedAt: number;
+  /** Workspace-relative paths of the local modules this one imports. */
+  readonly imports: readonly string[];
+}
+
+interface Manifest {
+  readonly version: number;
+  readonly compiler: string;
+  readonly files: Record<string, ManifestEntry>;
+}
+
+/** Why a module graph cannot be mirrored; the loader then falls back to loader hooks. */
+export class NotMirrorable extends Error {}
+
+/** A compile error in a user file, with its position. */
+export class CompileError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(message);
+  }
+}
+
+const originals = new Map<string, string>();
+
+/** The original source of a mirrored file (absolute paths), for call sites. */
+export function originalOf(mirrorFile: string): string | undefined {
+  return originals.get(mirrorFile);
+}
+
+export class ModuleMirror {
+  readonly #root: string;
+  readonly #dir: string;
+  readonly #manifestPath: string;
+  #manifest: Manifest | undefined;
+  #dirty = false;
+
+  constructor(workspaceRoot: string) {
+    this.#root = workspaceRoot;
+    this.#dir = join(workspaceRoot, "cache", "compiled");
+    this.#manifestPath = join(this.#dir, "manifest.json");
+  }
+
+  /** The mirror path of an original module. */
+  mirrorOf(file: string): string {
+    const rel = relative(this.#root, file);
+    const extension = extname(rel);
+    return join(this.#dir, rel.slice(0, rel.length - extension.length) + (OUTPUT_EXTENSION[extension] ?? extension));
+  }
+
+  /**
+   * Compiles `entry` and every local module it reaches, where stale, and
+   * returns the mirror path of `entry`.
+   */
+  async prepare(entry: string): Promise<string> {
+    const manifest = this.#load();
+    const pending = [relative(this.#root, entry)];
+    const seen = new Set<string>();
+    let esbuild: typeof import("esbuild") | undefined;
+    while (pending.length > 0) {
+      const rel = pending.pop() as string;
+      if (seen.has(rel)) continue;
+      seen.add(rel);
+      if (rel.startsWith("..") || isAbsolute(rel) || !(extname(rel) in OUTPUT_EXTENSION)) {
+        throw new NotMirrorable(`${rel} is outside the workspace or not a script`);
+      }
+      const source = join(this.#root, rel);
+      const info = statSync(source);
+      const known = manifest.files[rel];
+      const fresh =
+        known &&
+        known.size === info.size &&
+        known.mtimeMs === info.mtimeMs &&
+        known.ino === info.ino &&
+        known.recordedAt - info.mtimeMs > RACY_MS &&
+        statSync(this.mirrorOf(source), { throwIfNoEntry: false }) !== undefined;
+      let imports = known?.imports ?? [];
+      if (!fresh) {
+        esbuild ??= await import("esbuild");
+        imports = this.#compile(esbuild, source);
+        manifest.files[rel] = { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, recordedAt: Date.now(), imports };
+        this.#dirty = true;
+      }
+      originals.set(this.mirrorOf(source), source);
+      for (const next of imports) if (!seen.has(next)) pending.push(next);
+    }
+    this.#save();
+    return this.mirrorOf(entry);
+  }
+
+  #compile(esbuild: typeof import("esbuild"), source: string): string[] {
+    const text = readFileSync(source, "utf8");
+    const extension = extname(source);
+    const url = pathToFileURL(source).href;
+    let code: string;
+    try {
+      code = esbuild.transformSync(text, {
+        loader: extension === ".tsx" ? "tsx" : extension === ".jsx" ? "jsx" : extension.endsWith("ts") ? "ts" : "js",
+        format: "esm",
+        target: "node20",
+        sourcemap: "inline",
+        sourcefile: source,
+        define: {
+          "import.meta.url": JSON.stringify(url),
+          "import.meta.filename": JSON.stringify(source),
+          "import.meta.dirname": JSON.stringify(dirname(source)),
+        },
+      }).code;
+    } catch (error) {
+      const first = (error as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors?.[0];
+      if (!first) throw error;
+      throw new CompileError(first.text, source, first.location?.line ?? 1, (first.location?.column ?? 0) + 1);
+    }
+    const target = this.mirrorOf(source);
+    mkdirSync(dirname(target), { recursive: true });
+    const temp = `${target}.tmp-${process.pid}`;
+    writeFileSync(temp, code);
+    renameSync(temp, target);
+    return scanImports(source).local.map((file) => relative(this.#root, file));
+  }
+
+  #load(): Manifest {
+    if (this.#manifest) return this.#manifest;
+    let manifest: Manifest | undefined;
+    try {
+      manifest = JSON.parse(readFileSync(this.#manifestPath, "utf8")) as Manifest;
+    } catch {
+      manifest = undefined;
+    }
+    const compiler = compilerVersion();
+    if (!manifest || manifest.version !== MANIFEST_VERSION || manifest.compiler !== compiler) {
+      manifest = { version: MANIFEST_VERSION, compiler, files: {} };
+    }
+    this.#manifest = manifest;
+    return manifest;
+  }
+
+  #save(): void {
+    if (!this.#dirty || !this.#manifest) return;
+    mkdirSync(this.#dir, { recursive: true });
+    const temp = `${this.#manifestPath}.tmp-${process.pid}`;
+    writeFileSync(temp, JSON.stringify(this.#manifest));
+    renameSync(temp, this.#manifestPath);
+    this.#dirty = false;
+  }
+}
+
+let version: string | undefined;
+
+/** The esbuild version: a new compiler invalidates every compiled file. */
+function compilerVersion(): string {
+  if (!version) {
+    try {
+      version = (JSON.parse(readFileSync(new URL(import.meta.resolve("esbuild/package.json")), "utf8")) as { version: string }).version;
+    } catch {
+      version = "unknown";
+    }
+  }
+  return version;
+}

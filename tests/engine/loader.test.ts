@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { demoFiles } from "../fixtures/demo-workspace.js";
+import { withStatus, Workspace } from "../rig.js";
+
+let ws: Workspace | undefined;
+afterEach(() => ws?.dispose());
+
+describe("loading pipeline files", () => {
+  it("loads from the compiled mirror and recompiles only what changed", async () => {
+    ws = new Workspace(demoFiles());
+    await ws.runJson();
+    const manifest = JSON.parse(ws.read("cache/compiled/manifest.json")) as { files: Record<string, { recordedAt: number }> };
+    expect(Object.keys(manifest.files).sort()).toEqual([
+      "pipeline.ts",
+      "projects/demo/clean.ts",
+      "projects/demo/features.ts",
+      "projects/demo/pipeline.ts",
+      "projects/demo/scale.ts",
+      "projects/demo/stats.ts",
+    ]);
+    ws.edit("projects/demo/scale.ts", "value * factor", "factor * value");
+    const rerun = await ws.runJson();
+    expect(withStatus(rerun, "ran")).toEqual(["demo:features"]); // same bytes out: report is a hit
+    const after = JSON.parse(ws.read("cache/compiled/manifest.json")) as typeof manifest;
+    expect(after.files["projects/demo/scale.ts"]?.recordedAt).toBeGreaterThan(manifest.files["projects/demo/scale.ts"]?.recordedAt ?? 0);
+    expect(after.files["projects/demo/clean.ts"]?.recordedAt).toBe(manifest.files["projects/demo/clean.ts"]?.recordedAt);
+  });
+
+  it("keeps import.meta.url pointing at the source file", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+import { whereAmI } from "./where.js";
+export default defineProject("w", (p) => {
+  p.stage("where", { outs: { y: file("out/where.txt") }, run: whereAmI });
+});
+`,
+      "where.ts": `import { writeFileSync, readFileSync } from "node:fs";
+export function whereAmI(ctx: { outs: { y: string } }): void {
+  writeFileSync(ctx.outs.y, readFileSync(new URL("./data.txt", import.meta.url), "utf8"));
+}
+`,
+      "data.txt": "beside the source\n",
+    });
+    const run = await ws.runJson();
+    expect(run.code).toBe(0);
+    expect(ws.read("out/where.txt")).toBe("beside the source\n");
+  });
+
+  it("falls back to loader hooks for a module graph the mirror cannot hold (a JSON import)", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+import settings from "./settings.json" with { type: "json" };
+export default defineProject("j", (p) => {
+  p.stage("echo", { params: { greeting: settings.greeting }, outs: { y: file("out/y.txt") }, cmd: "echo {params.greeting} > {outs.y}" });
+});
+`,
+      "settings.json": JSON.stringify({ greeting: "hello" }),
+    });
+    const run = await ws.runJson();
+    expect(run.code).toBe(0);
+    expect(ws.read("out/y.txt")).toBe("hello\n");
+  });
+
+  it("gives the same results through loader hooks (SLUICE_LOADER=hooks)", async () => {
+    ws = new Workspace(demoFiles());
+    const hooks = await ws.runJson([], { env: { SLUICE_LOADER: "hooks" } });
+    expect(withStatus(hooks, "ran")).toHaveLength(6);
+    const mirror = await ws.runJson();
+    expect(withStatus(mirror, "cached")).toHaveLength(6); // same keys either way
+  });
+});
