@@ -34,6 +34,8 @@ export interface BuildOptions {
   /** Stages that run even when they are hits. */
   readonly force: "all" | ReadonlySet<StageId>;
   readonly dryRun: boolean;
+  /** Undeclared outputs of cmd stages fail the stage instead of warning. */
+  readonly strict?: boolean;
   readonly resources: Readonly<Record<string, number>>;
   /** Effective params per stage (declared, with `--set` overrides applied). */
   readonly params: (stage: Stage) => Readonly<Record<string, Json>>;
@@ -145,6 +147,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
         },
         tempDir: join(cache.layout.tmp, options.invocation, stage.id.replace(/[^\w.-]/g, "_")),
         signal: options.signal,
+        strict: options.strict === true,
         onLog: (text) => options.observer.onLog?.(stage.id, text, false),
       });
       executed.push(outcome);

@@ -26,6 +26,7 @@ export type FailureReason =
   | "missing-input"
   | "store-failed"
   | "unsatisfiable-resources"
+  | "undeclared-output"
   | "interrupted";
 
 export interface StageFailure {

@@ -8,11 +8,12 @@
  * and writes no record.
  */
 import { readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import type { CacheSession, Digest, KeyComponents, RecordedOut, RunRecord, StageKey } from "../cache/index.js";
 import type { Json, Stage, StageDecision, Workspace } from "../pipeline/index.js";
 import type { FailureReason, StageResult } from "./events.js";
 import { placeOutputs, prepareTempOuts, removeOutputs, storeOutputs } from "./outputs.js";
+import { prepareShadow, undeclaredWrites, type Shadow } from "./shadow.js";
 import { runCommand, shellQuote } from "./run-command.js";
 import { contractMessage } from "../util/contract-message.js";
 import type { WorkerDep } from "./stage-worker.js";
@@ -30,6 +31,8 @@ export interface ExecuteOptions {
   readonly tempDir: string;
   readonly signal: AbortSignal;
   readonly onLog: (text: string) => void;
+  /** Undeclared outputs fail the stage instead of warning (`--strict`). */
+  readonly strict: boolean;
 }
 
 /** A stage that executed, with what the run history needs. */
@@ -52,9 +55,10 @@ export async function executeStage(cache: CacheSession, pool: WorkerPool, option
     options.onLog(text);
   };
   const decisions: StageDecision[] = [];
+  const warnings: string[] = [];
   let held = false;
   const done = (result: Omit<StageResult, "id" | "durationMs" | "why" | "warnings">, metrics?: Json): ExecutedStage => ({
-    result: { ...result, id: stage.id, durationMs: Date.now() - startedAt.getTime(), why: [], warnings: [] },
+    result: { ...result, id: stage.id, durationMs: Date.now() - startedAt.getTime(), why: [], warnings },
     params: options.params,
     components: options.components,
     startedAt: startedAt.toISOString(),
@@ -67,11 +71,13 @@ export async function executeStage(cache: CacheSession, pool: WorkerPool, option
     return done({ status: "failed", key: options.key, outs: {}, decisions, failure: { reason, message }, logTail: tail || undefined });
   };
 
-  const tempOuts = await prepareTempOuts(stage, options.tempDir);
+  let tempOuts: Record<string, string>;
   if (stage.action.kind === "cmd") {
-    const command = await expandCommand(stage, stage.action.cmd, options, tempOuts);
+    const shadow = await prepareShadow(workspace.root, stage, options.tempDir);
+    tempOuts = await prepareTempOuts(stage, shadow.root);
+    const command = await expandCommand(stage, stage.action.cmd, options, shadow, tempOuts);
     const outcome = await runCommand(command, {
-      cwd: stage.projectDir,
+      cwd: shadow.cwd,
       env: { ...process.env, SLUICE_STAGE: stage.id, SLUICE_WORKSPACE: workspace.root },
       signal: options.signal,
       onOutput,
@@ -81,7 +87,14 @@ export async function executeStage(cache: CacheSession, pool: WorkerPool, option
     if (outcome.exitCode !== 0) {
       return fail("exit-non-zero", outcome.signal ? `killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`);
     }
+    const stray = await undeclaredWrites(shadow, stage);
+    if (stray.length > 0) {
+      const message = `wrote undeclared output${stray.length > 1 ? "s" : ""} ${stray.join(", ")} (declare ${stray.length > 1 ? "them" : "it"} in outs, or it is lost)`;
+      if (options.strict) return fail("undeclared-output", message);
+      warnings.push(message);
+    }
   } else {
+    tempOuts = await prepareTempOuts(stage, join(options.tempDir, "outs"));
     const deps: Record<string, WorkerDep> = {};
     for (const dep of stage.deps) {
       if (dep.kind === "external") deps[dep.name] = { kind: "value", value: await options.depValue(dep.name) };
@@ -168,16 +181,19 @@ async function expandCommand(
   stage: Stage,
   cmd: string,
   options: ExecuteOptions,
+  shadow: Shadow,
   tempOuts: Readonly<Record<string, string>>,
 ): Promise<string> {
+  // Paths are relative to the command's working directory: short in logs, and inside the shadow.
+  const local = (path: string) => relative(shadow.cwd, path) || ".";
   const values = new Map<string, string>();
   for (const dep of stage.deps) {
     values.set(
       `deps.${dep.name}`,
-      dep.kind === "external" ? JSON.stringify(await options.depValue(dep.name)) : join(options.workspace.root, dep.path),
+      dep.kind === "external" ? JSON.stringify(await options.depValue(dep.name)) : local(join(shadow.root, dep.path)),
     );
   }
-  for (const out of stage.outs) values.set(`outs.${out.name}`, tempOuts[out.name] as string);
+  for (const out of stage.outs) values.set(`outs.${out.name}`, local(tempOuts[out.name] as string));
   for (const [name, value] of Object.entries(options.params)) {
     values.set(`params.${name}`, typeof value === "string" ? value : JSON.stringify(value));
   }

@@ -20,11 +20,15 @@ import {
 import type { Stage, StageOut } from "../pipeline/index.js";
 import type { StageFailure } from "./events.js";
 
-/** Temp paths for each output, with parent folders (and dir outputs) created. */
-export async function prepareTempOuts(stage: Stage, tempDir: string): Promise<Record<string, string>> {
+/**
+ * Temp paths for each output, at their workspace-relative place under
+ * `tempRoot` (the shadow of a cmd stage), with parent folders and directory
+ * outputs created.
+ */
+export async function prepareTempOuts(stage: Stage, tempRoot: string): Promise<Record<string, string>> {
   const paths: Record<string, string> = {};
   for (const out of stage.outs) {
-    const path = join(tempDir, "outs", out.name, out.path.split("/").pop() ?? out.name);
+    const path = join(tempRoot, out.path);
     await mkdir(out.kind === "dir" ? path : dirname(path), { recursive: true });
     paths[out.name] = path;
   }

@@ -199,7 +199,7 @@ function syntaxLocation(text: string): SourceLocation | undefined {
 function throwLocation(error: unknown): SourceLocation | undefined {
   if (!(error instanceof Error) || !error.stack) return undefined;
   for (const line of error.stack.split("\n").slice(1)) {
-    const match = /\(?(?:file:\/\/)?(\/[^():]+):(\d+):(\d+)\)?$/.exec(line.trim());
+    const match = /(?:\(|at |file:\/\/)(\/[^():]+):(\d+):(\d+)\)?$/.exec(line.trim());
     if (match && !match[1]?.includes("/node_modules/") && !match[1]?.includes("/src/pipeline/")) {
       return { file: match[1] as string, line: Number(match[2]), column: Number(match[3]) };
     }

@@ -5,7 +5,7 @@
  *     "stages": [ { "id", "status", "key", "durationMs" } ],
  *     "decisions": [ { "project", "release", "decision", "failed" } ] }
  *
- * Extra fields (`reason`, `why`) appear only when they carry something.
+ * Extra fields (`reason`, `why`, `warnings`) appear only when they carry something.
  */
 import type { StageResult } from "../exec/index.js";
 import type { StageDecision } from "../pipeline/index.js";
@@ -19,6 +19,7 @@ export interface RunDocument {
     readonly durationMs: number;
     readonly reason?: string;
     readonly why?: readonly string[];
+    readonly warnings?: readonly string[];
   }[];
   readonly decisions: readonly StageDecision[];
   readonly interrupted?: boolean;
@@ -34,6 +35,7 @@ export function runDocument(ok: boolean, results: readonly StageResult[], interr
       durationMs: Math.round(r.durationMs),
       ...(r.failure ? { reason: `${r.failure.reason}: ${r.failure.message}` } : {}),
       ...(r.why.length > 0 ? { why: r.why } : {}),
+      ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
     })),
     decisions: results.flatMap((r) => r.decisions),
     ...(interrupted ? { interrupted: true } : {}),

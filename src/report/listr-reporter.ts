@@ -61,6 +61,10 @@ export function listrReporter(): BuildObserver & { done(): Promise<void> } {
     },
     async done() {
       await running;
+      for (const entry of deferred.values()) {
+        const result = await entry.promise; // settled: the task list awaited every one
+        for (const warning of result.warnings) warnings.push(`${result.id}: ${warning}`);
+      }
       for (const warning of warnings) writeErr(`warning: ${warning}`);
     },
   };

@@ -26,6 +26,7 @@ export function plainReporter(options: PlainOptions): BuildObserver & { summary(
     },
     onResult(result: StageResult) {
       writeErr(resultLine(result));
+      for (const warning of result.warnings) writeErr(`warning: ${result.id}: ${warning}`);
       if (result.status === "failed" && result.logTail) {
         writeErr(result.logTail.split("\n").map((line) => `    | ${line}`).join("\n"));
       }
