@@ -5,6 +5,10 @@
  */
 import { open } from "node:fs/promises";
 import xxhash from "xxhash-wasm";
+import { hashChunks } from "./chunk-hasher.js";
+
+/** Chunk size of the tree rule; changing it changes digests (and KEY_FORMAT). */
+export const CHUNK_BYTES = 8 << 20;
 
 /** A content address, minted only by the functions of this module. */
 export type Digest = string & { readonly __brand: "Digest" };
@@ -30,7 +34,18 @@ function hex(value: bigint): string {
 
 /** Digest of bytes in memory. */
 export function digestBytes(bytes: Uint8Array): Digest {
-  return `${hex(ready().h64Raw(bytes))}-${bytes.byteLength}` as Digest;
+  const h = ready();
+  if (bytes.byteLength <= CHUNK_BYTES) return `${hex(h.h64Raw(bytes))}-${bytes.byteLength}` as Digest;
+  const chunks: string[] = [];
+  for (let offset = 0; offset < bytes.byteLength; offset += CHUNK_BYTES) {
+    chunks.push(hex(h.h64Raw(bytes.subarray(offset, offset + CHUNK_BYTES))));
+  }
+  return combine(chunks, bytes.byteLength);
+}
+
+/** The tree rule's root: xxh64 over the chunk digests as 8-byte big-endian values. */
+function combine(chunks: readonly string[], size: number): Digest {
+  return `${hex(ready().h64Raw(Buffer.from(chunks.join(""), "hex")))}-${size}` as Digest;
 }
 
 /** Digest of a string's UTF-8 bytes (canonical JSON, log text). */
@@ -43,25 +58,30 @@ export function hashString(text: string): string {
   return hex(ready().h64Raw(Buffer.from(text, "utf8")));
 }
 
-const CHUNK = 1 << 20;
+const READ_BLOCK = 1 << 20;
 
-/** Streams a file through xxh64 without holding it in memory. */
+/** Digest of a file: streamed when it fits one chunk, chunks on every core when larger. */
 export async function digestFile(path: string): Promise<Digest> {
-  const stream = ready().create64();
   const handle = await open(path, "r");
-  const buffer = Buffer.allocUnsafe(CHUNK);
-  let size = 0;
   try {
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      stream.update(bytesRead === CHUNK ? buffer : buffer.subarray(0, bytesRead));
-      size += bytesRead;
+    const { size } = await handle.stat();
+    if (size > CHUNK_BYTES) {
+      await handle.close();
+      return combine(await hashChunks({ path, size, chunk: CHUNK_BYTES }), size);
     }
+    const stream = ready().create64();
+    const buffer = Buffer.allocUnsafe(READ_BLOCK);
+    let read = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, READ_BLOCK, null);
+      if (bytesRead === 0) break;
+      stream.update(bytesRead === READ_BLOCK ? buffer : buffer.subarray(0, bytesRead));
+      read += bytesRead;
+    }
+    return `${hex(stream.digest())}-${read}` as Digest;
   } finally {
-    await handle.close();
+    await handle.close().catch(() => undefined);
   }
-  return `${hex(stream.digest())}-${size}` as Digest;
 }
 
 /** True when `text` has the shape of a digest. */

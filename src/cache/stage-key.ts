@@ -8,7 +8,7 @@ import { canonicalJson } from "../util/canonical-json.js";
 import { hashString } from "./digest.js";
 
 /** Bumped whenever the key recipe or the digest format changes. */
-export const KEY_FORMAT = 1;
+export const KEY_FORMAT = 2; // 2: files over 8 MiB hashed as chunks
 
 /** A stage key, minted only by `stageKey`. */
 export type StageKey = string & { readonly __brand: "StageKey" };
