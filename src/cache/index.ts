@@ -13,3 +13,4 @@ export { directoryManifest, StatCache } from "./stat-cache.js";
 export { openCache, type CacheSession } from "./cache-session.js";
 export { collectGarbage, referencedObjects, type GcOptions, type GcReport } from "./gc.js";
 export type { RemoteCache } from "./remote-cache.js";
+export { verifyCache, type CacheProblem, type CacheVerdict } from "./verify-cache.js";

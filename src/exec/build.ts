@@ -18,7 +18,7 @@ import {
 import type { Dag } from "../graph/index.js";
 import { topoOrder } from "../graph/index.js";
 import type { Json, Stage, StageId, Workspace } from "../pipeline/index.js";
-import type { BuildObserver, FailureReason, StageResult } from "./events.js";
+import type { BuildObserver, FailureReason, StageResult, Verification } from "./events.js";
 import { executeStage, type ExecutedStage } from "./execute-stage.js";
 import { emptyLogDigest, restoreOutputs } from "./outputs.js";
 import { Slots } from "./slots.js";
@@ -36,6 +36,8 @@ export interface BuildOptions {
   readonly dryRun: boolean;
   /** Undeclared outputs of cmd stages fail the stage instead of warning. */
   readonly strict?: boolean;
+  /** Hits to re-execute into scratch space and compare with their records (`verify --rerun`). */
+  readonly rerun?: ReadonlySet<StageId>;
   readonly resources: Readonly<Record<string, number>>;
   /** Effective params per stage (declared, with `--set` overrides applied). */
   readonly params: (stage: Stage) => Readonly<Record<string, Json>>;
@@ -120,6 +122,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
       const record = local.record ?? (options.dryRun ? undefined : await cache.remote?.fetch(key, cache, warn));
       if (record) {
         const hit = await serveHit(stage, key, record);
+        if (hit && options.rerun?.has(stage.id)) return finish({ ...hit, verification: await rerunInScratch(stage, key, record, components, params, depDigests) });
         if (hit) return finish(hit);
       }
     }
@@ -152,6 +155,45 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
       });
       executed.push(outcome);
       return finish(outcome.result);
+    } finally {
+      release();
+    }
+  };
+
+  /** Re-executes a hit into scratch space (its deps are in the workspace) and compares output digests. */
+  const rerunInScratch = async (
+    stage: Stage,
+    key: StageKey,
+    record: RunRecord,
+    components: KeyComponents,
+    params: Readonly<Record<string, Json>>,
+    depDigests: ReadonlyMap<string, Digest>,
+  ): Promise<Verification> => {
+    if (record.decisions.length > 0) return { outcome: "not-rerun", why: "it records decisions (a promotion); rerunning would repeat them" };
+    const release = await slots.acquire({ resources: stage.resources });
+    try {
+      const outcome = await executeStage(cache, pool, {
+        workspace: options.workspace,
+        stage,
+        params,
+        components,
+        key,
+        depDigests,
+        depValue: async (name) => {
+          const dep = stage.deps.find((d) => d.name === name);
+          return dep?.kind === "external" ? (await externals.get(dep.ref.id))?.value ?? null : null;
+        },
+        tempDir: join(cache.layout.tmp, options.invocation, `${stage.id.replace(/[^\w.-]/g, "_")}-rerun`),
+        signal: options.signal,
+        strict: false,
+        scratch: true,
+        onLog: () => undefined,
+      });
+      if (outcome.result.status !== "ran") return { outcome: "not-rerun", why: `the rerun failed: ${outcome.result.failure?.message ?? outcome.result.status}` };
+      const outputs = Object.entries(record.outs)
+        .map(([name, out]) => ({ name, recorded: out.digest, rerun: outcome.result.outs[name]?.digest ?? "missing" }))
+        .filter((o) => o.recorded !== o.rerun);
+      return outputs.length === 0 ? { outcome: "identical" } : { outcome: "differs", outputs };
     } finally {
       release();
     }

@@ -47,9 +47,17 @@ export interface StageResult {
   readonly logTail: string | undefined;
   /** Dry run and forced runs: why the stage (would) run. */
   readonly why: readonly string[];
-  /** Set when the stage did not reach the cache although it ran (`input-changed`). */
+  /** Things worth knowing that did not fail the stage (undeclared outputs). */
   readonly warnings: readonly string[];
+  /** `verify --rerun`: whether re-executing into scratch space gave the recorded outputs. */
+  readonly verification?: Verification;
 }
+
+/** The outcome of re-executing a hit into scratch space. */
+export type Verification =
+  | { readonly outcome: "identical" }
+  | { readonly outcome: "differs"; readonly outputs: readonly { name: string; recorded: string; rerun: string }[] }
+  | { readonly outcome: "not-rerun"; readonly why: string };
 
 /** Callbacks a reporter implements; all optional. */
 export interface BuildObserver {

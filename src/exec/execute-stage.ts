@@ -33,6 +33,8 @@ export interface ExecuteOptions {
   readonly onLog: (text: string) => void;
   /** Undeclared outputs fail the stage instead of warning (`--strict`). */
   readonly strict: boolean;
+  /** Run into scratch space only: hash the outputs, store and place nothing, write no record. */
+  readonly scratch?: boolean;
 }
 
 /** A stage that executed, with what the run history needs. */
@@ -150,11 +152,15 @@ export async function executeStage(cache: CacheSession, pool: WorkerPool, option
     }
   }
 
-  const stored = await storeOutputs(stage, tempOuts, cache.store).catch((error: Error) => ({
+  const stored = await storeOutputs(stage, tempOuts, options.scratch ? undefined : cache.store).catch((error: Error) => ({
     ok: false as const,
     failure: { reason: "store-failed" as const, message: `could not store outputs: ${error.message}` },
   }));
   if (!stored.ok) return fail(stored.failure.reason, stored.failure.message);
+  if (options.scratch) {
+    await rm(options.tempDir, { recursive: true, force: true });
+    return done({ status: "ran", key: options.key, outs: stored.outs, decisions, failure: undefined, logTail: undefined }, metrics);
+  }
   const logDigest = await cache.store.putBytes(Buffer.from(log.join(""), "utf8"));
   await placeOutputs(workspace.root, stage, tempOuts, stored.outs, cache.statCache);
   const record: RunRecord = {

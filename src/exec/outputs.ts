@@ -35,11 +35,11 @@ export async function prepareTempOuts(stage: Stage, tempRoot: string): Promise<R
   return paths;
 }
 
-/** Hashes and stores every output written to its temp path. */
+/** Hashes every output written to its temp path and stores it (only hashes without a store). */
 export async function storeOutputs(
   stage: Stage,
   tempPaths: Readonly<Record<string, string>>,
-  store: ObjectStore,
+  store: ObjectStore | undefined,
 ): Promise<{ ok: true; outs: Record<string, RecordedOut> } | { ok: false; failure: StageFailure }> {
   const outs: Record<string, RecordedOut> = {};
   for (const out of stage.outs) {
@@ -60,16 +60,16 @@ export async function storeOutputs(
       let size = 0;
       for (const file of await listFiles(temp)) {
         const digest = await digestFile(file);
-        await store.putFile(file, digest);
+        await store?.putFile(file, digest);
         files.push([relative(temp, file), digest]);
         size += (await stat(file)).size;
       }
       const manifest = directoryManifest(files);
-      const digest = await store.putBytes(Buffer.from(manifest, "utf8"));
+      const digest = store ? await store.putBytes(Buffer.from(manifest, "utf8")) : digestString(manifest);
       outs[out.name] = { path: out.path, kind: out.kind, digest, size };
     } else {
       const digest = await digestFile(temp);
-      await store.putFile(temp, digest);
+      await store?.putFile(temp, digest);
       outs[out.name] = { path: out.path, kind: out.kind, digest, size: info.size };
     }
   }

@@ -5,3 +5,4 @@ export { plainReporter, resultLine } from "./plain-reporter.js";
 export { formatBytes, formatDuration, table, writeErr, writeOut } from "./terminal.js";
 export { explainChange } from "./explain-change.js";
 export { renderDag, type DagFormat } from "./dag-render.js";
+export { renderCacheProblem, renderCacheVerdict, renderReruns } from "./verify-render.js";

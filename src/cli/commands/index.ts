@@ -16,4 +16,5 @@ export const commandLoaders: Readonly<Record<string, Loader>> = {
   runs: () => import("./runs.js"),
   watch: () => import("./watch.js"),
   gc: () => import("./gc.js"),
+  verify: () => import("./verify.js"),
 };
