@@ -2,8 +2,8 @@
  * Turns declared projects into the validated `Workspace`. Every problem is
  * collected, not just the first, so one run of `sluice` shows them all.
  */
-import { existsSync } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { existsSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { notJsonReason } from "../util/canonical-json.js";
 import { fail, ok, type Result } from "../util/result.js";
 import type { DeclaredProject, DeclaredStage, DepRef, OutDecl } from "./decl.js";
@@ -109,6 +109,10 @@ function validateStage(
       report("output-outside-project", `output "${name}" (${path}) is outside the project folder ${toPosix(relative(root, project.dir)) || "."}`);
       continue;
     }
+    if (!insideWorkspace(root, join(project.dir, rel))) {
+      report("output-outside-project", `output "${name}" (${path}) would be written through a symlink leading outside the workspace`);
+      continue;
+    }
     outs.push({
       name,
       kind: out.kind,
@@ -183,6 +187,10 @@ function resolveDep(
         report("missing-input", `dep "${name}" names ${rel}, which does not exist`);
         return undefined;
       }
+      if (!insideWorkspace(root, absolute)) {
+        report("input-outside-workspace", `dep "${name}" (${rel}) is a symlink leading outside the workspace`);
+        return undefined;
+      }
       return { name, kind: "source", path: rel };
     }
     case "output": {
@@ -249,6 +257,18 @@ function claimOutput(
 interface OutputOwners {
   readonly exact: Map<string, { stage: StageId; location: DeclaredStage["location"] }>;
   readonly below: Map<string, { stage: StageId; location: DeclaredStage["location"] }>;
+}
+
+/**
+ * Whether `path` (or, when it does not exist yet, its nearest existing
+ * ancestor) resolves inside the workspace once symlinks are followed.
+ */
+function insideWorkspace(root: string, path: string): boolean {
+  let existing = path;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  const real = realpathSync(existing);
+  const realRoot = realpathSync(root);
+  return real === realRoot || real.startsWith(`${realRoot}${sep}`);
 }
 
 function at(location: DeclaredStage["location"], message: string): string {

@@ -1,3 +1,5 @@
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Workspace } from "../rig.js";
 
@@ -62,6 +64,20 @@ describe("pipeline validation (exit 2, one message naming file and stage)", () =
       project(`  p.stage("a", { outs: { y: file("../../escape.txt") }, cmd: "true" });`),
       /pipeline\.ts:3: stage p:a: output "y" \(\.\.\/\.\.\/escape\.txt\) is outside the project folder projects\/p/,
     );
+  });
+
+  it("rejects a dep or an output reached through a symlink that leaves the workspace", async () => {
+    const files = project(`  p.stage("a", { deps: { x: source("linked/secret.txt") }, outs: { y: file("escape/y.txt") }, cmd: "true" });`);
+    ws = new Workspace(files);
+    const outside = join(dirname(ws.root), "outside");
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(join(outside, "secret.txt"), "s\n");
+    symlinkSync(outside, join(ws.root, "projects/p/linked"));
+    symlinkSync(outside, join(ws.root, "projects/p/escape"));
+    const out = await ws.run(["run"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('dep "x" (projects/p/linked/secret.txt) is a symlink leading outside the workspace');
+    expect(out.stderr).toContain('output "y" (escape/y.txt) would be written through a symlink leading outside the workspace');
   });
 
   it("rejects a dep on a missing file", async () => {
