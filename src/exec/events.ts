@@ -27,6 +27,7 @@ export type FailureReason =
   | "store-failed"
   | "unsatisfiable-resources"
   | "undeclared-output"
+  | "io-error"
   | "interrupted";
 
 export interface StageFailure {

@@ -48,7 +48,41 @@ export interface ExecutedStage {
 
 const LOG_TAIL_LINES = 20;
 
+/**
+ * Executes a stage. A filesystem failure on the way (disk full, read-only
+ * store, permission denied) fails the stage with the system's message and
+ * leaves no record and no output under a real name.
+ */
 export async function executeStage(cache: CacheSession, pool: WorkerPool, options: ExecuteOptions): Promise<ExecutedStage> {
+  const startedAt = new Date();
+  try {
+    return await executeUnguarded(cache, pool, options);
+  } catch (error) {
+    await rm(options.tempDir, { recursive: true, force: true }).catch(() => undefined);
+    await removeOutputs(options.workspace.root, options.stage, cache.statCache).catch(() => undefined);
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      result: {
+        id: options.stage.id,
+        status: "failed",
+        key: options.key,
+        durationMs: Date.now() - startedAt.getTime(),
+        outs: {},
+        decisions: [],
+        failure: { reason: "io-error", message },
+        logTail: undefined,
+        why: [],
+        warnings: [],
+      },
+      params: options.params,
+      components: options.components,
+      startedAt: startedAt.toISOString(),
+      metrics: undefined,
+    };
+  }
+}
+
+async function executeUnguarded(cache: CacheSession, pool: WorkerPool, options: ExecuteOptions): Promise<ExecutedStage> {
   const { stage, workspace } = options;
   const startedAt = new Date();
   const log: string[] = [];

@@ -4,7 +4,7 @@
  * hashed, checked and stored are they renamed into the workspace, so a
  * failed or interrupted stage never leaves an output under its real name.
  */
-import { lstat, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { cp, lstat, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import {
   digestFile,
@@ -88,7 +88,7 @@ export async function placeOutputs(
     const real = join(root, out.path);
     await rm(real, { recursive: true, force: true });
     await mkdir(dirname(real), { recursive: true });
-    await rename(tempPaths[out.name] as string, real);
+    await moveInto(tempPaths[out.name] as string, real);
     await rememberOutput(root, out, outs[out.name] as RecordedOut, statCache);
   }
 }
@@ -161,6 +161,23 @@ async function rememberOutput(root: string, out: StageOut, recorded: RecordedOut
   }
   // Prime per-file entries so the next no-op does not rehash the directory.
   await statCache.directory(out.path);
+}
+
+/**
+ * Renames `from` to `to`; when they are on different filesystems (a cache
+ * mounted elsewhere) copies beside `to` first, so the final step is still
+ * one atomic rename.
+ */
+async function moveInto(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    const staging = `${to}.sluice-move-${process.pid}`;
+    await cp(from, staging, { recursive: true });
+    await rename(staging, to);
+    await rm(from, { recursive: true, force: true });
+  }
 }
 
 async function listFiles(dir: string): Promise<string[]> {

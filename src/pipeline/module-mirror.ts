@@ -148,10 +148,15 @@ export class ModuleMirror {
       throw new CompileError(first.text, source, first.location?.line ?? 1, (first.location?.column ?? 0) + 1);
     }
     const target = this.mirrorOf(source);
-    mkdirSync(dirname(target), { recursive: true });
-    const temp = `${target}.tmp-${process.pid}`;
-    writeFileSync(temp, code);
-    renameSync(temp, target);
+    try {
+      mkdirSync(dirname(target), { recursive: true });
+      const temp = `${target}.tmp-${process.pid}`;
+      writeFileSync(temp, code);
+      renameSync(temp, target);
+    } catch (error) {
+      // A read-only or full cache: load through loader hooks instead.
+      throw new NotMirrorable(`cannot write ${target}: ${(error as Error).message}`);
+    }
     return scanImports(source).local.map((file) => relative(this.#root, file));
   }
 
@@ -173,11 +178,15 @@ export class ModuleMirror {
 
   #save(): void {
     if (!this.#dirty || !this.#manifest) return;
-    mkdirSync(this.#dir, { recursive: true });
-    const temp = `${this.#manifestPath}.tmp-${process.pid}`;
-    writeFileSync(temp, JSON.stringify(this.#manifest));
-    renameSync(temp, this.#manifestPath);
-    this.#dirty = false;
+    try {
+      mkdirSync(this.#dir, { recursive: true });
+      const temp = `${this.#manifestPath}.tmp-${process.pid}`;
+      writeFileSync(temp, JSON.stringify(this.#manifest));
+      renameSync(temp, this.#manifestPath);
+      this.#dirty = false;
+    } catch (error) {
+      throw new NotMirrorable(`cannot write ${this.#manifestPath}: ${(error as Error).message}`);
+    }
   }
 }
 
