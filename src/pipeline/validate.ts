@@ -213,7 +213,12 @@ function resolveDep(
     case "external":
       return { name, kind: "external", ref };
     default:
-      report("unknown-stage", `dep "${name}" is not a source(...), another stage's output or external(...)`);
+      report(
+        "unknown-stage",
+        ref === undefined
+          ? `dep "${name}" is undefined: is the output it reads misspelt (stage.outs.<name>)?`
+          : `dep "${name}" is not a source(...), another stage's output or external(...)`,
+      );
       return undefined;
   }
 }
