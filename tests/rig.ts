@@ -95,7 +95,8 @@ export class Workspace {
   start(args: readonly string[], options: { env?: Record<string, string> } = {}): Running {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: this.root,
-      env: { ...process.env, CI: "true", COUNTS: this.counts, ...options.env },
+      // Under GitHub Actions the CLI would write to the real job summary: not from tests.
+      env: { ...process.env, CI: "true", GITHUB_STEP_SUMMARY: "", GITHUB_ACTIONS: "", COUNTS: this.counts, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

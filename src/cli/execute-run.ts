@@ -25,6 +25,8 @@ export interface RunArgs {
   readonly failOnHold: boolean;
   readonly wait: boolean;
   readonly watch: boolean;
+  /** Undeclared outputs fail the stage (`--strict`). */
+  readonly strict?: boolean;
 }
 
 /** Exit codes of the public contract. */
@@ -61,15 +63,18 @@ export async function runOnce(
 
   const observer = await pickObserver(argv);
   const cache = await openCache(workspace.root);
-  const lock = argv.dryRun ? undefined : await acquireLock(cache.layout.lock, {
-    wait: argv.wait,
-    onWait: (owner) => observer.onWaitForLock?.(owner ? `pid ${owner.pid} (sluice ${owner.command}) since ${owner.since}` : "another process"),
-  });
+  const lock = argv.dryRun
+    ? undefined
+    : await acquireLock(cache.layout.lock, {
+        wait: argv.wait,
+        onWait: (owner) => observer.onWaitForLock?.(owner ? `pid ${owner.pid} (sluice ${owner.command}) since ${owner.since}` : "another process"),
+      }).catch((error: Error) => error);
+  if (lock instanceof Error) return ioFailure(`cannot take the workspace lock ${cache.layout.lock}: ${lock.message}`);
   if (lock && !lock.ok) {
     return usageError(`the workspace is locked by ${lock.owner ? `pid ${lock.owner.pid} (sluice ${lock.owner.command})` : "another process"}; retry without --no-wait to wait for it`);
   }
   // Temp space left by a killed run is garbage once we hold the lock.
-  if (lock) await rm(cache.layout.tmp, { recursive: true, force: true });
+  if (lock) await rm(cache.layout.tmp, { recursive: true, force: true }).catch(() => undefined);
 
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);
@@ -79,6 +84,7 @@ export async function runOnce(
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   const invocation = invocationId();
+  let unrecorded = false;
   let build: BuildResult;
   try {
     build = await runBuild(cache, {
@@ -89,6 +95,7 @@ export async function runOnce(
       keepGoing: argv.keepGoing,
       force,
       dryRun: argv.dryRun,
+      strict: argv.strict === true,
       resources: resources.value,
       params: paramsWith(overrides.value),
       explain: (stage, components) => explainStale(cache, stage, components),
@@ -97,8 +104,12 @@ export async function runOnce(
       invocation,
     });
     if (!argv.dryRun) {
-      await recordRun(cache, workspace, build, invocation);
-      await cache.statCache.save();
+      // A full disk or a read-only folder here costs the lock file and history, never the cache.
+      const recorded = await recordRun(cache, workspace, build, invocation).then(() => cache.statCache.save()).catch((error: Error) => error);
+      if (recorded instanceof Error) {
+        writeErr(`error: could not record the run (sluice.lock, history): ${recorded.message}`);
+        unrecorded = true;
+      }
     }
   } finally {
     process.off("SIGINT", onSignal);
@@ -106,10 +117,21 @@ export async function runOnce(
     if (lock?.ok) await lock.lock.release();
   }
   await observer.finish(build.results);
+  if (process.env["GITHUB_STEP_SUMMARY"] || process.env["GITHUB_ACTIONS"] === "true") {
+    // Loaded only in CI: a local run pays nothing for the GitHub summary.
+    await (await import("../report/ci-summary.js")).reportToCi(build.results, dag.stages, process.env);
+  }
   if (argv.json) writeOut(JSON.stringify(runDocument(build.ok && !build.interrupted, build.results, build.interrupted), null, 2));
   const held = build.results.some((r) => r.status === "held");
-  const exitCode = build.interrupted ? EXIT.interrupted : !build.ok ? EXIT.failed : held && argv.failOnHold ? EXIT.held : EXIT.ok;
+  const exitCode = build.interrupted ? EXIT.interrupted : !build.ok || unrecorded ? EXIT.failed : held && argv.failOnHold ? EXIT.held : EXIT.ok;
   return { exitCode, build };
+}
+
+/** An environment failure (disk full, read-only, permission denied): one message, exit 1. */
+function ioFailure(message: string): undefined {
+  writeErr(`error: ${message}`);
+  process.exitCode = EXIT.failed;
+  return undefined;
 }
 
 function forceSet(context: Context, force: readonly string[] | undefined): "all" | ReadonlySet<StageId> | undefined {

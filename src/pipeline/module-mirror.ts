@@ -180,6 +180,8 @@ export class ModuleMirror {
     if (!this.#dirty || !this.#manifest) return;
     try {
       mkdirSync(this.#dir, { recursive: true });
+      // Compiled files are ES modules whatever the workspace's package.json says.
+      writeFileSync(join(this.#dir, "package.json"), '{ "type": "module" }\n');
       const temp = `${this.#manifestPath}.tmp-${process.pid}`;
       writeFileSync(temp, JSON.stringify(this.#manifest));
       renameSync(temp, this.#manifestPath);

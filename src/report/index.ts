@@ -5,4 +5,5 @@ export { plainReporter, resultLine } from "./plain-reporter.js";
 export { formatBytes, formatDuration, table, writeErr, writeOut } from "./terminal.js";
 export { explainChange } from "./explain-change.js";
 export { renderDag, type DagFormat } from "./dag-render.js";
+// ci-summary.ts (GitHub job summary and ::error annotations) is imported lazily by `sluice run`, only in CI.
 export { renderCacheProblem, renderCacheVerdict, renderReruns } from "./verify-render.js";

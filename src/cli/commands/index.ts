@@ -17,4 +17,6 @@ export const commandLoaders: Readonly<Record<string, Loader>> = {
   watch: () => import("./watch.js"),
   gc: () => import("./gc.js"),
   verify: () => import("./verify.js"),
+  graduate: () => import("./graduate.js"),
+  init: () => import("./init.js"),
 };

@@ -34,6 +34,7 @@ const command: CommandModule<GlobalOptions, RunArgs & GlobalOptions> = {
       })
       .option("resources", { type: "string", describe: "resource limits for the scheduler: gpu=1,memGiB=16" })
       .option("fail-on-hold", { type: "boolean", default: false, describe: "exit 3 when a promotion was held" })
+      .option("strict", { type: "boolean", default: false, describe: "fail a cmd stage that writes files it does not declare as outs" })
       .option("wait", { type: "boolean", default: true, describe: "wait for another sluice process to release the workspace (--no-wait fails at once)" })
       .option("watch", { alias: "w", type: "boolean", default: false, describe: "rerun the affected stages whenever an input changes" })
       .example("$0 run", "run everything that is stale")

@@ -1,0 +1,132 @@
+/**
+ * SLOW (about 30-60 s, most of it `npm install`): sluice in someone else's
+ * repository. `npm pack` the repo, install the tarball into an empty temp
+ * folder with no network (`--offline`: every dependency comes from the npm
+ * cache), then `npx sluice init`, run, edit, rerun, exactly as a new user
+ * would, and type-check the scaffold against the package's typed exports.
+ *
+ * It packs the dist/ built by `npm run build` (the `pretest` script), with
+ * `--ignore-scripts` so the test does not rebuild it a second time.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO } from "../rig.js";
+
+const SLOW = 240_000;
+
+interface Ran {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command with npm's own variables removed, so `npm test` settings do not leak into the user's npm. */
+function run(command: string, args: readonly string[], cwd: string, timeoutMs = 120_000): Promise<Ran> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith("npm_")));
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: { ...env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function statusOf(out: Ran): Record<string, string> {
+  try {
+    return Object.fromEntries((JSON.parse(out.stdout) as { stages: { id: string; status: string }[] }).stages.map((s) => [s.id, s.status]));
+  } catch {
+    throw new Error(`not a --json document (exit ${out.code}):\n${out.stdout}\n--- stderr ---\n${out.stderr}`);
+  }
+}
+
+describe("sluice as an installed package", { timeout: SLOW }, () => {
+  let base = "";
+  let app = "";
+  let tarball = "";
+  let packed: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(join(REPO, "dist", "src", "cli", "main.js"))) throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
+    base = mkdtempSync(join(tmpdir(), "sluice-pack-"));
+    const pack = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", base], REPO);
+    expect(pack.code, pack.stderr).toBe(0);
+    const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
+    tarball = join(base, info?.filename ?? "");
+    packed = (info?.files ?? []).map((f) => f.path);
+    app = join(base, "my-repo");
+    mkdirSync(app);
+    const install = await run("npm", ["install", "--offline", "--no-audit", "--no-fund", tarball], app, 180_000);
+    expect(install.code, install.stderr).toBe(0);
+  }, SLOW);
+
+  afterAll(() => {
+    if (base) rmSync(base, { recursive: true, force: true });
+  });
+
+  it("packs the compiled CLI and the typed API, and none of the repository's tests, cache or projects", () => {
+    for (const path of ["package.json", "bin/sluice.js", "dist/src/cli/main.js", "dist/src/index.js", "dist/src/index.d.ts"]) {
+      expect(packed, path).toContain(path);
+    }
+    const stray = packed.filter((p) => /^(tests|cache|projects|stages|bench|registry|src)\//.test(p));
+    expect(stray).toEqual([]);
+  });
+
+  it("scaffolds with init, runs, caches, and reruns exactly the edited stage, all offline", async () => {
+    const sluice = (...args: string[]) => run("npx", ["--offline", "--no", "sluice", ...args], app);
+    const init = await sluice("init");
+    expect(init.code, init.stderr).toBe(0);
+    for (const path of ["pipeline.ts", "stages/count-words.ts", "data/input.txt", ".gitignore", "registry"]) {
+      expect(existsSync(join(app, path)), path).toBe(true);
+    }
+    expect(readFileSync(join(app, ".gitignore"), "utf8")).toContain("/cache/");
+
+    const first = await sluice("run", "--json");
+    expect(first.code, first.stderr).toBe(0);
+    expect(statusOf(first)).toEqual({ "my-repo:words": "ran", "my-repo:counts": "ran" });
+    expect(readFileSync(join(app, "out", "counts.txt"), "utf8")).toMatch(/^\d+ \w+\n/);
+
+    const second = await sluice("run", "--json");
+    expect(statusOf(second)).toEqual({ "my-repo:words": "cached", "my-repo:counts": "cached" });
+
+    // Editing the run stage's own module reruns that stage and nothing else.
+    const module = join(app, "stages", "count-words.ts");
+    writeFileSync(module, readFileSync(module, "utf8").replace('.join("\\n") + "\\n"', '.join("\\n") + "\\n# top words\\n"'));
+    const third = await sluice("run", "--json");
+    expect(third.code, third.stderr).toBe(0);
+    expect(statusOf(third)).toEqual({ "my-repo:words": "cached", "my-repo:counts": "ran" });
+    expect(readFileSync(join(app, "out", "counts.txt"), "utf8")).toContain("# top words");
+
+    const again = await sluice("init");
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("would overwrite pipeline.ts, stages/count-words.ts, data/input.txt, registry/.gitkeep");
+  });
+
+  it("type-checks the scaffold against the package's exported types", async () => {
+    writeFileSync(
+      join(app, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "ES2022",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          // @types/node is the user's business; borrow the repo's so the check needs no install.
+          typeRoots: [join(REPO, "node_modules", "@types")],
+          types: ["node"],
+        },
+        include: ["pipeline.ts", "stages"],
+      }),
+    );
+    const tsc = await run(process.execPath, [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", app], app);
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.code).toBe(0);
+  });
+});
