@@ -1,0 +1,118 @@
+/**
+ * `eta:evaluate`: scores the test split with the trained model and its
+ * warning threshold, then writes the evaluation report (overall, per lane,
+ * per carrier, per lane class, calibration) and two gates:
+ * `critical_slice_pass` (recall of late deliveries on critical lanes) and
+ * `cost_improves` (expected cost per shipment beats the production champion
+ * by more than the margin).
+ */
+import { readFileSync } from "node:fs";
+import { parseCsv, type CsvTable } from "../../stages/lib/csv.js";
+import { compareWithChampion, type Champion } from "../../stages/lib/champion.js";
+import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
+import { readJsonFile } from "../../stages/lib/json-file.js";
+import { auc, confusion, ece, logLoss, precision, recall } from "../../stages/lib/metrics.js";
+import { calibrationBins, cleanMetrics, finiteMetrics, histogram } from "../../stages/lib/report-helpers.js";
+import type { ActionPolicy, EvaluationReport } from "../../stages/lib/schemas.js";
+import type { StageContext } from "../../stages/lib/stage-context.js";
+import { costAt } from "../../stages/lib/threshold-search.js";
+import { DelayModelSchema, scoreDelay } from "./delay-model.js";
+
+/** Params of `eta:evaluate`. */
+export interface EtaEvaluateParams {
+  /** Minimum recall of late deliveries on critical lanes. */
+  readonly criticalRecallMin: number;
+  /** Required drop in cost per shipment versus the champion. */
+  readonly margin: number;
+  /** Business costs used to score (fixed across releases so costs compare). */
+  readonly missedCost: number;
+  readonly falseAlarmCost: number;
+  /** Guardrail on calibration error. */
+  readonly maxEce: number;
+}
+
+/** Deps of `eta:evaluate`. */
+export interface EtaEvaluateDeps {
+  readonly table: string;
+  readonly model: string;
+  readonly policy: ActionPolicy;
+  /** The production release's recorded metrics, or null before the first release. */
+  readonly champion: Champion | null;
+}
+
+/** What `eta:evaluate` returns: the report and its gates. */
+export interface EtaEvaluation {
+  readonly report: EvaluationReport;
+  readonly critical_slice_pass: Gate;
+  readonly cost_improves: Gate;
+}
+
+/** Stage function. */
+export function evaluateDelayModel(ctx: StageContext<EtaEvaluateDeps, EtaEvaluateParams>): EtaEvaluation {
+  const model = DelayModelSchema.parse(readJsonFile(ctx.deps.model));
+  const table = parseCsv(readFileSync(ctx.deps.table, "utf8"));
+  const result = judgeDelayModel(table, model, ctx.deps.policy, ctx.deps.champion, ctx.params);
+  for (const g of [result.critical_slice_pass, result.cost_improves]) ctx.log(`${g.passed ? "pass" : "FAIL"} ${g.name}: ${String(g.evidence["why"])}`);
+  return result;
+}
+
+/** Pure evaluation of a parsed model on a parsed feature table. */
+export function judgeDelayModel(
+  table: CsvTable,
+  model: ReturnType<typeof DelayModelSchema.parse>,
+  policy: ActionPolicy,
+  champion: Champion | null,
+  params: EtaEvaluateParams,
+): EtaEvaluation {
+  const test = table.rows.filter((r) => r["split"] === "test");
+  const probs = scoreDelay(model, test);
+  const labels = test.map((r) => Number(r["late"]));
+  const threshold = policy.thresholds["warning"] ?? 0.5;
+  const costs = { missed: params.missedCost, falseAlarm: params.falseAlarmCost };
+  const sliceMetrics = (idx: number[]): Record<string, number> => {
+    const y = idx.map((i) => labels[i] as number), p = idx.map((i) => probs[i] as number);
+    const c = confusion(y, p, threshold);
+    return { rows: idx.length, late_rate: y.reduce((a, b) => a + b, 0) / Math.max(1, y.length), recall: recall(c), precision: precision(c), cost_per_shipment: costAt(y, p, threshold, costs) };
+  };
+  const all = test.map((_, i) => i);
+  const critical = all.filter((i) => test[i]?.["critical"] === "1");
+  const criticalRecall = sliceMetrics(critical)["recall"] as number;
+  const overall = sliceMetrics(all);
+  const metrics = finiteMetrics({
+    ...overall,
+    critical_recall: criticalRecall,
+    auc: auc(labels, probs),
+    log_loss: logLoss(labels, probs),
+    ece: ece(labels, probs),
+    warning_rate: probs.filter((p) => p >= threshold).length / Math.max(1, probs.length),
+  });
+  const slices: EvaluationReport["slices"] = {};
+  for (const dim of ["lane", "carrier", "critical"] as const) {
+    const values = [...new Set(test.map((r) => r[dim] ?? ""))].sort();
+    slices[dim] = Object.fromEntries(values.map((v) => [v, cleanMetrics(sliceMetrics(all.filter((i) => test[i]?.[dim] === v)))]));
+  }
+  const critical_slice_pass = thresholdGate("critical_slice_pass", criticalRecall, "at_least", params.criticalRecallMin, {
+    evidence: { slice: "critical lanes", rows: critical.length, late: critical.filter((i) => labels[i] === 1).length, threshold_used: threshold },
+  });
+  const cost_improves = compareWithChampion("cost_improves", metrics, champion, {
+    primary: "cost_per_shipment",
+    higherIsBetter: false,
+    margin: params.margin,
+    guardrails: [{ metric: "ece", max: params.maxEce }],
+  });
+  const report: EvaluationReport = {
+    project: "eta",
+    model_id: model.model_id,
+    feature_version: model.feature_version,
+    policy_id: policy.id,
+    primary_metric: "cost_per_shipment",
+    higher_is_better: false,
+    metrics,
+    slices,
+    calibration: { ece: metrics["ece"] ?? 0, bins: calibrationBins(labels, probs) },
+    champion: champion ? { release: champion.release ?? null, metrics: { ...champion.metrics } } : null,
+    reference: { score: histogram(probs, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) },
+    gates: [critical_slice_pass, cost_improves],
+  };
+  return { report, critical_slice_pass, cost_improves };
+}

@@ -1,0 +1,105 @@
+/**
+ * `forecast:evaluate`: forecasts the test split and reports MAE overall, per
+ * warehouse, per weekday and on peak days, plus two gates: `mae_improves`
+ * (beats the production champion's MAE by more than the margin) and
+ * `peak_underforecast_cost` (the cost of orders a peak-day forecast missed,
+ * per peak warehouse-day, stays under the cap: an underforecast peak means
+ * unstaffed docks and late parcels).
+ */
+import { readFileSync } from "node:fs";
+import { compareWithChampion, type Champion } from "../../stages/lib/champion.js";
+import { parseCsv, type CsvTable } from "../../stages/lib/csv.js";
+import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
+import { readJsonFile } from "../../stages/lib/json-file.js";
+import { mae } from "../../stages/lib/metrics.js";
+import { cleanMetrics, finiteMetrics, histogram } from "../../stages/lib/report-helpers.js";
+import type { ActionPolicy, EvaluationReport } from "../../stages/lib/schemas.js";
+import type { StageContext } from "../../stages/lib/stage-context.js";
+import { DemandModelSchema, forecastOrders, type DemandModel } from "./demand-model.js";
+
+/** Params of `forecast:evaluate`. */
+export interface ForecastEvaluateParams {
+  /** Required MAE drop versus the champion, in orders. */
+  readonly margin: number;
+  /** Cost of one order a peak-day forecast missed. */
+  readonly underforecastCostPerOrder: number;
+  /** Cap on mean peak underforecast cost per peak warehouse-day. */
+  readonly peakCostCap: number;
+}
+
+/** Deps of `forecast:evaluate`. */
+export interface ForecastEvaluateDeps {
+  readonly table: string;
+  readonly model: string;
+  readonly policy: ActionPolicy;
+  readonly champion: Champion | null;
+}
+
+/** Report and gates. */
+export interface ForecastEvaluation {
+  readonly report: EvaluationReport;
+  readonly mae_improves: Gate;
+  readonly peak_underforecast_cost: Gate;
+}
+
+/** Stage function. */
+export function evaluateForecast(ctx: StageContext<ForecastEvaluateDeps, ForecastEvaluateParams>): ForecastEvaluation {
+  const model = DemandModelSchema.parse(readJsonFile(ctx.deps.model));
+  const result = judgeForecast(parseCsv(readFileSync(ctx.deps.table, "utf8")), model, ctx.deps.policy, ctx.deps.champion, ctx.params);
+  for (const g of [result.mae_improves, result.peak_underforecast_cost]) ctx.log(`${g.passed ? "pass" : "FAIL"} ${g.name}: ${String(g.evidence["why"])}`);
+  return result;
+}
+
+/** Pure evaluation. */
+export function judgeForecast(table: CsvTable, model: DemandModel, policy: ActionPolicy, champion: Champion | null, params: ForecastEvaluateParams): ForecastEvaluation {
+  const test = table.rows.filter((r) => r["split"] === "test");
+  const actual = test.map((r) => Number(r["orders"]));
+  const predicted = forecastOrders(model, test);
+  const idx = test.map((_, i) => i);
+  const peakIdx = idx.filter((i) => test[i]?.["peak"] === "1");
+  const under = (i: number): number => Math.max(0, (actual[i] as number) - (predicted[i] as number));
+  const peakCost = peakIdx.reduce((s, i) => s + under(i) * params.underforecastCostPerOrder, 0) / Math.max(1, peakIdx.length);
+  const ratio = policy.thresholds["alert_ratio"] ?? 1;
+  const alertRows = idx.filter((i) => (predicted[i] as number) >= ratio * (policy.thresholds[`capacity_${test[i]?.["warehouse"]}`] ?? Number.POSITIVE_INFINITY));
+  const sliceMetrics = (sel: number[]): Record<string, number> => ({
+    rows: sel.length,
+    mae: mae(sel.map((i) => actual[i] as number), sel.map((i) => predicted[i] as number)),
+    bias: sel.reduce((s, i) => s + (predicted[i] as number) - (actual[i] as number), 0) / Math.max(1, sel.length),
+  });
+  const metrics = finiteMetrics({
+    ...sliceMetrics(idx),
+    mae_peak: sliceMetrics(peakIdx)["mae"] as number,
+    peak_underforecast_cost: peakCost,
+    alert_rate: alertRows.length / Math.max(1, idx.length),
+  });
+  const slices: EvaluationReport["slices"] = {};
+  const dims: Record<string, (r: Record<string, string>) => string> = {
+    warehouse: (r) => r["warehouse"] ?? "",
+    weekday: (r) => ["mon", "tue", "wed", "thu", "fri", "sat"].find((d) => r[`dow_${d}`] === "1") ?? "sun",
+    peak: (r) => (r["peak"] === "1" ? "peak" : "normal"),
+  };
+  for (const [dim, key] of Object.entries(dims)) {
+    const values = [...new Set(test.map(key))].sort();
+    slices[dim] = Object.fromEntries(values.map((v) => [v, cleanMetrics(sliceMetrics(idx.filter((i) => key(test[i] ?? {}) === v)))]));
+  }
+  const mae_improves = compareWithChampion("mae_improves", metrics, champion, { primary: "mae", higherIsBetter: false, margin: params.margin });
+  const peak_underforecast_cost = thresholdGate("peak_underforecast_cost", peakCost, "at_most", params.peakCostCap, {
+    evidence: { peak_rows: peakIdx.length, cost_per_order: params.underforecastCostPerOrder, mae_peak: metrics["mae_peak"] ?? null },
+    digits: 2,
+  });
+  const report: EvaluationReport = {
+    project: "forecast",
+    model_id: model.model_id,
+    feature_version: model.feature_version,
+    policy_id: policy.id,
+    primary_metric: "mae",
+    higher_is_better: false,
+    metrics,
+    slices,
+    calibration: null,
+    champion: champion ? { release: champion.release ?? null, metrics: { ...champion.metrics } } : null,
+    reference: { residual: histogram(idx.map((i) => (actual[i] as number) - (predicted[i] as number)), [-100, -50, -20, 0, 20, 50, 100]) },
+    gates: [mae_improves, peak_underforecast_cost],
+  };
+  return { report, mae_improves, peak_underforecast_cost };
+}

@@ -1,0 +1,68 @@
+/**
+ * The ranking project: order a marketplace's candidates for a query, never
+ * showing a blocked listing.
+ *
+ *   snapshot -> features -> validate -> train -> evaluate -> (promote)
+ *
+ * Every knob lives in params.json; see README.md for the v1/v2/v3 story.
+ */
+import { defineProject, external, file, json } from "sluice";
+import { evaluateCandidate } from "../../stages/evaluate-candidate.js";
+import { SnapshotEvidenceSchema } from "../../stages/lib/schemas.js";
+import { trainCandidate } from "../../stages/train-candidate.js";
+import { validateSnapshot } from "../../stages/validate-snapshot.js";
+import { buildRankingFeatures } from "./build-ranking-features.js";
+import { evaluateRanker } from "./evaluate-ranker.js";
+import { generateCatalog } from "./generate-catalog.js";
+import { loadRankingParams } from "./params.js";
+import { trainRanker } from "./train-ranker.js";
+import { validateRankingSnapshot } from "./validate-ranking-snapshot.js";
+
+const params = loadRankingParams();
+
+export default defineProject("ranking", (p) => {
+  const snapshot = p.stage("snapshot", {
+    description: "catalog with blocked listings, judged queries, graded judgments (synthetic, seeded)",
+    params: params.snapshot,
+    outs: {
+      listings: file("data/listings.csv"),
+      queries: file("data/queries.csv"),
+      judgments: file("data/judgments.csv"),
+      evidence: json(SnapshotEvidenceSchema),
+    },
+    run: generateCatalog,
+  });
+  const features = p.stage("features", {
+    description: "ranking_features_v1/v2 per (query, retrieved candidate), split by query time",
+    deps: { listings: snapshot.outs.listings, queries: snapshot.outs.queries, judgments: snapshot.outs.judgments },
+    params: params.features,
+    outs: { table: file("data/features.csv") },
+    run: buildRankingFeatures,
+  });
+  const validate = validateSnapshot(p, {
+    gates: ["schema_valid", "freshness", "candidate_supply", "no_leakage", "min_rows"],
+    deps: { listings: snapshot.outs.listings, queries: snapshot.outs.queries, judgments: snapshot.outs.judgments, features: features.outs.table },
+    params: { cutoff: params.snapshot.cutoff, ...params.validate },
+    run: validateRankingSnapshot,
+  });
+  const train = trainCandidate(p, {
+    description: "pairwise-loss linear ranker and its slate policy (eligibility, rerank depth, top-k, brand cap)",
+    modelPath: "model/ranker.json",
+    deps: { table: features.outs.table, ...validate.outs },
+    params: { ...params.train, ...params.policy },
+    run: trainRanker,
+  });
+  evaluateCandidate(p, {
+    gates: ["blocked_listings_zero", "ndcg_improves", "latency_budget"],
+    deps: {
+      table: features.outs.table,
+      model: train.outs.model,
+      policy: train.outs.policy,
+      // Placeholder until the registry provides `production` metrics for ranking.
+      champion: external("registry:ranking@production", () => null),
+    },
+    params: params.evaluate,
+    run: evaluateRanker,
+  });
+  // promote: wired with stages/promote-alias.ts
+});

@@ -1,0 +1,97 @@
+/**
+ * `ranking:train`: fits the linear ranker with a pairwise loss on the train
+ * split's judged queries (refusing a snapshot whose validation failed), and
+ * releases it with its slate policy (eligibility, rerank depth, top-k,
+ * brand cap). Writes the model file; returns the policy and the training
+ * summary, whose `chosen_by` records the policy's NDCG on the valid split.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseCsv } from "../../stages/lib/csv.js";
+import { shortDigest } from "../../stages/lib/digest.js";
+import { gatesAmong, requirePassed } from "../../stages/lib/gate.js";
+import { stableJson } from "../../stages/lib/json-file.js";
+import { assertLearned, sampleCurve } from "../../stages/lib/loss-curve.js";
+import { round, roundDeep } from "../../stages/lib/numbers.js";
+import { fitPairwise, preferencePairs } from "../../stages/lib/pairwise-ranker.js";
+import type { ActionPolicy, TrainingSummary } from "../../stages/lib/schemas.js";
+import type { StageContext } from "../../stages/lib/stage-context.js";
+import { fitStandardizer, standardize } from "../../stages/lib/standardizer.js";
+import { meanNdcg, querySlates } from "./query-slates.js";
+import { rankingMatrix, scoreCandidates, type RankerModel } from "./ranker-model.js";
+import { rankingFeatures, rankingVersionOf } from "./schema.js";
+import { slatePolicy } from "./slate-policy.js";
+
+/** Params of `ranking:train`: the optimiser and the slate rule released with the model. */
+export interface RankerTrainParams {
+  readonly learningRate: number;
+  readonly epochs: number;
+  readonly l2: number;
+  readonly maxPairsPerQuery: number;
+  readonly seed: number;
+  readonly topK: number;
+  readonly maxPerBrand: number;
+  /** Eligible candidates the model re-scores per query (the latency knob). */
+  readonly rerankDepth: number;
+}
+
+/** Deps of `ranking:train`: the feature table plus the validation gates (any names). */
+export interface RankerTrainDeps {
+  readonly table: string;
+  readonly [gate: string]: unknown;
+}
+
+/** Stage function. */
+export function trainRanker(ctx: StageContext<RankerTrainDeps, RankerTrainParams, "model">): { policy: ActionPolicy; training: TrainingSummary } {
+  requirePassed(gatesAmong(ctx.deps));
+  const { model, policy, trainRows } = fitRanker(readFileSync(ctx.deps.table, "utf8"), ctx.params);
+  assertLearned(model.loss_curve, "ranker");
+  const bytes = stableJson(model);
+  writeFileSync(ctx.outs.model, bytes);
+  const curve = model.loss_curve;
+  ctx.log(`ranker: pairwise loss ${curve[0]} -> ${curve[curve.length - 1]} over ${ctx.params.epochs} epochs on ${model.pairs} pairs; ${policy.chosen_by}`);
+  return {
+    policy,
+    training: {
+      model_id: model.model_id,
+      feature_version: model.feature_version,
+      rows: trainRows,
+      epochs: ctx.params.epochs,
+      loss_curve: sampleCurve(curve, 20),
+      initial_loss: curve[0] ?? 0,
+      final_loss: curve[curve.length - 1] ?? 0,
+      model_digest: shortDigest(bytes),
+      hyperparameters: { ...ctx.params },
+    },
+  };
+}
+
+/** Pure training: feature CSV text in, model and policy out. */
+export function fitRanker(featuresCsv: string, params: RankerTrainParams): { model: RankerModel; policy: ActionPolicy; trainRows: number } {
+  const table = parseCsv(featuresCsv);
+  const version = rankingVersionOf(table.columns);
+  const features = rankingFeatures(version);
+  // Blocked listings never reach a slate, so their judgments would only teach the model about counterfeits.
+  const train = table.rows.filter((r) => r["split"] === "train" && r["blocked"] !== "1");
+  const raw = rankingMatrix(train, features);
+  const standardizer = fitStandardizer(raw);
+  const pairs = preferencePairs(train.map((r) => r["query_id"] ?? ""), train.map((r) => Number(r["relevance"])), params.maxPairsPerQuery, params.seed);
+  const fit = fitPairwise(standardize(standardizer, raw), pairs, params);
+  const model: RankerModel = roundDeep(
+    {
+      model_id: "ranker" as const,
+      feature_version: version,
+      features: [...features],
+      standardizer,
+      weights: fit.weights,
+      pairs: fit.pairs,
+      loss_curve: fit.lossCurve,
+      hyperparameters: { learningRate: params.learningRate, epochs: params.epochs, l2: params.l2, maxPairsPerQuery: params.maxPairsPerQuery, seed: params.seed },
+    },
+    8,
+  );
+  const valid = table.rows.filter((r) => r["split"] === "valid");
+  const rule = { topK: params.topK, maxPerBrand: params.maxPerBrand, rerankDepth: params.rerankDepth };
+  const outcomes = querySlates(valid, scoreCandidates(model, valid), { ...rule, excludeBlocked: true });
+  const policy = slatePolicy(rule, `operations: top ${params.topK}, at most ${params.maxPerBrand} per brand, rerank depth ${params.rerankDepth}; NDCG@10 on ${outcomes.length} valid queries ${round(meanNdcg(outcomes), 4)}`);
+  return { model, policy, trainRows: train.length };
+}

@@ -1,0 +1,68 @@
+/**
+ * The vision project: flag damaged parcels in return photos; unusable photos
+ * and high damage scores go to a human reviewer.
+ *
+ *   snapshot -> features -> validate -> train -> evaluate -> (promote)
+ *
+ * Every knob lives in params.json; see README.md for the v1/v2/v3 story.
+ */
+import { z } from "zod";
+import { defineProject, external, file, json } from "sluice";
+import { evaluateCandidate } from "../../stages/evaluate-candidate.js";
+import { SnapshotEvidenceSchema } from "../../stages/lib/schemas.js";
+import { trainCandidate } from "../../stages/train-candidate.js";
+import { validateSnapshot } from "../../stages/validate-snapshot.js";
+import { buildPhotoFeatures } from "./build-photo-features.js";
+import { evaluateDamageCnn } from "./evaluate-damage-cnn.js";
+import { generatePhotos } from "./generate-photos.js";
+import { loadVisionParams } from "./params.js";
+import { trainDamageCnn } from "./train-damage-cnn.js";
+import { validatePhotos } from "./validate-photos.js";
+
+const params = loadVisionParams();
+
+/** Per-channel pixel standardisation the features stage fitted on the train split. */
+const PixelNormSchema = z.object({ mean: z.array(z.number()), std: z.array(z.number()) });
+
+export default defineProject("vision", (p) => {
+  const snapshot = p.stage("snapshot", {
+    description: "return photos grouped by shipment and source camera (synthetic, seeded)",
+    params: params.snapshot,
+    outs: { manifest: file("data/photos.csv"), sheet: file("data/photos.ppm"), evidence: json(SnapshotEvidenceSchema) },
+    run: generatePhotos,
+  });
+  const features = p.stage("features", {
+    description: "parcel_rgb_v1: quality gate, split by shipment, standardised pixels",
+    deps: { manifest: snapshot.outs.manifest, sheet: snapshot.outs.sheet },
+    params: params.features,
+    outs: { table: file("data/features.csv"), pixels: file("data/pixels.f32"), norm: json(PixelNormSchema) },
+    run: buildPhotoFeatures,
+  });
+  const validate = validateSnapshot(p, {
+    gates: ["schema_valid", "freshness", "usable_image_rate", "no_shipment_leakage", "min_rows"],
+    deps: { manifest: snapshot.outs.manifest, features: features.outs.table, pixels: features.outs.pixels },
+    params: { cutoff: params.snapshot.cutoff, ...params.validate },
+    run: validatePhotos,
+  });
+  const train = trainCandidate(p, {
+    description: "small CNN (tfjs, CPU) and its quality gate + review threshold policy",
+    modelPath: "model/damage_cnn.json",
+    deps: { table: features.outs.table, pixels: features.outs.pixels, norm: features.outs.norm, ...validate.outs },
+    params: { ...params.train, minBrightness: params.features.minBrightness, minSharpness: params.features.minSharpness },
+    run: trainDamageCnn,
+  });
+  evaluateCandidate(p, {
+    gates: ["source_slice_pass", "beats_champion"],
+    deps: {
+      table: features.outs.table,
+      pixels: features.outs.pixels,
+      model: train.outs.model,
+      policy: train.outs.policy,
+      // Placeholder until the registry provides `production` metrics for vision.
+      champion: external("registry:vision@production", () => null),
+    },
+    params: params.evaluate,
+    run: evaluateDamageCnn,
+  });
+  // promote: wired with stages/promote-alias.ts
+});

@@ -1,0 +1,97 @@
+/**
+ * A temp copy of the real workspace for end-to-end project tests: the
+ * project folders (without their outputs), `stages/`, a root pipeline naming
+ * only the projects under test, `src/` linked (the stage factories import
+ * it), and a node_modules of links to the repo's packages plus `sluice`
+ * itself. The real CLI then runs there exactly as a user's clone would.
+ */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { BIN, REPO } from "../rig.js";
+
+/** Stage outputs a copy must not carry over (the run rebuilds them). */
+const OUTPUT_DIRS = new Set(["data", "model", "out", "reports"]);
+
+/** One `sluice run --json` result. */
+export interface ProjectRun {
+  readonly code: number | null;
+  readonly ok: boolean;
+  readonly stages: { id: string; status: string; reason?: string }[];
+  readonly stderr: string;
+}
+
+/** A disposable workspace holding copies of the named projects. */
+export class ProjectWorkspace {
+  readonly root: string;
+
+  constructor(projects: readonly string[]) {
+    this.root = join(mkdtempSync(join(tmpdir(), "sluice-projects-")), "ws");
+    mkdirSync(join(this.root, "node_modules"), { recursive: true });
+    for (const name of readdirSync(join(REPO, "node_modules"))) {
+      if (!name.startsWith(".")) symlinkSync(join(REPO, "node_modules", name), join(this.root, "node_modules", name));
+    }
+    symlinkSync(REPO, join(this.root, "node_modules", "sluice"));
+    symlinkSync(join(REPO, "src"), join(this.root, "src"));
+    cpSync(join(REPO, "stages"), join(this.root, "stages"), { recursive: true });
+    for (const p of projects) {
+      const from = join(REPO, "projects", p);
+      cpSync(from, join(this.root, "projects", p), { recursive: true, filter: (src) => !OUTPUT_DIRS.has(relative(from, src)) });
+    }
+    writeFileSync(join(this.root, "package.json"), JSON.stringify({ name: "ws", type: "module", private: true }));
+    const list = projects.map((p) => JSON.stringify(`projects/${p}`)).join(", ");
+    writeFileSync(join(this.root, "pipeline.ts"), `import { defineWorkspace } from "sluice";\nexport default defineWorkspace({ projects: [${list}] });\n`);
+  }
+
+  /** `sluice run --json <args>`; never throws on a failing run (tests assert on it). */
+  run(args: readonly string[] = []): ProjectRun {
+    let stdout = "", stderr = "", code: number | null = 0;
+    try {
+      stdout = execFileSync(process.execPath, [BIN, "run", "--json", ...args], { cwd: this.root, encoding: "utf8", env: { ...process.env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string; status?: number | null };
+      stdout = e.stdout ?? "";
+      stderr = e.stderr ?? "";
+      code = e.status ?? null;
+    }
+    try {
+      return { code, stderr, ...(JSON.parse(stdout) as { ok: boolean; stages: ProjectRun["stages"] }) };
+    } catch {
+      throw new Error(`stdout is not JSON (exit ${code}):\n${stdout}\n--- stderr ---\n${stderr}`);
+    }
+  }
+
+  /** Makes `story/<version>.json` the project's params. */
+  story(project: string, version: "v1" | "v2" | "v3"): void {
+    cpSync(join(this.root, "projects", project, "story", `${version}.json`), join(this.root, "projects", project, "params.json"));
+  }
+
+  /** Rewrites one params section of a project (a corruption or a smaller size). */
+  setParams(project: string, section: string, values: Record<string, unknown>): void {
+    const path = join(this.root, "projects", project, "params.json");
+    const params = JSON.parse(readFileSync(path, "utf8")) as Record<string, Record<string, unknown>>;
+    params[section] = { ...params[section], ...values };
+    writeFileSync(path, JSON.stringify(params, null, 2));
+  }
+
+  /** Parsed JSON of a project file (a gate, the report). */
+  json<T = Record<string, unknown>>(project: string, path: string): T {
+    return JSON.parse(readFileSync(join(this.root, "projects", project, path), "utf8")) as T;
+  }
+
+  /** sha256 of a project file's bytes. */
+  digest(project: string, path: string): string {
+    return createHash("sha256").update(readFileSync(join(this.root, "projects", project, path))).digest("hex");
+  }
+
+  dispose(): void {
+    rmSync(join(this.root, ".."), { recursive: true, force: true });
+  }
+}
+
+/** Stage id -> status of a run. */
+export function statusOf(run: ProjectRun): Record<string, string> {
+  return Object.fromEntries(run.stages.map((s) => [s.id, s.status]));
+}

@@ -1,0 +1,96 @@
+/**
+ * The v1/v2/v3 story of a project, replayed through the real CLI in a temp
+ * copy of the workspace (see each project's README.md):
+ *
+ *   v1  cold run: every stage ran, every gate passed; a second run is all cached
+ *   v2  a param change: the upstream of the change stays cached, a critical gate fails
+ *   v3  a param change that passes and beats v1 on the primary metric by more than the margin
+ *
+ * plus a corrupted snapshot (by params) that validation rejects: train fails,
+ * evaluate is skipped, the gate artifact keeps the evidence.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Gate } from "../../stages/lib/gate.js";
+import { ProjectWorkspace, statusOf } from "./project-workspace.js";
+
+/** What a project's story promises. */
+export interface StorySpec {
+  readonly project: string;
+  /** Gates of the evaluate stage. */
+  readonly gates: readonly string[];
+  /** Stages v2 reruns (the rest stay cached) and the critical gate it fails. */
+  readonly v2: { readonly reruns: readonly string[]; readonly fails: string };
+  /** Stages v3 reruns, relative to v2. */
+  readonly v3: { readonly reruns: readonly string[] };
+  readonly primary: { readonly metric: string; readonly higherIsBetter: boolean; readonly margin: number };
+  /** A params edit that corrupts the snapshot, and the validation gate that must catch it. */
+  readonly corrupt: { readonly section: string; readonly values: Record<string, unknown>; readonly gate: string };
+}
+
+const STAGES = ["snapshot", "features", "validate", "train", "evaluate"];
+
+/** Declares the story tests of one project. */
+export function storyTests(spec: StorySpec): void {
+  const p = spec.project;
+  describe(`${p} story through the CLI`, () => {
+    let ws: ProjectWorkspace;
+    const metrics: Record<string, Record<string, number>> = {};
+    const gate = (name: string, stage = "evaluate"): Gate => ws.json<Gate>(p, `out/${stage}/${name}.json`);
+    const statusesAfter = (reruns: readonly string[]): Record<string, string> =>
+      Object.fromEntries(STAGES.map((s) => [`${p}:${s}`, reruns.includes(s) ? "ran" : "cached"]));
+
+    beforeAll(() => {
+      ws = new ProjectWorkspace([p]);
+    });
+    afterAll(() => ws.dispose());
+
+    test("v1 runs every stage, passes every gate, and a second run is all cached", () => {
+      ws.story(p, "v1");
+      const cold = ws.run([p]);
+      expect(cold.ok).toBe(true);
+      expect(statusOf(cold)).toEqual(statusesAfter(STAGES));
+      for (const g of spec.gates) expect(gate(g).passed, `${g}: ${String(gate(g).evidence["why"])}`).toBe(true);
+      metrics["v1"] = ws.json<{ metrics: Record<string, number> }>(p, "reports/evaluation.json").metrics;
+      const warm = ws.run([p]);
+      expect(statusOf(warm)).toEqual(statusesAfter([]));
+    });
+
+    test("v2 reruns only downstream of its param change and fails a critical gate", () => {
+      ws.story(p, "v2");
+      const run = ws.run([p]);
+      expect(run.ok).toBe(true);
+      expect(statusOf(run)).toEqual(statusesAfter(spec.v2.reruns));
+      const failed = gate(spec.v2.fails);
+      expect(failed.passed).toBe(false);
+      expect(failed.critical).toBe(true);
+      expect(String(failed.evidence["why"])).toContain("fails");
+    });
+
+    test("v3 passes every gate and beats v1 on the primary metric by more than the margin", () => {
+      ws.story(p, "v3");
+      const run = ws.run([p]);
+      expect(run.ok).toBe(true);
+      expect(statusOf(run)).toEqual(statusesAfter(spec.v3.reruns));
+      for (const g of spec.gates) expect(gate(g).passed, `${g}: ${String(gate(g).evidence["why"])}`).toBe(true);
+      const v3 = ws.json<{ metrics: Record<string, number> }>(p, "reports/evaluation.json").metrics;
+      const { metric, higherIsBetter, margin } = spec.primary;
+      const gain = ((v3[metric] ?? Number.NaN) - (metrics["v1"]?.[metric] ?? Number.NaN)) * (higherIsBetter ? 1 : -1);
+      expect(gain).toBeGreaterThan(margin);
+    });
+
+    test("a corrupted snapshot is rejected by validation and never reaches training", () => {
+      ws.story(p, "v1");
+      ws.setParams(p, spec.corrupt.section, spec.corrupt.values);
+      const run = ws.run([p]);
+      expect(run.ok).toBe(false);
+      expect(run.code).toBe(1);
+      const status = statusOf(run);
+      expect(status[`${p}:validate`]).toBe("ran");
+      expect(status[`${p}:train`]).toBe("failed");
+      expect(status[`${p}:evaluate`]).toBe("skipped");
+      const evidence = gate(spec.corrupt.gate, "validate");
+      expect(evidence.passed).toBe(false);
+      expect(evidence.critical).toBe(true);
+    });
+  });
+}
