@@ -11,6 +11,8 @@ import type { SourceLocation } from "./decl.js";
 import { originalOf } from "./module-mirror.js";
 
 const OWN_DIR = fileURLToPath(new URL(".", import.meta.url));
+/** This folder's declaration API, in any copy: compiled, source, or a workspace's mirror of the source. */
+const OWN_FILE = /[\\/]src[\\/]pipeline[\\/](define|call-site)\.[cm]?[jt]s$/;
 
 interface RawFrame {
   getFileName(): string | undefined;
@@ -35,6 +37,7 @@ export function callSite(): SourceLocation {
     const path = name.startsWith("file://") ? fileURLToPath(name) : name;
     if (path.startsWith(OWN_DIR)) continue;
     const file = originalOf(path) ?? path;
+    if (OWN_FILE.test(file)) continue;
     return lazyLocation(name, file, frame.getLineNumber() ?? 0, frame.getColumnNumber() ?? 0);
   }
   return { file: "<unknown>", line: 0, column: 0 };

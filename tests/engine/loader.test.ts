@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { demoFiles } from "../fixtures/demo-workspace.js";
-import { withStatus, Workspace } from "../rig.js";
+import { symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { REPO, withStatus, Workspace } from "../rig.js";
 
 let ws: Workspace | undefined;
 afterEach(() => ws?.dispose());
@@ -59,6 +61,27 @@ export default defineProject("j", (p) => {
     const run = await ws.runJson();
     expect(run.code).toBe(0);
     expect(ws.read("out/y.txt")).toBe("hello\n");
+  });
+
+  it("finds each project's folder when pipelines import the API by a relative path", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineWorkspace } from "./src/index.js";
+export default defineWorkspace({ projects: ["projects/a", "projects/b"] });
+`,
+      ...Object.fromEntries(
+        ["a", "b"].map((name) => [
+          `projects/${name}/pipeline.ts`,
+          `import { defineProject, file } from "../../src/index.js";
+export default defineProject("${name}", (p) => { p.stage("s", { outs: { y: file("y.txt") }, cmd: "echo ${name} > {outs.y}" }); });
+`,
+        ]),
+      ),
+    });
+    symlinkSync(join(REPO, "src"), join(ws.root, "src"));
+    const run = await ws.runJson();
+    expect(run.code).toBe(0);
+    expect(ws.read("projects/a/y.txt")).toBe("a\n");
+    expect(ws.read("projects/b/y.txt")).toBe("b\n");
   });
 
   it("gives the same results through loader hooks (SLUICE_LOADER=hooks)", async () => {
