@@ -57,7 +57,15 @@ export class CompileError extends Error {
   }
 }
 
-const originals = new Map<string, string>();
+/**
+ * Mirror file -> original source. Kept on the global object because a
+ * workspace may load its own copy of this module (importing the API by a
+ * relative path), and every copy's call sites must see the same mapping.
+ */
+const originals: Map<string, string> = ((globalThis as Record<symbol, unknown>)[Symbol.for("sluice.mirror.originals")] ??= new Map<
+  string,
+  string
+>()) as Map<string, string>;
 
 /** The original source of a mirrored file (absolute paths), for call sites. */
 export function originalOf(mirrorFile: string): string | undefined {
