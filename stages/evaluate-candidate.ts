@@ -7,8 +7,8 @@
  * recorded metrics (or null), so a promotion or rollback re-runs exactly the
  * evaluations that compared against the old champion.
  */
-import { json } from "../src/index.js";
-import type { DepRef, DepsDecl, JsonOutDecl, ParamsDecl, ProjectBuilder, RunContext, StageHandle } from "../src/pipeline/index.js";
+import { json } from "sluice";
+import type { DepRef, DepsDecl, OutputRef, JsonOutDecl, ParamsDecl, ProjectBuilder, RunContext, StageHandle } from "sluice";
 import type { Gate } from "./lib/gate.js";
 import { EvaluationReportSchema, type EvaluationReport } from "./lib/schemas.js";
 import { gateOuts, type GateOuts } from "./validate-snapshot.js";
@@ -40,4 +40,9 @@ export function evaluateCandidate<const D extends DepsDecl, const P extends Para
     outs: { ...gateOuts(options.gates), report: json(EvaluationReportSchema, "reports/evaluation.json") },
     run: options.run as never,
   }) as StageHandle<EvaluateOuts<G>>;
+}
+
+/** The gate outputs of an evaluation stage without its report: what the promote stage reads. */
+export function gatesOf(outs: Readonly<Record<string, OutputRef>>): Record<string, OutputRef> {
+  return Object.fromEntries(Object.entries(outs).filter(([name]) => name !== "report"));
 }

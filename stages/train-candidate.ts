@@ -3,8 +3,8 @@
  * (the trained weights, content-addressed by the engine), the action policy
  * released with it, and a training summary with the loss curve.
  */
-import { file, json } from "../src/index.js";
-import type { DepsDecl, FileOutDecl, JsonOutDecl, ParamsDecl, ProjectBuilder, RunContext, StageHandle } from "../src/pipeline/index.js";
+import { file, json } from "sluice";
+import type { DepsDecl, FileOutDecl, JsonOutDecl, ParamsDecl, ProjectBuilder, RunContext, StageHandle } from "sluice";
 import { ActionPolicySchema, TrainingSummarySchema, type ActionPolicy, type TrainingSummary } from "./lib/schemas.js";
 
 /** The outputs every train stage declares. */

@@ -10,8 +10,8 @@
  *   snapshot ──> features ──> validate ──(gates)──> train ──> evaluate ──> promote
  *                    └──────────────────────(table)──┘
  */
-import { json } from "../src/index.js";
-import type { DepsDecl, JsonOutDecl, ParamsDecl, ProjectBuilder, RunContext, StageHandle } from "../src/pipeline/index.js";
+import { json } from "sluice";
+import type { DepsDecl, JsonOutDecl, ParamsDecl, ProjectBuilder, RunContext, StageHandle } from "sluice";
 import { GateSchema, type Gate } from "./lib/gate.js";
 
 /** One json output per gate name. */

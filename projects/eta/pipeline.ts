@@ -5,9 +5,11 @@
  *
  * Every knob lives in params.json; see README.md for the v1/v2/v3 story.
  */
-import { defineProject, external, file, json } from "sluice";
+import { defineProject, file, json } from "sluice";
 import { SnapshotEvidenceSchema } from "../../stages/lib/schemas.js";
-import { evaluateCandidate } from "../../stages/evaluate-candidate.js";
+import { aliasDep, championDep } from "sluice/registry";
+import { evaluateCandidate, gatesOf } from "../../stages/evaluate-candidate.js";
+import { promoteAlias } from "../../stages/promote-alias.js";
 import { trainCandidate } from "../../stages/train-candidate.js";
 import { validateSnapshot } from "../../stages/validate-snapshot.js";
 import { buildEtaFeatures } from "./build-features.js";
@@ -45,17 +47,24 @@ export default defineProject("eta", (p) => {
     params: params.train,
     run: trainDelayModel,
   });
-  evaluateCandidate(p, {
+  const evaluate = evaluateCandidate(p, {
     gates: ["critical_slice_pass", "cost_improves"],
     deps: {
       table: features.outs.table,
       model: train.outs.model,
       policy: train.outs.policy,
-      // Placeholder until the registry provides `production` metrics for eta.
-      champion: external("registry:eta@production", () => null),
+      champion: championDep("eta"),
     },
     params: params.evaluate,
     run: evaluateDelayModel,
   });
-  // promote: wired with stages/promote-alias.ts
+  promoteAlias(p, {
+    data: { id: `carrier_events_${params.snapshot.cutoff}`, artifact: snapshot.outs.evidence },
+    features: { version: params.features.version, artifact: features.outs.table },
+    model: { id: "delay_model", artifact: train.outs.model },
+    actionPolicy: { id: "warning_threshold", artifact: train.outs.policy },
+    evaluation: evaluate.outs.report,
+    gates: { ...validate.outs, ...gatesOf(evaluate.outs) },
+    champion: aliasDep("eta"),
+  });
 });

@@ -6,8 +6,10 @@
  *
  * Every knob lives in params.json; see README.md for the v1/v2/v3 story.
  */
-import { defineProject, external, file, json } from "sluice";
-import { evaluateCandidate } from "../../stages/evaluate-candidate.js";
+import { defineProject, file, json } from "sluice";
+import { aliasDep, championDep } from "sluice/registry";
+import { evaluateCandidate, gatesOf } from "../../stages/evaluate-candidate.js";
+import { promoteAlias } from "../../stages/promote-alias.js";
 import { SnapshotEvidenceSchema } from "../../stages/lib/schemas.js";
 import { trainCandidate } from "../../stages/train-candidate.js";
 import { validateSnapshot } from "../../stages/validate-snapshot.js";
@@ -47,17 +49,24 @@ export default defineProject("forecast", (p) => {
     params: params.train,
     run: trainDemandModel,
   });
-  evaluateCandidate(p, {
+  const evaluate = evaluateCandidate(p, {
     gates: ["mae_improves", "peak_underforecast_cost"],
     deps: {
       table: features.outs.table,
       model: train.outs.model,
       policy: train.outs.policy,
-      // Placeholder until the registry provides `production` metrics for forecast.
-      champion: external("registry:forecast@production", () => null),
+      champion: championDep("forecast"),
     },
     params: params.evaluate,
     run: evaluateForecast,
   });
-  // promote: wired with stages/promote-alias.ts
+  promoteAlias(p, {
+    data: { id: `daily_counts_${params.snapshot.cutoff}`, artifact: snapshot.outs.evidence },
+    features: { version: params.features.version, artifact: features.outs.table },
+    model: { id: "forecast", artifact: train.outs.model },
+    actionPolicy: { id: "capacity_alert_threshold", artifact: train.outs.policy },
+    evaluation: evaluate.outs.report,
+    gates: { ...validate.outs, ...gatesOf(evaluate.outs) },
+    champion: aliasDep("forecast"),
+  });
 });

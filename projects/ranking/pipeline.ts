@@ -6,8 +6,10 @@
  *
  * Every knob lives in params.json; see README.md for the v1/v2/v3 story.
  */
-import { defineProject, external, file, json } from "sluice";
-import { evaluateCandidate } from "../../stages/evaluate-candidate.js";
+import { defineProject, file, json } from "sluice";
+import { aliasDep, championDep } from "sluice/registry";
+import { evaluateCandidate, gatesOf } from "../../stages/evaluate-candidate.js";
+import { promoteAlias } from "../../stages/promote-alias.js";
 import { SnapshotEvidenceSchema } from "../../stages/lib/schemas.js";
 import { trainCandidate } from "../../stages/train-candidate.js";
 import { validateSnapshot } from "../../stages/validate-snapshot.js";
@@ -52,17 +54,24 @@ export default defineProject("ranking", (p) => {
     params: { ...params.train, ...params.policy },
     run: trainRanker,
   });
-  evaluateCandidate(p, {
+  const evaluate = evaluateCandidate(p, {
     gates: ["blocked_listings_zero", "ndcg_improves", "latency_budget"],
     deps: {
       table: features.outs.table,
       model: train.outs.model,
       policy: train.outs.policy,
-      // Placeholder until the registry provides `production` metrics for ranking.
-      champion: external("registry:ranking@production", () => null),
+      champion: championDep("ranking"),
     },
     params: params.evaluate,
     run: evaluateRanker,
   });
-  // promote: wired with stages/promote-alias.ts
+  promoteAlias(p, {
+    data: { id: `catalog_judgments_${params.snapshot.cutoff}`, artifact: snapshot.outs.evidence },
+    features: { version: params.features.version, artifact: features.outs.table },
+    model: { id: "ranker", artifact: train.outs.model },
+    actionPolicy: { id: "eligibility_slate_rule", artifact: train.outs.policy },
+    evaluation: evaluate.outs.report,
+    gates: { ...validate.outs, ...gatesOf(evaluate.outs) },
+    champion: aliasDep("ranking"),
+  });
 });

@@ -7,8 +7,10 @@
  * Every knob lives in params.json; see README.md for the v1/v2/v3 story.
  */
 import { z } from "zod";
-import { defineProject, external, file, json } from "sluice";
-import { evaluateCandidate } from "../../stages/evaluate-candidate.js";
+import { defineProject, file, json } from "sluice";
+import { aliasDep, championDep } from "sluice/registry";
+import { evaluateCandidate, gatesOf } from "../../stages/evaluate-candidate.js";
+import { promoteAlias } from "../../stages/promote-alias.js";
 import { SnapshotEvidenceSchema } from "../../stages/lib/schemas.js";
 import { trainCandidate } from "../../stages/train-candidate.js";
 import { validateSnapshot } from "../../stages/validate-snapshot.js";
@@ -51,18 +53,25 @@ export default defineProject("vision", (p) => {
     params: { ...params.train, minBrightness: params.features.minBrightness, minSharpness: params.features.minSharpness },
     run: trainDamageCnn,
   });
-  evaluateCandidate(p, {
+  const evaluate = evaluateCandidate(p, {
     gates: ["source_slice_pass", "beats_champion"],
     deps: {
       table: features.outs.table,
       pixels: features.outs.pixels,
       model: train.outs.model,
       policy: train.outs.policy,
-      // Placeholder until the registry provides `production` metrics for vision.
-      champion: external("registry:vision@production", () => null),
+      champion: championDep("vision"),
     },
     params: params.evaluate,
     run: evaluateDamageCnn,
   });
-  // promote: wired with stages/promote-alias.ts
+  promoteAlias(p, {
+    data: { id: `return_photos_${params.snapshot.cutoff}`, artifact: snapshot.outs.evidence },
+    features: { version: "parcel_rgb_v1", artifact: features.outs.table },
+    model: { id: "damage_cnn", artifact: train.outs.model },
+    actionPolicy: { id: "quality_gate_review_threshold", artifact: train.outs.policy },
+    evaluation: evaluate.outs.report,
+    gates: { ...validate.outs, ...gatesOf(evaluate.outs) },
+    champion: aliasDep("vision"),
+  });
 });

@@ -3,6 +3,7 @@
  * followed by the byte length: `9f2c0e41a7b3d5e6-4096`. Carrying the length
  * makes a truncated object visibly different even before it is rehashed.
  */
+import { readFileSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import xxhash from "xxhash-wasm";
 import { hashChunks } from "./chunk-hasher.js";
@@ -62,6 +63,9 @@ const READ_BLOCK = 1 << 20;
 
 /** Digest of a file: streamed when it fits one chunk, chunks on every core when larger. */
 export async function digestFile(path: string): Promise<Digest> {
+  // Small files (most outputs): one synchronous read beats a stream of thread-pool round trips.
+  const known = statSync(path);
+  if (known.isFile() && known.size <= READ_BLOCK) return digestBytes(readFileSync(path));
   const handle = await open(path, "r");
   try {
     const { size } = await handle.stat();

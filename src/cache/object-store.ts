@@ -6,10 +6,13 @@
  * fsync per object: an object damaged by power loss is caught when it is
  * restored, because every restore verifies the digest of what it copied.
  */
-import { constants } from "node:fs";
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { constants, copyFileSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { copyFile, mkdir, readdir, readFile, rename, rm, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { digestBytes, digestFile, isDigest, type Digest } from "./digest.js";
+import { digestBytes, digestFile, digestSize, isDigest, type Digest } from "./digest.js";
+
+/** Objects up to this size are copied synchronously (cheaper than a thread-pool round trip). */
+const SMALL = 1 << 20;
 
 /** Why an object could not be served. */
 export type ObjectProblem =
@@ -20,6 +23,7 @@ export class ObjectStore {
   readonly #dir: string;
   readonly #tmp: string;
   #counter = 0;
+  readonly #made = new Set<string>();
 
   /** `cacheDir` is the workspace's `cache/`. */
   constructor(cacheDir: string) {
@@ -33,16 +37,12 @@ export class ObjectStore {
   }
 
   async has(digest: Digest): Promise<boolean> {
-    try {
-      return (await stat(this.pathOf(digest))).isFile();
-    } catch {
-      return false;
-    }
+    return statSync(this.pathOf(digest), { throwIfNoEntry: false })?.isFile() === true;
   }
 
   /** A fresh temp path on the store's filesystem, so a rename into place is atomic. */
   async tempPath(label: string): Promise<string> {
-    await mkdir(this.#tmp, { recursive: true });
+    this.#ensureDir(this.#tmp);
     return join(this.#tmp, `${process.pid}-${Date.now().toString(36)}-${this.#counter++}-${label.replace(/[^\w.-]/g, "_")}`);
   }
 
@@ -54,7 +54,8 @@ export class ObjectStore {
   async putFile(file: string, digest: Digest): Promise<void> {
     if (await this.has(digest)) return;
     const temp = await this.tempPath(digest);
-    await copyFile(file, temp, constants.COPYFILE_FICLONE);
+    if (digestSize(digest) <= SMALL) copyFileSync(file, temp, constants.COPYFILE_FICLONE);
+    else await copyFile(file, temp, constants.COPYFILE_FICLONE);
     await this.#publish(temp, digest);
   }
 
@@ -63,7 +64,7 @@ export class ObjectStore {
     const digest = digestBytes(bytes);
     if (await this.has(digest)) return digest;
     const temp = await this.tempPath(digest);
-    await writeFile(temp, bytes);
+    writeFileSync(temp, bytes);
     await this.#publish(temp, digest);
     return digest;
   }
@@ -127,7 +128,14 @@ export class ObjectStore {
 
   async #publish(temp: string, digest: Digest): Promise<void> {
     const target = this.pathOf(digest);
-    await mkdir(dirname(target), { recursive: true });
-    await rename(temp, target);
+    this.#ensureDir(dirname(target));
+    renameSync(temp, target);
+  }
+
+  /** Creates a folder once per process; stores make thousands of objects in a few hundred shards. */
+  #ensureDir(dir: string): void {
+    if (this.#made.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.#made.add(dir);
   }
 }

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Json, StageDecision, StageId, StageOut } from "../pipeline/index.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { isDigest, type Digest } from "./digest.js";
 import type { KeyComponents, StageKey } from "./stage-key.js";
 
@@ -72,7 +72,7 @@ export class RunRecords {
   }
 
   async put(record: RunRecord): Promise<void> {
-    await writeFileAtomic(this.pathOf(record.key), `${JSON.stringify(record)}\n`);
+    writeFileAtomicSync(this.pathOf(record.key), `${JSON.stringify(record)}\n`);
   }
 
   async remove(key: StageKey): Promise<void> {

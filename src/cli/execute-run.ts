@@ -4,15 +4,17 @@
  */
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { openCache } from "../cache/index.js";
+import { openCache, type CacheSession, type StageKey } from "../cache/index.js";
+import type { HttpRemoteCache } from "../cache/remote/index.js";
 import { recordRun, runBuild, type BuildObserver, type BuildResult } from "../exec/index.js";
-import { selectTargets } from "../graph/index.js";
-import type { Json, Stage, StageId } from "../pipeline/index.js";
+import { parseShardSpec, selectTargets, withUpstream, type Dag } from "../graph/index.js";
+import type { Json, Stage, StageId, Workspace } from "../pipeline/index.js";
 import { plainReporter, runDocument, writeErr, writeOut } from "../report/index.js";
 import { acquireLock } from "../util/file-lock.js";
 import { loadContext, reportDiagnostics, usageError, type Context, type GlobalOptions } from "./context.js";
 import { explainStale } from "./explain-stale.js";
 import { parseParamOverrides, parseResources, type ParamOverrides } from "./run-options.js";
+import { planDocument, readShardFromPlan, stageDurations } from "./shard-plan.js";
 
 export interface RunArgs {
   readonly targets: readonly string[];
@@ -27,6 +29,19 @@ export interface RunArgs {
   readonly watch: boolean;
   /** Undeclared outputs fail the stage (`--strict`). */
   readonly strict?: boolean;
+  /** Shared cache URL (`--remote-cache`); falls back to SLUICE_REMOTE_CACHE, then the root pipeline. */
+  readonly remoteCache?: string | undefined;
+  readonly remoteCacheReadOnly?: boolean | undefined;
+  /** `i/N`: run only shard i of N (`sluice plan --shards N` shows the split). */
+  readonly shard?: string | undefined;
+  /** A `sluice plan --json` document to take the shard from, so every CI job agrees on the split. */
+  readonly shardPlan?: string | undefined;
+}
+
+/** The remote options a command accepts (`run`, `plan`). */
+export interface RemoteArgs {
+  readonly remoteCache?: string | undefined;
+  readonly remoteCacheReadOnly?: boolean | undefined;
 }
 
 /** Exit codes of the public contract. */
@@ -62,7 +77,15 @@ export async function runOnce(
   if (!Number.isInteger(argv.jobs) || argv.jobs < 1) return usageError(`--jobs must be a positive whole number (got ${argv.jobs})`);
 
   const observer = await pickObserver(argv);
-  const cache = await openCache(workspace.root);
+  const remote = await openRemote(argv, workspace);
+  if (!remote.ok) return undefined;
+  const cache = await openCache(workspace.root, remote.value);
+  let planned: ReadonlySet<StageId> = selected.value;
+  if (argv.shard !== undefined) {
+    const shard = await shardStages(context.dag, cache, remote.value, selected.value, argv);
+    if (!shard) return undefined;
+    planned = shard;
+  }
   const lock = argv.dryRun
     ? undefined
     : await acquireLock(cache.layout.lock, {
@@ -90,7 +113,7 @@ export async function runOnce(
     build = await runBuild(cache, {
       workspace,
       dag,
-      selected: selected.value,
+      selected: planned,
       jobs: argv.jobs,
       keepGoing: argv.keepGoing,
       force,
@@ -127,6 +150,57 @@ export async function runOnce(
   return { exitCode, build };
 }
 
+/**
+ * The remote cache the flags, SLUICE_REMOTE_CACHE or the root pipeline name,
+ * loaded with a dynamic import only when one is configured: a local run
+ * pays nothing for it. Not ok (exit 2 set) on a malformed URL.
+ */
+export async function openRemote(
+  argv: RemoteArgs,
+  workspace: Workspace,
+): Promise<{ ok: true; value: HttpRemoteCache | undefined } | { ok: false }> {
+  const flag = argv.remoteCache === "" ? undefined : argv.remoteCache;
+  if (flag === undefined && !process.env["SLUICE_REMOTE_CACHE"] && workspace.remoteCache === undefined) return { ok: true, value: undefined };
+  const { HttpRemoteCache, resolveRemoteConfig } = await import("../cache/remote/index.js");
+  const config = resolveRemoteConfig({
+    flag,
+    readOnlyFlag: argv.remoteCacheReadOnly === true,
+    workspaceOption: workspace.remoteCache,
+    env: process.env,
+  });
+  if (!config.ok) {
+    usageError(config.error);
+    return { ok: false };
+  }
+  return { ok: true, value: config.value ? new HttpRemoteCache(config.value) : undefined };
+}
+
+/** The stages of `--shard i/N`, with their upstream; undefined (exit 2 set) when the spec or plan is bad. */
+async function shardStages(
+  dag: Dag,
+  cache: CacheSession,
+  remote: HttpRemoteCache | undefined,
+  selected: ReadonlySet<StageId>,
+  argv: RunArgs,
+): Promise<ReadonlySet<StageId> | undefined> {
+  const spec = parseShardSpec(argv.shard ?? "");
+  if (!spec) return usageError(`--shard ${argv.shard}: expected i/N with 1 <= i <= N, e.g. --shard 2/4`);
+  if (argv.shardPlan) {
+    const fromPlan = await readShardFromPlan(argv.shardPlan, spec.index, spec.count, new Set(dag.stages.keys()));
+    if (!fromPlan.ok) return usageError(fromPlan.error);
+    return withUpstream(dag, fromPlan.stages);
+  }
+  const durations = await stageDurations(cache, selected, peekDuration(remote));
+  const plan = planDocument(dag, selected, spec.count, durations);
+  return new Set(plan.shards[spec.index - 1]?.stages ?? []);
+}
+
+/** Durations from remote records, silently: a planning aid is no place for warnings. */
+export function peekDuration(remote: HttpRemoteCache | undefined): ((key: StageKey) => Promise<number | undefined>) | undefined {
+  if (!remote) return undefined;
+  return async (key) => (await remote.peek(key, () => undefined))?.record.durationMs;
+}
+
 /** An environment failure (disk full, read-only, permission denied): one message, exit 1. */
 function ioFailure(message: string): undefined {
   writeErr(`error: ${message}`);
@@ -155,7 +229,8 @@ type Reporter = BuildObserver & { finish(results: BuildResult["results"]): Promi
 
 /** listr2 on an interactive terminal (loaded only then), plain lines otherwise. */
 async function pickObserver(argv: GlobalOptions): Promise<Reporter> {
-  const interactive = process.stderr.isTTY && !process.env["CI"] && !argv.json;
+  // A terminal too narrow to draw a task list (or one reporting no width) gets plain lines.
+  const interactive = process.stderr.isTTY && (process.stderr.columns ?? 0) >= 40 && !process.env["CI"] && !argv.json;
   if (interactive) {
     const { listrReporter } = await import("../report/listr-reporter.js");
     const listr = listrReporter();

@@ -16,12 +16,14 @@ import {
   type StageKey,
 } from "../cache/index.js";
 import type { Dag } from "../graph/index.js";
-import { topoOrder } from "../graph/index.js";
+import { topoOrder, withUpstream } from "../graph/index.js";
 import type { Json, Stage, StageId, Workspace } from "../pipeline/index.js";
 import type { BuildObserver, FailureReason, StageResult, Verification } from "./events.js";
 import { executeStage, type ExecutedStage } from "./execute-stage.js";
 import { emptyLogDigest, restoreOutputs } from "./outputs.js";
 import { Slots } from "./slots.js";
+import { ShadowPool } from "./shadow.js";
+import { ShellRunners } from "./shell-runner.js";
 import { WorkerPool } from "./worker-pool.js";
 
 export interface BuildOptions {
@@ -65,14 +67,30 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
   options.observer.onPlan?.(plan);
 
   const slots = new Slots(options.jobs, options.resources);
-  const pool = new WorkerPool();
+  const executors = {
+    workers: new WorkerPool(),
+    shells: new ShellRunners(),
+    shadows: new ShadowPool(join(cache.layout.tmp, options.invocation)),
+  };
   const pending = new Map<StageId, Promise<StageResult>>();
   const executed: ExecutedStage[] = [];
   const externals = new Map<string, Promise<{ value: Json; digest: Digest }>>();
   const emptyLog = emptyLogDigest();
   let stopped = false;
 
+  const settled = new Map<StageId, StageResult>();
+  /** Keys of every planned stage upstream of `stage`; all of them have settled by the time it runs. */
+  const upstreamKeys = (stage: Stage): Record<string, string> => {
+    const keys: Record<string, string> = {};
+    for (const id of withUpstream(options.dag, stage.upstream)) {
+      const key = settled.get(id)?.key;
+      if (key) keys[id] = key;
+    }
+    return keys;
+  };
+
   const finish = (result: StageResult): StageResult => {
+    settled.set(result.id, result);
     if (result.status === "failed" && !options.keepGoing) stopped = true;
     options.observer.onResult?.(result);
     return result;
@@ -137,18 +155,18 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
     try {
       if (stopped || options.signal.aborted) return finish(skipped(stage.id, ["the run stopped after a failure"]));
       options.observer.onStart?.(stage.id);
-      const outcome = await executeStage(cache, pool, {
+      const outcome = await executeStage(cache, executors, {
         workspace: options.workspace,
         stage,
         params,
         components,
         key,
         depDigests,
+        upstreamKeys: upstreamKeys(stage),
         depValue: async (name) => {
           const dep = stage.deps.find((d) => d.name === name);
           return dep?.kind === "external" ? (await externals.get(dep.ref.id))?.value ?? null : null;
         },
-        tempDir: join(cache.layout.tmp, options.invocation, stage.id.replace(/[^\w.-]/g, "_")),
         signal: options.signal,
         strict: options.strict === true,
         onLog: (text) => options.observer.onLog?.(stage.id, text, false),
@@ -172,18 +190,18 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
     if (record.decisions.length > 0) return { outcome: "not-rerun", why: "it records decisions (a promotion); rerunning would repeat them" };
     const release = await slots.acquire({ resources: stage.resources });
     try {
-      const outcome = await executeStage(cache, pool, {
+      const outcome = await executeStage(cache, executors, {
         workspace: options.workspace,
         stage,
         params,
         components,
         key,
         depDigests,
+        upstreamKeys: upstreamKeys(stage),
         depValue: async (name) => {
           const dep = stage.deps.find((d) => d.name === name);
           return dep?.kind === "external" ? (await externals.get(dep.ref.id))?.value ?? null : null;
         },
-        tempDir: join(cache.layout.tmp, options.invocation, `${stage.id.replace(/[^\w.-]/g, "_")}-rerun`),
         signal: options.signal,
         strict: false,
         scratch: true,
@@ -235,7 +253,8 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
     pending.set(id, processStage(stage));
   }
   const results = await Promise.all(plan.map((id) => pending.get(id) as Promise<StageResult>));
-  await pool.close();
+  await executors.workers.close();
+  executors.shells.close();
   await rm(join(cache.layout.tmp, options.invocation), { recursive: true, force: true });
   return {
     ok: results.every((r) => r.status !== "failed" && r.status !== "skipped"),

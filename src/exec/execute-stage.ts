@@ -7,17 +7,26 @@
  * Any failure on the way removes the temp space and the stage's outputs,
  * and writes no record.
  */
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { CacheSession, Digest, KeyComponents, RecordedOut, RunRecord, StageKey } from "../cache/index.js";
 import type { Json, Stage, StageDecision, Workspace } from "../pipeline/index.js";
 import type { FailureReason, StageResult } from "./events.js";
-import { placeOutputs, prepareTempOuts, removeOutputs, storeOutputs } from "./outputs.js";
-import { prepareShadow, undeclaredWrites, type Shadow } from "./shadow.js";
-import { runCommand, shellQuote } from "./run-command.js";
+import { placeOutputs, removeOutputs, storeOutputs, tempOutPaths } from "./outputs.js";
+import { strayFiles, type ShadowPool, type Shadow } from "./shadow.js";
+import { shellQuote } from "../util/shell-quote.js";
+import type { ShellRunners } from "./shell-runner.js";
 import { contractMessage } from "../util/contract-message.js";
 import type { WorkerDep } from "./stage-worker.js";
 import type { WorkerPool } from "./worker-pool.js";
+
+/** What runs stage actions: shell runners for `cmd` stages, worker threads for `run` stages. */
+export interface Executors {
+  readonly shells: ShellRunners;
+  readonly workers: WorkerPool;
+  /** The shadow trees stages run in. */
+  readonly shadows: ShadowPool;
+}
 
 export interface ExecuteOptions {
   readonly workspace: Workspace;
@@ -26,9 +35,10 @@ export interface ExecuteOptions {
   readonly components: KeyComponents;
   readonly key: StageKey;
   readonly depDigests: ReadonlyMap<string, Digest>;
+  /** Keys of every upstream stage, transitively (lineage handed to `run` stages). */
+  readonly upstreamKeys: Readonly<Record<string, string>>;
   /** The resolved value of an external dep. */
   readonly depValue: (name: string) => Promise<Json>;
-  readonly tempDir: string;
   readonly signal: AbortSignal;
   readonly onLog: (text: string) => void;
   /** Undeclared outputs fail the stage instead of warning (`--strict`). */
@@ -53,12 +63,11 @@ const LOG_TAIL_LINES = 20;
  * store, permission denied) fails the stage with the system's message and
  * leaves no record and no output under a real name.
  */
-export async function executeStage(cache: CacheSession, pool: WorkerPool, options: ExecuteOptions): Promise<ExecutedStage> {
+export async function executeStage(cache: CacheSession, executors: Executors, options: ExecuteOptions): Promise<ExecutedStage> {
   const startedAt = new Date();
   try {
-    return await executeUnguarded(cache, pool, options);
+    return await executeUnguarded(cache, executors, options);
   } catch (error) {
-    await rm(options.tempDir, { recursive: true, force: true }).catch(() => undefined);
     await removeOutputs(options.workspace.root, options.stage, cache.statCache).catch(() => undefined);
     const message = error instanceof Error ? error.message : String(error);
     return {
@@ -82,7 +91,7 @@ export async function executeStage(cache: CacheSession, pool: WorkerPool, option
   }
 }
 
-async function executeUnguarded(cache: CacheSession, pool: WorkerPool, options: ExecuteOptions): Promise<ExecutedStage> {
+async function executeUnguarded(cache: CacheSession, executors: Executors, options: ExecuteOptions): Promise<ExecutedStage> {
   const { stage, workspace } = options;
   const startedAt = new Date();
   const log: string[] = [];
@@ -101,20 +110,26 @@ async function executeUnguarded(cache: CacheSession, pool: WorkerPool, options: 
     metrics,
   });
   const fail = async (reason: FailureReason, message: string): Promise<ExecutedStage> => {
-    await rm(options.tempDir, { recursive: true, force: true });
     await removeOutputs(workspace.root, stage, cache.statCache);
     const tail = log.join("").trimEnd().split("\n").slice(-LOG_TAIL_LINES).join("\n");
     return done({ status: "failed", key: options.key, outs: {}, decisions, failure: { reason, message }, logTail: tail || undefined });
   };
 
-  let tempOuts: Record<string, string>;
+  const shadow = executors.shadows.acquire(workspace.root, stage, stage.action.kind === "cmd");
+  try {
+    return await runInShadow(shadow);
+  } finally {
+    executors.shadows.release(shadow, stage);
+  }
+
+  async function runInShadow(shadow: Shadow): Promise<ExecutedStage> {
+  const tempOuts = tempOutPaths(stage, shadow.root);
   if (stage.action.kind === "cmd") {
-    const shadow = await prepareShadow(workspace.root, stage, options.tempDir);
-    tempOuts = await prepareTempOuts(stage, shadow.root);
     const command = await expandCommand(stage, stage.action.cmd, options, shadow, tempOuts);
-    const outcome = await runCommand(command, {
+    const outcome = await executors.shells.run({
+      command,
       cwd: shadow.cwd,
-      env: { ...process.env, SLUICE_STAGE: stage.id, SLUICE_WORKSPACE: workspace.root },
+      env: { SLUICE_STAGE: stage.id, SLUICE_WORKSPACE: workspace.root },
       signal: options.signal,
       onOutput,
     });
@@ -123,14 +138,13 @@ async function executeUnguarded(cache: CacheSession, pool: WorkerPool, options: 
     if (outcome.exitCode !== 0) {
       return fail("exit-non-zero", outcome.signal ? `killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`);
     }
-    const stray = await undeclaredWrites(shadow, stage);
+    const stray = strayFiles(shadow, stage);
     if (stray.length > 0) {
       const message = `wrote undeclared output${stray.length > 1 ? "s" : ""} ${stray.join(", ")} (declare ${stray.length > 1 ? "them" : "it"} in outs, or it is lost)`;
       if (options.strict) return fail("undeclared-output", message);
       warnings.push(message);
     }
   } else {
-    tempOuts = await prepareTempOuts(stage, join(options.tempDir, "outs"));
     const deps: Record<string, WorkerDep> = {};
     for (const dep of stage.deps) {
       if (dep.kind === "external") deps[dep.name] = { kind: "value", value: await options.depValue(dep.name) };
@@ -138,7 +152,7 @@ async function executeUnguarded(cache: CacheSession, pool: WorkerPool, options: 
         deps[dep.name] = { kind: "json", path: join(workspace.root, dep.path), from: `${dep.stage}.${dep.out}` };
       } else deps[dep.name] = { kind: "path", path: join(workspace.root, dep.path) };
     }
-    const outcome = await pool.run(
+    const outcome = await executors.workers.run(
       {
         id: stage.id,
         projectFile: stage.moduleFile,
@@ -149,6 +163,7 @@ async function executeUnguarded(cache: CacheSession, pool: WorkerPool, options: 
         params: options.params,
         deps,
         outs: tempOuts,
+        upstreamKeys: options.upstreamKeys,
       },
       onOutput,
       options.signal,
@@ -192,7 +207,6 @@ async function executeUnguarded(cache: CacheSession, pool: WorkerPool, options: 
   }));
   if (!stored.ok) return fail(stored.failure.reason, stored.failure.message);
   if (options.scratch) {
-    await rm(options.tempDir, { recursive: true, force: true });
     return done({ status: "ran", key: options.key, outs: stored.outs, decisions, failure: undefined, logTail: undefined }, metrics);
   }
   const logDigest = await cache.store.putBytes(Buffer.from(log.join(""), "utf8"));
@@ -212,8 +226,8 @@ async function executeUnguarded(cache: CacheSession, pool: WorkerPool, options: 
   };
   await cache.records.put(record);
   await cache.remote?.publish(record, cache, (message) => options.onLog(`warning: ${message}\n`));
-  await rm(options.tempDir, { recursive: true, force: true });
   return done({ status: held ? "held" : "ran", key: options.key, outs: stored.outs as Record<string, RecordedOut>, decisions, failure: undefined, logTail: undefined }, metrics);
+  }
 }
 
 /** Substitutes `{deps.x}`, `{outs.y}`, `{params.z}` with shell-quoted values. */

@@ -4,7 +4,8 @@
  * hashed, checked and stored are they renamed into the workspace, so a
  * failed or interrupted stage never leaves an output under its real name.
  */
-import { cp, lstat, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { cp, mkdir, rename, rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import {
   digestFile,
@@ -20,19 +21,9 @@ import {
 import type { Stage, StageOut } from "../pipeline/index.js";
 import type { StageFailure } from "./events.js";
 
-/**
- * Temp paths for each output, at their workspace-relative place under
- * `tempRoot` (the shadow of a cmd stage), with parent folders and directory
- * outputs created.
- */
-export async function prepareTempOuts(stage: Stage, tempRoot: string): Promise<Record<string, string>> {
-  const paths: Record<string, string> = {};
-  for (const out of stage.outs) {
-    const path = join(tempRoot, out.path);
-    await mkdir(out.kind === "dir" ? path : dirname(path), { recursive: true });
-    paths[out.name] = path;
-  }
-  return paths;
+/** Where each output is written before it is stored: its workspace-relative place in the shadow. */
+export function tempOutPaths(stage: Stage, shadowRoot: string): Record<string, string> {
+  return Object.fromEntries(stage.outs.map((out) => [out.name, join(shadowRoot, out.path)]));
 }
 
 /** Hashes every output written to its temp path and stores it (only hashes without a store). */
@@ -44,7 +35,7 @@ export async function storeOutputs(
   const outs: Record<string, RecordedOut> = {};
   for (const out of stage.outs) {
     const temp = tempPaths[out.name] as string;
-    const info = await stat(temp).catch(() => undefined);
+    const info = statSync(temp, { throwIfNoEntry: false });
     const wantDir = out.kind === "dir";
     if (!info || info.isDirectory() !== wantDir) {
       return {
@@ -62,7 +53,7 @@ export async function storeOutputs(
         const digest = await digestFile(file);
         await store?.putFile(file, digest);
         files.push([relative(temp, file), digest]);
-        size += (await stat(file)).size;
+        size += statSync(file).size;
       }
       const manifest = directoryManifest(files);
       const digest = store ? await store.putBytes(Buffer.from(manifest, "utf8")) : digestString(manifest);
@@ -86,8 +77,8 @@ export async function placeOutputs(
 ): Promise<void> {
   for (const out of stage.outs) {
     const real = join(root, out.path);
-    await rm(real, { recursive: true, force: true });
-    await mkdir(dirname(real), { recursive: true });
+    rmSync(real, { recursive: true, force: true });
+    mkdirSync(dirname(real), { recursive: true });
     await moveInto(tempPaths[out.name] as string, real);
     await rememberOutput(root, out, outs[out.name] as RecordedOut, statCache);
   }
@@ -156,7 +147,7 @@ async function restoreDirectory(
 
 async function rememberOutput(root: string, out: StageOut, recorded: RecordedOut, statCache: StatCache): Promise<void> {
   if (out.kind !== "dir") {
-    statCache.remember(out.path, await lstat(join(root, out.path)), recorded.digest);
+    statCache.remember(out.path, lstatSync(join(root, out.path)), recorded.digest);
     return;
   }
   // Prime per-file entries so the next no-op does not rehash the directory.
@@ -170,7 +161,7 @@ async function rememberOutput(root: string, out: StageOut, recorded: RecordedOut
  */
 async function moveInto(from: string, to: string): Promise<void> {
   try {
-    await rename(from, to);
+    renameSync(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
     const staging = `${to}.sluice-move-${process.pid}`;
@@ -182,7 +173,7 @@ async function moveInto(from: string, to: string): Promise<void> {
 
 async function listFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) files.push(...(await listFiles(path)));
     else if (entry.isFile()) files.push(path);

@@ -1,53 +1,114 @@
 /**
- * The shadow directory a `cmd` stage runs in: a tree shaped like the
- * workspace holding only the stage's declared deps (as symlinks) and room
- * for its declared outputs. The command's working directory is the
- * project's folder inside it, so relative paths behave as in the workspace;
- * an input that was not declared is simply not there, and a file written
- * anywhere but a declared output is found afterwards and reported by name.
- * Only declared outputs are moved back into the workspace.
+ * The shadow directory a stage runs in: a tree shaped like the workspace
+ * holding only the stage's declared deps (as symlinks) and room for its
+ * declared outputs. A `cmd` stage's working directory is its project folder
+ * inside the shadow, so relative paths behave as in the workspace; an input
+ * that was not declared is simply not there, and a file written anywhere but
+ * a declared output is found afterwards and reported by name. Only declared
+ * outputs are moved back into the workspace.
+ *
+ * Shadows are reused, one per running stage: between stages only the links
+ * and stray files are removed, while folders stay. Creating and deleting a
+ * fresh tree per stage made filesystem metadata, not the commands, the cost
+ * of a thousand cheap stages. Calls here are synchronous for the same
+ * reason: a dozen small syscalls in sequence cost less than as many
+ * thread-pool round trips.
  */
-import { lstat, mkdir, readdir, symlink } from "node:fs/promises";
+import { mkdirSync, readdirSync, rmSync, symlinkSync, unlinkSync, type Dirent } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import type { Stage } from "../pipeline/index.js";
 
+/** One shadow tree, lent to one stage at a time. */
 export interface Shadow {
   /** The shadow's root, standing in for the workspace root. */
   readonly root: string;
-  /** The command's working directory: the project folder inside the shadow. */
-  readonly cwd: string;
+  /** The command's working directory: the stage's project folder inside the shadow. */
+  cwd: string;
+  /** Folders known to exist. */
+  readonly made: Set<string>;
+  /** Links made for the current stage. */
+  readonly links: string[];
 }
 
-/** Builds the shadow tree: every file/dir/source dep linked at its workspace-relative path. */
-export async function prepareShadow(workspaceRoot: string, stage: Stage, tempDir: string): Promise<Shadow> {
-  const root = join(tempDir, "shadow");
-  for (const dep of stage.deps) {
-    if (dep.kind === "external") continue;
-    const link = join(root, dep.path);
-    await mkdir(dirname(link), { recursive: true });
-    await symlink(join(workspaceRoot, dep.path), link).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== "EEXIST") throw error; // two deps naming the same path share one link
-    });
+export class ShadowPool {
+  readonly #base: string;
+  readonly #idle: Shadow[] = [];
+  #count = 0;
+
+  /** `base` is a temp folder of this invocation on the workspace's filesystem. */
+  constructor(base: string) {
+    this.#base = base;
   }
-  const cwd = join(root, relative(workspaceRoot, stage.projectDir));
-  await mkdir(cwd, { recursive: true });
-  return { root, cwd };
+
+  /**
+   * A clean shadow laid out for `stage`: output folders made and, for a
+   * command (`linkDeps`), deps linked in.
+   */
+  acquire(workspaceRoot: string, stage: Stage, linkDeps: boolean): Shadow {
+    const shadow = this.#idle.pop() ?? { root: join(this.#base, `shadow-${this.#count++}`), cwd: "", made: new Set<string>(), links: [] };
+    for (const dep of linkDeps ? stage.deps : []) {
+      if (dep.kind === "external") continue;
+      const link = join(shadow.root, dep.path);
+      if (shadow.links.includes(link)) continue; // two deps naming one path share a link
+      ensureDir(shadow, dirname(link));
+      symlinkSync(join(workspaceRoot, dep.path), link);
+      shadow.links.push(link);
+    }
+    for (const out of stage.outs) ensureDir(shadow, out.kind === "dir" ? join(shadow.root, out.path) : dirname(join(shadow.root, out.path)));
+    shadow.cwd = join(shadow.root, relative(workspaceRoot, stage.projectDir));
+    ensureDir(shadow, shadow.cwd);
+    return shadow;
+  }
+
+  /**
+   * Empties the shadow for the next stage: links, leftover outputs and stray
+   * files go, folders stay. A shadow that cannot be cleaned is dropped.
+   */
+  release(shadow: Shadow, stage: Stage): void {
+    try {
+      for (const link of shadow.links) unlinkSync(link);
+      shadow.links.length = 0;
+      for (const out of stage.outs) rmSync(join(shadow.root, out.path), { recursive: true, force: true });
+      if (hasDirOutput(stage)) shadow.made.clear();
+      for (const stray of strayFiles(shadow, stage)) rmSync(join(shadow.root, stray), { force: true });
+      this.#idle.push(shadow);
+    } catch {
+      // dropped: the invocation's temp folder is removed at the end anyway
+    }
+  }
 }
 
-/** Workspace-relative paths of files the command wrote outside its declared outputs. */
-export async function undeclaredWrites(shadow: Shadow, stage: Stage): Promise<string[]> {
+/** Workspace-relative paths of files a stage wrote outside its declared outputs. */
+export function strayFiles(shadow: Shadow, stage: Stage): string[] {
   const declared = new Set(stage.outs.map((o) => o.path));
-  const links = new Set(stage.deps.flatMap((d) => (d.kind === "external" ? [] : [d.path])));
+  const links = new Set(shadow.links.map((l) => relative(shadow.root, l)));
   const found: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+  const walk = (dir: string): void => {
+    let entries: Dirent[] = [];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
       const path = join(dir, entry.name);
       const rel = relative(shadow.root, path);
       if (declared.has(rel) || links.has(rel)) continue;
-      if (entry.isDirectory()) await walk(path);
-      else if (!(await lstat(path)).isDirectory()) found.push(rel);
+      if (entry.isDirectory()) walk(path);
+      else found.push(rel);
     }
   };
-  await walk(shadow.root);
+  walk(shadow.root);
   return found.sort();
+}
+
+function ensureDir(shadow: Shadow, dir: string): void {
+  if (shadow.made.has(dir)) return;
+  mkdirSync(dir, { recursive: true });
+  for (let d = dir; d.startsWith(shadow.root) && !shadow.made.has(d); d = dirname(d)) shadow.made.add(d);
+}
+
+/** A directory output is moved away whole, taking its folder: the cache of made folders is then stale. */
+function hasDirOutput(stage: Stage): boolean {
+  return stage.outs.some((o) => o.kind === "dir");
 }

@@ -31,6 +31,8 @@ export interface WorkerTask {
   readonly deps: Readonly<Record<string, WorkerDep>>;
   /** Output name -> temp path to write. */
   readonly outs: Readonly<Record<string, string>>;
+  /** Keys of every upstream stage, transitively, by id. */
+  readonly upstreamKeys: Readonly<Record<string, string>>;
 }
 
 export type WorkerMessage =
@@ -83,6 +85,7 @@ async function runTask(task: WorkerTask, post: (message: WorkerMessage) => void)
     workspaceRoot: task.workspaceRoot,
     deps: deps as never,
     params: task.params,
+    upstreamKeys: task.upstreamKeys,
     outs: task.outs,
     log: (...parts) => post({ type: "log", text: `${parts.map((p) => (typeof p === "string" ? p : inspect(p))).join(" ")}\n` }),
     decide: (decision, options) => post({ type: "decision", decision, held: options?.held === true }),
@@ -111,7 +114,10 @@ async function findProject(task: WorkerTask): Promise<DeclaredProject> {
 }
 
 function errorMessage(error: unknown): WorkerMessage {
-  if (error instanceof ContractViolation) return { type: "error", reason: "contract-violation", message: error.message };
+  // Stage code (the promote stage) may throw its own errors named ContractViolation: no stack for those either.
+  if (error instanceof ContractViolation || (error instanceof Error && error.name === "ContractViolation")) {
+    return { type: "error", reason: "contract-violation", message: error.message };
+  }
   const text = error instanceof Error ? `${error.message}\n${userFrames(error)}` : String(error);
   return { type: "error", reason: "threw", message: text.trim() };
 }

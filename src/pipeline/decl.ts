@@ -108,6 +108,8 @@ export interface RunContext<D, P, O> {
   /** Paths of file/dir/source deps; parsed, contract-checked values of json deps. */
   readonly deps: { readonly [K in keyof D]: DepValue<D[K]> };
   readonly params: P;
+  /** Stage keys of every stage upstream of this one, transitively, by stage id: lineage for releases. */
+  readonly upstreamKeys: Readonly<Record<string, string>>;
   /** Absolute paths to write file and dir outputs to (temporary until the stage succeeds). */
   readonly outs: { readonly [K in keyof O]: string };
   /** Appends a line to the stage log (replayed on cache hits). */

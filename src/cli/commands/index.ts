@@ -17,6 +17,12 @@ export const commandLoaders: Readonly<Record<string, Loader>> = {
   watch: () => import("./watch.js"),
   gc: () => import("./gc.js"),
   verify: () => import("./verify.js"),
+  registry: () => import("./registry.js"),
+  approve: () => import("./approve.js"),
+  promote: () => import("./promote.js"),
+  rollback: () => import("./rollback.js"),
+  lineage: () => import("./lineage.js"),
+  plan: () => import("./plan.js"),
   graduate: () => import("./graduate.js"),
   init: () => import("./init.js"),
 };

@@ -37,9 +37,17 @@ const command: CommandModule<GlobalOptions, RunArgs & GlobalOptions> = {
       .option("strict", { type: "boolean", default: false, describe: "fail a cmd stage that writes files it does not declare as outs" })
       .option("wait", { type: "boolean", default: true, describe: "wait for another sluice process to release the workspace (--no-wait fails at once)" })
       .option("watch", { alias: "w", type: "boolean", default: false, describe: "rerun the affected stages whenever an input changes" })
+      .option("remote-cache", {
+        type: "string",
+        describe: "shared cache URL (Bazel HTTP cache layout: <url>/ac/, <url>/cas/); default SLUICE_REMOTE_CACHE, then remoteCache in pipeline.ts; 'off' disables",
+      })
+      .option("remote-cache-read-only", { type: "boolean", default: false, describe: "fetch from the remote cache but never upload (untrusted runners)" })
+      .option("shard", { type: "string", describe: "run only shard i of N (with its upstream), e.g. --shard 2/4; see `sluice plan --shards N`" })
+      .option("shard-plan", { type: "string", describe: "take the shard from this `sluice plan --json` file, so every CI job agrees on the split" })
       .example("$0 run", "run everything that is stale")
       .example("$0 run eta --dry-run", "show what would run in project eta, and why")
-      .example("$0 run eta:evaluate --set eta:train.lr=0.2", "try a variant without editing files") as unknown as Argv<RunArgs & GlobalOptions>,
+      .example("$0 run eta:evaluate --set eta:train.lr=0.2", "try a variant without editing files")
+      .example("$0 run --remote-cache http://cache:8080/sluice --shard 1/4", "one CI shard, sharing outputs through the remote cache") as unknown as Argv<RunArgs & GlobalOptions>,
   handler: async (argv) => {
     await executeRun(argv);
   },

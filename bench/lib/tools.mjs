@@ -1,0 +1,84 @@
+// How each tool is invoked at parallelism 2, and how its state is wiped for a
+// cold run. Every tool is run the way its users run it: make directly, wireit
+// through `npm run` (wireit reads the script name npm hands it), turbo and
+// sluice through their node_modules/.bin entries (not npx, which alone costs
+// ~0.6 s here).
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { bin, repoRoot } from "./paths.mjs";
+
+/**
+ * @typedef {{
+ *   name: string,
+ *   invocation: () => { command: string, args: string[], env: Record<string,string> },
+ *   report?: (stdout: string) => { ran: number, statuses: Record<string, number> },
+ *   skipAbove?: { n: number, why: string },
+ * }} Tool
+ */
+
+/** @type {Record<string, Tool>} */
+export const tools = {
+  make: {
+    name: "make",
+    invocation: () => ({ command: "make", args: ["-j2"], env: {} }),
+  },
+  wireit: {
+    name: "wireit",
+    invocation: () => ({
+      command: "npm",
+      args: ["run", "all"],
+      // The local cache is wireit's default outside CI; pin it so a CI
+      // environment variable cannot change what is measured.
+      env: { WIREIT_PARALLEL: "2", WIREIT_CACHE: "local" },
+    }),
+  },
+  turbo: {
+    name: "turbo",
+    invocation: () => ({
+      // TURBO_BIN points at a turbo outside this repo's node_modules (the
+      // native binary or the npm shim), for checkouts that do not install it.
+      command: process.env.TURBO_BIN || bin("turbo"),
+      args: ["run", "all", "--concurrency=2"],
+      env: { TURBO_TELEMETRY_DISABLED: "1", TURBO_NO_UPDATE_NOTIFIER: "1", DO_NOT_TRACK: "1" },
+    }),
+    skipAbove: {
+      n: 1000,
+      why: "turbo starts every task through `npm run` (~0.3 s each at 2 cores), so one cold run of 10000 stages takes ~25 min; pass --turbo-max to force it",
+    },
+  },
+  sluice: {
+    name: "sluice",
+    invocation: () => {
+      const args = ["run", "--jobs", "2", "--json"];
+      // Until `npm install` links the bin, run the same entry file directly;
+      // the link is a symlink to it, so the cost is the same.
+      if (existsSync(bin("sluice"))) return { command: bin("sluice"), args, env: {} };
+      return { command: process.execPath, args: [join(repoRoot, "bin", "sluice.js"), ...args], env: {} };
+    },
+    report: (stdout) => {
+      const doc = JSON.parse(stdout);
+      const statuses = {};
+      for (const s of doc.stages ?? []) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
+      return { ran: statuses.ran ?? 0, statuses };
+    },
+  },
+};
+
+/**
+ * Puts a workspace back to "never built": empties `out/` (the folder stays,
+ * not every tool creates it) and removes every entry the generator did not
+ * write, which takes each tool's cache and state (`.wireit`, `.turbo`,
+ * `cache/`, ...) without naming them.
+ */
+export function resetWorkspace(dir, generated) {
+  for (const entry of readdirSync(join(dir, "out"))) rmSync(join(dir, "out", entry), { recursive: true, force: true });
+  for (const entry of readdirSync(dir)) {
+    if (!generated.has(entry)) rmSync(join(dir, entry), { recursive: true, force: true });
+  }
+}
+
+/** Whether a tool's launcher exists (sluice may not be built yet). */
+export function available(tool) {
+  const { command } = tool.invocation();
+  return !command.startsWith("/") || existsSync(command);
+}

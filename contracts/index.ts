@@ -1,0 +1,26 @@
+/** The release contracts: zod schemas shared by stages, the registry and monitoring. */
+export { ActionPolicy, EvaluationReport, ReleaseManifest, Trigger } from "./release-manifest.js";
+export { GateArtifact, GateResult, GateScalar } from "./gate-result.js";
+export { AliasName, DigestString, JsonValue, Name, ReleaseName, Timestamp } from "./json-value.js";
+export {
+  ApprovalRule,
+  Bound,
+  ChampionChallengerRule,
+  MonitorPolicyRef,
+  ProjectPolicy,
+  PromotionPolicy,
+  RequiredGate,
+} from "./promotion-policy.js";
+export {
+  AliasMoved,
+  Approval,
+  Decision,
+  DecisionKind,
+  MoveCause,
+  RegistryEvent,
+  ReleaseRegistered,
+  Rollback,
+  type RegistryEventType,
+} from "./registry-event.js";
+export { PromotionRecord } from "./promotion-record.js";
+export { JSON_SCHEMA_FILES, renderJsonSchemas } from "./json-schemas.js";

@@ -1,0 +1,56 @@
+/**
+ * `sluice approve <project> <release> --role R [--by NAME]`: records a
+ * sign-off. The approver defaults to the current identity (SLUICE_ACTOR,
+ * GITHUB_ACTOR, git user.name).
+ */
+import type { Argv, CommandModule } from "yargs";
+import type { GlobalOptions } from "../context.js";
+
+interface ApproveArgs extends GlobalOptions {
+  readonly project: string;
+  readonly release: string;
+  readonly role: string;
+  readonly by?: string;
+  readonly note?: string;
+}
+
+const command: CommandModule<GlobalOptions, ApproveArgs> = {
+  command: "approve <project> <release>",
+  describe: "Approve a release in a role the promotion policy names",
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .positional("project", { type: "string", demandOption: true })
+      .positional("release", { type: "string", demandOption: true })
+      .option("role", { type: "string", demandOption: true, describe: "the role approving (ml_lead, risk)" })
+      .option("by", { type: "string", describe: "approver (default: SLUICE_ACTOR, GITHUB_ACTOR, git user.name)" })
+      .option("note", { type: "string", describe: "why, for the record" }) as unknown as Argv<ApproveArgs>,
+  handler: async (argv) => {
+    const [registry, messages] = await Promise.all([import("../../registry/index.js"), import("../../report/registry-messages.js")]);
+    const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
+    if (!opened.ok) return usage(messages, opened.error, argv.json);
+    const { root, registry: handle } = opened.value;
+    const policy = await registry.loadProjectPolicy(root, argv.project);
+    if (!policy.ok) return usage(messages, registry.describeRefusal(policy.error), argv.json);
+    const by = argv.by ?? handle.actor;
+    const approved = await handle.approve(policy.value, { project: argv.project, release: argv.release, role: argv.role, by, note: argv.note ?? "" });
+    if (!approved.ok) {
+      messages.printRegistryError(registry.describeRefusal(approved.error), argv.json, approved.error);
+      process.exitCode = registry.isUsageRefusal(approved.error) ? 2 : 1;
+      return;
+    }
+    const gap = registry.approvalGap(await handle.state(), policy.value, argv.project, argv.release, "production");
+    const still = gap.missing.length > 0 ? `; production still needs ${gap.missing.join(", ")}` : "; production approvals complete";
+    messages.printRegistryResult(
+      argv.json,
+      { ok: true, recorded: approved.value.recorded, project: argv.project, release: argv.release, role: argv.role, by, missingForProduction: gap.missing },
+      `${approved.value.recorded ? "approved" : "already approved"}: ${argv.project} ${argv.release} as ${argv.role} by ${by}${still}`,
+    );
+  },
+};
+
+function usage(messages: typeof import("../../report/registry-messages.js"), message: string, json: boolean | undefined): void {
+  messages.printRegistryError(message, json);
+  process.exitCode = 2;
+}
+
+export default command;

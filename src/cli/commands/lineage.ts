@@ -1,0 +1,43 @@
+/**
+ * `sluice lineage <project> [@alias|release]`: the live release traced back
+ * to data, features, model, policy, gate evidence, evaluation, approvals
+ * and the events that moved it.
+ */
+import type { Argv, CommandModule } from "yargs";
+import type { GlobalOptions } from "../context.js";
+
+interface LineageArgs extends GlobalOptions {
+  readonly project: string;
+  readonly ref: string;
+}
+
+const command: CommandModule<GlobalOptions, LineageArgs> = {
+  command: "lineage <project> [ref]",
+  describe: "Trace a live release back to its data, model, policy and evidence",
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .positional("project", { type: "string", demandOption: true })
+      .positional("ref", { type: "string", default: "@production", describe: "@alias or a release name" }) as unknown as Argv<LineageArgs>,
+  handler: async (argv) => {
+    const [registry, messages, render] = await Promise.all([
+      import("../../registry/index.js"),
+      import("../../report/registry-messages.js"),
+      import("../../report/registry-lineage.js"),
+    ]);
+    const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
+    if (!opened.ok) {
+      messages.printRegistryError(opened.error, argv.json);
+      process.exitCode = 2;
+      return;
+    }
+    const traced = registry.traceLineage(await opened.value.registry.state(), argv.project, argv.ref);
+    if (!traced.ok) {
+      messages.printRegistryError(registry.describeRefusal(traced.error), argv.json, traced.error);
+      process.exitCode = registry.isUsageRefusal(traced.error) ? 2 : 1;
+      return;
+    }
+    messages.printRegistryResult(argv.json, traced.value, render.renderLineage(traced.value));
+  },
+};
+
+export default command;

@@ -1,0 +1,78 @@
+/**
+ * The storage behind the registry. Operations never touch storage
+ * directly: they read a snapshot, propose events, and the backend appends
+ * them atomically with the chain stamps. The file backend (now) and a
+ * PostgreSQL backend (later) keep the same events, chain and invariants.
+ */
+import type { RegistryEvent } from "../../contracts/index.js";
+import type { ChainHead, ChainProblem } from "./chain.js";
+import type { EventDraft, TransactionStamp } from "./event-draft.js";
+import type { RegistryState } from "./registry-state.js";
+
+/** A consistent view of the log. */
+export interface RegistrySnapshot {
+  readonly events: readonly RegistryEvent[];
+  readonly head: ChainHead | undefined;
+}
+
+/** The log as stored, for verification: raw lines (canonical JSON) and the head record. */
+export interface RawChain {
+  readonly lines: readonly string[];
+  readonly head: ChainHead | undefined;
+  /** Bytes after the last newline: an append that never completed. */
+  readonly torn: string | undefined;
+}
+
+/** What a transaction body returns: the events to append and the caller's result. */
+export interface TransactionOutcome<T> {
+  readonly append: readonly EventDraft[];
+  readonly value: T;
+}
+
+/** A problem with a materialised view (alias files, alias table) of the log. */
+export interface MaterialisedProblem {
+  readonly reason: "alias-file-stale" | "alias-file-missing" | "alias-file-orphan";
+  /** Workspace-relative file (or table row) concerned. */
+  readonly file: string;
+  readonly message: string;
+}
+
+/** A registry storage. */
+export interface RegistryBackend {
+  /** Where the log lives, for messages (`registry/releases.jsonl`). */
+  readonly location: string;
+  /** Reads the current log without taking the write lock. */
+  read(): Promise<RegistrySnapshot>;
+  /**
+   * Runs `body` with exclusive write access to a fresh snapshot and appends
+   * what it returns as one unit; materialised views are updated before the
+   * lock is released. `body` must not have side effects beyond its result:
+   * it may be called on a snapshot that is then discarded when it throws.
+   */
+  transact<T>(
+    stamp: TransactionStamp,
+    body: (snapshot: RegistrySnapshot) => TransactionOutcome<T> | Promise<TransactionOutcome<T>>,
+  ): Promise<T>;
+  /** The raw chain for `verify`. */
+  readChain(): Promise<RawChain>;
+  /** Compares materialised views with the state folded from the log. */
+  checkMaterialised(state: RegistryState): Promise<MaterialisedProblem[]>;
+}
+
+/** Thrown when a write finds the log broken; operations refuse to build on it. */
+export class RegistryCorruptError extends Error {
+  readonly problems: readonly ChainProblem[];
+  constructor(location: string, problems: readonly ChainProblem[]) {
+    super(`${location} is damaged (${problems[0]?.message ?? "unknown problem"}); run \`sluice verify\` for details`);
+    this.name = "RegistryCorruptError";
+    this.problems = problems;
+  }
+}
+
+/** Thrown when the registry lock could not be taken in time. */
+export class RegistryBusyError extends Error {
+  constructor(lockFile: string, owner: string) {
+    super(`the registry is locked by ${owner} (${lockFile}); try again when it finishes`);
+    this.name = "RegistryBusyError";
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Public surface of `registry/`: the release discipline on top of the
+ * engine. The engine never imports this folder; stages, the CLI and
+ * monitoring do.
+ */
+export { currentActor, pipelineCommit } from "./actor.js";
+export { assembleCandidate, type CandidateInputs, type ContractViolation } from "./assemble-candidate.js";
+export { aliasDep, aliasManifestDigest, championDep, championMetrics, type Champion, loadManifest, promotionState, promotionStateDep, type PromotionState } from "./alias-dep.js";
+export { aliasFilePath, renderAliasFile } from "./alias-files.js";
+export { approvalGap, planApproval, type ApprovalGap, type ApprovalRequest } from "./approvals.js";
+export {
+  RegistryBusyError,
+  RegistryCorruptError,
+  type MaterialisedProblem,
+  type RawChain,
+  type RegistryBackend,
+  type RegistrySnapshot,
+  type TransactionOutcome,
+} from "./backend.js";
+export { checkChain, encodeEvent, lineDigest, type ChainHead, type ChainProblem } from "./chain.js";
+export { championGate, judgeChallenger, withinBound, type ChallengerVerdict } from "./champion.js";
+export type { EventDraft, TransactionStamp } from "./event-draft.js";
+export { FileBackend } from "./file-backend.js";
+export { checkGates, decisionLabel, type GateVerdict, type RequiredGateRule } from "./gate-check.js";
+export { resolveRef, traceLineage, type Lineage } from "./lineage.js";
+export { openRegistry, registryBackend, UnsupportedRegistryError, type OpenRegistryOptions } from "./open-registry.js";
+export { pinJson, pinPath } from "./pin-artifact.js";
+export { pinnedDigests } from "./pins.js";
+export { planCandidate, type CandidateSubmission, type PromotionOutcome } from "./plan-candidate.js";
+export { planMove, type MoveRequest, type PlannedMove } from "./plan-move.js";
+export { planPromotion, type PromotionRequest } from "./plan-promotion.js";
+export { planRegistration, type PlannedRegistration } from "./plan-registration.js";
+export { knownGoodReleases, planRollback, type RollbackRequest } from "./plan-rollback.js";
+export { loadProjectPolicy, loadPromotionPolicy, POLICY_FILE, policyRoles } from "./policy.js";
+export { describeRefusal, isUsageRefusal, type RegistryRefusal } from "./refusal.js";
+export { Registry, type RegistryOptions } from "./registry.js";
+export { RegistryState, type AliasPointer, type ReleaseRecord } from "./registry-state.js";
+export { deployableDigest, manifestDigest, referencedDigests, tupleDigest, type CandidateLineage, type CandidateTuple } from "./release-tuple.js";
+export { openWorkspaceRegistry } from "./workspace-registry.js";
+export { verifyRegistry, type RegistryProblem, type RegistryVerification } from "./verify-registry.js";
+
+/** Registry functions hash; call once before using them outside the CLI (a stage function). */
+export { initDigests } from "../cache/digest.js";

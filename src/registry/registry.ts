@@ -1,0 +1,123 @@
+/**
+ * The registry's operations. Each one reads a snapshot inside the
+ * backend's transaction, plans with a pure planner, and appends what the
+ * planner proposes, or nothing when the planner refuses. Which backend
+ * holds the log is invisible here.
+ */
+import type { ProjectPolicy } from "../../contracts/index.js";
+import { fail, ok, type Result } from "../util/result.js";
+import { planApproval, type ApprovalRequest } from "./approvals.js";
+import type { RegistryBackend } from "./backend.js";
+import type { EventDraft, TransactionStamp } from "./event-draft.js";
+import { planCandidate, type CandidateSubmission, type PromotionOutcome } from "./plan-candidate.js";
+import { planMove, type MoveRequest, type PlannedMove } from "./plan-move.js";
+import { planPromotion, type PromotionRequest } from "./plan-promotion.js";
+import { planRegistration, type PlannedRegistration } from "./plan-registration.js";
+import { planRollback, type RollbackRequest } from "./plan-rollback.js";
+import type { RegistryRefusal } from "./refusal.js";
+import type { CandidateLineage, CandidateTuple } from "./release-tuple.js";
+import { RegistryState } from "./registry-state.js";
+
+/** Options of a registry handle. */
+export interface RegistryOptions {
+  /** Recorded on every event this handle appends. */
+  readonly actor: string;
+  /** Clock, for tests that need fixed times. */
+  readonly now?: () => Date;
+}
+
+/** A handle on one workspace's registry. */
+export class Registry {
+  readonly backend: RegistryBackend;
+  readonly actor: string;
+  readonly #now: () => Date;
+
+  constructor(backend: RegistryBackend, options: RegistryOptions) {
+    this.backend = backend;
+    this.actor = options.actor;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** The current state (no lock; a consistent snapshot of the log). */
+  async state(): Promise<RegistryState> {
+    return RegistryState.fold((await this.backend.read()).events);
+  }
+
+  /** Registers a candidate (idempotent by tuple) without deciding anything. */
+  register(candidate: CandidateTuple, lineage: CandidateLineage): Promise<PlannedRegistration> {
+    return this.#transact((state, stamp) => {
+      const planned = planRegistration(state, candidate, lineage, stamp);
+      return { append: planned.drafts, value: planned };
+    });
+  }
+
+  /** The promote stage's transaction: register, check gates, open the canary or hold. */
+  submitCandidate(submission: CandidateSubmission): Promise<Result<PromotionOutcome, RegistryRefusal>> {
+    return this.#transact((state, stamp) => {
+      const planned = planCandidate(state, submission, stamp);
+      return planned.ok ? { append: planned.value.drafts, value: ok(planned.value.outcome) } : refused(planned.error);
+    });
+  }
+
+  /** A compare-and-swap move of one alias. */
+  move(request: MoveRequest): Promise<Result<PlannedMove, RegistryRefusal>> {
+    return this.#transact((state) => applied(planMove(state, request)));
+  }
+
+  /** Records an approval (a repeat by the same person for the same role appends nothing). */
+  approve(policy: ProjectPolicy, request: ApprovalRequest): Promise<Result<{ readonly recorded: boolean }, RegistryRefusal>> {
+    return this.#transact((state) => {
+      const planned = planApproval(state, policy, request);
+      return planned.ok ? { append: planned.value, value: ok({ recorded: planned.value.length > 0 }) } : refused(planned.error);
+    });
+  }
+
+  /** An explicit promotion, gated by gates and approvals. */
+  promote(policy: ProjectPolicy, request: PromotionRequest): Promise<Result<PlannedMove, RegistryRefusal>> {
+    return this.#transact((state) => applied(planPromotion(state, policy, request)));
+  }
+
+  /** Re-points an alias (production by default) at a previous known-good release. */
+  rollback(request: RollbackRequest): Promise<Result<PlannedMove, RegistryRefusal>> {
+    return this.#transact((state) => applied(planRollback(state, request)));
+  }
+
+  /**
+   * Runs any planner as one transaction: what it proposes is appended
+   * atomically, or nothing when it refuses. Monitoring composes its moves
+   * (production to the canary's release, canary cleared, decision) this way.
+   */
+  apply<T>(
+    planner: (state: RegistryState, stamp: TransactionStamp) => Result<{ readonly drafts: readonly EventDraft[]; readonly value: T }, RegistryRefusal>,
+  ): Promise<Result<T, RegistryRefusal>> {
+    return this.#transact((state, stamp) => {
+      const planned = planner(state, stamp);
+      return planned.ok ? { append: planned.value.drafts, value: ok(planned.value.value) } : refused<T>(planned.error);
+    });
+  }
+
+  /**
+   * Appends a decision (monitoring's pause/promote/abort/...). With a `key`
+   * already recorded for the project, nothing is appended: replaying the
+   * same evidence twice records it once.
+   */
+  decide(draft: Extract<EventDraft, { type: "decision" }>): Promise<{ readonly recorded: boolean }> {
+    return this.#transact<{ readonly recorded: boolean }>((state) => {
+      if (draft.key !== null && state.hasDecisionKey(draft.project, draft.key)) return { append: [], value: { recorded: false } };
+      return { append: [draft], value: { recorded: true } };
+    });
+  }
+
+  #transact<T>(body: (state: RegistryState, stamp: TransactionStamp) => { append: readonly EventDraft[]; value: T }): Promise<T> {
+    const stamp: TransactionStamp = { at: this.#now().toISOString(), actor: this.actor };
+    return this.backend.transact(stamp, (snapshot) => body(RegistryState.fold(snapshot.events), stamp));
+  }
+}
+
+function applied(planned: Result<PlannedMove, RegistryRefusal>): { append: readonly EventDraft[]; value: Result<PlannedMove, RegistryRefusal> } {
+  return planned.ok ? { append: planned.value.drafts, value: planned } : refused(planned.error);
+}
+
+function refused<T>(refusal: RegistryRefusal): { append: readonly EventDraft[]; value: Result<T, RegistryRefusal> } {
+  return { append: [], value: fail(refusal) };
+}

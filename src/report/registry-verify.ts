@@ -1,0 +1,9 @@
+/** Human rendering of the registry part of `sluice verify`. */
+import type { RegistryVerification } from "../registry/index.js";
+
+/** One summary line when all is well; otherwise every problem, first one first. */
+export function renderVerification(v: RegistryVerification): string {
+  const summary = `${v.location}: ${v.lines} events, ${v.releases} releases, ${v.aliases} live aliases, ${v.objects} pinned objects`;
+  if (v.ok) return `ok  ${summary}`;
+  return [`FAILED  ${summary}`, ...v.problems.map((p) => `  ${p.message}`)].join("\n");
+}

@@ -1,0 +1,180 @@
+/**
+ * The promote stage every project ends with. It declares the gate
+ * artifacts it depends on and, when it runs, registers the candidate as an
+ * immutable release and opens the canary only if every required gate
+ * exists and passed; otherwise it records `hold` with the failed gates,
+ * moves nothing, and reports status `held`. Production never moves here.
+ *
+ *   promoteAlias(p, {
+ *     data: { id: "events_2026_05", artifact: snapshot.outs.events },
+ *     features: { version: "eta_features_v1", artifact: features.outs.table },
+ *     model: { id: "delay_model", artifact: train.outs.model },
+ *     actionPolicy: { id: "warning_v1", artifact: train.outs.policy },
+ *     evaluation: evaluate.outs.report,
+ *     gates: { schema: validate.outs.gate, eval: evaluate.outs.gates },
+ *     champion: aliasDep("eta"),
+ *   });
+ */
+import { existsSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { PromotionRecord } from "sluice/contracts";
+import {
+  findWorkspaceRoot,
+  json,
+  source,
+  type DepRef,
+  type ExternalRef,
+  type Json,
+  type JsonOutDecl,
+  type OutputRef,
+  type ProjectBuilder,
+  type RunContext,
+  type SourceRef,
+  type StageHandle,
+} from "sluice";
+import {
+  assembleCandidate,
+  describeRefusal,
+  initDigests,
+  loadProjectPolicy,
+  openRegistry,
+  pipelineCommit,
+  POLICY_FILE,
+  promotionStateDep,
+} from "sluice/registry";
+
+/** An upstream output or a project source file. */
+export type ArtifactRef = OutputRef | SourceRef;
+
+/** What a promote stage is told about the candidate. */
+export interface PromoteAliasOptions {
+  /** Stage name; default `promote`. */
+  readonly name?: string;
+  readonly data: { readonly id: string; readonly artifact: ArtifactRef };
+  readonly features: { readonly version: string; readonly artifact: ArtifactRef };
+  readonly model: { readonly id: string; readonly artifact: ArtifactRef };
+  /** The action policy artifact (`{ thresholds, rules? }`). */
+  readonly actionPolicy: { readonly id: string; readonly artifact: ArtifactRef };
+  /** The evaluation report (`{ metrics, ... }`). */
+  readonly evaluation: ArtifactRef;
+  /** Gate artifacts by a short name; each holds one gate or a list of gates. */
+  readonly gates: Readonly<Record<string, ArtifactRef>>;
+  /**
+   * The production alias the evaluation compared against (`aliasDep(project)`).
+   * When given, a champion that moved since refuses the promotion.
+   */
+  readonly champion?: ExternalRef<string | null>;
+  /** Workspace-relative policy file; default `contracts/promotion_policy.json`. */
+  readonly policyFile?: string;
+  /** Why this candidate was built (continuous training); recorded in lineage. */
+  readonly trigger?: { readonly kind: "manual" | "schedule" | "drift"; readonly cause: string };
+}
+
+/** Params of the promote stage (JSON, so they enter its key). */
+export interface PromoteParams {
+  readonly [key: string]: Json;
+  readonly ids: { readonly data: string; readonly features: string; readonly model: string; readonly actionPolicy: string };
+  readonly gates: string[];
+  readonly trigger: { readonly kind: "manual" | "schedule" | "drift"; readonly cause: string } | null;
+  readonly checksChampion: boolean;
+}
+
+type PromoteOuts = { readonly decision: JsonOutDecl<typeof PromotionRecord> };
+
+/** Declares the promote stage of project `p`. */
+export function promoteAlias(p: ProjectBuilder, options: PromoteAliasOptions): StageHandle<PromoteOuts> {
+  const deps: Record<string, DepRef> = {
+    data: options.data.artifact,
+    features: options.features.artifact,
+    model: options.model.artifact,
+    action_policy: options.actionPolicy.artifact,
+    evaluation: options.evaluation,
+    policy: source(policySource(p.dir, options.policyFile ?? POLICY_FILE)),
+  };
+  for (const [name, ref] of Object.entries(options.gates)) deps[`gate_${name}`] = ref;
+  // Not read by the run function: it puts the registry state the decision depends on into the key.
+  deps["registry_state"] = promotionStateDep(p.name);
+  if (options.champion) deps["champion"] = options.champion;
+  const params: PromoteParams = {
+    ids: { data: options.data.id, features: options.features.version, model: options.model.id, actionPolicy: options.actionPolicy.id },
+    gates: Object.keys(options.gates).sort(),
+    trigger: options.trigger ?? null,
+    checksChampion: options.champion !== undefined,
+  };
+  return p.stage(options.name ?? "promote", {
+    description: "register the candidate; open the canary only when every required gate passed",
+    deps,
+    params,
+    outs: { decision: json(PromotionRecord) },
+    run: runPromoteAlias,
+  }) as StageHandle<PromoteOuts>;
+}
+
+/** The promote stage's function (runs in a worker; exported so its code identity is its module). */
+export async function runPromoteAlias(
+  ctx: RunContext<Record<string, DepRef>, PromoteParams, PromoteOuts>,
+): Promise<{ decision: PromotionRecord }> {
+  await initDigests();
+  const root = ctx.workspaceRoot;
+  const project = ctx.id.slice(0, ctx.id.indexOf(":"));
+  const deps = ctx.deps as Readonly<Record<string, unknown>>;
+  const policy = await loadProjectPolicy(root, project, resolve(root, String(deps["policy"])));
+  if (!policy.ok) throw new Error(describeRefusal(policy.error));
+  const { ids } = ctx.params;
+  const candidate = await assembleCandidate({
+    root,
+    project,
+    policy: policy.value,
+    data: { id: ids.data, value: deps["data"] },
+    features: { version: ids.features, value: deps["features"] },
+    model: { id: ids.model, value: deps["model"] },
+    actionPolicy: { id: ids.actionPolicy, value: deps["action_policy"] },
+    evaluation: deps["evaluation"],
+    gates: Object.fromEntries(ctx.params.gates.map((name) => [`gate_${name}`, deps[`gate_${name}`]])),
+  });
+  if (!candidate.ok) throw contractViolation(candidate.error.message);
+  const registry = await openRegistry(root);
+  const submitted = await registry.submitCandidate({
+    candidate: candidate.value,
+    lineage: { stageKeys: upstreamKeys(ctx), pipelineCommit: pipelineCommit(root), trigger: ctx.params.trigger },
+    policy: policy.value,
+    ...(ctx.params.checksChampion ? { champion: (deps["champion"] ?? null) as string | null } : {}),
+  });
+  if (!submitted.ok) throw new Error(describeRefusal(submitted.error));
+  const outcome = submitted.value;
+  const record: PromotionRecord = {
+    project,
+    release: outcome.release,
+    manifestDigest: outcome.manifestDigest,
+    decision: outcome.decision,
+    failed: [...outcome.failed],
+    label: outcome.label,
+  };
+  ctx.log(`${outcome.release}: ${outcome.label}${outcome.replayed ? " (already decided)" : ""}`);
+  ctx.decide({ ...record, replayed: outcome.replayed }, { held: outcome.decision === "hold" });
+  return { decision: record };
+}
+
+/** An error the engine can tell from a crash by its name. */
+function contractViolation(message: string): Error {
+  const error = new Error(`contract-violation: ${message}`);
+  error.name = "ContractViolation";
+  return error;
+}
+
+/**
+ * Stage keys of the upstream stages, when the engine provides them on the
+ * context (`ctx.upstreamKeys`); empty otherwise.
+ */
+function upstreamKeys(ctx: object): Record<string, string> {
+  const keys = (ctx as { upstreamKeys?: unknown }).upstreamKeys;
+  if (typeof keys !== "object" || keys === null) return {};
+  return Object.fromEntries(Object.entries(keys).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
+/** The policy file as a project-relative source path. */
+function policySource(projectDir: string, policyFile: string): string {
+  const root = findWorkspaceRoot(projectDir) ?? join(projectDir, "..", "..");
+  const path = join(root, policyFile);
+  return existsSync(path) ? relative(projectDir, path) : relative(projectDir, join(root, POLICY_FILE));
+}
