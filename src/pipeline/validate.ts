@@ -2,8 +2,8 @@
  * Turns declared projects into the validated `Workspace`. Every problem is
  * collected, not just the first, so one run of `sluice` shows them all.
  */
-import { existsSync, realpathSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { existsSync, lstatSync, realpathSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { notJsonReason } from "../util/canonical-json.js";
 import { fail, ok, type Result } from "../util/result.js";
 import type { DeclaredProject, DeclaredStage, DepRef, OutDecl } from "./decl.js";
@@ -264,6 +264,18 @@ interface OutputOwners {
   readonly below: Map<string, { stage: StageId; location: DeclaredStage["location"] }>;
 }
 
+/** Real folders by path: thousands of deps share a handful of folders. */
+const realFolders = new Map<string, string>();
+
+function realFolder(dir: string): string {
+  let real = realFolders.get(dir);
+  if (real === undefined) {
+    real = realpathSync(dir);
+    realFolders.set(dir, real);
+  }
+  return real;
+}
+
 /**
  * Whether `path` (or, when it does not exist yet, its nearest existing
  * ancestor) resolves inside the workspace once symlinks are followed.
@@ -271,8 +283,8 @@ interface OutputOwners {
 function insideWorkspace(root: string, path: string): boolean {
   let existing = path;
   while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
-  const real = realpathSync(existing);
-  const realRoot = realpathSync(root);
+  const real = lstatSync(existing).isSymbolicLink() ? realpathSync(existing) : join(realFolder(dirname(existing)), basename(existing));
+  const realRoot = realFolder(root);
   return real === realRoot || real.startsWith(`${realRoot}${sep}`);
 }
 

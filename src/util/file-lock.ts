@@ -5,7 +5,7 @@
  * reason this is not proper-lockfile, whose staleness is an mtime age).
  */
 import { hostname } from "node:os";
-import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -52,6 +52,11 @@ export async function acquireLock(path: string, options: AcquireOptions): Promis
     const owner = await readOwner(path);
     if (owner && !isAlive(owner)) {
       await breakStale(path, owner);
+      continue;
+    }
+    if (!owner && (await unreadableFor(path)) > TORN_MS) {
+      // Created but never written: its creator was killed between the two steps.
+      await breakTorn(path);
       continue;
     }
     if (!options.wait || (options.timeoutMs !== undefined && Date.now() - started > options.timeoutMs)) {
@@ -124,6 +129,31 @@ async function breakStale(path: string, stale: LockOwner): Promise<void> {
     return;
   }
   await unlink(aside).catch(() => undefined);
+}
+
+/** A lock file with no owner for this long was torn by a killed creator (writing takes microseconds). */
+const TORN_MS = 1_000;
+
+/** How long an ownerless lock file has existed, in ms (0 when it is gone). */
+async function unreadableFor(path: string): Promise<number> {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** Removes a torn lock file, unless a live owner has written it meanwhile. */
+async function breakTorn(path: string): Promise<void> {
+  const aside = `${path}.torn-${process.pid}-${Date.now()}`;
+  try {
+    await rename(path, aside);
+  } catch {
+    return;
+  }
+  const moved = await readOwner(aside);
+  if (moved) await rename(aside, path).catch(() => undefined);
+  else await unlink(aside).catch(() => undefined);
 }
 
 function holder(path: string): HeldLock {

@@ -36,6 +36,8 @@ export class ProjectWorkspace {
     symlinkSync(REPO, join(this.root, "node_modules", "sluice"));
     symlinkSync(join(REPO, "src"), join(this.root, "src"));
     cpSync(join(REPO, "stages"), join(this.root, "stages"), { recursive: true });
+    // The promote stage reads the promotion policy.
+    cpSync(join(REPO, "contracts", "promotion_policy.json"), join(this.root, "contracts", "promotion_policy.json"));
     for (const p of projects) {
       const from = join(REPO, "projects", p);
       cpSync(from, join(this.root, "projects", p), { recursive: true, filter: (src) => !OUTPUT_DIRS.has(relative(from, src)) });

@@ -2,13 +2,18 @@
  * The v1/v2/v3 story of a project, replayed through the real CLI in a temp
  * copy of the workspace (see each project's README.md):
  *
- *   v1  cold run: every stage ran, every gate passed; a second run is all cached
- *   v2  a param change: the upstream of the change stays cached, a critical gate fails
- *   v3  a param change that passes and beats v1 on the primary metric by more than the margin
+ *   v1  cold run: every stage ran, every gate passed, the canary opens on v1;
+ *       a second run is all cached
+ *   v2  a param change: the upstream of the change stays cached, a critical
+ *       gate fails, promote is held and the canary stays on v1
+ *   v3  a param change that passes, beats v1 on the primary metric by more
+ *       than the margin, and opens the canary on v3
  *
  * plus a corrupted snapshot (by params) that validation rejects: train fails,
  * evaluate is skipped, the gate artifact keeps the evidence.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Gate } from "../../stages/lib/gate.js";
 import { ProjectWorkspace, statusOf } from "./project-workspace.js";
@@ -28,6 +33,7 @@ export interface StorySpec {
 }
 
 const STAGES = ["snapshot", "features", "validate", "train", "evaluate"];
+const ALL = [...STAGES, "promote"];
 
 /** Declares the story tests of one project. */
 export function storyTests(spec: StorySpec): void {
@@ -36,8 +42,9 @@ export function storyTests(spec: StorySpec): void {
     let ws: ProjectWorkspace;
     const metrics: Record<string, Record<string, number>> = {};
     const gate = (name: string, stage = "evaluate"): Gate => ws.json<Gate>(p, `out/${stage}/${name}.json`);
-    const statusesAfter = (reruns: readonly string[]): Record<string, string> =>
-      Object.fromEntries(STAGES.map((s) => [`${p}:${s}`, reruns.includes(s) ? "ran" : "cached"]));
+    const statusesAfter = (reruns: readonly string[], promote = reruns.length > 0 ? "ran" : "cached"): Record<string, string> =>
+      Object.fromEntries(ALL.map((s) => [`${p}:${s}`, s === "promote" ? promote : reruns.includes(s) ? "ran" : "cached"]));
+    const canary = (): string => (JSON.parse(readFileSync(join(ws.root, "registry", p, "canary.json"), "utf8")) as { release: string }).release;
 
     beforeAll(() => {
       ws = new ProjectWorkspace([p]);
@@ -50,6 +57,7 @@ export function storyTests(spec: StorySpec): void {
       expect(cold.ok).toBe(true);
       expect(statusOf(cold)).toEqual(statusesAfter(STAGES));
       for (const g of spec.gates) expect(gate(g).passed, `${g}: ${String(gate(g).evidence["why"])}`).toBe(true);
+      expect(canary()).toBe(`${p}_v1`);
       metrics["v1"] = ws.json<{ metrics: Record<string, number> }>(p, "reports/evaluation.json").metrics;
       const warm = ws.run([p]);
       expect(statusOf(warm)).toEqual(statusesAfter([]));
@@ -59,7 +67,9 @@ export function storyTests(spec: StorySpec): void {
       ws.story(p, "v2");
       const run = ws.run([p]);
       expect(run.ok).toBe(true);
-      expect(statusOf(run)).toEqual(statusesAfter(spec.v2.reruns));
+      expect(statusOf(run)).toEqual(statusesAfter(spec.v2.reruns, "held"));
+      expect(canary()).toBe(`${p}_v1`);
+      expect(existsSync(join(ws.root, "registry", p, "production.json"))).toBe(false);
       const failed = gate(spec.v2.fails);
       expect(failed.passed).toBe(false);
       expect(failed.critical).toBe(true);
@@ -71,6 +81,7 @@ export function storyTests(spec: StorySpec): void {
       const run = ws.run([p]);
       expect(run.ok).toBe(true);
       expect(statusOf(run)).toEqual(statusesAfter(spec.v3.reruns));
+      expect(canary()).toBe(`${p}_v3`);
       for (const g of spec.gates) expect(gate(g).passed, `${g}: ${String(gate(g).evidence["why"])}`).toBe(true);
       const v3 = ws.json<{ metrics: Record<string, number> }>(p, "reports/evaluation.json").metrics;
       const { metric, higherIsBetter, margin } = spec.primary;
