@@ -156,18 +156,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
       if (stopped || options.signal.aborted) return finish(skipped(stage.id, ["the run stopped after a failure"]));
       options.observer.onStart?.(stage.id);
       const outcome = await executeStage(cache, executors, {
-        workspace: options.workspace,
-        stage,
-        params,
-        components,
-        key,
-        depDigests,
-        upstreamKeys: upstreamKeys(stage),
-        depValue: async (name) => {
-          const dep = stage.deps.find((d) => d.name === name);
-          return dep?.kind === "external" ? (await externals.get(dep.ref.id))?.value ?? null : null;
-        },
-        signal: options.signal,
+        ...stageInputs(stage, params, components, key, depDigests),
         strict: options.strict === true,
         onLog: (text) => options.observer.onLog?.(stage.id, text, false),
       });
@@ -177,6 +166,28 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
       release();
     }
   };
+
+  /** What executing a stage needs besides how to treat its output. */
+  const stageInputs = (
+    stage: Stage,
+    params: Readonly<Record<string, Json>>,
+    components: KeyComponents,
+    key: StageKey,
+    depDigests: ReadonlyMap<string, Digest>,
+  ) => ({
+    workspace: options.workspace,
+    stage,
+    params,
+    components,
+    key,
+    depDigests,
+    upstreamKeys: upstreamKeys(stage),
+    depValue: async (name: string): Promise<Json> => {
+      const dep = stage.deps.find((d) => d.name === name);
+      return dep?.kind === "external" ? ((await externals.get(dep.ref.id))?.value ?? null) : null;
+    },
+    signal: options.signal,
+  });
 
   /** Re-executes a hit into scratch space (its deps are in the workspace) and compares output digests. */
   const rerunInScratch = async (
@@ -191,18 +202,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
     const release = await slots.acquire({ resources: stage.resources });
     try {
       const outcome = await executeStage(cache, executors, {
-        workspace: options.workspace,
-        stage,
-        params,
-        components,
-        key,
-        depDigests,
-        upstreamKeys: upstreamKeys(stage),
-        depValue: async (name) => {
-          const dep = stage.deps.find((d) => d.name === name);
-          return dep?.kind === "external" ? (await externals.get(dep.ref.id))?.value ?? null : null;
-        },
-        signal: options.signal,
+        ...stageInputs(stage, params, components, key, depDigests),
         strict: false,
         scratch: true,
         onLog: () => undefined,

@@ -4,12 +4,11 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import { openCache, readLockFile, type StageKey } from "../../cache/index.js";
-import { runBuild } from "../../exec/index.js";
 import { matchTargets, withUpstream } from "../../graph/index.js";
 import type { StageId } from "../../pipeline/index.js";
 import { writeOut } from "../../report/index.js";
 import { loadContext, reportDiagnostics, usageError, type GlobalOptions } from "../context.js";
-import { explainStale } from "../explain-stale.js";
+import { dryRun } from "../dry-run.js";
 
 interface ExplainArgs extends GlobalOptions {
   readonly stage: string;
@@ -28,21 +27,7 @@ const command: CommandModule<GlobalOptions, ExplainArgs> = {
     if (matched.value.size !== 1) return void usageError(`"${argv.stage}" matches ${matched.value.size} stages; name one stage id`);
     const id = [...matched.value][0] as StageId;
     const cache = await openCache(context.root);
-    const build = await runBuild(cache, {
-      workspace: context.workspace,
-      dag: context.dag,
-      selected: withUpstream(context.dag, [id]),
-      jobs: 1,
-      keepGoing: true,
-      force: new Set(),
-      dryRun: true,
-      resources: {},
-      params: (stage) => stage.params,
-      explain: (stage, components) => explainStale(cache, stage, components),
-      observer: {},
-      signal: new AbortController().signal,
-      invocation: "explain",
-    });
+    const build = await dryRun(cache, context, withUpstream(context.dag, [id]));
     const result = build.results.find((r) => r.id === id);
     if (!result) return;
     const locked = readLockFile(cache.layout.lockFile).stages[id];

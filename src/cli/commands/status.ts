@@ -4,11 +4,11 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import { openCache, readLockFile } from "../../cache/index.js";
-import { runBuild, type StageResult } from "../../exec/index.js";
+import type { StageResult } from "../../exec/index.js";
 import { selectTargets } from "../../graph/index.js";
 import { table, writeOut } from "../../report/index.js";
 import { loadContext, reportDiagnostics, type GlobalOptions } from "../context.js";
-import { explainStale } from "../explain-stale.js";
+import { dryRun } from "../dry-run.js";
 
 interface StatusArgs extends GlobalOptions {
   readonly targets: readonly string[];
@@ -45,21 +45,7 @@ const command: CommandModule<GlobalOptions, StatusArgs> = {
     const selected = selectTargets(context.dag, argv.targets);
     if (!selected.ok) return void reportDiagnostics(selected.error);
     const cache = await openCache(context.root);
-    const build = await runBuild(cache, {
-      workspace: context.workspace,
-      dag: context.dag,
-      selected: selected.value,
-      jobs: 1,
-      keepGoing: true,
-      force: new Set(),
-      dryRun: true,
-      resources: {},
-      params: (stage) => stage.params,
-      explain: (stage, components) => explainStale(cache, stage, components),
-      observer: {},
-      signal: new AbortController().signal,
-      invocation: "status",
-    });
+    const build = await dryRun(cache, context, selected.value);
     const drift: string[] = [];
     if (argv.locked) {
       const lock = readLockFile(cache.layout.lockFile);
