@@ -236,7 +236,7 @@ async function pickObserver(argv: GlobalOptions): Promise<Reporter> {
     const listr = listrReporter();
     return { ...listr, finish: () => listr.done() };
   }
-  const plain = plainReporter({ logs: !argv.json || argv.verbose === true });
+  const plain = plainReporter({ logs: !argv.json || argv.verbose === true, verbose: argv.verbose === true });
   return {
     ...plain,
     finish: async (results) => {

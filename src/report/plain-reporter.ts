@@ -9,6 +9,8 @@ import { formatDuration, writeErr } from "./terminal.js";
 export interface PlainOptions {
   /** Print stage output (live and replayed). */
   readonly logs: boolean;
+  /** List cached stages too, one line each. */
+  readonly verbose: boolean;
 }
 
 export function plainReporter(options: PlainOptions): BuildObserver & { summary(results: readonly StageResult[]): void } {
@@ -25,7 +27,8 @@ export function plainReporter(options: PlainOptions): BuildObserver & { summary(
       writeErr(`waiting for the workspace lock held by ${holder} ...`);
     },
     onResult(result: StageResult) {
-      writeErr(resultLine(result));
+      // A thousand "cached" lines drown what changed; the summary counts them (--verbose lists them).
+      if (result.status !== "cached" || options.verbose) writeErr(resultLine(result));
       for (const warning of result.warnings) writeErr(`warning: ${result.id}: ${warning}`);
       if (result.status === "failed" && result.logTail) {
         writeErr(result.logTail.split("\n").map((line) => `    | ${line}`).join("\n"));
