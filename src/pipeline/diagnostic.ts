@@ -7,6 +7,7 @@ import type { SourceLocation } from "./decl.js";
 /** Kebab-case reasons, one per kind of definition error. */
 export type DiagnosticReason =
   | "load-failed"
+  | "invalid-declaration"
   | "no-pipeline"
   | "not-a-workspace"
   | "duplicate-project"

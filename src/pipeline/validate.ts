@@ -47,7 +47,7 @@ export async function validateWorkspace(
     const ids: StageId[] = [];
     for (const declaredStage of project.stages) {
       if (stages.has(declaredStage.handle.id as StageId)) continue; // reported as duplicate-stage
-      const stage = validateStage(root, project, declaredStage, declaredIds, modules, moduleFile, problems);
+      const stage = validateGuarded(root, project, declaredStage, declaredIds, modules, moduleFile, problems);
       if (!stage) continue;
       for (const out of stage.outs) claimOutput(out, stage, declaredStage, outputOwners, problems);
       stages.set(stage.id, stage);
@@ -71,6 +71,27 @@ function linkOutputPaths(stages: Map<StageId, Stage>): Map<StageId, Stage> {
     linked.set(id, { ...stage, deps });
   }
   return linked;
+}
+
+/**
+ * A declaration can hold anything a script can build (`file(schema)`, a
+ * function where a path belongs): whatever the checks below did not foresee
+ * becomes a diagnostic on that stage, never a crash.
+ */
+function validateGuarded(...args: Parameters<typeof validateStage>): Stage | undefined {
+  const [, , declared, , , , problems] = args;
+  try {
+    return validateStage(...args);
+  } catch (error) {
+    const id = declared.handle.id;
+    problems.push({
+      reason: "invalid-declaration",
+      message: at(declared.location, `stage ${id}: invalid declaration: ${error instanceof Error ? error.message : String(error)}`),
+      stage: id,
+      location: declared.location,
+    });
+    return undefined;
+  }
 }
 
 function validateStage(
