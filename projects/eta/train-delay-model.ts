@@ -5,16 +5,14 @@
  * needless warning `falseAlarmCost`. Writes the model file; returns the action
  * policy and the training summary.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { parseCsv } from "../../stages/lib/csv.js";
-import { shortDigest } from "../../stages/lib/digest.js";
 import { gatesAmong, requirePassed } from "../../stages/lib/gate.js";
-import { stableJson } from "../../stages/lib/json-file.js";
 import { fitLogistic } from "../../stages/lib/logistic-regression.js";
-import { assertLearned, sampleCurve } from "../../stages/lib/loss-curve.js";
 import { round, roundDeep } from "../../stages/lib/numbers.js";
 import type { ActionPolicy, TrainingSummary } from "../../stages/lib/schemas.js";
 import type { StageContext } from "../../stages/lib/stage-context.js";
+import { finishTraining } from "../../stages/lib/finish-training.js";
 import { fitStandardizer, standardize } from "../../stages/lib/standardizer.js";
 import { cheapestThreshold } from "../../stages/lib/threshold-search.js";
 import { featureMatrix, scoreDelay, type DelayModel } from "./delay-model.js";
@@ -40,26 +38,10 @@ export interface EtaTrainDeps {
 /** Stage function. */
 export function trainDelayModel(ctx: StageContext<EtaTrainDeps, EtaTrainParams, "model">): { policy: ActionPolicy; training: TrainingSummary } {
   requirePassed(gatesAmong(ctx.deps));
-  const { model, policy } = fitDelayModel(readFileSync(ctx.deps.table, "utf8"), ctx.params);
-  assertLearned(model.loss_curve, "delay_model");
-  const bytes = stableJson(model);
-  writeFileSync(ctx.outs.model, bytes);
-  const curve = model.loss_curve;
-  ctx.log(`delay_model: loss ${curve[0]} -> ${curve[curve.length - 1]} over ${ctx.params.epochs} epochs; warning threshold ${policy.thresholds["warning"]}`);
-  return {
-    policy,
-    training: {
-      model_id: model.model_id,
-      feature_version: model.feature_version,
-      rows: parseCsv(readFileSync(ctx.deps.table, "utf8")).rows.filter((r) => r["split"] === "train").length,
-      epochs: ctx.params.epochs,
-      loss_curve: sampleCurve(curve, 20),
-      initial_loss: curve[0] ?? 0,
-      final_loss: curve[curve.length - 1] ?? 0,
-      model_digest: shortDigest(bytes),
-      hyperparameters: { ...ctx.params },
-    },
-  };
+  const text = readFileSync(ctx.deps.table, "utf8");
+  const { model, policy } = fitDelayModel(text, ctx.params);
+  const rows = parseCsv(text).rows.filter((r) => r["split"] === "train").length;
+  return finishTraining(ctx, { name: "delay_model", model, policy, rows, note: `; warning threshold ${policy.thresholds["warning"]}` });
 }
 
 /** Pure training: feature CSV text in, model and policy out. */

@@ -3,16 +3,14 @@
  * (after the validation gates passed). The action policy raises a capacity
  * alert when a warehouse's forecast exceeds `alertRatio` of its capacity.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { parseCsv } from "../../stages/lib/csv.js";
-import { shortDigest } from "../../stages/lib/digest.js";
 import { gatesAmong, requirePassed } from "../../stages/lib/gate.js";
-import { stableJson } from "../../stages/lib/json-file.js";
-import { assertLearned, sampleCurve } from "../../stages/lib/loss-curve.js";
 import { roundDeep } from "../../stages/lib/numbers.js";
 import { fitRidge } from "../../stages/lib/ridge-regression.js";
 import type { ActionPolicy, TrainingSummary } from "../../stages/lib/schemas.js";
 import type { StageContext } from "../../stages/lib/stage-context.js";
+import { finishTraining } from "../../stages/lib/finish-training.js";
 import { fitStandardizer, standardize } from "../../stages/lib/standardizer.js";
 import { lagMatrix, type DemandModel } from "./demand-model.js";
 import { forecastFeatures, forecastVersionOf } from "./schema.js";
@@ -32,26 +30,8 @@ export function trainDemandModel(
   ctx: StageContext<{ readonly table: string; readonly [gate: string]: unknown }, DemandTrainParams, "model">,
 ): { policy: ActionPolicy; training: TrainingSummary } {
   requirePassed(gatesAmong(ctx.deps));
-  const text = readFileSync(ctx.deps.table, "utf8");
-  const { model, rows } = fitDemandModel(text, ctx.params);
-  assertLearned(model.loss_curve, "forecast");
-  const bytes = stableJson(model);
-  writeFileSync(ctx.outs.model, bytes);
-  ctx.log(`forecast: loss ${model.loss_curve[0]} -> ${model.loss_curve[model.loss_curve.length - 1]} over ${ctx.params.epochs} epochs`);
-  return {
-    policy: demandPolicy(ctx.params.alertRatio),
-    training: {
-      model_id: model.model_id,
-      feature_version: model.feature_version,
-      rows,
-      epochs: ctx.params.epochs,
-      loss_curve: sampleCurve(model.loss_curve, 20),
-      initial_loss: model.loss_curve[0] ?? 0,
-      final_loss: model.loss_curve[model.loss_curve.length - 1] ?? 0,
-      model_digest: shortDigest(bytes),
-      hyperparameters: { ...ctx.params },
-    },
-  };
+  const { model, rows } = fitDemandModel(readFileSync(ctx.deps.table, "utf8"), ctx.params);
+  return finishTraining(ctx, { name: "forecast", model, policy: demandPolicy(ctx.params.alertRatio), rows });
 }
 
 /** Pure training from the feature CSV text. */

@@ -5,16 +5,14 @@
  * brand cap). Writes the model file; returns the policy and the training
  * summary, whose `chosen_by` records the policy's NDCG on the valid split.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { parseCsv } from "../../stages/lib/csv.js";
-import { shortDigest } from "../../stages/lib/digest.js";
 import { gatesAmong, requirePassed } from "../../stages/lib/gate.js";
-import { stableJson } from "../../stages/lib/json-file.js";
-import { assertLearned, sampleCurve } from "../../stages/lib/loss-curve.js";
 import { round, roundDeep } from "../../stages/lib/numbers.js";
 import { fitPairwise, preferencePairs } from "../../stages/lib/pairwise-ranker.js";
 import type { ActionPolicy, TrainingSummary } from "../../stages/lib/schemas.js";
 import type { StageContext } from "../../stages/lib/stage-context.js";
+import { finishTraining } from "../../stages/lib/finish-training.js";
 import { fitStandardizer, standardize } from "../../stages/lib/standardizer.js";
 import { meanNdcg, querySlates } from "./query-slates.js";
 import { rankingMatrix, scoreCandidates, type RankerModel } from "./ranker-model.js";
@@ -44,25 +42,7 @@ export interface RankerTrainDeps {
 export function trainRanker(ctx: StageContext<RankerTrainDeps, RankerTrainParams, "model">): { policy: ActionPolicy; training: TrainingSummary } {
   requirePassed(gatesAmong(ctx.deps));
   const { model, policy, trainRows } = fitRanker(readFileSync(ctx.deps.table, "utf8"), ctx.params);
-  assertLearned(model.loss_curve, "ranker");
-  const bytes = stableJson(model);
-  writeFileSync(ctx.outs.model, bytes);
-  const curve = model.loss_curve;
-  ctx.log(`ranker: pairwise loss ${curve[0]} -> ${curve[curve.length - 1]} over ${ctx.params.epochs} epochs on ${model.pairs} pairs; ${policy.chosen_by}`);
-  return {
-    policy,
-    training: {
-      model_id: model.model_id,
-      feature_version: model.feature_version,
-      rows: trainRows,
-      epochs: ctx.params.epochs,
-      loss_curve: sampleCurve(curve, 20),
-      initial_loss: curve[0] ?? 0,
-      final_loss: curve[curve.length - 1] ?? 0,
-      model_digest: shortDigest(bytes),
-      hyperparameters: { ...ctx.params },
-    },
-  };
+  return finishTraining(ctx, { name: "ranker", model, policy, rows: trainRows, note: ` on ${model.pairs} pairs; ${policy.chosen_by}` });
 }
 
 /** Pure training: feature CSV text in, model and policy out. */

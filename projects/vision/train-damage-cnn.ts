@@ -5,16 +5,14 @@
  * damaged parcels to a reviewer. The action policy also carries the quality
  * gate (unusable photos always go to review).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { parseCsv } from "../../stages/lib/csv.js";
-import { shortDigest } from "../../stages/lib/digest.js";
 import { gatesAmong, requirePassed } from "../../stages/lib/gate.js";
-import { stableJson } from "../../stages/lib/json-file.js";
-import { assertLearned, sampleCurve } from "../../stages/lib/loss-curve.js";
 import { confusion, recall } from "../../stages/lib/metrics.js";
 import { round } from "../../stages/lib/numbers.js";
 import type { ActionPolicy, TrainingSummary } from "../../stages/lib/schemas.js";
 import type { StageContext } from "../../stages/lib/stage-context.js";
+import { finishTraining } from "../../stages/lib/finish-training.js";
 import type { PixelNorm } from "./build-photo-features.js";
 import { encodeTensor, readPixels, type CnnModelFile } from "./cnn-model-file.js";
 import { poolPatches, predictCnn, trainCnn } from "./damage-cnn.js";
@@ -47,24 +45,7 @@ export async function trainDamageCnn(ctx: StageContext<CnnTrainDeps, CnnTrainPar
   requirePassed(gatesAmong(ctx.deps));
   const rows = parseCsv(readFileSync(ctx.deps.table, "utf8")).rows;
   const { model, policy, trainRows } = await fitDamageCnn(rows, readPixels(ctx.deps.pixels), ctx.deps.norm, ctx.params);
-  assertLearned(model.loss_curve, "damage_cnn");
-  const bytes = stableJson(model);
-  writeFileSync(ctx.outs.model, bytes);
-  ctx.log(`damage_cnn: loss ${model.loss_curve[0]} -> ${model.loss_curve[model.loss_curve.length - 1]} over ${ctx.params.epochs} epochs; review threshold ${policy.thresholds["review"]}`);
-  return {
-    policy,
-    training: {
-      model_id: model.model_id,
-      feature_version: model.feature_version,
-      rows: trainRows,
-      epochs: ctx.params.epochs,
-      loss_curve: sampleCurve(model.loss_curve, 20),
-      initial_loss: model.loss_curve[0] ?? 0,
-      final_loss: model.loss_curve[model.loss_curve.length - 1] ?? 0,
-      model_digest: shortDigest(bytes),
-      hyperparameters: { ...ctx.params },
-    },
-  };
+  return finishTraining(ctx, { name: "damage_cnn", model, policy, rows: trainRows, note: `; review threshold ${policy.thresholds["review"]}` });
 }
 
 /** Training and threshold choice, from parsed rows and pixels. */
