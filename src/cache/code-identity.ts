@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { importClosure, type ModuleImports, scanImports, type Stage } from "../pipeline/index.js";
+import { importClosure, type ModuleImports, scanImportsOnce, type Stage } from "../pipeline/index.js";
 import { digestString, type Digest } from "./digest.js";
 import type { StatCache } from "./stat-cache.js";
 
@@ -24,7 +24,6 @@ export interface CodeIdentity {
 export class CodeIdentities {
   readonly #root: string;
   readonly #stat: StatCache;
-  readonly #scans = new Map<string, ModuleImports>();
   readonly #closures = new Map<string, ModuleImports>();
   readonly #versions = new Map<string, string>();
 
@@ -48,23 +47,10 @@ export class CodeIdentities {
     return { files, packages, inline };
   }
 
-  /** Drops memoised scans, after files changed (watch mode). */
-  invalidate(): void {
-    this.#scans.clear();
-    this.#closures.clear();
-  }
-
   #closure(entry: string): ModuleImports {
     let closure = this.#closures.get(entry);
     if (!closure) {
-      closure = importClosure(entry, (file) => {
-        let scan = this.#scans.get(file);
-        if (!scan) {
-          scan = scanImports(file);
-          this.#scans.set(file, scan);
-        }
-        return scan;
-      });
+      closure = importClosure(entry, scanImportsOnce);
       this.#closures.set(entry, closure);
     }
     return closure;

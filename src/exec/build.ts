@@ -187,6 +187,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
       return dep?.kind === "external" ? ((await externals.get(dep.ref.id))?.value ?? null) : null;
     },
     signal: options.signal,
+    onWarning: (message: string) => options.observer.onWarning?.(`${stage.id}: ${message}`),
   });
 
   /** Re-executes a hit into scratch space (its deps are in the workspace) and compares output digests. */

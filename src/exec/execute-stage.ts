@@ -41,6 +41,8 @@ export interface ExecuteOptions {
   readonly depValue: (name: string) => Promise<Json>;
   readonly signal: AbortSignal;
   readonly onLog: (text: string) => void;
+  /** Problems worth a line that do not fail the stage (an upload the remote refused). */
+  readonly onWarning: (message: string) => void;
   /** Undeclared outputs fail the stage instead of warning (`--strict`). */
   readonly strict: boolean;
   /** Run into scratch space only: hash the outputs, store and place nothing, write no record. */
@@ -210,7 +212,7 @@ async function executeUnguarded(cache: CacheSession, executors: Executors, optio
     return done({ status: "ran", key: options.key, outs: stored.outs, decisions, failure: undefined, logTail: undefined }, metrics);
   }
   const logDigest = await cache.store.putBytes(Buffer.from(log.join(""), "utf8"));
-  await placeOutputs(workspace.root, stage, tempOuts, stored.outs, cache.statCache);
+  await placeOutputs(workspace.root, stage, tempOuts, stored.outs, cache.store, cache.statCache);
   const record: RunRecord = {
     version: 1,
     key: options.key,
@@ -225,7 +227,7 @@ async function executeUnguarded(cache: CacheSession, executors: Executors, optio
     metrics,
   };
   await cache.records.put(record);
-  await cache.remote?.publish(record, cache, (message) => options.onLog(`warning: ${message}\n`));
+  await cache.remote?.publish(record, cache, options.onWarning);
   return done({ status: held ? "held" : "ran", key: options.key, outs: stored.outs as Record<string, RecordedOut>, decisions, failure: undefined, logTail: undefined }, metrics);
   }
 }

@@ -73,6 +73,7 @@ export async function placeOutputs(
   stage: Stage,
   tempPaths: Readonly<Record<string, string>>,
   outs: Readonly<Record<string, RecordedOut>>,
+  store: ObjectStore,
   statCache: StatCache,
 ): Promise<void> {
   for (const out of stage.outs) {
@@ -80,7 +81,7 @@ export async function placeOutputs(
     rmSync(real, { recursive: true, force: true });
     mkdirSync(dirname(real), { recursive: true });
     await moveInto(tempPaths[out.name] as string, real);
-    await rememberOutput(root, out, outs[out.name] as RecordedOut, statCache);
+    await rememberOutput(root, out, outs[out.name] as RecordedOut, store, statCache);
   }
 }
 
@@ -125,9 +126,8 @@ async function restoreDirectory(
   store: ObjectStore,
   statCache: StatCache,
 ): Promise<ObjectProblem | undefined> {
-  const manifest = await store.readVerified(recorded.digest);
-  if (!manifest.ok) return manifest.problem;
-  const { files } = JSON.parse(manifest.bytes.toString("utf8")) as { files: [string, Digest][] };
+  const files = await manifestFiles(store, recorded);
+  if (!Array.isArray(files)) return files;
   const real = join(root, out.path);
   const staging = `${real}.sluice-restore-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
@@ -145,13 +145,21 @@ async function restoreDirectory(
   return undefined;
 }
 
-async function rememberOutput(root: string, out: StageOut, recorded: RecordedOut, statCache: StatCache): Promise<void> {
+/** The files of a stored directory artifact, read from its manifest object. */
+async function manifestFiles(store: ObjectStore, recorded: RecordedOut): Promise<[string, Digest][] | ObjectProblem> {
+  const manifest = await store.readVerified(recorded.digest);
+  if (!manifest.ok) return manifest.problem;
+  return (JSON.parse(manifest.bytes.toString("utf8")) as { files: [string, Digest][] }).files;
+}
+
+/** Records the digests just stored, so the next no-op reads none of these files again. */
+async function rememberOutput(root: string, out: StageOut, recorded: RecordedOut, store: ObjectStore, statCache: StatCache): Promise<void> {
   if (out.kind !== "dir") {
     statCache.remember(out.path, lstatSync(join(root, out.path)), recorded.digest);
     return;
   }
-  // Prime per-file entries so the next no-op does not rehash the directory.
-  await statCache.directory(out.path);
+  const files = await manifestFiles(store, recorded);
+  if (Array.isArray(files)) for (const [rel, digest] of files) statCache.rememberNow(join(out.path, rel), digest);
 }
 
 /**

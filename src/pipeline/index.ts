@@ -4,4 +4,4 @@ export { defineProject, defineWorkspace, dir, external, file, json, source, type
 export type { Diagnostic, DiagnosticReason } from "./diagnostic.js";
 export { findWorkspaceRoot, importModule, loadWorkspace, PIPELINE_FILE, registerTypeScript } from "./load.js";
 export { stageId, type Project, type Stage, type StageAction, type StageDep, type StageId, type StageOut, type Workspace } from "./model.js";
-export { importClosure, scanImports, type ModuleImports } from "./module-graph.js";
+export { importClosure, scanImports, scanImportsOnce, type ModuleImports } from "./module-graph.js";

@@ -72,3 +72,18 @@ function resolveLocal(fromDir: string, specifier: string): string | undefined {
   }
   return undefined;
 }
+
+const scans = new Map<string, ModuleImports>();
+
+/**
+ * `scanImports`, once per file per process: loading the workspace and
+ * computing code identities walk the same closures many times over.
+ */
+export function scanImportsOnce(file: string): ModuleImports {
+  let scan = scans.get(file);
+  if (!scan) {
+    scan = scanImports(file);
+    scans.set(file, scan);
+  }
+  return scan;
+}

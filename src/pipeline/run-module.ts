@@ -5,7 +5,7 @@
  * change to every stage the file declares.
  */
 import type { ModuleLoader } from "./load.js";
-import { importClosure, scanImports } from "./module-graph.js";
+import { importClosure, scanImportsOnce } from "./module-graph.js";
 
 /**
  * Maps every function exported by a local module reachable from the pipeline
@@ -15,7 +15,7 @@ import { importClosure, scanImports } from "./module-graph.js";
  */
 export async function exportingModules(pipelineFile: string, loader: ModuleLoader): Promise<Map<unknown, string>> {
   const owners = new Map<unknown, { module: string; size: number }>();
-  const closure = importClosure(pipelineFile);
+  const closure = importClosure(pipelineFile, scanImportsOnce);
   for (const module of closure.local) {
     if (module === pipelineFile || !/\.[cm]?[jt]sx?$/.test(module)) continue;
     let exports: Record<string, unknown>;
@@ -24,7 +24,7 @@ export async function exportingModules(pipelineFile: string, loader: ModuleLoade
     } catch {
       continue; // not loadable on its own (a data file, a broken helper); the pipeline load reports real failures
     }
-    const size = importClosure(module, scanImports).local.length;
+    const size = importClosure(module, scanImportsOnce).local.length;
     for (const value of Object.values(exports)) {
       if (typeof value !== "function") continue;
       const known = owners.get(value);
