@@ -5,6 +5,7 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
+import { registryUsageError } from "../registry-usage.js";
 
 interface ApproveArgs extends GlobalOptions {
   readonly project: string;
@@ -27,10 +28,10 @@ const command: CommandModule<GlobalOptions, ApproveArgs> = {
   handler: async (argv) => {
     const [registry, messages] = await Promise.all([import("../../registry/index.js"), import("../../report/registry-messages.js")]);
     const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
-    if (!opened.ok) return usage(messages, opened.error, argv.json);
+    if (!opened.ok) return registryUsageError(messages, opened.error, argv.json);
     const { root, registry: handle } = opened.value;
     const policy = await registry.loadProjectPolicy(root, argv.project);
-    if (!policy.ok) return usage(messages, registry.describeRefusal(policy.error), argv.json);
+    if (!policy.ok) return registryUsageError(messages, registry.describeRefusal(policy.error), argv.json);
     const by = argv.by ?? handle.actor;
     const approved = await handle.approve(policy.value, { project: argv.project, release: argv.release, role: argv.role, by, note: argv.note ?? "" });
     if (!approved.ok) {
@@ -47,10 +48,5 @@ const command: CommandModule<GlobalOptions, ApproveArgs> = {
     );
   },
 };
-
-function usage(messages: typeof import("../../report/registry-messages.js"), message: string, json: boolean | undefined): void {
-  messages.printRegistryError(message, json);
-  process.exitCode = 2;
-}
 
 export default command;

@@ -5,6 +5,7 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
+import { registryUsageError } from "../registry-usage.js";
 
 interface LineageArgs extends GlobalOptions {
   readonly project: string;
@@ -25,11 +26,7 @@ const command: CommandModule<GlobalOptions, LineageArgs> = {
       import("../../report/registry-lineage.js"),
     ]);
     const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
-    if (!opened.ok) {
-      messages.printRegistryError(opened.error, argv.json);
-      process.exitCode = 2;
-      return;
-    }
+    if (!opened.ok) return registryUsageError(messages, opened.error, argv.json);
     const traced = registry.traceLineage(await opened.value.registry.state(), argv.project, argv.ref);
     if (!traced.ok) {
       messages.printRegistryError(registry.describeRefusal(traced.error), argv.json, traced.error);

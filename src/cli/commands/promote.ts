@@ -5,6 +5,7 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
+import { registryUsageError } from "../registry-usage.js";
 
 interface PromoteArgs extends GlobalOptions {
   readonly project: string;
@@ -27,11 +28,7 @@ const command: CommandModule<GlobalOptions, PromoteArgs> = {
   handler: async (argv) => {
     const [registry, messages] = await Promise.all([import("../../registry/index.js"), import("../../report/registry-messages.js")]);
     const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
-    if (!opened.ok) {
-      messages.printRegistryError(opened.error, argv.json);
-      process.exitCode = 2;
-      return;
-    }
+    if (!opened.ok) return registryUsageError(messages, opened.error, argv.json);
     const { root, registry: handle } = opened.value;
     const policy = await registry.loadProjectPolicy(root, argv.project);
     if (!policy.ok) {

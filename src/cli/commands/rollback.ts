@@ -5,6 +5,7 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
+import { registryUsageError } from "../registry-usage.js";
 
 interface RollbackArgs extends GlobalOptions {
   readonly project: string;
@@ -25,11 +26,7 @@ const command: CommandModule<GlobalOptions, RollbackArgs> = {
   handler: async (argv) => {
     const [registry, messages] = await Promise.all([import("../../registry/index.js"), import("../../report/registry-messages.js")]);
     const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
-    if (!opened.ok) {
-      messages.printRegistryError(opened.error, argv.json);
-      process.exitCode = 2;
-      return;
-    }
+    if (!opened.ok) return registryUsageError(messages, opened.error, argv.json);
     const handle = opened.value.registry;
     const rolled = await handle.rollback({ project: argv.project, alias: argv.alias, reason: argv.reason, ...(argv.to ? { to: argv.to } : {}) });
     if (!rolled.ok) {
