@@ -10,6 +10,7 @@ export {
   ProjectPolicy,
   PromotionPolicy,
   RequiredGate,
+  RetrainRule,
 } from "./promotion-policy.js";
 export {
   AliasMoved,

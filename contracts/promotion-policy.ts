@@ -59,6 +59,20 @@ export const ApprovalRule = z
   })
   .meta({ id: "ApprovalRule" });
 
+/**
+ * How continuous training makes a new candidate: which snapshot param of
+ * which params file moves forward, and by how much. `sluice retrain` edits
+ * that one value (as \`dvc exp run --set-param\` does) and runs the project.
+ */
+export const RetrainRule = z
+  .strictObject({
+    paramsFile: z.string().min(1).describe("workspace-relative JSON params file holding the snapshot param"),
+    snapshotParam: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/).describe("dotted path of a YYYY-MM-DD date param (snapshot.cutoff)"),
+    advanceDays: z.int().positive().describe("days a retrain moves the snapshot date forward"),
+  })
+  .meta({ id: "RetrainRule" });
+export type RetrainRule = z.output<typeof RetrainRule>;
+
 /** The policy of one project. */
 export const ProjectPolicy = z
   .strictObject({
@@ -66,6 +80,7 @@ export const ProjectPolicy = z
     championChallenger: ChampionChallengerRule,
     monitor: MonitorPolicyRef,
     approvals: z.record(AliasName, ApprovalRule).describe("per alias; an alias absent here needs none"),
+    retrain: RetrainRule.optional().describe("how `sluice retrain` makes a new candidate; absent: retrain needs --set"),
   })
   .meta({ id: "ProjectPolicy" });
 export type ProjectPolicy = z.output<typeof ProjectPolicy>;

@@ -33,6 +33,7 @@ export type EvaluationReport = z.output<typeof EvaluationReport>;
 export const Trigger = z
   .strictObject({ kind: z.enum(["manual", "schedule", "drift"]), cause: z.string() })
   .meta({ id: "Trigger" });
+export type Trigger = z.output<typeof Trigger>;
 
 /** The release manifest. Immutable once registered. */
 export const ReleaseManifest = z

@@ -41,6 +41,7 @@ import {
   pipelineCommit,
   POLICY_FILE,
   promotionStateDep,
+  retrainTrigger,
 } from "sluice/registry";
 
 /** An upstream output or a project source file. */
@@ -66,7 +67,7 @@ export interface PromoteAliasOptions {
   readonly champion?: ExternalRef<string | null>;
   /** Workspace-relative policy file; default `contracts/promotion_policy.json`. */
   readonly policyFile?: string;
-  /** Why this candidate was built (continuous training); recorded in lineage. */
+  /** Why this candidate was built (continuous training); recorded in lineage. Default: the `sluice retrain` that started the run, if any. */
   readonly trigger?: { readonly kind: "manual" | "schedule" | "drift"; readonly cause: string };
 }
 
@@ -98,7 +99,8 @@ export function promoteAlias(p: ProjectBuilder, options: PromoteAliasOptions): S
   const params: PromoteParams = {
     ids: { data: options.data.id, features: options.features.version, model: options.model.id, actionPolicy: options.actionPolicy.id },
     gates: Object.keys(options.gates).sort(),
-    trigger: options.trigger ?? null,
+    // A run started by `sluice retrain` says why; a plain run has no trigger.
+    trigger: options.trigger ?? retrainTrigger(p.name),
     checksChampion: options.champion !== undefined,
   };
   return p.stage(options.name ?? "promote", {

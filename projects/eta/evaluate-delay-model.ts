@@ -12,7 +12,7 @@ import { compareWithChampion, type Champion } from "../../stages/lib/champion.js
 import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
 import { readJsonFile } from "../../stages/lib/json-file.js";
 import { auc, confusion, ece, logLoss, precision, recall } from "../../stages/lib/metrics.js";
-import { calibrationBins, cleanMetrics, finiteMetrics, histogram } from "../../stages/lib/report-helpers.js";
+import { calibrationBins, cleanMetrics, finiteMetrics, histogram, SCORE_EDGES } from "../../stages/lib/report-helpers.js";
 import type { ActionPolicy, EvaluationReport } from "../../stages/lib/schemas.js";
 import type { StageContext } from "../../stages/lib/stage-context.js";
 import { costAt } from "../../stages/lib/threshold-search.js";
@@ -111,7 +111,7 @@ export function judgeDelayModel(
     slices,
     calibration: { ece: metrics["ece"] ?? 0, bins: calibrationBins(labels, probs) },
     champion: champion ? { release: champion.release ?? null, metrics: { ...champion.metrics } } : null,
-    reference: { score: histogram(probs, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) },
+    reference: { score: histogram(probs, SCORE_EDGES) },
     gates: [critical_slice_pass, cost_improves],
   };
   return { report, critical_slice_pass, cost_improves };

@@ -98,7 +98,10 @@ export function judgeForecast(table: CsvTable, model: DemandModel, policy: Actio
     slices,
     calibration: null,
     champion: champion ? { release: champion.release ?? null, metrics: { ...champion.metrics } } : null,
-    reference: { residual: histogram(idx.map((i) => (actual[i] as number) - (predicted[i] as number)), [-100, -50, -20, 0, 20, 50, 100]) },
+    reference: {
+      forecast: histogram(idx.map((i) => predicted[i] as number), [0, 200, 300, 400, 500, 600, 700, 800, 1000, 5000]),
+      residual: histogram(idx.map((i) => (actual[i] as number) - (predicted[i] as number)), [-1000, -100, -50, -20, 0, 20, 50, 100, 1000]),
+    },
     gates: [mae_improves, peak_underforecast_cost],
   };
   return { report, mae_improves, peak_underforecast_cost };

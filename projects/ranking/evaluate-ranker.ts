@@ -123,8 +123,8 @@ export function judgeRanker(table: CsvTable, model: RankerModel, policy: ActionP
     calibration: null,
     champion: champion ? { release: champion.release ?? null, metrics: { ...champion.metrics } } : null,
     reference: {
-      price: histogram(shownPrices, [10, 20, 40, 60, 80, 120, 160]),
-      relevance_score: histogram(shownScores, [-2, -1, 0, 1, 2, 3]),
+      price: histogram(shownPrices, [0, 10, 20, 40, 60, 80, 120, 160, 1000]),
+      relevance_score: histogram(shownScores, [-10, -2, -1, 0, 1, 2, 3, 10]),
     },
     gates: [blocked_listings_zero, ndcg_improves, latency_budget],
   };

@@ -11,7 +11,7 @@ import { parseCsv } from "../../stages/lib/csv.js";
 import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
 import { readJsonFile } from "../../stages/lib/json-file.js";
 import { auc, confusion, ece, f1, precision, recall } from "../../stages/lib/metrics.js";
-import { calibrationBins, cleanMetrics, finiteMetrics, histogram } from "../../stages/lib/report-helpers.js";
+import { calibrationBins, cleanMetrics, finiteMetrics, histogram, SCORE_EDGES } from "../../stages/lib/report-helpers.js";
 import type { ActionPolicy, EvaluationReport } from "../../stages/lib/schemas.js";
 import type { StageContext } from "../../stages/lib/stage-context.js";
 import { CnnModelSchema, readPixels, weightsOf } from "./cnn-model-file.js";
@@ -99,7 +99,7 @@ export function judgeDamageCnn(
     slices: { source: Object.fromEntries(Object.entries(bySource).map(([s, m]) => [s, cleanMetrics(m)])) },
     calibration: { ece: metrics["ece"] ?? 0, bins: calibrationBins(labels, scores) },
     champion: champion ? { release: champion.release ?? null, metrics: { ...champion.metrics } } : null,
-    reference: { score: histogram([...scores], [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) },
+    reference: { score: histogram([...scores], SCORE_EDGES) },
     gates: [source_slice_pass, beats_champion],
   };
   return { report, source_slice_pass, beats_champion };

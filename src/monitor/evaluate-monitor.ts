@@ -18,8 +18,8 @@ import { checkProduction } from "./production-checks.js";
 
 /** Where the aliases point now, and which windows were judged before. */
 export interface MonitorState {
-  /** The release the production alias points at. */
-  readonly production: string;
+  /** The release the production alias points at (none before the first promotion). */
+  readonly production?: string;
   /** The release the canary alias points at, if a canary is open. */
   readonly canary?: string;
   /** When the canary opened (ISO), for an hours-based pause deadline. */
@@ -32,7 +32,13 @@ export interface MonitorState {
 
 /** Everything one pass reads; nothing is read from disk. */
 export interface MonitorInput {
+  /** Production's criteria: its SLO, rollback events and drift thresholds. */
   readonly policy: MonitorPolicy;
+  /**
+   * The canary's own criteria (those recorded in its release), when they
+   * differ from production's: a release is judged by the policy it shipped with.
+   */
+  readonly canaryPolicy?: MonitorPolicy;
   /** Windows of the project, both aliases, any order. */
   readonly windows: readonly LiveWindow[];
   readonly state: MonitorState;
@@ -77,7 +83,7 @@ export function evaluateMonitor(input: MonitorInput): MonitorOutcome {
   const decisions: MonitorDecision[] = [];
   if (state.canary !== undefined) {
     const decision = decideCanary({
-      policy,
+      policy: input.canaryPolicy ?? policy,
       release: state.canary,
       ...(state.canaryOpenedAt !== undefined ? { openedAt: state.canaryOpenedAt } : {}),
       windows: canary,
@@ -87,16 +93,19 @@ export function evaluateMonitor(input: MonitorInput): MonitorOutcome {
     if (decision && isNew(decision.trigger)) decisions.push(decision);
   }
 
-  const rollback = checkProduction({
-    policy,
-    release: state.production,
-    ...(state.lastKnownGood !== undefined ? { restore: state.lastKnownGood } : {}),
-    windows: production,
-  });
+  const rollback =
+    state.production === undefined
+      ? undefined
+      : checkProduction({
+          policy,
+          release: state.production,
+          ...(state.lastKnownGood !== undefined ? { restore: state.lastKnownGood } : {}),
+          windows: production,
+        });
   if (rollback && isNew(rollback.trigger)) decisions.push(rollback);
 
   let skipped: readonly DriftSkip[] = [];
-  if (policy.drift && input.references) {
+  if (policy.drift && input.references && state.production !== undefined) {
     const drift = checkDrift({
       project: policy.project,
       policy: policy.drift,

@@ -27,6 +27,7 @@ export { openRegistry, registryBackend, UnsupportedRegistryError, type OpenRegis
 export { pinJson, pinPath } from "./pin-artifact.js";
 export { pinnedDigests } from "./pins.js";
 export { planCandidate, type CandidateSubmission, type PromotionOutcome } from "./plan-candidate.js";
+export { planMonitorDecision, type MonitorDecisionRequest, type RecordedMonitorDecision } from "./plan-monitor-decision.js";
 export { planMove, type MoveRequest, type PlannedMove } from "./plan-move.js";
 export { planPromotion, type PromotionRequest } from "./plan-promotion.js";
 export { planRegistration, type PlannedRegistration } from "./plan-registration.js";
@@ -34,6 +35,7 @@ export { knownGoodReleases, planRollback, type RollbackRequest } from "./plan-ro
 export { loadProjectPolicy, loadPromotionPolicy, POLICY_FILE, policyRoles } from "./policy.js";
 export { describeRefusal, isUsageRefusal, type RegistryRefusal } from "./refusal.js";
 export { Registry, type RegistryOptions } from "./registry.js";
+export { encodeRetrainTrigger, retrainTrigger, TRIGGER_ENV } from "./retrain-trigger.js";
 export { RegistryState, type AliasPointer, type ReleaseRecord } from "./registry-state.js";
 export { deployableDigest, manifestDigest, referencedDigests, tupleDigest, type CandidateLineage, type CandidateTuple } from "./release-tuple.js";
 export { openWorkspaceRegistry } from "./workspace-registry.js";

@@ -43,14 +43,22 @@ export function calibrationBins(labels: readonly number[], probs: readonly numbe
   return out;
 }
 
-/** Share of values per bucket with the given upper edges (last bucket open). */
-export function histogram(values: readonly number[], edges: readonly number[]): { edges: number[]; shares: number[] } {
-  const counts = new Array<number>(edges.length + 1).fill(0);
+/**
+ * Counts of values per bucket, in the live-window distribution shape
+ * (`edges` from the lowest to the highest bound, bucket i = [edges[i],
+ * edges[i+1])), so monitoring compares a live window with this reference
+ * over the same buckets. Values outside the bounds count in the outermost
+ * bucket: drift past the range still shows, in the bucket nearest to it.
+ */
+export function histogram(values: readonly number[], edges: readonly number[]): { edges: number[]; counts: number[] } {
+  const counts = new Array<number>(edges.length - 1).fill(0);
   for (const v of values) {
-    let b = edges.findIndex((e) => v <= e);
-    if (b === -1) b = edges.length;
+    const upper = edges.findIndex((e, i) => i > 0 && v < e);
+    const b = upper === -1 ? counts.length - 1 : Math.max(0, upper - 1);
     counts[b] = (counts[b] ?? 0) + 1;
   }
-  const n = values.length || 1;
-  return { edges: edges.map((e) => round(e, 6)), shares: counts.map((c) => round(c / n, 6)) };
+  return { edges: edges.map((e) => round(e, 6)), counts };
 }
+
+/** Ten equal buckets over [0, 1], for probabilities and scores. */
+export const SCORE_EDGES: readonly number[] = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];

@@ -43,12 +43,15 @@ export const TrainingSummarySchema = z.object({
 });
 export type TrainingSummary = z.infer<typeof TrainingSummarySchema>;
 
-/** Histogram of scores or a key feature on the test split, for PSI in monitoring. */
+/**
+ * Histogram of scores or a key feature on the test split, for PSI in
+ * monitoring; the shape of a live window's distribution (`Distribution`).
+ */
 export const ReferenceDistributionSchema = z.object({
-  /** Upper bucket edges; the last bucket is open-ended. */
-  edges: z.array(z.number()),
-  /** Share of rows per bucket (edges.length + 1 values, summing to 1). */
-  shares: z.array(z.number()),
+  /** Bucket bounds, lowest to highest; bucket i is [edges[i], edges[i+1]). */
+  edges: z.array(z.number()).min(2),
+  /** Rows per bucket (edges.length - 1 values). */
+  counts: z.array(z.number().int().nonnegative()),
 });
 
 /** The evaluation report: metrics overall and per slice, champion comparison, gates. */

@@ -65,6 +65,37 @@ export class ProjectWorkspace {
     }
   }
 
+  /** Any `sluice` command, as `actor`; never throws (tests assert on the exit code). */
+  cli(args: readonly string[], actor = "engineer"): { code: number | null; stdout: string; stderr: string } {
+    try {
+      const stdout = execFileSync(process.execPath, [BIN, ...args], {
+        cwd: this.root,
+        encoding: "utf8",
+        env: { ...process.env, CI: "true", SLUICE_ACTOR: actor },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      return { code: 0, stdout, stderr: "" };
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string; status?: number | null };
+      return { code: e.status ?? null, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+    }
+  }
+
+  /** `cli` with `--json`, parsed; fails the test on a non-JSON stdout. */
+  cliJson<T = Record<string, unknown>>(args: readonly string[], actor?: string): T & { code: number | null; stderr: string } {
+    const result = this.cli([...args, "--json"], actor);
+    try {
+      return { ...(JSON.parse(result.stdout) as T), code: result.code, stderr: result.stderr };
+    } catch {
+      throw new Error(`stdout is not JSON (exit ${result.code}):\n${result.stdout}\n--- stderr ---\n${result.stderr}`);
+    }
+  }
+
+  /** Bytes of a workspace file, for "nothing changed" checks. */
+  bytes(path: string): Buffer {
+    return readFileSync(join(this.root, path));
+  }
+
   /** Makes `story/<version>.json` the project's params. */
   story(project: string, version: "v1" | "v2" | "v3"): void {
     cpSync(join(this.root, "projects", project, "story", `${version}.json`), join(this.root, "projects", project, "params.json"));

@@ -3,19 +3,24 @@
  * copy of the workspace (see each project's README.md):
  *
  *   v1  cold run: every stage ran, every gate passed, the canary opens on v1;
- *       a second run is all cached
+ *       a second run is all cached; with the approvals the policy names, v1
+ *       is promoted to production (the first release has no production to be
+ *       judged against live, so it goes by an explicit, approved command)
  *   v2  a param change: the upstream of the change stays cached, a critical
- *       gate fails, promote is held and the canary stays on v1
+ *       gate fails, promote is held and production stays on v1
  *   v3  a param change that passes, beats v1 on the primary metric by more
  *       than the margin, and opens the canary on v3
  *
- * plus a corrupted snapshot (by params) that validation rejects: train fails,
- * evaluate is skipped, the gate artifact keeps the evidence.
+ * then the monitoring story, replaying the project's live windows
+ * (`projects/<name>/live/`, see `monitorStory`), and a corrupted snapshot
+ * (by params) that validation rejects: train fails, evaluate is skipped, the
+ * gate artifact keeps the evidence.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Gate } from "../../stages/lib/gate.js";
+import { monitorStory } from "./monitor-story.js";
 import { ProjectWorkspace, statusOf } from "./project-workspace.js";
 
 /** What a project's story promises. */
@@ -44,7 +49,12 @@ export function storyTests(spec: StorySpec): void {
     const gate = (name: string, stage = "evaluate"): Gate => ws.json<Gate>(p, `out/${stage}/${name}.json`);
     const statusesAfter = (reruns: readonly string[], promote = reruns.length > 0 ? "ran" : "cached"): Record<string, string> =>
       Object.fromEntries(ALL.map((s) => [`${p}:${s}`, s === "promote" ? promote : reruns.includes(s) ? "ran" : "cached"]));
-    const canary = (): string => (JSON.parse(readFileSync(join(ws.root, "registry", p, "canary.json"), "utf8")) as { release: string }).release;
+    const aliasFile = (alias: string): string | null => {
+      const path = join(ws.root, "registry", p, `${alias}.json`);
+      return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as { release: string }).release : null;
+    };
+    const canary = (): string | null => aliasFile("canary");
+    const production = (): string | null => aliasFile("production");
 
     beforeAll(() => {
       ws = new ProjectWorkspace([p]);
@@ -63,13 +73,28 @@ export function storyTests(spec: StorySpec): void {
       expect(statusOf(warm)).toEqual(statusesAfter([]));
     });
 
+    test("v1 reaches production once every role the policy names approved it", () => {
+      const policy = JSON.parse(readFileSync(join(ws.root, "contracts", "promotion_policy.json"), "utf8")) as {
+        projects: Record<string, { approvals: { production: { roles: string[] } } }>;
+      };
+      const roles = policy.projects[p]!.approvals.production.roles;
+      const early = ws.cli(["promote", p, `${p}_v1`, "--to", "production", "--reason", "first release"]);
+      expect(early.code).toBe(1);
+      expect(early.stderr).toContain(`needs approval by role ${roles[0]}`);
+      for (const role of roles) expect(ws.cli(["approve", p, `${p}_v1`, "--role", role], `lead-${role}`).code).toBe(0);
+      const promoted = ws.cliJson<{ ok: boolean; to: string }>(["promote", p, `${p}_v1`, "--to", "production", "--reason", "first release"]);
+      expect(promoted.code).toBe(0);
+      expect(promoted.to).toBe(`${p}_v1`);
+      expect(production()).toBe(`${p}_v1`);
+    });
+
     test("v2 reruns only downstream of its param change and fails a critical gate", () => {
       ws.story(p, "v2");
       const run = ws.run([p]);
       expect(run.ok).toBe(true);
       expect(statusOf(run)).toEqual(statusesAfter(spec.v2.reruns, "held"));
-      expect(canary()).toBe(`${p}_v1`);
-      expect(existsSync(join(ws.root, "registry", p, "production.json"))).toBe(false);
+      expect(canary()).toBe(null);
+      expect(production()).toBe(`${p}_v1`);
       const failed = gate(spec.v2.fails);
       expect(failed.passed).toBe(false);
       expect(failed.critical).toBe(true);
@@ -88,6 +113,8 @@ export function storyTests(spec: StorySpec): void {
       const gain = ((v3[metric] ?? Number.NaN) - (metrics["v1"]?.[metric] ?? Number.NaN)) * (higherIsBetter ? 1 : -1);
       expect(gain).toBeGreaterThan(margin);
     });
+
+    monitorStory(p, () => ws);
 
     test("a corrupted snapshot is rejected by validation and never reaches training", () => {
       ws.story(p, "v1");

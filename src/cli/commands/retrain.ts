@@ -1,0 +1,58 @@
+/**
+ * `sluice retrain <project> --trigger drift|schedule|manual`: a new
+ * candidate from a later snapshot, through the whole pipeline and the
+ * promotion record, with the trigger recorded in the release's lineage.
+ */
+import type { Argv, CommandModule } from "yargs";
+import type { GlobalOptions } from "../context.js";
+
+interface RetrainArgs extends GlobalOptions {
+  readonly project: string;
+  readonly trigger: "drift" | "schedule" | "manual";
+  readonly cause?: string;
+  readonly snapshot?: string;
+}
+
+const command: CommandModule<GlobalOptions, RetrainArgs> = {
+  command: "retrain <project>",
+  describe: "Build a new candidate from a later snapshot (validation, evaluation and promotion record included)",
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .positional("project", { type: "string", demandOption: true })
+      .option("trigger", { choices: ["drift", "schedule", "manual"] as const, demandOption: true, describe: "why this retrain happens (recorded in lineage)" })
+      .option("cause", { type: "string", describe: "details for the record (default: names the trigger)" })
+      .option("snapshot", { type: "string", describe: "the new snapshot date YYYY-MM-DD (default: the current one plus the policy's advanceDays)" })
+      .example("$0 retrain eta --trigger schedule", "weekly retrain: snapshot date + 7 days, full pipeline, promotion record")
+      .example("$0 retrain forecast --trigger manual --snapshot 2026-06-30 --cause 'new warehouse'", "retrain on a chosen snapshot") as unknown as Argv<RetrainArgs>,
+  handler: async (argv) => {
+    const [{ findWorkspaceRoot }, { retrainProject }, messages] = await Promise.all([
+      import("../../pipeline/index.js"),
+      import("../retrain-run.js"),
+      import("../../report/registry-messages.js"),
+    ]);
+    const cwd = argv.cwd ?? process.cwd();
+    const root = findWorkspaceRoot(cwd);
+    if (!root) {
+      messages.printRegistryError(`no sluice workspace at or above ${cwd} (a folder with pipeline.ts and package.json)`, argv.json);
+      process.exitCode = 2;
+      return;
+    }
+    const cause = argv.cause ?? `${argv.trigger} retrain requested by hand`;
+    const outcome = await retrainProject(root, argv.project, { kind: argv.trigger, cause }, { snapshot: argv.snapshot });
+    if (!outcome.ok) {
+      messages.printRegistryError(outcome.error.message, argv.json);
+      process.exitCode = outcome.error.exitCode;
+      return;
+    }
+    const { snapshot, decision, exitCode } = outcome.value;
+    const verdict = decision ? `${decision.release}: ${decision.decision}${decision.failed.length > 0 ? ` (${decision.failed.join(", ")})` : ""}` : "no promotion decision (the run failed before promote)";
+    messages.printRegistryResult(
+      argv.json,
+      { ok: exitCode === 0, ...outcome.value },
+      `${argv.project}: retrained on ${snapshot.param} ${snapshot.from} -> ${snapshot.to} (${snapshot.file}); ${verdict}`,
+    );
+    process.exitCode = exitCode === 0 ? 0 : 1;
+  },
+};
+
+export default command;
