@@ -24,6 +24,7 @@ export const commandLoaders: Readonly<Record<string, Loader>> = {
   monitor: () => import("./monitor.js"),
   retrain: () => import("./retrain.js"),
   lineage: () => import("./lineage.js"),
+  report: () => import("./report.js"),
   plan: () => import("./plan.js"),
   graduate: () => import("./graduate.js"),
   init: () => import("./init.js"),

@@ -1,0 +1,48 @@
+/**
+ * The workspace as a whole, through the CLI: two clean-cache runs of the same
+ * commit give byte-identical models, and an edit of one project's feature
+ * code reruns that project from its features down and nothing else.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ProjectWorkspace, statusOf } from "./project-workspace.js";
+
+const PROJECTS = ["eta", "ranking", "forecast", "vision"];
+
+describe("the four projects together", () => {
+  let first: ProjectWorkspace;
+  let second: ProjectWorkspace;
+  const modelDigests = (ws: ProjectWorkspace): Record<string, string> =>
+    Object.fromEntries(
+      PROJECTS.map((p) => [p, ws.cliJson<{ manifest: { model: { digest: string } } }>(["registry", "show", p, "@canary"]).manifest.model.digest]),
+    );
+
+  beforeAll(() => {
+    first = new ProjectWorkspace(PROJECTS);
+    second = new ProjectWorkspace(PROJECTS);
+  });
+  afterAll(() => {
+    first.dispose();
+    second.dispose();
+  });
+
+  test("two runs from clean caches give byte-identical model digests", () => {
+    expect(first.run().ok).toBe(true);
+    expect(second.run().ok).toBe(true);
+    const digests = modelDigests(first);
+    expect(modelDigests(second)).toEqual(digests);
+    expect(new Set(Object.values(digests)).size).toBe(PROJECTS.length);
+  });
+
+  test("editing ranking's feature code reruns ranking from features down and nothing in the other projects", () => {
+    const file = join(first.root, "projects", "ranking", "build-ranking-features.ts");
+    const code = readFileSync(file, "utf8");
+    const edited = code.replace('log_reviews: Math.log1p(Number(l["reviews"]))', 'log_reviews: Math.log1p(Number(l["reviews"]) * 2)');
+    expect(edited).not.toBe(code);
+    writeFileSync(file, edited);
+    const status = statusOf(first.run());
+    const rerun = Object.entries(status).filter(([, s]) => s !== "cached").map(([id]) => id).sort();
+    expect(rerun).toEqual(["ranking:evaluate", "ranking:features", "ranking:promote", "ranking:train", "ranking:validate"]);
+  });
+});
