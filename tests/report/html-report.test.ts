@@ -1,7 +1,8 @@
 /**
  * `sluice report` end to end: a copy of the example workspace replays the
  * ETA story (v1 canary, promoted with an approval, v3 canary, v2 held), gets
- * a live-window file, and the report it writes is opened in a real Chromium.
+ * a live-window file and a monitor pass that pauses the canary, and the
+ * report it writes is opened in a real Chromium.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -50,6 +51,11 @@ describe("sluice report", () => {
       .projects["eta"]!.monitor.criteria;
     mkdirSync(join(ws.root, "projects", "eta", "live"), { recursive: true });
     writeFileSync(join(ws.root, WINDOW_FILE), liveWindows("eta", "eta_v1", "eta_v2", policy, references));
+
+    // The monitor pauses the canary (the story's pause windows, pointed at this canary): its reason goes on the timeline.
+    const pause = readFileSync(join(ws.root, "projects/eta/live/canary-pause.jsonl"), "utf8").replaceAll('"eta_v3"', '"eta_v2"');
+    writeFileSync(join(ws.root, "pause.jsonl"), pause);
+    cli(["monitor", "eta", "--windows", "pause.jsonl"]);
 
     report = JSON.parse(cli(["report", "--json"])) as typeof report;
     browser = await chromium.launch({
@@ -123,6 +129,11 @@ describe("sluice report", () => {
     mkdirSync(join(REPO, "test-artifacts"), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);
+  });
+
+  test("the release timeline gives a monitor decision with its reason: a pause names the labels missing", async () => {
+    const timeline = await page.locator('[data-project="eta"]').innerText();
+    expect(timeline).toMatch(/pause canary eta_v2: needs \d+ more labelled outcomes/);
   });
 
   test("shows the gate tables of canary and production, with evidence a click away", async () => {
