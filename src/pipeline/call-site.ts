@@ -33,14 +33,28 @@ export function callSite(): SourceLocation {
   Error.stackTraceLimit = limit;
   for (const frame of frames) {
     const name = frame.getFileName();
-    if (!name || name.startsWith("node:")) continue;
-    const path = name.startsWith("file://") ? fileURLToPath(name) : name;
-    if (path.startsWith(OWN_DIR)) continue;
-    const file = originalOf(path) ?? path;
-    if (OWN_FILE.test(file)) continue;
-    return lazyLocation(name, file, frame.getLineNumber() ?? 0, frame.getColumnNumber() ?? 0);
+    const file = name === undefined ? null : userFile(name);
+    if (file === null) continue;
+    return lazyLocation(name!, file, frame.getLineNumber() ?? 0, frame.getColumnNumber() ?? 0);
   }
   return { file: "<unknown>", line: 0, column: 0 };
+}
+
+/** Frame file name -> the user's file it stands for, or null for frames to skip; a pipeline repeats a few names thousands of times. */
+const userFiles = new Map<string, string | null>();
+
+function userFile(name: string): string | null {
+  let file = userFiles.get(name);
+  if (file === undefined) {
+    file = null;
+    if (!name.startsWith("node:")) {
+      const path = name.startsWith("file://") ? fileURLToPath(name) : name;
+      const original = originalOf(path) ?? path;
+      if (!path.startsWith(OWN_DIR) && !OWN_FILE.test(original)) file = original;
+    }
+    userFiles.set(name, file);
+  }
+  return file;
 }
 
 function lazyLocation(url: string, file: string, rawLine: number, rawColumn: number): SourceLocation {

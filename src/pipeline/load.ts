@@ -90,13 +90,20 @@ export async function loadWorkspace(root: string): Promise<Result<Workspace, rea
   if (!existsSync(file)) {
     return fail([{ reason: "no-pipeline", message: `no ${PIPELINE_FILE} in ${root} (run \`sluice init\` to create one)` }]);
   }
+  // Source maps let a diagnostic name the line in the user's .ts file. Only the
+  // pipeline modules need them; every module loaded later (the engine's own)
+  // would pay for parsing its map, so they are on only while loading.
   process.setSourceMapsEnabled(true);
-  if (process.env["SLUICE_LOADER"] !== "hooks") {
-    const mirrored = await loadWith(root, file, mirrorLoader(new ModuleMirror(root)));
-    if (mirrored !== "fallback") return mirrored;
+  try {
+    if (process.env["SLUICE_LOADER"] !== "hooks") {
+      const mirrored = await loadWith(root, file, mirrorLoader(new ModuleMirror(root)));
+      if (mirrored !== "fallback") return mirrored;
+    }
+    const hooked = await loadWith(root, file, hooksLoader);
+    return hooked === "fallback" ? fail([{ reason: "load-failed", message: `cannot load ${file}` }]) : hooked;
+  } finally {
+    process.setSourceMapsEnabled(false);
   }
-  const hooked = await loadWith(root, file, hooksLoader);
-  return hooked === "fallback" ? fail([{ reason: "load-failed", message: `cannot load ${file}` }]) : hooked;
 }
 
 /** One attempt at loading; "fallback" when the mirror cannot represent the module graph. */
