@@ -45,5 +45,6 @@ main().catch((error: unknown) => {
   const verbose = process.argv.includes("--verbose") || process.argv.includes("-v");
   writeErr(`internal error: ${error instanceof Error ? (verbose ? error.stack : error.message) : String(error)}`);
   if (!verbose) writeErr("(run with --verbose for the stack trace)");
-  process.exitCode = 1;
+  // Exit now: runners or workers the failed command started would keep the process alive.
+  process.exit(1);
 });

@@ -119,13 +119,20 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
       } else {
         let resolved = externals.get(dep.ref.id);
         if (!resolved) {
-          resolved = Promise.resolve(dep.ref.resolve({ workspaceRoot: options.workspace.root })).then((value) => ({
+          const resolve = dep.ref.resolve;
+          // Called inside `then` so a resolver that throws at once rejects like one that rejects later.
+          resolved = Promise.resolve({ workspaceRoot: options.workspace.root }).then(resolve).then((value) => ({
             value,
             digest: externalDigest(value),
           }));
           externals.set(dep.ref.id, resolved);
         }
-        depDigests.set(dep.name, (await resolved).digest);
+        // A registry that cannot be read (a damaged log, a database that is down) fails this stage, not the run.
+        const value = await resolved.catch((error: unknown) => error as Error);
+        if (value instanceof Error) {
+          return finish(failed(stage.id, "external-unavailable", `dep "${dep.name}" (${dep.ref.id}) could not be read: ${value.message}`));
+        }
+        depDigests.set(dep.name, value.digest);
       }
     }
     const params = options.params(stage);

@@ -24,6 +24,7 @@ export type FailureReason =
   | "contract-violation"
   | "input-changed"
   | "missing-input"
+  | "external-unavailable"
   | "store-failed"
   | "unsatisfiable-resources"
   | "undeclared-output"

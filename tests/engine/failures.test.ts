@@ -130,3 +130,25 @@ export default defineProject("p", (p) => {
     expect(recordCount(ws.root)).toBe(0);
   });
 });
+
+describe("an external dep that cannot be read", () => {
+  it("fails the stage that reads it with the reason, not the run; the rest still runs", async () => {
+    ws = new Workspace({
+      "pipeline.ts": ROOT,
+      "projects/p/pipeline.ts": `import { defineProject, external, file } from "sluice";
+export default defineProject("p", (p) => {
+  const alias = external("registry:p@production", () => { throw new Error("registry/releases.jsonl is damaged"); });
+  p.stage("reads", { deps: { alias }, outs: { y: file("out/reads.txt") }, cmd: "echo x > {outs.y}" });
+  p.stage("side", { outs: { y: file("out/side.txt") }, cmd: "echo side > {outs.y}" });
+});
+`,
+    });
+    const run = await ws.runJson(["--keep-going"]);
+    expect(run.code).toBe(1);
+    expect(statuses(run)).toEqual({ "p:reads": "failed", "p:side": "ran" });
+    expect(run.stages.find((s) => s.id === "p:reads")?.reason).toBe(
+      'external-unavailable: dep "alias" (registry:p@production) could not be read: registry/releases.jsonl is damaged',
+    );
+    expect(run.stderr).not.toContain("internal error");
+  });
+});
