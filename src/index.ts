@@ -12,6 +12,8 @@ export {
   json,
   findWorkspaceRoot,
   source,
+  type CachedHit,
+  type ConfirmHit,
   type DeclaredProject,
   type DeclaredWorkspace,
   type DepRef,

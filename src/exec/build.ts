@@ -145,7 +145,9 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
       if (local.problem) options.observer.onWarning?.(`${stage.id}: run record ${key} is corrupt (${local.problem.detail}); treating it as a miss`);
       const warn = (message: string) => options.observer.onWarning?.(`${stage.id}: ${message}`);
       const record = local.record ?? (options.dryRun ? undefined : await cache.remote?.fetch(key, cache, warn));
-      if (record) {
+      const distrust = record && stage.confirmHit ? await confirmHit(stage, record) : undefined;
+      if (distrust !== undefined) options.observer.onWarning?.(`${stage.id}: not reusing the cached result: ${distrust}`);
+      if (record && distrust === undefined) {
         const hit = await serveHit(stage, key, record);
         if (hit && options.rerun?.has(stage.id)) return finish({ ...hit, verification: await rerunInScratch(stage, key, record, components, params, depDigests) });
         if (hit) return finish(hit);
@@ -226,6 +228,15 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
   };
 
   /** A hit: make the workspace hold the record's outputs; undefined when the store cannot serve it. */
+  /** The stage's own check of a hit (see `StageDecl.confirmHit`); a check that throws distrusts the hit. */
+  const confirmHit = async (stage: Stage, record: RunRecord): Promise<string | undefined> => {
+    try {
+      return (await stage.confirmHit?.({ workspaceRoot: options.workspace.root, decisions: record.decisions ?? [] })) ?? undefined;
+    } catch (error) {
+      return `its check failed (${(error as Error).message})`;
+    }
+  };
+
   const serveHit = async (stage: Stage, key: StageKey, record: RunRecord): Promise<StageResult | undefined> => {
     let restored = false;
     if (options.dryRun) {

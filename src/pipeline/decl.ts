@@ -138,7 +138,22 @@ interface StageDeclBase<D extends DepsDecl, P extends ParamsDecl, O extends Outs
   readonly resources?: Readonly<Record<string, number>>;
   /** Never a cache hit: the stage runs every time it is planned. */
   readonly alwaysRun?: boolean;
+  /**
+   * Asked before a cache hit is served, for a stage whose effect lives
+   * outside the workspace (a registry entry, a deployment): return a reason
+   * when that effect is gone, and the stage runs again instead of replaying.
+   */
+  readonly confirmHit?: ConfirmHit;
 }
+
+/** What {@link StageDeclBase.confirmHit} is shown: the decisions the hit would replay. */
+export interface CachedHit {
+  readonly workspaceRoot: string;
+  readonly decisions: readonly Json[];
+}
+
+/** Returns why a cached result may not be reused, or undefined to reuse it. */
+export type ConfirmHit = (hit: CachedHit) => string | undefined | Promise<string | undefined>;
 
 /** A stage that runs a TypeScript function in a worker thread. */
 export interface RunStageDecl<D extends DepsDecl, P extends ParamsDecl, O extends OutsDecl>

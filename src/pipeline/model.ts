@@ -4,7 +4,7 @@
  * outs are sorted so keys and messages are stable.
  */
 import type { z } from "zod";
-import type { ExternalRef, Json, SourceLocation } from "./decl.js";
+import type { ConfirmHit, ExternalRef, Json, SourceLocation } from "./decl.js";
 
 /** `<project>:<stage>`, minted by `stageId`. */
 export type StageId = string & { readonly __brand: "StageId" };
@@ -75,6 +75,8 @@ export interface Stage {
   readonly probes: readonly string[];
   readonly resources: Readonly<Record<string, number>>;
   readonly alwaysRun: boolean;
+  /** See `StageDecl.confirmHit`. */
+  readonly confirmHit: ConfirmHit | undefined;
   /** Sorted, de-duplicated ids of the stages this one reads from. */
   readonly upstream: readonly StageId[];
 }

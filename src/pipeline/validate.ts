@@ -184,6 +184,7 @@ function validateStage(
     probes: [...new Set(decl.probes ?? [])].sort(),
     resources,
     alwaysRun: decl.alwaysRun === true,
+    confirmHit: decl.confirmHit,
     upstream: [...upstream].sort(),
   };
 }

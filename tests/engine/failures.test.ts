@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { statuses, withStatus, Workspace } from "../rig.js";
@@ -150,5 +150,39 @@ export default defineProject("p", (p) => {
       'external-unavailable: dep "alias" (registry:p@production) could not be read: registry/releases.jsonl is damaged',
     );
     expect(run.stderr).not.toContain("internal error");
+  });
+});
+
+describe("a stage whose effect lives outside the workspace", () => {
+  it("runs again when its confirmHit says the effect is gone, and is a hit again after", async () => {
+    ws = new Workspace({
+      "pipeline.ts": ROOT,
+      "projects/p/publish.ts": `import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+export function publish(ctx: { outs: { y: string }; workspaceRoot: string }): void {
+  writeFileSync(join(ctx.workspaceRoot, "published.txt"), "v1");
+  writeFileSync(ctx.outs.y, "done");
+}
+`,
+      "projects/p/pipeline.ts": `import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { defineProject, file } from "sluice";
+import { publish } from "./publish.js";
+export default defineProject("p", (p) => {
+  p.stage("publish", {
+    outs: { y: file("out/published.txt") },
+    run: publish,
+    confirmHit: ({ workspaceRoot }) => (existsSync(join(workspaceRoot, "published.txt")) ? undefined : "published.txt is gone"),
+  });
+});
+`,
+    });
+    expect(statuses(await ws.runJson())).toEqual({ "p:publish": "ran" });
+    expect(statuses(await ws.runJson())).toEqual({ "p:publish": "cached" });
+    rmSync(join(ws.root, "published.txt"));
+    const rerun = await ws.runJson();
+    expect(statuses(rerun)).toEqual({ "p:publish": "ran" });
+    expect(rerun.stderr).toContain("p:publish: not reusing the cached result: published.txt is gone");
+    expect(statuses(await ws.runJson())).toEqual({ "p:publish": "cached" });
   });
 });
