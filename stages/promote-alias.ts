@@ -15,13 +15,10 @@
  *     champion: aliasDep("eta"),
  *   });
  */
-import { existsSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { join } from "node:path";
 import { PromotionRecord } from "sluice/contracts";
 import {
-  findWorkspaceRoot,
   json,
-  source,
   type DepRef,
   type ExternalRef,
   type Json,
@@ -39,10 +36,11 @@ import {
   loadProjectPolicy,
   openRegistry,
   pipelineCommit,
-  POLICY_FILE,
   promotionStateDep,
   retrainTrigger,
+  storageFailureExitCode,
 } from "sluice/registry";
+import { policyLocation, projectPolicyDep } from "./lib/project-policy.js";
 
 /** An upstream output or a project source file. */
 export type ArtifactRef = OutputRef | SourceRef;
@@ -78,19 +76,23 @@ export interface PromoteParams {
   readonly gates: string[];
   readonly trigger: { readonly kind: "manual" | "schedule" | "drift"; readonly cause: string } | null;
   readonly checksChampion: boolean;
+  /** The workspace-relative policy file the decision reads. */
+  readonly policyFile: string;
 }
 
 type PromoteOuts = { readonly decision: JsonOutDecl<typeof PromotionRecord> };
 
 /** Declares the promote stage of project `p`. */
 export function promoteAlias(p: ProjectBuilder, options: PromoteAliasOptions): StageHandle<PromoteOuts> {
+  const policy = policyLocation(p.dir, options.policyFile);
   const deps: Record<string, DepRef> = {
     data: options.data.artifact,
     features: options.features.artifact,
     model: options.model.artifact,
     action_policy: options.actionPolicy.artifact,
     evaluation: options.evaluation,
-    policy: source(policySource(p.dir, options.policyFile ?? POLICY_FILE)),
+    // This project's section of the policy, not the whole file: another project's policy edit leaves this key alone.
+    policy: projectPolicyDep(p.name, policy.file),
   };
   for (const [name, ref] of Object.entries(options.gates)) deps[`gate_${name}`] = ref;
   // Not read by the run function: it puts the registry state the decision depends on into the key.
@@ -102,6 +104,7 @@ export function promoteAlias(p: ProjectBuilder, options: PromoteAliasOptions): S
     // A run started by `sluice retrain` says why; a plain run has no trigger.
     trigger: options.trigger ?? retrainTrigger(p.name),
     checksChampion: options.champion !== undefined,
+    policyFile: policy.file,
   };
   return p.stage(options.name ?? "promote", {
     description: "register the candidate; open the canary only when every required gate passed",
@@ -109,7 +112,20 @@ export function promoteAlias(p: ProjectBuilder, options: PromoteAliasOptions): S
     params,
     outs: { decision: json(PromotionRecord) },
     run: runPromoteAlias,
+    // The decision's effect is in the registry: a hit is replayed only while the registry still holds it.
+    confirmHit: ({ workspaceRoot, decisions }) => registryStillHolds(workspaceRoot, p.name, decisions),
   }) as StageHandle<PromoteOuts>;
+}
+
+/** Why a cached promotion may not be replayed (the registry was wiped or rebuilt since), or undefined. */
+async function registryStillHolds(root: string, project: string, decisions: readonly unknown[]): Promise<string | undefined> {
+  const recorded = decisions[0] as { readonly release?: string; readonly manifestDigest?: string } | undefined;
+  if (recorded?.release === undefined) return undefined;
+  await initDigests();
+  const release = (await (await openRegistry(root)).state()).release(project, recorded.release);
+  if (!release) return `the registry no longer holds ${recorded.release}`;
+  if (release.manifestDigest !== recorded.manifestDigest) return `${project}'s ${recorded.release} in the registry is not the release this result recorded`;
+  return undefined;
 }
 
 /** The promote stage's function (runs in a worker; exported so its code identity is its module). */
@@ -120,8 +136,8 @@ export async function runPromoteAlias(
   const root = ctx.workspaceRoot;
   const project = ctx.id.slice(0, ctx.id.indexOf(":"));
   const deps = ctx.deps as Readonly<Record<string, unknown>>;
-  const policy = await loadProjectPolicy(root, project, resolve(root, String(deps["policy"])));
-  if (!policy.ok) throw new Error(describeRefusal(policy.error));
+  const policy = await loadProjectPolicy(root, project, join(root, ctx.params.policyFile));
+  if (!policy.ok) throw stageRefusal(describeRefusal(policy.error));
   const { ids } = ctx.params;
   const candidate = await assembleCandidate({
     root,
@@ -135,14 +151,15 @@ export async function runPromoteAlias(
     gates: Object.fromEntries(ctx.params.gates.map((name) => [`gate_${name}`, deps[`gate_${name}`]])),
   });
   if (!candidate.ok) throw contractViolation(candidate.error.message);
-  const registry = await openRegistry(root);
-  const submitted = await registry.submitCandidate({
-    candidate: candidate.value,
-    lineage: { stageKeys: upstreamKeys(ctx), pipelineCommit: pipelineCommit(root), trigger: ctx.params.trigger },
-    policy: policy.value,
-    ...(ctx.params.checksChampion ? { champion: (deps["champion"] ?? null) as string | null } : {}),
-  });
-  if (!submitted.ok) throw new Error(describeRefusal(submitted.error));
+  const submitted = await refusingRegistryFailures(async () =>
+    (await openRegistry(root)).submitCandidate({
+      candidate: candidate.value,
+      lineage: { stageKeys: upstreamKeys(ctx), pipelineCommit: pipelineCommit(root), trigger: ctx.params.trigger },
+      policy: policy.value,
+      ...(ctx.params.checksChampion ? { champion: (deps["champion"] ?? null) as string | null } : {}),
+    }),
+  );
+  if (!submitted.ok) throw stageRefusal(describeRefusal(submitted.error));
   const outcome = submitted.value;
   const record: PromotionRecord = {
     project,
@@ -157,11 +174,29 @@ export async function runPromoteAlias(
   return { decision: record };
 }
 
-/** An error the engine can tell from a crash by its name. */
+/** An error the engine can tell from a crash by its name (it adds the `contract-violation:` prefix itself). */
 function contractViolation(message: string): Error {
-  const error = new Error(`contract-violation: ${message}`);
+  const error = new Error(message);
   error.name = "ContractViolation";
   return error;
+}
+
+/** A deliberate refusal: the engine reports its message without stack frames. */
+function stageRefusal(message: string): Error {
+  const error = new Error(message);
+  error.name = "StageRefusal";
+  return error;
+}
+
+/** Runs a registry operation, turning the storage's expected failures into refusals. */
+async function refusingRegistryFailures<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    // The storage's state (damaged log, lock held, server down), not a bug here.
+    if (storageFailureExitCode(error) !== undefined) throw stageRefusal((error as Error).message);
+    throw error;
+  }
 }
 
 /**
@@ -172,11 +207,4 @@ function upstreamKeys(ctx: object): Record<string, string> {
   const keys = (ctx as { upstreamKeys?: unknown }).upstreamKeys;
   if (typeof keys !== "object" || keys === null) return {};
   return Object.fromEntries(Object.entries(keys).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
-}
-
-/** The policy file as a project-relative source path. */
-function policySource(projectDir: string, policyFile: string): string {
-  const root = findWorkspaceRoot(projectDir) ?? join(projectDir, "..", "..");
-  const path = join(root, policyFile);
-  return existsSync(path) ? relative(projectDir, path) : relative(projectDir, join(root, POLICY_FILE));
 }

@@ -3,12 +3,13 @@
  * warning threshold, then writes the evaluation report (overall, per lane,
  * per carrier, per lane class, calibration) and two gates:
  * `critical_slice_pass` (recall of late deliveries on critical lanes) and
- * `cost_improves` (expected cost per shipment beats the production champion
- * by more than the margin).
+ * `cost_improves` (the champion/challenger rule of the promotion policy:
+ * expected cost per shipment beats the production champion by more than the
+ * policy's margin, within its guardrails).
  */
 import { readFileSync } from "node:fs";
 import { parseCsv, type CsvTable } from "../../stages/lib/csv.js";
-import { compareWithChampion, type Champion } from "../../stages/lib/champion.js";
+import { compareWithChampion, type Champion, type ChampionRule } from "../../stages/lib/champion.js";
 import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
 import { readJsonFile } from "../../stages/lib/json-file.js";
 import { auc, confusion, ece, logLoss, precision, recall } from "../../stages/lib/metrics.js";
@@ -22,13 +23,11 @@ import { DelayModelSchema, scoreDelay } from "./delay-model.js";
 export interface EtaEvaluateParams {
   /** Minimum recall of late deliveries on critical lanes. */
   readonly criticalRecallMin: number;
-  /** Required drop in cost per shipment versus the champion. */
-  readonly margin: number;
   /** Business costs used to score (fixed across releases so costs compare). */
   readonly missedCost: number;
   readonly falseAlarmCost: number;
-  /** Guardrail on calibration error. */
-  readonly maxEce: number;
+  /** How `cost_improves` judges the champion: the policy's `championChallenger`, read by the pipeline. */
+  readonly championRule: ChampionRule;
 }
 
 /** Deps of `eta:evaluate`. */
@@ -94,19 +93,14 @@ export function judgeDelayModel(
   const critical_slice_pass = thresholdGate("critical_slice_pass", criticalRecall, "at_least", params.criticalRecallMin, {
     evidence: { slice: "critical lanes", rows: critical.length, late: critical.filter((i) => labels[i] === 1).length, threshold_used: threshold },
   });
-  const cost_improves = compareWithChampion("cost_improves", metrics, champion, {
-    primary: "cost_per_shipment",
-    higherIsBetter: false,
-    margin: params.margin,
-    guardrails: [{ metric: "ece", max: params.maxEce }],
-  });
+  const cost_improves = compareWithChampion("cost_improves", metrics, champion, params.championRule);
   const report: EvaluationReport = {
     project: "eta",
     model_id: model.model_id,
     feature_version: model.feature_version,
     policy_id: policy.id,
-    primary_metric: "cost_per_shipment",
-    higher_is_better: false,
+    primary_metric: params.championRule.primary,
+    higher_is_better: params.championRule.higherIsBetter,
     metrics,
     slices,
     calibration: { ece: metrics["ece"] ?? 0, bins: calibrationBins(labels, probs) },

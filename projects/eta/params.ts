@@ -31,10 +31,8 @@ export const EtaParamsSchema = z.object({
   }),
   evaluate: z.object({
     criticalRecallMin: z.number().min(0).max(1),
-    margin: z.number().nonnegative(),
     missedCost: z.number().positive(),
     falseAlarmCost: z.number().positive(),
-    maxEce: z.number().positive(),
   }),
 });
 export type EtaParams = z.infer<typeof EtaParamsSchema>;

@@ -9,6 +9,7 @@ import { defineProject, file, json } from "sluice";
 import { SnapshotEvidenceSchema } from "../../stages/lib/schemas.js";
 import { aliasDep, championDep } from "sluice/registry";
 import { evaluateCandidate, gatesOf } from "../../stages/evaluate-candidate.js";
+import { championRuleOf } from "../../stages/lib/champion-policy.js";
 import { promoteAlias } from "../../stages/promote-alias.js";
 import { trainCandidate } from "../../stages/train-candidate.js";
 import { validateSnapshot } from "../../stages/validate-snapshot.js";
@@ -55,7 +56,8 @@ export default defineProject("eta", (p) => {
       policy: train.outs.policy,
       champion: championDep("eta"),
     },
-    params: params.evaluate,
+    // The champion rule comes from the promotion policy, not params.json: it is written in one place.
+    params: { ...params.evaluate, championRule: championRuleOf(p, "cost_improves") },
     run: evaluateDelayModel,
   });
   promoteAlias(p, {

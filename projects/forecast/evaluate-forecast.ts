@@ -1,13 +1,14 @@
 /**
  * `forecast:evaluate`: forecasts the test split and reports MAE overall, per
  * warehouse, per weekday and on peak days, plus two gates: `mae_improves`
- * (beats the production champion's MAE by more than the margin) and
+ * (the promotion policy's champion/challenger rule: beats the production
+ * champion's MAE by more than the policy's margin) and
  * `peak_underforecast_cost` (the cost of orders a peak-day forecast missed,
  * per peak warehouse-day, stays under the cap: an underforecast peak means
  * unstaffed docks and late parcels).
  */
 import { readFileSync } from "node:fs";
-import { compareWithChampion, type Champion } from "../../stages/lib/champion.js";
+import { compareWithChampion, type Champion, type ChampionRule } from "../../stages/lib/champion.js";
 import { parseCsv, type CsvTable } from "../../stages/lib/csv.js";
 import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
 import { readJsonFile } from "../../stages/lib/json-file.js";
@@ -19,12 +20,12 @@ import { DemandModelSchema, forecastOrders, type DemandModel } from "./demand-mo
 
 /** Params of `forecast:evaluate`. */
 export interface ForecastEvaluateParams {
-  /** Required MAE drop versus the champion, in orders. */
-  readonly margin: number;
   /** Cost of one order a peak-day forecast missed. */
   readonly underforecastCostPerOrder: number;
   /** Cap on mean peak underforecast cost per peak warehouse-day. */
   readonly peakCostCap: number;
+  /** How `mae_improves` judges the champion: the policy's `championChallenger`, read by the pipeline. */
+  readonly championRule: ChampionRule;
 }
 
 /** Deps of `forecast:evaluate`. */
@@ -82,7 +83,7 @@ export function judgeForecast(table: CsvTable, model: DemandModel, policy: Actio
     const values = [...new Set(test.map(key))].sort();
     slices[dim] = Object.fromEntries(values.map((v) => [v, cleanMetrics(sliceMetrics(idx.filter((i) => key(test[i] ?? {}) === v)))]));
   }
-  const mae_improves = compareWithChampion("mae_improves", metrics, champion, { primary: "mae", higherIsBetter: false, margin: params.margin });
+  const mae_improves = compareWithChampion("mae_improves", metrics, champion, params.championRule);
   const peak_underforecast_cost = thresholdGate("peak_underforecast_cost", peakCost, "at_most", params.peakCostCap, {
     evidence: { peak_rows: peakIdx.length, cost_per_order: params.underforecastCostPerOrder, mae_peak: metrics["mae_peak"] ?? null },
     digits: 2,
@@ -92,8 +93,8 @@ export function judgeForecast(table: CsvTable, model: DemandModel, policy: Actio
     model_id: model.model_id,
     feature_version: model.feature_version,
     policy_id: policy.id,
-    primary_metric: "mae",
-    higher_is_better: false,
+    primary_metric: params.championRule.primary,
+    higher_is_better: params.championRule.higherIsBetter,
     metrics,
     slices,
     calibration: null,

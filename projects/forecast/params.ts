@@ -23,7 +23,7 @@ export const ForecastParamsSchema = z.object({
   }),
   validate: z.object({ minRows: z.number().int(), minPerSplit: z.number().int() }),
   train: z.object({ learningRate: z.number().positive(), epochs: z.number().int().positive(), l2: z.number().nonnegative(), alertRatio: z.number().positive() }),
-  evaluate: z.object({ margin: z.number().nonnegative(), underforecastCostPerOrder: z.number().positive(), peakCostCap: z.number().positive() }),
+  evaluate: z.object({ underforecastCostPerOrder: z.number().positive(), peakCostCap: z.number().positive() }),
 });
 export type ForecastParams = z.infer<typeof ForecastParamsSchema>;
 

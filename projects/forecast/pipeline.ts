@@ -9,6 +9,7 @@
 import { defineProject, file, json } from "sluice";
 import { aliasDep, championDep } from "sluice/registry";
 import { evaluateCandidate, gatesOf } from "../../stages/evaluate-candidate.js";
+import { championRuleOf } from "../../stages/lib/champion-policy.js";
 import { promoteAlias } from "../../stages/promote-alias.js";
 import { SnapshotEvidenceSchema } from "../../stages/lib/schemas.js";
 import { trainCandidate } from "../../stages/train-candidate.js";
@@ -57,7 +58,8 @@ export default defineProject("forecast", (p) => {
       policy: train.outs.policy,
       champion: championDep("forecast"),
     },
-    params: params.evaluate,
+    // The champion rule comes from the promotion policy, not params.json: it is written in one place.
+    params: { ...params.evaluate, championRule: championRuleOf(p, "mae_improves") },
     run: evaluateForecast,
   });
   promoteAlias(p, {

@@ -6,12 +6,13 @@
  *
  * - `blocked_listings_zero`: no blocked listing in any slate (critical; the
  *   evidence also counts how many a policy without eligibility would show),
- * - `ndcg_improves`: NDCG@10 beats the production champion by more than the
- *   margin, with zero blocked exposure as a guardrail,
+ * - `ndcg_improves`: the promotion policy's champion/challenger rule (NDCG@10
+ *   beats the production champion by more than its margin, with zero
+ *   blocked exposure as a guardrail),
  * - `latency_budget`: p99 modelled scoring latency within budget.
  */
 import { readFileSync } from "node:fs";
-import { compareWithChampion, type Champion } from "../../stages/lib/champion.js";
+import { compareWithChampion, type Champion, type ChampionRule } from "../../stages/lib/champion.js";
 import { parseCsv, type CsvTable } from "../../stages/lib/csv.js";
 import { countGate, thresholdGate, type Gate } from "../../stages/lib/gate.js";
 import { readJsonFile } from "../../stages/lib/json-file.js";
@@ -25,10 +26,10 @@ import { ruleOf } from "./slate-policy.js";
 
 /** Params of `ranking:evaluate`. */
 export interface RankerEvaluateParams extends LatencyModel {
-  /** Required NDCG@10 gain over the champion. */
-  readonly margin: number;
   /** Budget for p99 modelled scoring latency, ms. */
   readonly latencyBudgetMs: number;
+  /** How `ndcg_improves` judges the champion: the policy's `championChallenger`, read by the pipeline. */
+  readonly championRule: ChampionRule;
 }
 
 /** Deps of `ranking:evaluate`. */
@@ -94,12 +95,7 @@ export function judgeRanker(table: CsvTable, model: RankerModel, policy: ActionP
       : `${exposure} blocked listings shown in ${offenders.length} of ${outcomes.length} test slates`,
     { evidence: { slates: outcomes.length, eligibility: rule.excludeBlocked ? "exclude_blocked" : "none", would_show_without_eligibility: wouldShow, offending_queries: offenders.slice(0, 10) } },
   );
-  const ndcg_improves = compareWithChampion("ndcg_improves", metrics, champion, {
-    primary: "ndcg_at_10",
-    higherIsBetter: true,
-    margin: params.margin,
-    guardrails: [{ metric: "blocked_listing_exposure", max: 0 }],
-  });
+  const ndcg_improves = compareWithChampion("ndcg_improves", metrics, champion, params.championRule);
   const latency_budget = thresholdGate("latency_budget", lat.p99, "at_most", params.latencyBudgetMs, {
     evidence: {
       p50_ms: lat.p50,
@@ -116,8 +112,8 @@ export function judgeRanker(table: CsvTable, model: RankerModel, policy: ActionP
     model_id: model.model_id,
     feature_version: model.feature_version,
     policy_id: policy.id,
-    primary_metric: "ndcg_at_10",
-    higher_is_better: true,
+    primary_metric: params.championRule.primary,
+    higher_is_better: params.championRule.higherIsBetter,
     metrics,
     slices,
     calibration: null,

@@ -37,7 +37,6 @@ export const RankingParamsSchema = z.object({
   /** The slate rule released with the model (the train stage writes it into the action policy). */
   policy: z.object({ topK: z.number().int().positive(), maxPerBrand: z.number().int().positive(), rerankDepth: z.number().int().nonnegative() }),
   evaluate: z.object({
-    margin: z.number().nonnegative(),
     latencyBudgetMs: positive,
     overheadMs: z.number().nonnegative(),
     perCandidateMs: z.number().nonnegative(),

@@ -3,10 +3,11 @@
  * and precision at the review threshold, calibration, and per-source slices.
  * Gates: `source_slice_pass` (every source camera's damage recall reaches the
  * floor: a model that only works on kiosk photos must not ship) and
- * `beats_champion` (AUC beats production by more than the margin).
+ * `beats_champion` (the promotion policy's champion/challenger rule: AUC
+ * beats production by more than the policy's margin).
  */
 import { readFileSync } from "node:fs";
-import { compareWithChampion, type Champion } from "../../stages/lib/champion.js";
+import { compareWithChampion, type Champion, type ChampionRule } from "../../stages/lib/champion.js";
 import { parseCsv } from "../../stages/lib/csv.js";
 import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
 import { readJsonFile } from "../../stages/lib/json-file.js";
@@ -21,8 +22,8 @@ import { SOURCE_NAMES } from "./sources.js";
 /** Params of `vision:evaluate`. */
 export interface CnnEvaluateParams {
   readonly minSourceRecall: number;
-  /** Required AUC gain over the champion. */
-  readonly margin: number;
+  /** How `beats_champion` judges the champion: the policy's `championChallenger`, read by the pipeline. */
+  readonly championRule: ChampionRule;
 }
 
 /** Deps of `vision:evaluate`. */
@@ -87,14 +88,14 @@ export function judgeDamageCnn(
   const source_slice_pass = thresholdGate("source_slice_pass", worst ? worst[1] : Number.NaN, "at_least", params.minSourceRecall, {
     evidence: { worst_source: worst ? worst[0] : null, recall_by_source: Object.fromEntries(recalls.map(([s, r]) => [s, Math.round(r * 1e6) / 1e6])), threshold_used: threshold },
   });
-  const beats_champion = compareWithChampion("beats_champion", metrics, champion, { primary: "auc", higherIsBetter: true, margin: params.margin });
+  const beats_champion = compareWithChampion("beats_champion", metrics, champion, params.championRule);
   const report: EvaluationReport = {
     project: "vision",
     model_id: modelId,
     feature_version: featureVersion,
     policy_id: policy.id,
-    primary_metric: "auc",
-    higher_is_better: true,
+    primary_metric: params.championRule.primary,
+    higher_is_better: params.championRule.higherIsBetter,
     metrics,
     slices: { source: Object.fromEntries(Object.entries(bySource).map(([s, m]) => [s, cleanMetrics(m)])) },
     calibration: { ece: metrics["ece"] ?? 0, bins: calibrationBins(labels, scores) },

@@ -28,7 +28,7 @@ export const VisionParamsSchema = z.object({
     seed: z.number().int(),
     targetRecall: z.number().gt(0).max(1),
   }),
-  evaluate: z.object({ minSourceRecall: z.number().min(0).max(1), margin: z.number().nonnegative() }),
+  evaluate: z.object({ minSourceRecall: z.number().min(0).max(1) }),
 });
 export type VisionParams = z.infer<typeof VisionParamsSchema>;
 

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { defineProject, file, json } from "sluice";
 import { aliasDep, championDep } from "sluice/registry";
 import { evaluateCandidate, gatesOf } from "../../stages/evaluate-candidate.js";
+import { championRuleOf } from "../../stages/lib/champion-policy.js";
 import { promoteAlias } from "../../stages/promote-alias.js";
 import { SnapshotEvidenceSchema } from "../../stages/lib/schemas.js";
 import { trainCandidate } from "../../stages/train-candidate.js";
@@ -62,7 +63,8 @@ export default defineProject("vision", (p) => {
       policy: train.outs.policy,
       champion: championDep("vision"),
     },
-    params: params.evaluate,
+    // The champion rule comes from the promotion policy, not params.json: it is written in one place.
+    params: { ...params.evaluate, championRule: championRuleOf(p, "beats_champion") },
     run: evaluateDamageCnn,
   });
   promoteAlias(p, {

@@ -118,6 +118,10 @@ function errorMessage(error: unknown): WorkerMessage {
   if (error instanceof ContractViolation || (error instanceof Error && error.name === "ContractViolation")) {
     return { type: "error", reason: "contract-violation", message: error.message };
   }
+  // A stage that refuses on purpose (the promote stage facing a damaged or
+  // locked registry, a broken policy, a moved champion) names its error
+  // StageRefusal: the message says everything, frames would only look like a crash.
+  if (error instanceof Error && error.name === "StageRefusal") return { type: "error", reason: "threw", message: error.message };
   const text = error instanceof Error ? `${error.message}\n${userFrames(error)}` : String(error);
   return { type: "error", reason: "threw", message: text.trim() };
 }

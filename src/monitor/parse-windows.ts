@@ -4,6 +4,7 @@
  * the fixed file look like new evidence for windows already judged.
  */
 import type { z } from "zod";
+import { printable } from "../util/printable.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { LiveWindow, windowKey } from "./live-window.js";
 
@@ -36,7 +37,8 @@ export function parseWindows(text: string, source = "windows"): Result<LiveWindo
     const line = index + 1;
     if (raw.trim() === "") continue;
     const report = (reason: WindowProblemReason, what: string): void => {
-      problems.push({ reason, line, message: `${source}:${line}: ${what}` });
+      // What a broken line holds is echoed in the message: keep it one plain line.
+      problems.push({ reason, line, message: `${source}:${line}: ${printable(what)}` });
     };
 
     let json: unknown;

@@ -6,6 +6,7 @@
 import type { ProjectPolicy } from "../../contracts/index.js";
 import { fail, ok, type Result } from "../util/result.js";
 import type { EventDraft } from "./event-draft.js";
+import { checkNames } from "./name-check.js";
 import { policyRoles } from "./policy.js";
 import type { RegistryRefusal } from "./refusal.js";
 import type { RegistryState } from "./registry-state.js";
@@ -52,6 +53,8 @@ export function planApproval(
   request: ApprovalRequest,
 ): Result<readonly EventDraft[], RegistryRefusal> {
   const { project, release, role, by, note } = request;
+  const names = checkNames({ project, release });
+  if (!names.ok) return names;
   if (!state.release(project, release)) {
     return fail({ reason: "unknown-release", project, release, known: state.releases(project).map((r) => r.release) });
   }

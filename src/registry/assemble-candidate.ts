@@ -9,7 +9,9 @@ import { isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { ActionPolicy, EvaluationReport, GateResult, type ProjectPolicy } from "../../contracts/index.js";
 import { ObjectStore } from "../cache/object-store.js";
+import { printable } from "../util/printable.js";
 import { fail, ok, type Result } from "../util/result.js";
+import { describeIssue } from "./describe-issue.js";
 import { pinJson, pinPath } from "./pin-artifact.js";
 import type { CandidateTuple } from "./release-tuple.js";
 
@@ -88,14 +90,15 @@ async function readDep(root: string, dep: string, value: DepInput): Promise<Resu
   try {
     return ok(JSON.parse(await readFile(path, "utf8")) as unknown);
   } catch (error) {
-    return fail({ reason: "contract-violation", dep, message: `${dep} (${value}) is not JSON: ${(error as Error).message}` });
+    // JSON.parse quotes the broken text: escaped, so the failure stays one line.
+    return fail({ reason: "contract-violation", dep, message: `${dep} (${value}) is not JSON: ${printable((error as Error).message)}` });
   }
 }
 
 function checkDep<S extends z.ZodType>(dep: string, raw: unknown, schema: S): Result<z.output<S>, ContractViolation> {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return ok(parsed.data as z.output<S>);
-  const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : "(root)"}: ${i.message}`);
+  const issues = parsed.error.issues.map(describeIssue);
   return fail({ reason: "contract-violation", dep, message: `${dep} breaks its contract: ${issues.join("; ")}` });
 }
 

@@ -1,8 +1,8 @@
 /**
  * The storage behind the registry. Operations never touch storage
  * directly: they read a snapshot, propose events, and the backend appends
- * them atomically with the chain stamps. The file backend (now) and a
- * PostgreSQL backend (later) keep the same events, chain and invariants.
+ * them atomically with the chain stamps. The file backend and the
+ * PostgreSQL backend keep the same events, chain and invariants.
  */
 import type { RegistryEvent } from "../../contracts/index.js";
 import type { ChainHead, ChainProblem } from "./chain.js";
@@ -31,7 +31,13 @@ export interface TransactionOutcome<T> {
 
 /** A problem with a materialised view (alias files, alias table) of the log. */
 export interface MaterialisedProblem {
-  readonly reason: "alias-file-stale" | "alias-file-missing" | "alias-file-orphan";
+  readonly reason:
+    | "alias-file-stale"
+    | "alias-file-missing"
+    | "alias-file-orphan"
+    | "alias-row-stale"
+    | "alias-row-missing"
+    | "alias-row-orphan";
   /** Workspace-relative file (or table row) concerned. */
   readonly file: string;
   readonly message: string;
@@ -41,6 +47,11 @@ export interface MaterialisedProblem {
 export interface RegistryBackend {
   /** Where the log lives, for messages (`registry/releases.jsonl`). */
   readonly location: string;
+  /**
+   * True when other workspaces write to this storage too: the objects its
+   * releases pin may then be in another workspace's cache, not this one's.
+   */
+  readonly shared?: boolean;
   /** Reads the current log without taking the write lock. */
   read(): Promise<RegistrySnapshot>;
   /**
@@ -57,6 +68,18 @@ export interface RegistryBackend {
   readChain(): Promise<RawChain>;
   /** Compares materialised views with the state folded from the log. */
   checkMaterialised(state: RegistryState): Promise<MaterialisedProblem[]>;
+  /**
+   * Checks the storage can be used (reachable, credentials, schema) before
+   * the first operation, so a command fails with one clear message before
+   * it starts. Storage with nothing to check leaves it out.
+   */
+  open?(): Promise<void>;
+  /**
+   * Rewrites this workspace's materialised views from the log under the
+   * write lock and returns the files it changed. For storage shared by
+   * several workspaces, whose alias files only the writing one refreshes.
+   */
+  refreshMaterialised?(): Promise<readonly string[]>;
 }
 
 /** Thrown when a write finds the log broken; operations refuse to build on it. */

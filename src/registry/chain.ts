@@ -9,6 +9,7 @@
 import { RegistryEvent } from "../../contracts/index.js";
 import { digestString, type Digest } from "../cache/digest.js";
 import { canonicalJson } from "../util/canonical-json.js";
+import { printable } from "../util/printable.js";
 import type { EventDraft, TransactionStamp } from "./event-draft.js";
 
 /** The last line of the log as the writer left it. */
@@ -73,7 +74,8 @@ export function decodeLine(line: string, lineNo: number): { ok: true; event: Reg
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
     return {
       ok: false,
-      problem: { reason: "bad-line", line: lineNo, message: `line ${lineNo} is not a registry event: ${issue?.message ?? "invalid"}${where}` },
+      // The issue may quote a key of the damaged line: escaped, so the problem stays one line.
+      problem: { reason: "bad-line", line: lineNo, message: printable(`line ${lineNo} is not a registry event: ${issue?.message ?? "invalid"}${where}`) },
     };
   }
   return { ok: true, event: parsed.data };

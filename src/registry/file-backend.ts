@@ -8,7 +8,12 @@
  * leave: a torn last line (never acknowledged; cut off by the next
  * writer), a head one transaction behind (advanced by the next writer once
  * the new lines chain onto it), or stale alias files (rewritten by the
- * next writer; `verify` reports them meanwhile).
+ * next transaction, even one that appends nothing; `verify` reports them
+ * meanwhile).
+ *
+ * A torn line the head record already covers is not a crash but damage (an
+ * acknowledged event lost its end): writers refuse and leave every byte as
+ * it is, so nothing that was recorded is ever dropped by a repair.
  */
 import { open, readFile, truncate } from "node:fs/promises";
 import { join } from "node:path";
@@ -49,6 +54,8 @@ export class FileBackend implements RegistryBackend {
 
   async read(): Promise<RegistrySnapshot> {
     const raw = await this.readChain();
+    // Readers decide too (the monitor, a promote stage's key): never on a log missing a recorded line.
+    this.#refuseCutShort(raw);
     const events = raw.lines.map((line, i) => {
       const decoded = decodeLine(line, i + 1);
       if (!decoded.ok) throw new RegistryCorruptError(this.location, [decoded.problem]);
@@ -76,7 +83,13 @@ export class FileBackend implements RegistryBackend {
     try {
       const snapshot = await this.#recoveredSnapshot();
       const outcome = await body(snapshot);
-      if (outcome.append.length === 0) return outcome.value;
+      if (outcome.append.length === 0) {
+        // A replay (a promote stage rerun after a kill) appends nothing, yet
+        // the crash may have left alias files behind the log: catch them up.
+        const state = RegistryState.fold(snapshot.events);
+        await materialiseAliases(this.#root, state, new Set(state.aliases().map((a) => a.project)));
+        return outcome.value;
+      }
       const stamped = stampEvents(outcome.append, snapshot.head, stamp);
       await this.#append(stamped.lines);
       if (stamped.head) await this.#writeHead(stamped.head);
@@ -88,20 +101,31 @@ export class FileBackend implements RegistryBackend {
     }
   }
 
+  /**
+   * A torn tail the head record counts is not a crash left-over but a
+   * recorded event cut short after the fact: truncating it, or reading past
+   * it, would drop it silently.
+   */
+  #refuseCutShort(raw: RawChain): void {
+    if (raw.torn === undefined || raw.head === undefined || raw.head.seq <= raw.lines.length) return;
+    const line = raw.lines.length + 1;
+    throw new RegistryCorruptError(this.location, [
+      { reason: "head-mismatch", line, message: `line ${line} is incomplete, but the head record says it was written whole` },
+    ]);
+  }
+
   checkMaterialised(state: RegistryState): Promise<MaterialisedProblem[]> {
     return checkAliasFiles(this.#root, state);
   }
 
   /**
-   * The snapshot a writer builds on: a torn tail is cut off and a head left
-   * behind by a crash is advanced. Any other damage refuses the write.
+   * The snapshot a writer builds on: a torn tail left by a crashed append is
+   * cut off and a head left behind by a crash is advanced. Any other damage
+   * refuses the write before a byte is changed.
    */
   async #recoveredSnapshot(): Promise<RegistrySnapshot> {
     const raw = await this.readChain();
-    if (raw.torn !== undefined) {
-      const whole = raw.lines.reduce((size, line) => size + Buffer.byteLength(line, "utf8") + 1, 0);
-      await truncate(this.#log, whole);
-    }
+    this.#refuseCutShort(raw);
     let head = raw.head;
     const behind = head === undefined ? raw.lines.length > 0 : head.seq < raw.lines.length;
     if (behind && (head === undefined || lineDigest(raw.lines[head.seq - 1] ?? "") === head.digest || head.seq === 0)) {
@@ -110,6 +134,11 @@ export class FileBackend implements RegistryBackend {
     }
     const problems = checkChain(raw.lines, head);
     if (problems.length > 0) throw new RegistryCorruptError(this.location, problems);
+    if (raw.torn !== undefined) {
+      // Checked first, so only a tail the head never acknowledged is cut.
+      const whole = raw.lines.reduce((size, line) => size + Buffer.byteLength(line, "utf8") + 1, 0);
+      await truncate(this.#log, whole);
+    }
     if (head !== raw.head && head) await this.#writeHead(head);
     const events = raw.lines.map((line, i) => {
       const decoded = decodeLine(line, i + 1);

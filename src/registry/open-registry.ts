@@ -1,12 +1,14 @@
 /**
  * Opens the workspace's registry. `SLUICE_REGISTRY` picks the backend:
  * unset or `file` is the embedded `registry/releases.jsonl`; a
- * `postgres://` URL is reserved for the PostgreSQL backend.
+ * `postgres://` (or `postgresql://`) URL is the PostgreSQL registry.
  */
 import { initDigests } from "../cache/digest.js";
 import { currentActor } from "./actor.js";
 import type { RegistryBackend } from "./backend.js";
 import { FileBackend } from "./file-backend.js";
+import { PostgresBackend } from "./postgres/postgres-backend.js";
+import { isPostgresUrl, parseRegistryUrl } from "./postgres/registry-url.js";
 import { Registry } from "./registry.js";
 
 /** Options of `openRegistry`. */
@@ -19,23 +21,39 @@ export interface OpenRegistryOptions {
   readonly now?: () => Date;
 }
 
-/** Thrown for a `SLUICE_REGISTRY` this build cannot open. */
+/** Thrown for a `SLUICE_REGISTRY` this build cannot open (unknown scheme or malformed URL). */
 export class UnsupportedRegistryError extends Error {
-  constructor(url: string) {
-    super(`SLUICE_REGISTRY=${url} is not a registry this sluice can open (use "file", or unset it)`);
+  constructor(message: string) {
+    super(message);
     this.name = "UnsupportedRegistryError";
   }
 }
 
-/** The backend for the workspace at `root`. */
+/**
+ * The backend for the workspace at `root`. Nothing is connected yet: a
+ * PostgreSQL backend connects (and migrates its schema) on first use.
+ */
 export function registryBackend(root: string, url: string | undefined = process.env["SLUICE_REGISTRY"]): RegistryBackend {
-  if (url === undefined || url === "" || url === "file") return new FileBackend(root);
-  throw new UnsupportedRegistryError(url);
+  if (url === undefined || url.trim() === "" || url.trim() === "file") return new FileBackend(root);
+  if (isPostgresUrl(url)) {
+    const parsed = parseRegistryUrl(url);
+    if (!parsed.ok) throw new UnsupportedRegistryError(parsed.error);
+    return new PostgresBackend(root, parsed.value);
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())?.[1];
+  throw new UnsupportedRegistryError(
+    `SLUICE_REGISTRY=${scheme ? `${scheme}:…` : url} is not a registry this sluice can open (use "file", a postgres:// URL, or unset it)`,
+  );
 }
 
-/** A registry handle for the workspace at `root`. */
+/**
+ * A registry handle for the workspace at `root`. The storage is checked
+ * first (for PostgreSQL: reachable, credentials, schema migrated), so an
+ * unusable registry fails here with one message, before any operation.
+ */
 export async function openRegistry(root: string, options: OpenRegistryOptions = {}): Promise<Registry> {
   await initDigests();
   const backend = registryBackend(root, options.url ?? process.env["SLUICE_REGISTRY"]);
+  await backend.open?.();
   return new Registry(backend, { actor: options.actor ?? currentActor(root), ...(options.now ? { now: options.now } : {}) });
 }

@@ -7,6 +7,7 @@
 import type { MoveCause } from "../../contracts/index.js";
 import { fail, ok, type Result } from "../util/result.js";
 import type { EventDraft } from "./event-draft.js";
+import { checkNames } from "./name-check.js";
 import type { RegistryRefusal } from "./refusal.js";
 import type { RegistryState } from "./registry-state.js";
 
@@ -36,6 +37,8 @@ export interface PlannedMove {
 /** Plans a move against `state` without writing anything. */
 export function planMove(state: RegistryState, request: MoveRequest): Result<PlannedMove, RegistryRefusal> {
   const { project, alias, to } = request;
+  const names = checkNames({ project, alias, release: to });
+  if (!names.ok) return names;
   if (to !== null && !state.release(project, to)) {
     return fail({ reason: "unknown-release", project, release: to, known: state.releases(project).map((r) => r.release) });
   }

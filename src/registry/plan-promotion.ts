@@ -8,6 +8,7 @@ import type { ProjectPolicy } from "../../contracts/index.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { approvalGap } from "./approvals.js";
 import { checkGates } from "./gate-check.js";
+import { checkNames } from "./name-check.js";
 import { planMove, type PlannedMove } from "./plan-move.js";
 import type { RegistryRefusal } from "./refusal.js";
 import type { RegistryState } from "./registry-state.js";
@@ -29,6 +30,8 @@ export function planPromotion(
   request: PromotionRequest,
 ): Result<PlannedMove, RegistryRefusal> {
   const { project, release, alias } = request;
+  const names = checkNames({ project, alias, release });
+  if (!names.ok) return names;
   const record = state.release(project, release);
   if (!record) return fail({ reason: "unknown-release", project, release, known: state.releases(project).map((r) => r.release) });
   const verdict = checkGates(policy.requiredGates, record.manifest.gates);

@@ -7,6 +7,7 @@
  * rollback (a release rolled back from is known-bad).
  */
 import { fail, ok, type Result } from "../util/result.js";
+import { checkNames } from "./name-check.js";
 import { planMove, type PlannedMove } from "./plan-move.js";
 import type { RegistryRefusal } from "./refusal.js";
 import type { RegistryState } from "./registry-state.js";
@@ -45,6 +46,8 @@ export function knownGoodReleases(state: RegistryState, project: string, alias: 
 export function planRollback(state: RegistryState, request: RollbackRequest): Result<PlannedMove, RegistryRefusal> {
   const { project, reason } = request;
   const alias = request.alias ?? "production";
+  const names = checkNames({ project, alias, ...(request.to !== undefined ? { release: request.to } : {}) });
+  if (!names.ok) return names;
   const current = state.aliasTarget(project, alias);
   const good = knownGoodReleases(state, project, alias);
   let target: string;

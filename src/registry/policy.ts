@@ -6,7 +6,9 @@
 import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { PromotionPolicy, type ProjectPolicy } from "../../contracts/index.js";
+import { printable } from "../util/printable.js";
 import { fail, ok, type Result } from "../util/result.js";
+import { describeIssue } from "./describe-issue.js";
 import type { RegistryRefusal } from "./refusal.js";
 
 /** Workspace-relative path of the policy file. */
@@ -25,12 +27,13 @@ export async function loadPromotionPolicy(root: string, file = join(root, POLICY
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return fail({ reason: "bad-policy", file: shown, message: `not JSON: ${(error as Error).message}` });
+    // JSON.parse quotes the broken text: escaped, so the refusal stays one line.
+    return fail({ reason: "bad-policy", file: shown, message: `not JSON: ${printable((error as Error).message)}` });
   }
   const parsed = PromotionPolicy.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return fail({ reason: "bad-policy", file: shown, message: `${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}` });
+    return fail({ reason: "bad-policy", file: shown, message: issue ? describeIssue(issue) : "(root): invalid" });
   }
   return ok(parsed.data);
 }

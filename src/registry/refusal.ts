@@ -7,6 +7,14 @@
 
 /** Every refusal, keyed by a kebab-case reason. */
 export type RegistryRefusal =
+  | {
+      readonly reason: "invalid-name";
+      readonly kind: "project" | "alias" | "release";
+      /** The name as given. */
+      readonly value: string;
+      /** The rule it breaks. */
+      readonly rule: string;
+    }
   | { readonly reason: "unknown-project"; readonly project: string; readonly known: readonly string[] }
   | { readonly reason: "unknown-release"; readonly project: string; readonly release: string; readonly known: readonly string[] }
   | { readonly reason: "unknown-alias"; readonly project: string; readonly alias: string }
@@ -39,6 +47,7 @@ export type RegistryRefusal =
 /** Refusals that mean the command named something that does not exist. */
 export function isUsageRefusal(refusal: RegistryRefusal): boolean {
   switch (refusal.reason) {
+    case "invalid-name":
     case "unknown-project":
     case "unknown-release":
     case "unknown-alias":
@@ -54,6 +63,8 @@ export function isUsageRefusal(refusal: RegistryRefusal): boolean {
 /** One line saying what was refused and why, naming every value involved. */
 export function describeRefusal(refusal: RegistryRefusal): string {
   switch (refusal.reason) {
+    case "invalid-name":
+      return `${JSON.stringify(refusal.value)} is not a valid ${refusal.kind} name (${refusal.rule})`;
     case "unknown-project":
       return `no releases or policy for project "${refusal.project}"${known(refusal.known)}`;
     case "unknown-release":

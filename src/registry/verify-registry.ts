@@ -38,6 +38,11 @@ export interface RegistryVerification {
   readonly aliases: number;
   /** Distinct objects referenced by releases. */
   readonly objects: number;
+  /**
+   * Of those, how many are not in this workspace's cache although the
+   * registry is shared (built and kept elsewhere): not a problem there.
+   */
+  readonly elsewhere: number;
   /** Log problems by line, then files, then objects. */
   readonly problems: readonly RegistryProblem[];
 }
@@ -61,7 +66,7 @@ export async function verifyRegistry(root: string, backend: RegistryBackend = re
 
   const state = RegistryState.fold(events);
   const fileProblems = await backend.checkMaterialised(state);
-  const objects = await checkObjects(root, state);
+  const objects = await checkObjects(root, state, backend.shared === true);
   const all = [...dedupeByLine(problems), ...fileProblems, ...objects.problems];
   return {
     ok: all.length === 0,
@@ -70,6 +75,7 @@ export async function verifyRegistry(root: string, backend: RegistryBackend = re
     releases: state.releases().length,
     aliases: state.aliases().filter((a) => a.release !== null).length,
     objects: objects.count,
+    elsewhere: objects.elsewhere,
     problems: all,
   };
 }
@@ -118,23 +124,26 @@ function checkMeaning(events: readonly RegistryEvent[]): RegistryProblem[] {
   return problems;
 }
 
-async function checkObjects(root: string, state: RegistryState): Promise<{ count: number; problems: RegistryProblem[] }> {
+async function checkObjects(root: string, state: RegistryState, shared: boolean): Promise<{ count: number; elsewhere: number; problems: RegistryProblem[] }> {
   const store = new ObjectStore(join(root, "cache"));
   const owners = new Map<string, string>();
   for (const record of state.releases()) {
     for (const digest of referencedDigests(record.manifest)) if (!owners.has(digest)) owners.set(digest, record.release);
   }
   const problems: RegistryProblem[] = [];
+  let elsewhere = 0;
   for (const [digest, release] of [...owners].sort((a, b) => a[0].localeCompare(b[0]))) {
     if (!isDigest(digest)) continue; // the contract already rejects these
     const size = await stat(store.pathOf(digest)).then((s) => s.size, () => undefined);
-    if (size === undefined) {
+    if (size === undefined && shared) {
+      elsewhere++;
+    } else if (size === undefined) {
       problems.push({ reason: "missing-object", digest, message: `object ${digest} referenced by ${release} is not in cache/objects` });
     } else if (size !== digestSize(digest)) {
       problems.push({ reason: "corrupt-object", digest, message: `object ${digest} referenced by ${release} has ${size} bytes, not ${digestSize(digest)}` });
     }
   }
-  return { count: owners.size, problems };
+  return { count: owners.size, elsewhere, problems };
 }
 
 function dedupeByLine(problems: RegistryProblem[]): RegistryProblem[] {

@@ -5,9 +5,12 @@
  * time for pipelines that declare no json outputs.
  */
 import type { z } from "zod";
+import { printable } from "./printable.js";
 
 export function contractMessage(error: z.ZodError): string {
-  return error.issues
+  const text = error.issues
     .map((issue) => `✖ ${issue.message}${issue.path.length > 0 ? ` → at ${issue.path.map(String).join(".")}` : ""}`)
     .join("; ");
+  // Issues quote the checked value's keys, which may hold line breaks.
+  return printable(text);
 }

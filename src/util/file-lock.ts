@@ -1,13 +1,15 @@
 /**
- * An exclusive lock between processes on one machine: a file created with
- * O_EXCL holding the owner's pid. A lock whose owner is no longer alive is
- * broken at once, so a run after a SIGKILL never waits for a timeout (the
- * reason this is not proper-lockfile, whose staleness is an mtime age).
+ * An exclusive lock between processes on one machine: a file holding the
+ * owner's pid, linked into place whole (the link fails while another holds
+ * it). A lock whose owner is no longer alive is broken at once, so a run
+ * after a SIGKILL never waits for a timeout (the reason this is not
+ * proper-lockfile, whose staleness is an mtime age).
  */
 import { hostname } from "node:os";
-import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
-import { dirname } from "node:path";
+import { link, mkdir, open, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { threadId } from "node:worker_threads";
 
 /** Who holds a lock. */
 export interface LockOwner {
@@ -82,7 +84,33 @@ export async function withLock<T>(path: string, body: () => Promise<T>): Promise
   }
 }
 
+let attempt = 0;
+
+/**
+ * Creates the lock holding `me`. The owner is written whole under a private
+ * name first and then linked into place (link fails when the lock exists),
+ * so the lock is never seen empty: a creator slowed down between creating
+ * and writing it (a loaded machine, a busy thread pool) can no longer be
+ * taken for a killed one and have its lock broken under it.
+ */
 async function tryCreate(path: string, me: LockOwner): Promise<boolean> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${threadId}-${attempt++}.new`);
+  await writeFile(temp, JSON.stringify(me));
+  try {
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code === "EPERM" || code === "ENOTSUP" || code === "ENOSYS") return tryCreateInPlace(path, me); // no hard links here
+    throw error;
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+/** Create-then-write, for file systems without hard links; the torn-lock rule below covers its gap. */
+async function tryCreateInPlace(path: string, me: LockOwner): Promise<boolean> {
   try {
     const handle = await open(path, "wx");
     await handle.writeFile(JSON.stringify(me));
@@ -131,7 +159,10 @@ async function breakStale(path: string, stale: LockOwner): Promise<void> {
   await unlink(aside).catch(() => undefined);
 }
 
-/** A lock file with no owner for this long was torn by a killed creator (writing takes microseconds). */
+/**
+ * A lock file with no owner for this long was torn by a killed creator. Only
+ * the create-then-write fallback (or another tool) can leave one empty.
+ */
 const TORN_MS = 1_000;
 
 /** How long an ownerless lock file has existed, in ms (0 when it is gone). */

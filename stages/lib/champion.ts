@@ -2,7 +2,9 @@
  * Champion/challenger: a candidate beats the production release only when its
  * primary metric is better by more than a margin and no guardrail is breached.
  * Pure: the champion's recorded metrics come in as a value (or null when no
- * release is in production yet).
+ * release is in production yet), and so does the rule, which the pipeline
+ * reads from the promotion policy (`champion-policy.ts`) and hands to the
+ * evaluate stage as a param.
  */
 import type { Evidence, Gate } from "./gate.js";
 import { round } from "./numbers.js";
@@ -14,25 +16,30 @@ export interface Champion {
   readonly metrics: Readonly<Record<string, number>>;
 }
 
+// Both shapes are type aliases of plain JSON, not interfaces: a rule travels
+// as a stage param, and params must be JSON to enter the stage key.
+
 /** A metric bound the challenger must respect whatever its primary metric says. */
-export interface Guardrail {
+export type Guardrail = {
   readonly metric: string;
   /** Fails when the challenger's value is above `max` (or below `min`). */
   readonly max?: number;
   readonly min?: number;
-}
+};
 
 /** How to compare. */
-export interface ChampionRule {
+export type ChampionRule = {
   /** Primary metric name in both metric records. */
   readonly primary: string;
   readonly higherIsBetter: boolean;
   /** Required improvement, in the metric's own units. */
   readonly margin: number;
-  readonly guardrails?: readonly Guardrail[];
+  readonly guardrails?: Guardrail[];
   /** Whether a first release (no champion) passes. Default true. */
   readonly passWithoutChampion?: boolean;
-}
+  /** Where the rule is written (`contracts/promotion_policy.json#/projects/eta/championChallenger`), named in the evidence. */
+  readonly source?: string;
+};
 
 /**
  * The champion gate. Its value is the improvement (positive = better, in the
@@ -51,6 +58,9 @@ export function compareWithChampion(
   const evidence: Evidence = {
     primary: rule.primary,
     higher_is_better: rule.higherIsBetter,
+    margin: rule.margin,
+    guardrails: (rule.guardrails ?? []).map(describeGuardrail),
+    ...(rule.source === undefined ? {} : { rule: rule.source }),
     candidate: mine === undefined ? null : round(mine, 6),
     guardrails_breached: breached,
   };
@@ -84,6 +94,15 @@ export function compareWithChampion(
     champion_release: champion.release ?? null,
     why,
   });
+}
+
+/** A guardrail as a reviewer reads it: `ece <= 0.08`. */
+function describeGuardrail(guardrail: Guardrail): string {
+  const bounds = [
+    ...(guardrail.min === undefined ? [] : [`>= ${guardrail.min}`]),
+    ...(guardrail.max === undefined ? [] : [`<= ${guardrail.max}`]),
+  ];
+  return `${guardrail.metric} ${bounds.join(" and ")}`.trim();
 }
 
 function breach(guardrail: Guardrail, metrics: Readonly<Record<string, number>>): string[] {

@@ -6,6 +6,5 @@ storyTests({
   gates: ["critical_slice_pass", "cost_improves"],
   v2: { reruns: ["train", "evaluate"], fails: "critical_slice_pass" },
   v3: { reruns: ["features", "validate", "train", "evaluate"] },
-  primary: { metric: "cost_per_shipment", higherIsBetter: false, margin: 0.01 },
   corrupt: { section: "snapshot", values: { feedDelayHours: 48 }, gate: "freshness" },
 });

@@ -6,6 +6,5 @@ storyTests({
   gates: ["mae_improves", "peak_underforecast_cost"],
   v2: { reruns: ["train", "evaluate"], fails: "peak_underforecast_cost" },
   v3: { reruns: ["features", "validate", "train", "evaluate"] },
-  primary: { metric: "mae", higherIsBetter: false, margin: 2 },
   corrupt: { section: "snapshot", values: { missingLastDays: 2 }, gate: "latest_counts_loaded" },
 });

@@ -103,4 +103,19 @@ describe("monitor and retrain through the CLI, on bad input", () => {
     const shown = ws.cliJson<{ manifest: { lineage: { trigger: unknown } } }>(["registry", "show", "eta", doc.decision.release]);
     expect(shown.manifest.lineage.trigger).toEqual({ kind: "schedule", cause: "weekly" });
   });
+
+  test("a damaged registry is refused with one line and left as it was", () => {
+    const path = join(ws.root, "registry", "releases.jsonl");
+    const canary = ws.cliJson<{ manifest: { release: string } }>(["registry", "show", "eta", "@canary"]).manifest.release;
+    const log = registry();
+    writeFileSync(path, log.subarray(0, log.length - 10)); // the last recorded line loses its end
+    const before = registry();
+    // Pause windows for today's canary, under new ids: a decision the registry would have to record.
+    const file = writeWindows(pauseLines().map((line) => line.replaceAll('"eta_v3"', `"${canary}"`).replace(/"window":"([^"]+)"/, '"window":"$1-again"')));
+    const result = ws.cli(["monitor", "eta", "--windows", file]);
+    expect(result.code, `${canary}: ${result.stdout}${result.stderr}`).toBe(1);
+    expect(result.stderr).toMatch(/^error: .*registry\/releases\.jsonl/m);
+    expect(result.stderr).not.toContain("internal error");
+    expect(registry().equals(before)).toBe(true);
+  });
 });

@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { PromotionPolicy, type ProjectPolicy } from "../../contracts/index.js";
 import { BIN, REPO } from "../rig.js";
 
 /** Stage outputs a copy must not carry over (the run rebuilds them). */
@@ -107,6 +108,26 @@ export class ProjectWorkspace {
     const params = JSON.parse(readFileSync(path, "utf8")) as Record<string, Record<string, unknown>>;
     params[section] = { ...params[section], ...values };
     writeFileSync(path, JSON.stringify(params, null, 2));
+  }
+
+  /** A project's section of the workspace's promotion policy, checked against its contract. */
+  policy(project: string): ProjectPolicy {
+    const policy = PromotionPolicy.parse(JSON.parse(readFileSync(this.#policyFile, "utf8"))).projects[project];
+    if (!policy) throw new Error(`the promotion policy has no project "${project}"`);
+    return policy;
+  }
+
+  /** Rewrites one section of a project's policy (`championChallenger`, …), as a user's edit would. */
+  setPolicy(project: string, section: string, values: Record<string, unknown>): void {
+    const policy = JSON.parse(readFileSync(this.#policyFile, "utf8")) as { projects: Record<string, Record<string, Record<string, unknown>>> };
+    const sections = policy.projects[project];
+    if (!sections) throw new Error(`the promotion policy has no project "${project}"`);
+    sections[section] = { ...sections[section], ...values };
+    writeFileSync(this.#policyFile, `${JSON.stringify(policy, null, 2)}\n`);
+  }
+
+  get #policyFile(): string {
+    return join(this.root, "contracts", "promotion_policy.json");
   }
 
   /** Parsed JSON of a project file (a gate, the report). */

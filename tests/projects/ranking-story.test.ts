@@ -6,6 +6,5 @@ storyTests({
   gates: ["blocked_listings_zero", "ndcg_improves", "latency_budget"],
   v2: { reruns: ["train", "evaluate"], fails: "latency_budget" },
   v3: { reruns: ["features", "validate", "train", "evaluate"] },
-  primary: { metric: "ndcg_at_10", higherIsBetter: true, margin: 0.005 },
   corrupt: { section: "snapshot", values: { feedDelayHours: 72 }, gate: "freshness" },
 });

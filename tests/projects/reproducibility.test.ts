@@ -1,9 +1,10 @@
 /**
  * The workspace as a whole, through the CLI: two clean-cache runs of the same
  * commit give byte-identical models, and an edit of one project's feature
- * code reruns that project from its features down and nothing else.
+ * code reruns that project from its features down and nothing else; a wiped
+ * registry makes the promote stages register again rather than replay.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ProjectWorkspace, statusOf } from "./project-workspace.js";
@@ -44,5 +45,15 @@ describe("the four projects together", () => {
     const status = statusOf(first.run());
     const rerun = Object.entries(status).filter(([, s]) => s !== "cached").map(([id]) => id).sort();
     expect(rerun).toEqual(["ranking:evaluate", "ranking:features", "ranking:promote", "ranking:train", "ranking:validate"]);
+  });
+
+  test("after the registry is wiped, each promote stage registers again instead of replaying its cached decision", () => {
+    rmSync(join(first.root, "registry"), { recursive: true });
+    mkdirSync(join(first.root, "registry"));
+    const run = first.run();
+    const rerun = Object.entries(statusOf(run)).filter(([, s]) => s !== "cached").map(([id]) => id).sort();
+    expect(rerun).toEqual(PROJECTS.map((p) => `${p}:promote`).sort());
+    // Every project has its canary again: the releases were registered, not replayed into an empty registry.
+    expect(Object.keys(modelDigests(first)).sort()).toEqual([...PROJECTS].sort());
   });
 });

@@ -9,7 +9,8 @@
  *   v2  a param change: the upstream of the change stays cached, a critical
  *       gate fails, promote is held and production stays on v1
  *   v3  a param change that passes, beats v1 on the primary metric by more
- *       than the margin, and opens the canary on v3
+ *       than the margin (both the policy's `championChallenger`), and opens
+ *       the canary on v3
  *
  * then the monitoring story, replaying the project's live windows
  * (`projects/<name>/live/`, see `monitorStory`), and a corrupted snapshot
@@ -32,7 +33,6 @@ export interface StorySpec {
   readonly v2: { readonly reruns: readonly string[]; readonly fails: string };
   /** Stages v3 reruns, relative to v2. */
   readonly v3: { readonly reruns: readonly string[] };
-  readonly primary: { readonly metric: string; readonly higherIsBetter: boolean; readonly margin: number };
   /** A params edit that corrupts the snapshot, and the validation gate that must catch it. */
   readonly corrupt: { readonly section: string; readonly values: Record<string, unknown>; readonly gate: string };
 }
@@ -74,10 +74,7 @@ export function storyTests(spec: StorySpec): void {
     });
 
     test("v1 reaches production once every role the policy names approved it", () => {
-      const policy = JSON.parse(readFileSync(join(ws.root, "contracts", "promotion_policy.json"), "utf8")) as {
-        projects: Record<string, { approvals: { production: { roles: string[] } } }>;
-      };
-      const roles = policy.projects[p]!.approvals.production.roles;
+      const roles = ws.policy(p).approvals["production"]?.roles ?? [];
       const early = ws.cli(["promote", p, `${p}_v1`, "--to", "production", "--reason", "first release"]);
       expect(early.code).toBe(1);
       expect(early.stderr).toContain(`needs approval by role ${roles[0]}`);
@@ -109,8 +106,9 @@ export function storyTests(spec: StorySpec): void {
       expect(canary()).toBe(`${p}_v3`);
       for (const g of spec.gates) expect(gate(g).passed, `${g}: ${String(gate(g).evidence["why"])}`).toBe(true);
       const v3 = ws.json<{ metrics: Record<string, number> }>(p, "reports/evaluation.json").metrics;
-      const { metric, higherIsBetter, margin } = spec.primary;
-      const gain = ((v3[metric] ?? Number.NaN) - (metrics["v1"]?.[metric] ?? Number.NaN)) * (higherIsBetter ? 1 : -1);
+      // The rule is the policy's, the same one the evaluate stage was handed.
+      const { primaryMetric: metric, direction, margin } = ws.policy(p).championChallenger;
+      const gain = ((v3[metric] ?? Number.NaN) - (metrics["v1"]?.[metric] ?? Number.NaN)) * (direction === "higher" ? 1 : -1);
       expect(gain).toBeGreaterThan(margin);
     });
 

@@ -6,7 +6,6 @@ storyTests({
   gates: ["source_slice_pass", "beats_champion"],
   v2: { reruns: ["train", "evaluate"], fails: "source_slice_pass" },
   v3: { reruns: ["train", "evaluate"] },
-  primary: { metric: "auc", higherIsBetter: true, margin: 0.02 },
   // Blurry photos: the quality gate marks most unusable, so too few remain to learn from.
   corrupt: { section: "features", values: { minSharpness: 40 }, gate: "usable_image_rate" },
 });

@@ -5,7 +5,7 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
-import { registryUsageError } from "../registry-usage.js";
+import { registryUsageError, withRegistryFailures } from "../registry-usage.js";
 
 interface ApproveArgs extends GlobalOptions {
   readonly project: string;
@@ -33,7 +33,10 @@ const command: CommandModule<GlobalOptions, ApproveArgs> = {
     const policy = await registry.loadProjectPolicy(root, argv.project);
     if (!policy.ok) return registryUsageError(messages, registry.describeRefusal(policy.error), argv.json);
     const by = argv.by ?? handle.actor;
-    const approved = await handle.approve(policy.value, { project: argv.project, release: argv.release, role: argv.role, by, note: argv.note ?? "" });
+    const approved = await withRegistryFailures(messages, argv.json, () =>
+      handle.approve(policy.value, { project: argv.project, release: argv.release, role: argv.role, by, note: argv.note ?? "" }),
+    );
+    if (!approved) return;
     if (!approved.ok) {
       messages.printRegistryError(registry.describeRefusal(approved.error), argv.json, approved.error);
       process.exitCode = registry.isUsageRefusal(approved.error) ? 2 : 1;

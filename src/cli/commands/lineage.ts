@@ -5,7 +5,7 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
-import { registryUsageError } from "../registry-usage.js";
+import { registryUsageError, withRegistryFailures } from "../registry-usage.js";
 
 interface LineageArgs extends GlobalOptions {
   readonly project: string;
@@ -27,7 +27,9 @@ const command: CommandModule<GlobalOptions, LineageArgs> = {
     ]);
     const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
     if (!opened.ok) return registryUsageError(messages, opened.error, argv.json);
-    const traced = registry.traceLineage(await opened.value.registry.state(), argv.project, argv.ref);
+    const state = await withRegistryFailures(messages, argv.json, () => opened.value.registry.state());
+    if (!state) return;
+    const traced = registry.traceLineage(state, argv.project, argv.ref);
     if (!traced.ok) {
       messages.printRegistryError(registry.describeRefusal(traced.error), argv.json, traced.error);
       process.exitCode = registry.isUsageRefusal(traced.error) ? 2 : 1;

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
+import { withRegistryFailures } from "../registry-usage.js";
 
 interface MonitorArgs extends GlobalOptions {
   readonly project: string;
@@ -76,7 +77,8 @@ const command: CommandModule<GlobalOptions, MonitorArgs> = {
     const opened = await registry.openWorkspaceRegistry(cwd);
     if (!opened.ok) return usage(opened.error);
     const { root, registry: handle } = opened.value;
-    const state = await handle.state();
+    const state = await withRegistryFailures(messages, argv.json, () => handle.state());
+    if (!state) return;
     if (state.releases().length > 0 && !state.releases().some((r) => r.project === argv.project)) {
       const known = [...new Set(state.releases().map((r) => r.project))].sort();
       return usage(`unknown project ${argv.project} (the registry knows ${known.join(", ")})`);
@@ -111,7 +113,10 @@ const command: CommandModule<GlobalOptions, MonitorArgs> = {
         reports.push({ ...base, recorded: false, moves: [], ...(recorded ? { skipped: "already recorded" } : {}) });
         continue;
       }
-      const applied = await handle.apply((s) => registry.planMonitorDecision(s, { decision, reason, judged: view.value.judged }));
+      const applied = await withRegistryFailures(messages, argv.json, () =>
+        handle.apply((s) => registry.planMonitorDecision(s, { decision, reason, judged: view.value.judged })),
+      );
+      if (!applied) return; // the registry refused to be written (damaged, busy): said, exit code set
       if (!applied.ok) {
         failed = true;
         reports.push({ ...base, recorded: false, moves: [], skipped: registry.describeRefusal(applied.error) });

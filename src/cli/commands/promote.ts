@@ -5,7 +5,7 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
-import { registryUsageError } from "../registry-usage.js";
+import { registryUsageError, withRegistryFailures } from "../registry-usage.js";
 
 interface PromoteArgs extends GlobalOptions {
   readonly project: string;
@@ -38,7 +38,10 @@ const command: CommandModule<GlobalOptions, PromoteArgs> = {
     }
     const expected = argv.expect === undefined ? undefined : argv.expect === "none" ? null : argv.expect;
     const reason = argv.reason ?? `promoted by ${handle.actor}`;
-    const moved = await handle.promote(policy.value, { project: argv.project, release: argv.release, alias: argv.to, expected, reason });
+    const moved = await withRegistryFailures(messages, argv.json, () =>
+      handle.promote(policy.value, { project: argv.project, release: argv.release, alias: argv.to, expected, reason }),
+    );
+    if (!moved) return;
     if (!moved.ok) {
       messages.printRegistryError(registry.describeRefusal(moved.error), argv.json, moved.error);
       process.exitCode = registry.isUsageRefusal(moved.error) ? 2 : 1;

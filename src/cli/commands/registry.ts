@@ -1,8 +1,12 @@
 /**
  * `sluice registry list [project]`, `registry show <project> <release|@alias>`
- * and `registry history <project> <alias>`: read the registry, write nothing.
+ * and `registry history <project> <alias>` read the registry and write
+ * nothing; `registry export` writes the log in the file format;
+ * `registry import` moves a file registry into PostgreSQL; `registry sync`
+ * rewrites this workspace's alias files from a shared registry.
  */
 import type { Argv, CommandModule } from "yargs";
+import type { RawChain } from "../../registry/index.js";
 import type { GlobalOptions } from "../context.js";
 
 interface ListArgs extends GlobalOptions {
@@ -39,10 +43,34 @@ async function stateFor(argv: GlobalOptions) {
   try {
     return { m, state: await opened.value.registry.state() };
   } catch (error) {
+    // An unreachable server is a usage problem (2); a damaged log is a failed verification (1).
     m.printRegistryError((error as Error).message, argv.json);
-    process.exitCode = 1;
+    process.exitCode = isUnavailable(error) ? 2 : 1;
     return undefined;
   }
+}
+
+/** The registry's storage could not be used at all (server down, bad URL, credentials). */
+function isUnavailable(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  return name === "RegistryUnavailableError" || name === "UnsupportedRegistryError" || name === "RegistryBusyError";
+}
+
+/** The workspace root, or undefined after a usage error. */
+async function rootFor(argv: GlobalOptions, m: Awaited<ReturnType<typeof modules>>): Promise<string | undefined> {
+  const { findWorkspaceRoot } = await import("../../pipeline/index.js");
+  const root = findWorkspaceRoot(argv.cwd ?? process.cwd());
+  if (!root) {
+    m.printRegistryError(`no sluice workspace at or above ${argv.cwd ?? process.cwd()}`, argv.json);
+    process.exitCode = 2;
+  }
+  return root ?? undefined;
+}
+
+/** Reports a failure to use the registry: one line, exit 2 when it could not be reached, 1 otherwise. */
+function reportFailure(m: Awaited<ReturnType<typeof modules>>, error: unknown, json: boolean | undefined): void {
+  m.printRegistryError((error as Error).message, json);
+  process.exitCode = isUnavailable(error) ? 2 : 1;
 }
 
 const list: CommandModule<GlobalOptions, ListArgs> = {
@@ -132,27 +160,127 @@ const exportChain: CommandModule<GlobalOptions, ExportArgs> = {
   builder: (y: Argv<GlobalOptions>) => y.option("out", { type: "string", describe: "file to write (default: stdout)" }) as unknown as Argv<ExportArgs>,
   handler: async (argv) => {
     const m = await modules();
-    const { findWorkspaceRoot } = await import("../../pipeline/index.js");
-    const root = findWorkspaceRoot(argv.cwd ?? process.cwd());
-    if (!root) {
-      m.printRegistryError(`no sluice workspace at or above ${argv.cwd ?? process.cwd()}`, argv.json);
-      process.exitCode = 2;
-      return;
+    const root = await rootFor(argv, m);
+    if (!root) return;
+    let chain: RawChain;
+    let location: string;
+    try {
+      const backend = m.registryBackend(root);
+      chain = await backend.readChain();
+      location = backend.location;
+    } catch (error) {
+      return reportFailure(m, error, argv.json);
     }
-    const chain = await m.registryBackend(root).readChain();
+    // Byte for byte what the file registry holds for the same chain: the lines as chained, one per line.
     const text = chain.lines.map((line) => `${line}\n`).join("");
     if (argv.out === undefined) return void m.writeRegistryText(text);
     const { writeFile } = await import("node:fs/promises");
-    await writeFile(argv.out, text);
-    m.printRegistryResult(argv.json, { ok: true, out: argv.out, lines: chain.lines.length }, `wrote ${chain.lines.length} events to ${argv.out}`);
+    const { resolve } = await import("node:path");
+    await writeFile(resolve(argv.cwd ?? process.cwd(), argv.out), text);
+    m.printRegistryResult(
+      argv.json,
+      { ok: true, from: location, out: argv.out, lines: chain.lines.length },
+      `wrote ${chain.lines.length} events from ${location} to ${argv.out}`,
+    );
+  },
+};
+
+interface ImportArgs extends GlobalOptions {
+  readonly from?: string;
+  readonly to?: string;
+}
+
+const importChain: CommandModule<GlobalOptions, ImportArgs> = {
+  command: "import",
+  describe: "Move a file registry (registry/releases.jsonl, or --from FILE) into the PostgreSQL registry, verified before and after",
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .option("from", { type: "string", describe: "a releases.jsonl to import (default: this workspace's registry/releases.jsonl)" })
+      .option("to", { type: "string", describe: "the postgres:// URL to import into (default: SLUICE_REGISTRY)" }) as unknown as Argv<ImportArgs>,
+  handler: async (argv) => {
+    const m = await modules();
+    const root = await rootFor(argv, m);
+    if (!root) return;
+    const pg = await import("../../registry/postgres/index.js");
+    const url = argv.to ?? process.env["SLUICE_REGISTRY"] ?? "";
+    const parsed = pg.isPostgresUrl(url)
+      ? pg.parseRegistryUrl(url)
+      : { ok: false as const, error: "registry import moves a file registry into PostgreSQL: set SLUICE_REGISTRY=postgres://… or pass --to" };
+    if (!parsed.ok) {
+      m.printRegistryError(parsed.error, argv.json);
+      process.exitCode = 2;
+      return;
+    }
+    const { resolve } = await import("node:path");
+    const from = argv.from === undefined ? undefined : resolve(argv.cwd ?? process.cwd(), argv.from);
+    try {
+      const target = new pg.PostgresBackend(root, parsed.value);
+      await target.open();
+      const source = await pg.readImportSource(root, from);
+      const imported = await pg.importFileRegistry(root, source, target);
+      if (!imported.ok) {
+        // A damaged file failed verification (1); a database holding another chain is the wrong target (2).
+        m.printRegistryError(imported.error.message, argv.json, imported.error);
+        process.exitCode = imported.error.reason === "source-damaged" ? 1 : 2;
+        return;
+      }
+      const report = imported.value;
+      const { renderVerification } = await import("../../report/registry-verify.js");
+      const what =
+        report.imported === 0
+          ? `nothing to import: ${report.to} already holds all ${report.existing} events of ${report.from}`
+          : `imported ${report.imported} events from ${report.from} into ${report.to}${report.existing > 0 ? ` (after the ${report.existing} it already held)` : ""}`;
+      m.printRegistryResult(argv.json, { ok: report.verification.ok, ...report }, `${what}\n${renderVerification(report.verification)}`);
+      if (!report.verification.ok) process.exitCode = 1;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+        m.printRegistryError(`${argv.from ?? "registry/releases.jsonl"} does not exist`, argv.json);
+        process.exitCode = 2;
+        return;
+      }
+      reportFailure(m, error, argv.json);
+    }
+  },
+};
+
+const sync: CommandModule<GlobalOptions, GlobalOptions> = {
+  command: "sync",
+  describe: "Rewrite this workspace's alias files from the shared (PostgreSQL) registry",
+  handler: async (argv) => {
+    const m = await modules();
+    const opened = await m.openWorkspaceRegistry(argv.cwd ?? process.cwd());
+    if (!opened.ok) {
+      m.printRegistryError(opened.error, argv.json);
+      process.exitCode = 2;
+      return;
+    }
+    const backend = opened.value.registry.backend;
+    if (!backend.refreshMaterialised) {
+      const note = `${backend.location} rewrites its alias files on every write; nothing to sync`;
+      return void m.printRegistryResult(argv.json, { ok: true, location: backend.location, rewritten: [] }, note);
+    }
+    try {
+      const rewritten = await backend.refreshMaterialised();
+      const human = rewritten.length === 0 ? "alias files already match the registry" : rewritten.map((f) => `rewrote ${f}`).join("\n");
+      m.printRegistryResult(argv.json, { ok: true, location: backend.location, rewritten }, human);
+    } catch (error) {
+      reportFailure(m, error, argv.json);
+    }
   },
 };
 
 const command: CommandModule<GlobalOptions, GlobalOptions> = {
   command: "registry",
-  describe: "Inspect releases and aliases: list, show, history, export",
+  describe: "Inspect releases and aliases: list, show, history; export, import, sync",
   builder: (y: Argv<GlobalOptions>) =>
-    y.command(list).command(show).command(history).command(exportChain).demandCommand(1, "name a registry command: list, show, history or export"),
+    y
+      .command(list)
+      .command(show)
+      .command(history)
+      .command(exportChain)
+      .command(importChain)
+      .command(sync)
+      .demandCommand(1, "name a registry command: list, show, history, export, import or sync"),
   handler: () => undefined,
 };
 

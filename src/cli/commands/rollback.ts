@@ -5,7 +5,7 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
-import { registryUsageError } from "../registry-usage.js";
+import { registryUsageError, withRegistryFailures } from "../registry-usage.js";
 
 interface RollbackArgs extends GlobalOptions {
   readonly project: string;
@@ -28,7 +28,10 @@ const command: CommandModule<GlobalOptions, RollbackArgs> = {
     const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
     if (!opened.ok) return registryUsageError(messages, opened.error, argv.json);
     const handle = opened.value.registry;
-    const rolled = await handle.rollback({ project: argv.project, alias: argv.alias, reason: argv.reason, ...(argv.to ? { to: argv.to } : {}) });
+    const rolled = await withRegistryFailures(messages, argv.json, () =>
+      handle.rollback({ project: argv.project, alias: argv.alias, reason: argv.reason, ...(argv.to ? { to: argv.to } : {}) }),
+    );
+    if (!rolled) return;
     if (!rolled.ok) {
       messages.printRegistryError(registry.describeRefusal(rolled.error), argv.json, rolled.error);
       process.exitCode = registry.isUsageRefusal(rolled.error) ? 2 : 1;

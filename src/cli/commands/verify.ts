@@ -33,6 +33,7 @@ const command: CommandModule<GlobalOptions, VerifyArgs> = {
     const cache = await openCache(root);
     const cacheVerdict = await verifyCache(cache);
     const registry = await verifyRegistryIfPresent(root);
+    if (registry?.unavailable !== undefined) return void usageError(registry.unavailable);
     let reruns: StageResult[] = [];
     if (argv.rerun) {
       const context = await loadContext(argv);
