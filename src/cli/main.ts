@@ -36,9 +36,16 @@ async function main(): Promise<void> {
   for (const module of modules) parser = parser.command(module.default);
   await parser.parseAsync();
   // Every command has finished its work here. Exit now rather than wait for
-  // a stray handle (a compiler service, an idle child) to let the loop drain;
-  // on Linux, writes to stdout and stderr are synchronous, so nothing is lost.
+  // a stray handle (a compiler service, an idle child) to let the loop drain,
+  // but only once stdout and stderr are flushed: writes to a pipe are
+  // asynchronous, and exiting early cut a large `--json` document short.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(process.exitCode ?? 0);
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the OS. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write("", () => resolve()));
 }
 
 main().catch((error: unknown) => {
@@ -46,5 +53,5 @@ main().catch((error: unknown) => {
   writeErr(`internal error: ${error instanceof Error ? (verbose ? error.stack : error.message) : String(error)}`);
   if (!verbose) writeErr("(run with --verbose for the stack trace)");
   // Exit now: runners or workers the failed command started would keep the process alive.
-  process.exit(1);
+  void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(1));
 });

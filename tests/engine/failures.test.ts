@@ -1,7 +1,8 @@
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { statuses, withStatus, Workspace } from "../rig.js";
+import { spawn } from "node:child_process";
+import { BIN, statuses, withStatus, Workspace } from "../rig.js";
 
 const ROOT = `import { defineWorkspace } from "sluice";
 export default defineWorkspace({ projects: ["projects/p"] });
@@ -184,5 +185,27 @@ export default defineProject("p", (p) => {
     expect(statuses(rerun)).toEqual({ "p:publish": "ran" });
     expect(rerun.stderr).toContain("p:publish: not reusing the cached result: published.txt is gone");
     expect(statuses(await ws.runJson())).toEqual({ "p:publish": "cached" });
+  });
+});
+
+describe("a large --json document on a pipe", () => {
+  it("reaches a slow reader whole before the process exits", async () => {
+    ws = new Workspace({
+      "pipeline.ts": ROOT,
+      "projects/p/pipeline.ts": `import { defineProject, file } from "sluice";
+export default defineProject("p", (p) => {
+  for (let i = 0; i < 1500; i++) p.stage(\`stage_with_a_long_name_\${i}\`, { outs: { y: file(\`out/\${i}.txt\`) }, cmd: "echo {outs.y}" });
+});
+`,
+    });
+    const child = spawn(process.execPath, [BIN, "dag", "--format", "json"], { cwd: ws.root, stdio: ["ignore", "pipe", "ignore"] });
+    const closed = new Promise((resolve) => child.on("close", resolve));
+    // Read nothing at first: the pipe fills and the rest of the document waits in the child.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    let text = "";
+    child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+    await closed;
+    expect(text.length).toBeGreaterThan(128 * 1024);
+    expect(() => JSON.parse(text)).not.toThrow();
   });
 });
