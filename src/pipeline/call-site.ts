@@ -35,7 +35,7 @@ export function callSite(): SourceLocation {
     const name = frame.getFileName();
     const file = name === undefined ? null : userFile(name);
     if (file === null) continue;
-    return lazyLocation(name!, file, frame.getLineNumber() ?? 0, frame.getColumnNumber() ?? 0);
+    return lazyLocation(name!, file, frame);
   }
   return { file: "<unknown>", line: 0, column: 0 };
 }
@@ -57,9 +57,15 @@ function userFile(name: string): string | null {
   return file;
 }
 
-function lazyLocation(url: string, file: string, rawLine: number, rawColumn: number): SourceLocation {
+/**
+ * The frame's line and column are asked for only when someone reads them (a
+ * diagnostic): V8 finds a position by decoding the calling function's
+ * position table, which costs time in proportion to that function's size,
+ * and a generated pipeline can declare ten thousand stages in one function.
+ */
+function lazyLocation(url: string, file: string, frame: RawFrame): SourceLocation {
   let mapped: { line: number; column: number } | undefined;
-  const resolve = () => (mapped ??= mapPosition(url, rawLine, rawColumn));
+  const resolve = () => (mapped ??= mapPosition(url, frame.getLineNumber() ?? 0, frame.getColumnNumber() ?? 0));
   return {
     file,
     get line() {
