@@ -190,7 +190,8 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
     components,
     key,
     depDigests,
-    upstreamKeys: upstreamKeys(stage),
+    // Computed only for the stages that read them (run functions): a transitive walk per stage is quadratic in a big DAG.
+    upstreamKeys: () => upstreamKeys(stage),
     depValue: async (name: string): Promise<Json> => {
       const dep = stage.deps.find((d) => d.name === name);
       return dep?.kind === "external" ? ((await externals.get(dep.ref.id))?.value ?? null) : null;

@@ -36,7 +36,7 @@ export interface ExecuteOptions {
   readonly key: StageKey;
   readonly depDigests: ReadonlyMap<string, Digest>;
   /** Keys of every upstream stage, transitively (lineage handed to `run` stages). */
-  readonly upstreamKeys: Readonly<Record<string, string>>;
+  readonly upstreamKeys: () => Readonly<Record<string, string>>;
   /** The resolved value of an external dep. */
   readonly depValue: (name: string) => Promise<Json>;
   readonly signal: AbortSignal;
@@ -165,7 +165,7 @@ async function executeUnguarded(cache: CacheSession, executors: Executors, optio
         params: options.params,
         deps,
         outs: tempOuts,
-        upstreamKeys: options.upstreamKeys,
+        upstreamKeys: options.upstreamKeys(),
       },
       onOutput,
       options.signal,
