@@ -11,11 +11,11 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** `sluice <args>` in `root`, with SLUICE_ACTOR = `actor`. */
-export function sluice(root: string, args: readonly string[], actor = "alice"): Promise<CliRun> {
+/** `sluice <args>` in `root`, with SLUICE_ACTOR = `actor` and any other variables in `env`. */
+export function sluice(root: string, args: readonly string[], actor = "alice", env: Readonly<Record<string, string>> = {}): Promise<CliRun> {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: root,
-    env: { ...process.env, CI: "true", GITHUB_STEP_SUMMARY: "", GITHUB_ACTIONS: "", SLUICE_ACTOR: actor },
+    env: { ...process.env, CI: "true", GITHUB_STEP_SUMMARY: "", GITHUB_ACTIONS: "", SLUICE_ACTOR: actor, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

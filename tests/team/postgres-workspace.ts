@@ -3,32 +3,16 @@
  * workspace against a chosen registry (a postgres:// URL, or "" for the
  * file registry), and a release shipped the way a team ships one.
  */
-import { spawn } from "node:child_process";
 import { expect } from "vitest";
-import { BIN, type RunJson, type Workspace } from "../rig.js";
+import { sluice, type CliRun } from "../registry/cli.js";
+import { type RunJson, type Workspace } from "../rig.js";
 
 /** Every seed gate passing. */
 export const PASS = { schema_valid: true, no_leakage: true, critical_slice_pass: true, cost_improves: true };
 
-/** Exit code and output of one CLI run. */
-export interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** `sluice <args>` in `root` against `registry` ("" = the file registry), as `actor`. */
 export function sluiceWith(root: string, registry: string, args: readonly string[], actor = "alice"): Promise<CliRun> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: root,
-    env: { ...process.env, CI: "true", GITHUB_STEP_SUMMARY: "", GITHUB_ACTIONS: "", SLUICE_ACTOR: actor, SLUICE_REGISTRY: registry },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  return sluice(root, args, actor, { SLUICE_REGISTRY: registry });
 }
 
 /** `sluice <args> --json`, parsed; fails with stderr when stdout is not one JSON document. */
