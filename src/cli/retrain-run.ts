@@ -71,3 +71,11 @@ export async function retrainProject(
   const decision = run.decisions.find((d) => (d as { project?: string }).project === project);
   return ok({ project, trigger, snapshot: move.value, exitCode: child.status ?? 1, run, decision });
 }
+
+/** One line for people: where the snapshot moved and what became of the candidate. */
+export function describeRetrain(snapshot: SnapshotMove, decision: RetrainDecision | null | undefined): string {
+  const verdict = decision
+    ? `${decision.release}: ${decision.decision}${decision.failed.length > 0 ? ` (${decision.failed.join(", ")})` : ""}`
+    : "no promotion decision (the run failed before promote)";
+  return `retrained on ${snapshot.param} ${snapshot.from} -> ${snapshot.to} (${snapshot.file}); ${verdict}`;
+}

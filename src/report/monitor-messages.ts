@@ -11,9 +11,9 @@ export function describeMonitorDecision(decision: MonitorDecision): string {
   switch (decision.kind) {
     case "pause": {
       const { labels, windows } = decision.needs;
-      const needs = [labels > 0 ? `${labels} more labelled outcomes` : "", windows > 0 ? `${windows} more labelled windows` : ""].filter(Boolean);
+      const needs = [labels > 0 ? `${labels} more labelled ${plural(labels, "outcome")}` : "", windows > 0 ? `${windows} more labelled ${plural(windows, "window")}` : ""].filter(Boolean);
       const waiting = needs.length > 0 ? `needs ${needs.join(" and ")}` : "enough labels, waiting for a production figure to compare with";
-      const left = "windowsLeft" in decision.deadline ? `${decision.deadline.windowsLeft} windows` : `${round(decision.deadline.hoursLeft)} hours`;
+      const left = "windowsLeft" in decision.deadline ? `${decision.deadline.windowsLeft} ${plural(decision.deadline.windowsLeft, "window")}` : `${round(decision.deadline.hoursLeft)} hours`;
       return `pause canary ${decision.release}: ${waiting}; ${left} left before it is aborted for insufficient evidence ${at}`;
     }
     case "promote":
@@ -43,4 +43,8 @@ function figureList(figures: Readonly<Record<string, number | null>>): string {
 
 function round(value: number): number {
   return Math.round(value * 10_000) / 10_000;
+}
+
+function plural(count: number, noun: string): string {
+  return count === 1 ? noun : `${noun}s`;
 }

@@ -9,6 +9,8 @@ import { resolve } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
 import { withRegistryFailures } from "../registry-usage.js";
+import type { RetrainDecision } from "../retrain-run.js";
+import type { SnapshotMove } from "../snapshot-param.js";
 
 interface MonitorArgs extends GlobalOptions {
   readonly project: string;
@@ -46,13 +48,14 @@ const command: CommandModule<GlobalOptions, MonitorArgs> = {
       .example("$0 monitor eta --windows projects/eta/live/canary-promote.jsonl", "promote the canary once its delayed quality passed")
       .example("$0 monitor eta --windows live.jsonl --dry-run --json", "what would be decided, as JSON") as unknown as Argv<MonitorArgs>,
   handler: async (argv) => {
-    const [registry, monitor, messages, describe, inputs, { writeErr }] = await Promise.all([
+    const [registry, monitor, messages, describe, inputs, { writeErr }, retraining] = await Promise.all([
       import("../../registry/index.js"),
       import("../../monitor/index.js"),
       import("../../report/registry-messages.js"),
       import("../../report/monitor-messages.js"),
       import("../monitor-inputs.js"),
       import("../../report/terminal.js"),
+      import("../retrain-run.js"),
     ]);
     const usage = (message: string): void => {
       messages.printRegistryError(message, argv.json);
@@ -127,10 +130,9 @@ const command: CommandModule<GlobalOptions, MonitorArgs> = {
     }
 
     const retrainDue = reports.find((r) => r.decision === "retrain" && r.recorded);
-    let retrain: unknown;
+    let retrain: RetrainReport | undefined;
     if (retrainDue && argv.retrain) {
-      const { retrainProject } = await import("../retrain-run.js");
-      const started = await retrainProject(root, argv.project, { kind: "drift", cause: retrainDue.reason });
+      const started = await retraining.retrainProject(root, argv.project, { kind: "drift", cause: retrainDue.reason });
       if (!started.ok) {
         failed = true;
         writeErr(`error: the drift retrain did not start: ${started.error.message}`);
@@ -152,12 +154,20 @@ const command: CommandModule<GlobalOptions, MonitorArgs> = {
       warnings: view.value.warnings,
       ...(retrain !== undefined ? { retrain } : {}),
     };
-    messages.printRegistryResult(argv.json, document, humanSummary(argv.project, reports, read, outcome.seen.length, retrain));
+    const summary = humanSummary(argv.project, reports, read, outcome.seen.length);
+    // A retrain that did not start was already reported as an error.
+    const retrained = retrain && "snapshot" in retrain ? [`  ${retraining.describeRetrain(retrain.snapshot, retrain.decision)}`] : [];
+    messages.printRegistryResult(argv.json, document, [summary, ...retrained].join("\n"));
     if (failed) process.exitCode = 1;
   },
 };
 
-function humanSummary(project: string, reports: readonly DecisionReport[], read: number, fresh: number, retrain: unknown): string {
+/** What a drift-triggered retrain did. */
+type RetrainReport =
+  | { readonly ok: false; readonly error: string }
+  | { readonly ok: boolean; readonly snapshot: SnapshotMove; readonly decision: RetrainDecision | null };
+
+function humanSummary(project: string, reports: readonly DecisionReport[], read: number, fresh: number): string {
   const header = `${project}: ${read} windows read, ${fresh} not judged before`;
   if (reports.length === 0) return `${header}; nothing new to decide`;
   const lines = reports.map((r) => {
@@ -165,8 +175,7 @@ function humanSummary(project: string, reports: readonly DecisionReport[], read:
     const moves = r.moves.map((m) => `; ${project}@${m.alias}: ${m.from ?? "(unset)"} -> ${m.to ?? "(cleared)"}`).join("");
     return `  ${r.reason}${moves}${status}`;
   });
-  const tail = retrain && typeof retrain === "object" && "decision" in retrain ? [`  retrain: ${JSON.stringify((retrain as { decision: unknown }).decision)}`] : [];
-  return [header, ...lines, ...tail].join("\n");
+  return [header, ...lines].join("\n");
 }
 
 export default command;

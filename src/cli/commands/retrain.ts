@@ -25,7 +25,7 @@ const command: CommandModule<GlobalOptions, RetrainArgs> = {
       .example("$0 retrain eta --trigger schedule", "weekly retrain: snapshot date + 7 days, full pipeline, promotion record")
       .example("$0 retrain forecast --trigger manual --snapshot 2026-06-30 --cause 'new warehouse'", "retrain on a chosen snapshot") as unknown as Argv<RetrainArgs>,
   handler: async (argv) => {
-    const [{ findWorkspaceRoot }, { retrainProject }, messages] = await Promise.all([
+    const [{ findWorkspaceRoot }, { describeRetrain, retrainProject }, messages] = await Promise.all([
       import("../../pipeline/index.js"),
       import("../retrain-run.js"),
       import("../../report/registry-messages.js"),
@@ -45,12 +45,7 @@ const command: CommandModule<GlobalOptions, RetrainArgs> = {
       return;
     }
     const { snapshot, decision, exitCode } = outcome.value;
-    const verdict = decision ? `${decision.release}: ${decision.decision}${decision.failed.length > 0 ? ` (${decision.failed.join(", ")})` : ""}` : "no promotion decision (the run failed before promote)";
-    messages.printRegistryResult(
-      argv.json,
-      { ok: exitCode === 0, ...outcome.value },
-      `${argv.project}: retrained on ${snapshot.param} ${snapshot.from} -> ${snapshot.to} (${snapshot.file}); ${verdict}`,
-    );
+    messages.printRegistryResult(argv.json, { ok: exitCode === 0, ...outcome.value }, `${argv.project}: ${describeRetrain(snapshot, decision)}`);
     process.exitCode = exitCode === 0 ? 0 : 1;
   },
 };
