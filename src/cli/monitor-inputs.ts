@@ -6,10 +6,10 @@
  */
 import { join } from "node:path";
 import type { ReleaseManifest } from "../../contracts/index.js";
-import { initDigests, type Digest } from "../cache/digest.js";
+import { initDigests } from "../cache/digest.js";
 import { ObjectStore } from "../cache/object-store.js";
 import { Distribution, MonitorPolicy, type MonitorInput, type MonitorState } from "../monitor/index.js";
-import { knownGoodReleases, type RegistryState } from "../registry/index.js";
+import { knownGoodReleases, recordedReferences, type RegistryState } from "../registry/index.js";
 import { fail, ok, type Result } from "../util/result.js";
 
 /** The monitor's view of one project, plus what it could not read. */
@@ -86,27 +86,10 @@ function judgedWindows(state: RegistryState, project: string): Set<string> {
   return seen;
 }
 
-/** The reference distributions recorded in the release's evaluation report (pinned in the store). */
+/** The reference distributions of the release's evaluation report; what cannot be used becomes a warning. */
 async function referencesOf(root: string, manifest: ReleaseManifest, warnings: string[]): Promise<Record<string, Distribution> | undefined> {
   await initDigests();
-  // The manifest contract (DigestString) already checked the digest's form.
-  const read = await new ObjectStore(join(root, "cache")).readVerified(manifest.evaluation.reportDigest as Digest);
-  if (!read.ok) {
-    warnings.push(`drift not checked: ${manifest.release}'s evaluation report (${manifest.evaluation.reportDigest}) is ${read.problem.reason === "missing-object" ? "missing from" : "corrupt in"} cache/objects`);
-    return undefined;
-  }
-  let recorded: unknown;
-  try {
-    recorded = (JSON.parse(read.bytes.toString("utf8")) as { reference?: unknown }).reference;
-  } catch {
-    warnings.push(`drift not checked: ${manifest.release}'s evaluation report is not JSON`);
-    return undefined;
-  }
-  const references: Record<string, Distribution> = {};
-  for (const [feature, value] of Object.entries(recorded && typeof recorded === "object" ? recorded : {})) {
-    const parsed = Distribution.safeParse(value);
-    if (parsed.success) references[feature] = parsed.data;
-    else warnings.push(`drift not checked for ${feature}: ${manifest.release}'s reference is not a distribution (${parsed.error.issues[0]?.message ?? "?"})`);
-  }
-  return references;
+  const recorded = await recordedReferences(new ObjectStore(join(root, "cache")), manifest);
+  warnings.push(...recorded.problems.map((problem) => `drift not fully checked: ${problem}`));
+  return recorded.references;
 }

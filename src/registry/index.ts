@@ -36,6 +36,7 @@ export { loadProjectPolicy, loadPromotionPolicy, POLICY_FILE, policyRoles } from
 export { describeRefusal, isUsageRefusal, type RegistryRefusal } from "./refusal.js";
 export { Registry, type RegistryOptions } from "./registry.js";
 export { encodeRetrainTrigger, retrainTrigger, TRIGGER_ENV } from "./retrain-trigger.js";
+export { recordedReferences, type RecordedReferences } from "./recorded-references.js";
 export { storageFailureExitCode } from "./storage-failure.js";
 export { RegistryState, type AliasPointer, type ReleaseRecord } from "./registry-state.js";
 export { deployableDigest, manifestDigest, referencedDigests, tupleDigest, type CandidateLineage, type CandidateTuple } from "./release-tuple.js";

@@ -12,9 +12,9 @@ import { readHistory, type CacheSession, type RunRecord, type StageKey } from ".
 import type { BuildResult } from "../../exec/index.js";
 import type { Distribution } from "../../monitor/index.js";
 import type { Workspace } from "../../pipeline/index.js";
-import { describeRefusal, loadPromotionPolicy, openWorkspaceRegistry, POLICY_FILE, RegistryState } from "../../registry/index.js";
+import { describeRefusal, loadPromotionPolicy, openWorkspaceRegistry, POLICY_FILE, recordedReferences, RegistryState } from "../../registry/index.js";
 import type { ReportInputs } from "./build-report-model.js";
-import { readProjectWindows, recordedReferences, type ProjectWindows } from "./read-report-files.js";
+import { readProjectWindows, type ProjectWindows } from "./read-report-files.js";
 
 /** Gathers the inputs of `buildReportModel`. */
 export async function gatherReportInputs(workspace: Workspace, cache: CacheSession, dryRun: BuildResult, now: Date): Promise<ReportInputs> {
@@ -36,7 +36,7 @@ export async function gatherReportInputs(workspace: Workspace, cache: CacheSessi
     // Only releases that served windows need their references; each is one read of the store.
     for (const release of new Set(read.files.flatMap((f) => f.windows.map((w) => w.release)))) {
       const record = registry.release(project.name, release);
-      const recorded = record ? await recordedReferences(cache.store, record.manifest) : undefined;
+      const recorded = record ? (await recordedReferences(cache.store, record.manifest)).references : undefined;
       if (recorded) references.set(`${project.name}/${release}`, recorded);
     }
   }

@@ -1,14 +1,11 @@
 /**
  * The files the report reads besides the registry and the run history: a
- * project's live window files, and the reference distributions a release's
- * evaluation report recorded (pinned in the object store). Everything here
- * degrades to a note: a report is still worth having when a file is bad.
+ * project's live window files. Everything here degrades to a note: a report
+ * is still worth having when a file is bad.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import type { ReleaseManifest } from "../../../contracts/index.js";
-import type { Digest, ObjectStore } from "../../cache/index.js";
-import { Distribution, parseWindows, type LiveWindow } from "../../monitor/index.js";
+import { parseWindows, type LiveWindow } from "../../monitor/index.js";
 
 /** The windows of one file, in file order. */
 export interface WindowFile {
@@ -58,27 +55,4 @@ export async function readProjectWindows(root: string, project: string, projectD
     files.push({ path: shown, windows: parsed.value.filter((w) => w.project === project) });
   }
   return { dir: relative(root, dir), files, problems };
-}
-
-/**
- * The reference distributions a release's evaluation report records under
- * `reference` (feature -> distribution); undefined when the report is not in
- * the store or records none. Entries that are not distributions are skipped.
- */
-export async function recordedReferences(store: ObjectStore, manifest: ReleaseManifest): Promise<Record<string, Distribution> | undefined> {
-  const read = await store.readVerified(manifest.evaluation.reportDigest as Digest);
-  if (!read.ok) return undefined;
-  let recorded: unknown;
-  try {
-    recorded = (JSON.parse(read.bytes.toString("utf8")) as { reference?: unknown }).reference;
-  } catch {
-    return undefined;
-  }
-  if (recorded === null || typeof recorded !== "object") return undefined;
-  const references: Record<string, Distribution> = {};
-  for (const [feature, value] of Object.entries(recorded)) {
-    const parsed = Distribution.safeParse(value);
-    if (parsed.success) references[feature] = parsed.data;
-  }
-  return references;
 }
