@@ -15,6 +15,7 @@
  * acknowledged event lost its end): writers refuse and leave every byte as
  * it is, so nothing that was recorded is ever dropped by a repair.
  */
+import { statSync } from "node:fs";
 import { open, readFile, truncate } from "node:fs/promises";
 import { join } from "node:path";
 import { acquireLock } from "../util/file-lock.js";
@@ -53,6 +54,9 @@ export class FileBackend implements RegistryBackend {
   }
 
   async read(): Promise<RegistrySnapshot> {
+    const version = fileVersion(this.#log, this.#head);
+    const known = parsedLogs.get(this.#log);
+    if (known?.version === version) return known.snapshot;
     const raw = await this.readChain();
     // Readers decide too (the monitor, a promote stage's key): never on a log missing a recorded line.
     this.#refuseCutShort(raw);
@@ -61,7 +65,9 @@ export class FileBackend implements RegistryBackend {
       if (!decoded.ok) throw new RegistryCorruptError(this.location, [decoded.problem]);
       return decoded.event;
     });
-    return { events, head: raw.head };
+    const snapshot = { events, head: raw.head };
+    parsedLogs.set(this.#log, { version, snapshot });
+    return snapshot;
   }
 
   async readChain(): Promise<RawChain> {
@@ -181,4 +187,23 @@ function ignoreMissing<T>(fallback: T): (error: unknown) => T {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return fallback;
     throw error;
   };
+}
+
+
+/**
+ * Logs already parsed in this process, by path, with the file versions they
+ * were read at. One run reads the registry many times (each project's alias,
+ * champion and promotion-state deps, each promote stage's hit check); the
+ * log is decoded again only when it or its head record changed.
+ */
+const parsedLogs = new Map<string, { readonly version: string; readonly snapshot: RegistrySnapshot }>();
+
+/** Identity of the log's and head record's current bytes: inode, size and change times (ns). */
+function fileVersion(...paths: string[]): string {
+  return paths
+    .map((path) => {
+      const stat = statSync(path, { bigint: true, throwIfNoEntry: false });
+      return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}` : "-";
+    })
+    .join("|");
 }
