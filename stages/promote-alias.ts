@@ -37,6 +37,8 @@ import {
   openRegistry,
   pipelineCommit,
   promotionStateDep,
+  registryBackend,
+  RegistryState,
   retrainTrigger,
   storageFailureExitCode,
 } from "sluice/registry";
@@ -122,7 +124,8 @@ async function registryStillHolds(root: string, project: string, decisions: read
   const recorded = decisions[0] as { readonly release?: string; readonly manifestDigest?: string } | undefined;
   if (recorded?.release === undefined) return undefined;
   await initDigests();
-  const release = (await (await openRegistry(root)).state()).release(project, recorded.release);
+  // Read-only: no handle (whose actor would ask git who is acting) on every cached run.
+  const release = RegistryState.fold((await registryBackend(root).read()).events).release(project, recorded.release);
   if (!release) return `the registry no longer holds ${recorded.release}`;
   if (release.manifestDigest !== recorded.manifestDigest) return `${project}'s ${recorded.release} in the registry is not the release this result recorded`;
   return undefined;
