@@ -10,9 +10,10 @@
  * `import.meta.url` is compiled to the original file's URL, and an inline
  * source map points stack traces and diagnostics back at the `.ts` source.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, extname, isAbsolute, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
+import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { scanImports } from "./module-graph.js";
 
 const MANIFEST_VERSION = 1;
@@ -157,10 +158,7 @@ export class ModuleMirror {
     }
     const target = this.mirrorOf(source);
     try {
-      mkdirSync(dirname(target), { recursive: true });
-      const temp = `${target}.tmp-${process.pid}`;
-      writeFileSync(temp, code);
-      renameSync(temp, target);
+      writeFileAtomicSync(target, code);
     } catch (error) {
       // A read-only or full cache: load through loader hooks instead.
       throw new NotMirrorable(`cannot write ${target}: ${(error as Error).message}`);
@@ -187,12 +185,11 @@ export class ModuleMirror {
   #save(): void {
     if (!this.#dirty || !this.#manifest) return;
     try {
-      mkdirSync(this.#dir, { recursive: true });
       // Compiled files are ES modules whatever the workspace's package.json says.
-      writeFileSync(join(this.#dir, "package.json"), '{ "type": "module" }\n');
-      const temp = `${this.#manifestPath}.tmp-${process.pid}`;
-      writeFileSync(temp, JSON.stringify(this.#manifest));
-      renameSync(temp, this.#manifestPath);
+      // Atomic like the rest: a run killed mid-write once left an empty one
+      // here, which every later run failed to load.
+      writeFileAtomicSync(join(this.#dir, "package.json"), '{ "type": "module" }\n');
+      writeFileAtomicSync(this.#manifestPath, JSON.stringify(this.#manifest));
       this.#dirty = false;
     } catch (error) {
       throw new NotMirrorable(`cannot write ${this.#manifestPath}: ${(error as Error).message}`);
