@@ -2,7 +2,7 @@
  * `sluice`: parse with yargs, hand off to the command module. Only the
  * module of the command being run is loaded, so `sluice run` starts fast.
  */
-import yargs, { type CommandModule } from "yargs";
+import yargs, { type Argv, type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { writeErr } from "../report/index.js";
 import { commandLoaders } from "./commands/index.js";
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
       process.exit(2);
     });
   for (const module of modules) parser = parser.command(module.default);
+  skipHelpCache(parser);
   await parser.parseAsync();
   // Every command has finished its work here. Exit now rather than wait for
   // a stray handle (a compiler service, an idle child) to let the loop drain,
@@ -41,6 +42,19 @@ async function main(): Promise<void> {
   // asynchronous, and exiting early cut a large `--json` document short.
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(process.exitCode ?? 0);
+}
+
+/**
+ * yargs lays out the whole help text of a command as soon as its handler has
+ * started, in case the command fails later and the text is wanted then. Every
+ * sluice command reports its own failures, so that is ~20 ms of a no-op run
+ * spent for nothing, and it would load the text-measuring code the bundle
+ * defers (scripts/bundle-cli.mjs). `--help` and usage errors still render it.
+ */
+function skipHelpCache(parser: Argv): void {
+  const internals = (parser as unknown as { getInternalMethods?: () => { getUsageInstance(): { cacheHelpMessage(): void } } })
+    .getInternalMethods?.();
+  if (internals) internals.getUsageInstance().cacheHelpMessage = () => {};
 }
 
 /** Resolves once everything written to `stream` so far has been handed to the OS. */

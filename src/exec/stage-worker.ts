@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import { inspect } from "node:util";
 import { parentPort } from "node:worker_threads";
+import { originalStack } from "../pipeline/mirror-positions.js";
 import { contractMessage } from "../util/contract-message.js";
 import type { DeclaredProject, Json, OutDecl, RunContext, StageDecision } from "../pipeline/index.js";
 
@@ -128,7 +129,7 @@ function errorMessage(error: unknown): WorkerMessage {
 
 /** The stack frames that point at user code, not at the worker or node internals. */
 function userFrames(error: Error): string {
-  return (error.stack ?? "")
+  return originalStack(error.stack ?? "")
     .split("\n")
     .slice(1)
     .filter((line) => !line.includes("node:") && !line.includes("/src/exec/") && !line.includes("/node_modules/"))

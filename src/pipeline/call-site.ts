@@ -1,13 +1,14 @@
 /**
  * Records where a declaration was written. Capturing a formatted stack is
- * costly once the TypeScript loader has enabled source maps (every frame is
- * mapped), and a pipeline declares thousands of stages; so only the raw V8
- * position is captured, and it is mapped back into the user's `.ts` file the
- * first time something reads the line or column (a diagnostic).
+ * costly (and more so when source maps are on: every frame is mapped), and a
+ * pipeline declares thousands of stages; so only the raw V8 position is
+ * captured, and it is mapped back into the user's `.ts` file the first time
+ * something reads the line or column (a diagnostic).
  */
 import { findSourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { SourceLocation } from "./decl.js";
+import { originalPosition } from "./mirror-positions.js";
 import { originalOf } from "./module-mirror.js";
 
 const OWN_DIR = fileURLToPath(new URL(".", import.meta.url));
@@ -77,8 +78,13 @@ function lazyLocation(url: string, file: string, frame: RawFrame): SourceLocatio
   };
 }
 
-/** Maps a generated position to the original source, when the module has a source map. */
+/**
+ * Maps a generated position to the original source: through the mirror's map
+ * file, or the map Node keeps for a module loaded through loader hooks.
+ */
 function mapPosition(url: string, line: number, column: number): { line: number; column: number } {
+  const mirrored = originalPosition(url, line, column);
+  if (mirrored) return mirrored;
   const entry = findSourceMap(url)?.findEntry(line - 1, column - 1) as
     | { originalLine?: number; originalColumn?: number }
     | undefined;

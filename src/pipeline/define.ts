@@ -71,6 +71,7 @@ export interface ProjectBuilder {
 export function defineProject(name: string, body: (p: ProjectBuilder) => void): DeclaredProject {
   const site = callSite();
   const stages: DeclaredStage[] = [];
+  const names = new Set<string>();
   const problems: { message: string; location: SourceLocation }[] = [];
   const projectDir = dirname(site.file);
   const builder: ProjectBuilder = {
@@ -78,9 +79,8 @@ export function defineProject(name: string, body: (p: ProjectBuilder) => void): 
     dir: projectDir,
     stage(stageName, decl) {
       const location = callSite();
-      if (stages.some((s) => s.handle.name === stageName)) {
-        problems.push({ message: `duplicate stage id "${name}:${stageName}"`, location });
-      }
+      if (names.has(stageName)) problems.push({ message: `duplicate stage id "${name}:${stageName}"`, location });
+      names.add(stageName);
       const handle = makeHandle(name, stageName, decl.outs ?? {});
       stages.push({ handle, decl: decl as DeclaredStage["decl"], location });
       return handle as never;

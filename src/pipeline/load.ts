@@ -10,6 +10,7 @@ import { fail, ok, type Result } from "../util/result.js";
 import type { DeclaredProject, DeclaredWorkspace, SourceLocation } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { Workspace } from "./model.js";
+import { originalPosition } from "./mirror-positions.js";
 import { CompileError, ModuleMirror, NotMirrorable } from "./module-mirror.js";
 import { validateWorkspace } from "./validate.js";
 
@@ -90,15 +91,15 @@ export async function loadWorkspace(root: string): Promise<Result<Workspace, rea
   if (!existsSync(file)) {
     return fail([{ reason: "no-pipeline", message: `no ${PIPELINE_FILE} in ${root} (run \`sluice init\` to create one)` }]);
   }
-  // Source maps let a diagnostic name the line in the user's .ts file. Only the
-  // pipeline modules need them; every module loaded later (the engine's own)
-  // would pay for parsing its map, so they are on only while loading.
+  if (process.env["SLUICE_LOADER"] !== "hooks") {
+    const mirrored = await loadWith(root, file, mirrorLoader(new ModuleMirror(root)));
+    if (mirrored !== "fallback") return mirrored;
+  }
+  // Modules loaded through tsx's hooks carry inline source maps, which Node
+  // applies only while source maps are on; the mirror maps its own positions
+  // (mirror-positions.ts), so it loads without them.
   process.setSourceMapsEnabled(true);
   try {
-    if (process.env["SLUICE_LOADER"] !== "hooks") {
-      const mirrored = await loadWith(root, file, mirrorLoader(new ModuleMirror(root)));
-      if (mirrored !== "fallback") return mirrored;
-    }
     const hooked = await loadWith(root, file, hooksLoader);
     return hooked === "fallback" ? fail([{ reason: "load-failed", message: `cannot load ${file}` }]) : hooked;
   } finally {
@@ -208,7 +209,8 @@ function throwLocation(error: unknown): SourceLocation | undefined {
   for (const line of error.stack.split("\n").slice(1)) {
     const match = /(?:\(|at |file:\/\/)(\/[^():]+):(\d+):(\d+)\)?$/.exec(line.trim());
     if (match && !match[1]?.includes("/node_modules/") && !match[1]?.includes("/src/pipeline/")) {
-      return { file: match[1] as string, line: Number(match[2]), column: Number(match[3]) };
+      const [file, line, column] = [match[1] as string, Number(match[2]), Number(match[3])];
+      return originalPosition(file, line, column) ?? { file, line, column };
     }
   }
   return undefined;

@@ -7,16 +7,19 @@
  * has the same shape as the workspace (`helper.ts` -> `helper.js`), and bare
  * imports resolve through the workspace's node_modules above it.
  *
- * `import.meta.url` is compiled to the original file's URL, and an inline
- * source map points stack traces and diagnostics back at the `.ts` source.
+ * `import.meta.url` is compiled to the original file's URL, and a source
+ * map beside each compiled file (`mirror-positions.ts` reads it) points
+ * diagnostics and stack frames back at the `.ts` source.
  */
 import { readFileSync, statSync } from "node:fs";
-import { dirname, extname, isAbsolute, join, relative } from "node:path";
+import { basename, dirname, extname, isAbsolute, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
+import { mapFileOf } from "./mirror-positions.js";
 import { scanImports } from "./module-graph.js";
 
-const MANIFEST_VERSION = 1;
+/** 2: source maps in `.map` files beside the compiled ones, no longer inline. */
+const MANIFEST_VERSION = 2;
 /** Timestamps this close to the recording time may hide a later write (see the stat cache). */
 const RACY_MS = 50;
 const OUTPUT_EXTENSION: Readonly<Record<string, string>> = {
@@ -137,20 +140,21 @@ export class ModuleMirror {
     const text = readFileSync(source, "utf8");
     const extension = extname(source);
     const url = pathToFileURL(source).href;
-    let code: string;
+    let compiled: { code: string; map: string };
     try {
-      code = esbuild.transformSync(text, {
+      compiled = esbuild.transformSync(text, {
         loader: extension === ".tsx" ? "tsx" : extension === ".jsx" ? "jsx" : extension.endsWith("ts") ? "ts" : "js",
         format: "esm",
         target: "node20",
-        sourcemap: "inline",
+        // Not inline: Node would decode an inline map with the module (see mirror-positions.ts).
+        sourcemap: "external",
         sourcefile: source,
         define: {
           "import.meta.url": JSON.stringify(url),
           "import.meta.filename": JSON.stringify(source),
           "import.meta.dirname": JSON.stringify(dirname(source)),
         },
-      }).code;
+      });
     } catch (error) {
       const first = (error as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors?.[0];
       if (!first) throw error;
@@ -158,7 +162,8 @@ export class ModuleMirror {
     }
     const target = this.mirrorOf(source);
     try {
-      writeFileAtomicSync(target, code);
+      writeFileAtomicSync(mapFileOf(target), compiled.map);
+      writeFileAtomicSync(target, `${compiled.code}//# sourceMappingURL=${basename(mapFileOf(target))}\n`);
     } catch (error) {
       // A read-only or full cache: load through loader hooks instead.
       throw new NotMirrorable(`cannot write ${target}: ${(error as Error).message}`);

@@ -91,4 +91,52 @@ export default defineProject("${name}", (p) => { p.stage("s", { outs: { y: file(
     const mirror = await ws.runJson();
     expect(withStatus(mirror, "cached")).toHaveLength(6); // same keys either way
   });
+
+  // Types erased by the compiler shift every later line of the compiled file,
+  // so a position that was not mapped back would name the wrong line.
+  const TYPES = `interface Options {
+  readonly factor: number;
+  readonly label: string;
+}
+type Pair = readonly [number, number];
+`;
+
+  it.each([["mirror", {}], ["hooks", { SLUICE_LOADER: "hooks" }]] as const)(
+    "names the TypeScript line where a pipeline throws while loading (%s)",
+    async (_loader, env) => {
+      ws = new Workspace({
+        "pipeline.ts": `import { defineProject } from "sluice";
+${TYPES}const options: Options = { factor: 2, label: "x" };
+if (options.factor > 1) throw new Error("no factor above 1");
+export default defineProject("t", () => {});
+`,
+      });
+      const out = await ws.run(["run"], { env });
+      expect(out.code).toBe(2);
+      expect(out.stderr).toMatch(/cannot load pipeline\.ts: no factor above 1\n\s+8 \| if \(options\.factor > 1\) throw/);
+    },
+  );
+
+  it.each([["mirror", {}], ["hooks", { SLUICE_LOADER: "hooks" }]] as const)(
+    "shows the TypeScript frames of a run stage that throws (%s)",
+    async (_loader, env) => {
+      ws = new Workspace({
+        "pipeline.ts": `import { defineProject, file } from "sluice";
+import { explode } from "./explode.js";
+export default defineProject("t", (p) => {
+  p.stage("boom", { outs: { y: file("out/y.txt") }, run: explode });
+});
+`,
+        "explode.ts": `${TYPES}export function explode(): Pair {
+  throw new Error("exploded on purpose");
+}
+`,
+      });
+      const out = await ws.run(["run"], { env });
+      expect(out.code).toBe(1);
+      expect(out.stderr).toContain("exploded on purpose");
+      expect(out.stderr).toMatch(/explode\.ts:7:/);
+      expect(out.stderr).not.toContain("cache/compiled");
+    },
+  );
 });
