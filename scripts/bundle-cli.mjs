@@ -16,6 +16,7 @@
  * exists.
  */
 import { build } from "esbuild";
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -66,7 +67,6 @@ const yargsKeepsItsLocation = {
   name: "yargs-keeps-its-location",
   setup(builder) {
     builder.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, async (args) => {
-      const { readFile } = await import("node:fs/promises");
       const source = await readFile(args.path, "utf8");
       const own = 'new URL("lib/platform-shims/esm.mjs", import.meta.resolve("yargs/package.json"))';
       if (!source.includes("fileURLToPath(import.meta.url)")) {

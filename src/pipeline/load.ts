@@ -10,7 +10,7 @@ import { fail, ok, type Result } from "../util/result.js";
 import type { DeclaredProject, DeclaredWorkspace, SourceLocation } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { Workspace } from "./model.js";
-import { originalPosition } from "./mirror-positions.js";
+import { originalStack } from "./mirror-positions.js";
 import { CompileError, ModuleMirror, NotMirrorable } from "./module-mirror.js";
 import { validateWorkspace } from "./validate.js";
 
@@ -206,11 +206,10 @@ function syntaxLocation(text: string): SourceLocation | undefined {
 /** The first frame of a thrown error that lies in a user file (not node_modules, not node internals). */
 function throwLocation(error: unknown): SourceLocation | undefined {
   if (!(error instanceof Error) || !error.stack) return undefined;
-  for (const line of error.stack.split("\n").slice(1)) {
+  for (const line of originalStack(error.stack).split("\n").slice(1)) {
     const match = /(?:\(|at |file:\/\/)(\/[^():]+):(\d+):(\d+)\)?$/.exec(line.trim());
     if (match && !match[1]?.includes("/node_modules/") && !match[1]?.includes("/src/pipeline/")) {
-      const [file, line, column] = [match[1] as string, Number(match[2]), Number(match[3])];
-      return originalPosition(file, line, column) ?? { file, line, column };
+      return { file: match[1] as string, line: Number(match[2]), column: Number(match[3]) };
     }
   }
   return undefined;

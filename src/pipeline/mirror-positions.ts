@@ -10,6 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { SourceMap, type SourceMapPayload } from "node:module";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export interface OriginalPosition {
@@ -42,7 +43,8 @@ function mapOf(file: string): SourceMap | null {
 
 /**
  * The original file, line and column (1-based) of a position in a compiled
- * mirror file; undefined when `fileOrUrl` is not one or the map says nothing.
+ * file with a map beside it (the mirror's, or sluice's own `dist/`);
+ * undefined when there is no map or it says nothing about the position.
  */
 export function originalPosition(fileOrUrl: string, line: number, column: number): OriginalPosition | undefined {
   const file = fileOrUrl.startsWith("file://") ? fileURLToPath(fileOrUrl) : fileOrUrl;
@@ -50,13 +52,18 @@ export function originalPosition(fileOrUrl: string, line: number, column: number
   if (!map) return undefined;
   const entry = map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
   if (entry.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return undefined;
-  const source = entry.originalSource.startsWith("file://") ? fileURLToPath(entry.originalSource) : entry.originalSource;
-  return { file: source, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+  return { file: sourcePath(file, entry.originalSource), line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+}
+
+/** A map's `sources` entry as an absolute path: esbuild writes the path given, tsc one relative to the map. */
+function sourcePath(compiledFile: string, source: string): string {
+  if (source.startsWith("file://")) return fileURLToPath(source);
+  return isAbsolute(source) ? source : resolve(dirname(compiledFile), source);
 }
 
 const FRAME_POSITION = /((?:file:\/\/)?\/[^\s():]+):(\d+):(\d+)/g;
 
-/** A stack trace with every frame in a mirror file pointed at the original source. */
+/** A stack trace with every frame in a mapped compiled file pointed at the original source. */
 export function originalStack(stack: string): string {
   return stack.replace(FRAME_POSITION, (whole, file: string, line: string, column: string) => {
     const original = originalPosition(file, Number(line), Number(column));
