@@ -4,8 +4,8 @@
 //
 //   node bench/generate.mjs --tool make --n 1000 [--big] [--dir bench/work/x]
 import { execFileSync } from "node:child_process";
-import { existsSync, linkSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, linkSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildDag, inputText } from "./lib/dag.mjs";
 import { emitMake, inPath } from "./lib/emit-make.mjs";
@@ -13,6 +13,7 @@ import { emitSluice } from "./lib/emit-sluice.mjs";
 import { emitTurbo } from "./lib/emit-turbo.mjs";
 import { emitWireit } from "./lib/emit-wireit.mjs";
 import { defaultWorkDir, repoRoot } from "./lib/paths.mjs";
+import { discard } from "./lib/trash.mjs";
 
 export const TOOLS = ["make", "wireit", "turbo", "sluice"];
 export const RUN_LOG = "runs.log";
@@ -26,7 +27,7 @@ export const RUN_LOG = "runs.log";
  */
 export function generateWorkspace({ tool, n, dir, bigFile }) {
   const dag = buildDag(n, { big: Boolean(bigFile) });
-  rmSync(dir, { recursive: true, force: true });
+  discard(dir, dirname(resolve(dir)));
   mkdirSync(join(dir, "inputs"), { recursive: true });
   // Outputs go to an existing `out/`: not every tool creates parent folders.
   mkdirSync(join(dir, "out"));

@@ -3,9 +3,10 @@
 // through `npm run` (wireit reads the script name npm hands it), turbo and
 // sluice through their node_modules/.bin entries (not npx, which alone costs
 // ~0.6 s here).
-import { existsSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { bin, repoRoot } from "./paths.mjs";
+import { discard } from "./trash.mjs";
 
 /**
  * @typedef {{
@@ -65,15 +66,18 @@ export const tools = {
 };
 
 /**
- * Puts a workspace back to "never built": empties `out/` (the folder stays,
- * not every tool creates it) and removes every entry the generator did not
- * write, which takes each tool's cache and state (`.wireit`, `.turbo`,
- * `cache/`, ...) without naming them.
+ * Puts a workspace back to "never built": an empty `out/` (the folder is
+ * made again, not every tool creates it) and none of the entries the
+ * generator did not write, which takes each tool's cache and state
+ * (`.wireit`, `.turbo`, `cache/`, ...) without naming them. What goes is
+ * moved to the trash, not deleted (see trash.mjs).
  */
 export function resetWorkspace(dir, generated) {
-  for (const entry of readdirSync(join(dir, "out"))) rmSync(join(dir, "out", entry), { recursive: true, force: true });
+  const workDir = dirname(dir);
+  discard(join(dir, "out"), workDir);
+  mkdirSync(join(dir, "out"));
   for (const entry of readdirSync(dir)) {
-    if (!generated.has(entry)) rmSync(join(dir, entry), { recursive: true, force: true });
+    if (!generated.has(entry)) discard(join(dir, entry), workDir);
   }
 }
 

@@ -67,10 +67,11 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
   options.observer.onPlan?.(plan);
 
   const slots = new Slots(options.jobs, options.resources);
+  const invocationTemp = join(cache.layout.tmp, options.invocation);
   const executors = {
     workers: new WorkerPool(),
-    shells: new ShellRunners(),
-    shadows: new ShadowPool(join(cache.layout.tmp, options.invocation)),
+    shells: new ShellRunners(invocationTemp),
+    shadows: new ShadowPool(invocationTemp),
   };
   const pending = new Map<StageId, Promise<StageResult>>();
   const executed: ExecutedStage[] = [];
@@ -168,6 +169,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
         ...stageInputs(stage, params, components, key, depDigests),
         strict: options.strict === true,
         onLog: (text) => options.observer.onLog?.(stage.id, text, false),
+        onActionEnd: release,
       });
       executed.push(outcome);
       return finish(outcome.result);

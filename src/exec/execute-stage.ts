@@ -47,6 +47,12 @@ export interface ExecuteOptions {
   readonly strict: boolean;
   /** Run into scratch space only: hash the outputs, store and place nothing, write no record. */
   readonly scratch?: boolean;
+  /**
+   * Called once the command or function has ended, before its outputs are
+   * checked and stored: what the stage held to run (a job slot, a GPU) is
+   * free for the next stage while this one's bookkeeping goes on.
+   */
+  readonly onActionEnd?: () => void;
 }
 
 /** A stage that executed, with what the run history needs. */
@@ -118,10 +124,11 @@ async function executeUnguarded(cache: CacheSession, executors: Executors, optio
   };
 
   const shadow = executors.shadows.acquire(workspace.root, stage, stage.action.kind === "cmd");
+  let strays: string[] | undefined;
   try {
     return await runInShadow(shadow);
   } finally {
-    executors.shadows.release(shadow, stage);
+    executors.shadows.release(shadow, stage, strays);
   }
 
   async function runInShadow(shadow: Shadow): Promise<ExecutedStage> {
@@ -135,14 +142,16 @@ async function executeUnguarded(cache: CacheSession, executors: Executors, optio
       signal: options.signal,
       onOutput,
     });
+    options.onActionEnd?.();
     if (options.signal.aborted) return fail("interrupted", "interrupted");
     if (outcome.spawnError) return fail("exit-non-zero", `could not start /bin/sh: ${outcome.spawnError}`);
     if (outcome.exitCode !== 0) {
       return fail("exit-non-zero", outcome.signal ? `killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`);
     }
-    const stray = strayFiles(shadow, stage);
-    if (stray.length > 0) {
-      const message = `wrote undeclared output${stray.length > 1 ? "s" : ""} ${stray.join(", ")} (declare ${stray.length > 1 ? "them" : "it"} in outs, or it is lost)`;
+    strays = strayFiles(shadow, stage);
+    if (strays.length > 0) {
+      const many = strays.length > 1;
+      const message = `wrote undeclared output${many ? "s" : ""} ${strays.join(", ")} (declare ${many ? "them" : "it"} in outs, or it is lost)`;
       if (options.strict) return fail("undeclared-output", message);
       warnings.push(message);
     }
@@ -170,6 +179,7 @@ async function executeUnguarded(cache: CacheSession, executors: Executors, optio
       onOutput,
       options.signal,
     );
+    options.onActionEnd?.();
     if (!outcome.ok) return fail(outcome.reason, outcome.message);
     for (const entry of outcome.decisions) {
       decisions.push(entry.decision);

@@ -78,11 +78,28 @@ export async function placeOutputs(
 ): Promise<void> {
   for (const out of stage.outs) {
     const real = join(root, out.path);
-    rmSync(real, { recursive: true, force: true });
-    mkdirSync(dirname(real), { recursive: true });
-    await moveInto(tempPaths[out.name] as string, real);
+    await placeOne(tempPaths[out.name] as string, real, out.kind === "dir");
     await rememberOutput(root, out, outs[out.name] as RecordedOut, store, statCache);
   }
+}
+
+/**
+ * Puts one output under its real name. A file is renamed straight over what
+ * was there (one atomic step, the common case); a folder in the way, a
+ * missing parent or another filesystem take the long way.
+ */
+async function placeOne(temp: string, real: string, isDir: boolean): Promise<void> {
+  if (!isDir) {
+    try {
+      renameSync(temp, real);
+      return;
+    } catch {
+      // the long way below reports what is really wrong
+    }
+  }
+  rmSync(real, { recursive: true, force: true });
+  mkdirSync(dirname(real), { recursive: true });
+  await moveInto(temp, real);
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The shadow directory a stage runs in: a tree shaped like the workspace
- * holding only the stage's declared deps (as symlinks) and room for its
+ * holding only the stage's declared deps (as links) and room for its
  * declared outputs. A `cmd` stage's working directory is its project folder
  * inside the shadow, so relative paths behave as in the workspace; an input
  * that was not declared is simply not there, and a file written anywhere but
@@ -14,7 +14,7 @@
  * reason: a dozen small syscalls in sequence cost less than as many
  * thread-pool round trips.
  */
-import { mkdirSync, readdirSync, rmSync, symlinkSync, unlinkSync, type Dirent } from "node:fs";
+import { linkSync, mkdirSync, readdirSync, rmSync, symlinkSync, unlinkSync, type Dirent } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import type { Stage } from "../pipeline/index.js";
 
@@ -51,7 +51,7 @@ export class ShadowPool {
       const link = join(shadow.root, dep.path);
       if (shadow.links.includes(link)) continue; // two deps naming one path share a link
       ensureDir(shadow, dirname(link));
-      symlinkSync(join(workspaceRoot, dep.path), link);
+      linkDep(join(workspaceRoot, dep.path), link);
       shadow.links.push(link);
     }
     for (const out of stage.outs) ensureDir(shadow, out.kind === "dir" ? join(shadow.root, out.path) : dirname(join(shadow.root, out.path)));
@@ -62,15 +62,21 @@ export class ShadowPool {
 
   /**
    * Empties the shadow for the next stage: links, leftover outputs and stray
-   * files go, folders stay. A shadow that cannot be cleaned is dropped.
+   * files go, folders stay. `strays` is what `strayFiles` just found, when
+   * the caller looked; otherwise the shadow is walked here. A shadow that
+   * cannot be cleaned is dropped.
    */
-  release(shadow: Shadow, stage: Stage): void {
+  release(shadow: Shadow, stage: Stage, strays?: readonly string[]): void {
     try {
       for (const link of shadow.links) unlinkSync(link);
       shadow.links.length = 0;
-      for (const out of stage.outs) rmSync(join(shadow.root, out.path), { recursive: true, force: true });
+      for (const out of stage.outs) {
+        const path = join(shadow.root, out.path);
+        if (out.kind === "dir") rmSync(path, { recursive: true, force: true });
+        else unlinkIfPresent(path); // usually moved out already; rmSync costs a tree walk's setup per call
+      }
       if (hasDirOutput(stage)) shadow.made.clear();
-      for (const stray of strayFiles(shadow, stage)) rmSync(join(shadow.root, stray), { force: true });
+      for (const stray of strays ?? strayFiles(shadow, stage)) rmSync(join(shadow.root, stray), { force: true });
       this.#idle.push(shadow);
     } catch {
       // dropped: the invocation's temp folder is removed at the end anyway
@@ -100,6 +106,32 @@ export function strayFiles(shadow: Shadow, stage: Stage): string[] {
   };
   walk(shadow.root);
   return found.sort();
+}
+
+/**
+ * Links one dep into a shadow: a hard link where the filesystem allows it,
+ * else a symlink (a folder, another filesystem, a file the user may not
+ * link). A hard link has no real place elsewhere, so tools that resolve
+ * links (Node, Python) do not find a script's undeclared neighbours in the
+ * workspace. It also allocates no inode, so releasing it frees none: on a
+ * filesystem without a journal ext4 skips recently freed inodes one by one
+ * when it allocates, and a symlink made and dropped per dep made every file
+ * of a cold run slower to create than the last.
+ */
+function linkDep(target: string, link: string): void {
+  try {
+    linkSync(target, link);
+  } catch {
+    symlinkSync(target, link);
+  }
+}
+
+function unlinkIfPresent(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
 }
 
 function ensureDir(shadow: Shadow, dir: string): void {

@@ -3,13 +3,20 @@
  * spawning each command from Node. Spawning forks the calling process, and
  * forking a Node process of a hundred megabytes costs about ten times more
  * than forking a small shell: with a thousand cheap stages the spawns alone
- * took longer than the commands. Each runner reads one job per line (the
- * script with backslashes and newlines escaped for `printf %b`), runs it in
- * a subshell with its output merged, then prints a marker line carrying the
- * exit status:
+ * took longer than the commands. Each runner owns a job file: sluice
+ * overwrites it with the next script and sends one newline; the runner
+ * sources the file in a subshell with its output merged, then prints a
+ * marker line carrying the exit status:
  *
- *   sluice ──"cd shadow\\ncmd\n"──▶ runner sh ──fork──▶ ( cd shadow; cmd )
+ *   sluice ──writes job file, "\n"──▶ runner sh ──fork──▶ ( . job )
  *          ◀── output … "<marker> <status>\n" ──
+ *
+ * A file rather than the pipe carries the script because `read` takes a pipe
+ * one byte per system call, and decoding an escaped line costs the shell
+ * another fork. The file is overwritten in place and then cut to length,
+ * never truncated to empty: ext4 flushes a file rewritten after truncation
+ * to zero on close (its guard against empty files after a crash), which
+ * made each job's hand-over cost more than its command.
  *
  * A runner runs one job at a time; the pool keeps one per job slot. Every
  * runner leads its own process group, so an abort kills the job and all
@@ -17,6 +24,8 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { closeSync, ftruncateSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { join } from "node:path";
 import { shellQuote } from "../util/shell-quote.js";
 
 /** How a command ended. */
@@ -27,11 +36,13 @@ export interface CommandOutcome {
   readonly spawnError: string | undefined;
 }
 
-const RUNNER_SCRIPT = `while IFS= read -r job; do ( eval "$(printf '%b' "$job")" ) </dev/null 2>&1; printf '%s %s\\n' "$SLUICE_MARKER" "$?"; done`;
+const RUNNER_SCRIPT = `while read -r _; do ( . "$SLUICE_JOB_FILE" ) </dev/null 2>&1; printf '%s %s\\n' "$SLUICE_MARKER" "$?"; done`;
 
 interface Runner {
   readonly process: ChildProcessWithoutNullStreams;
   readonly marker: string;
+  /** The job file, open for the runner's lifetime. */
+  readonly jobFd: number;
   busy: boolean;
 }
 
@@ -45,14 +56,29 @@ export interface ShellJob {
 }
 
 export class ShellRunners {
+  readonly #dir: string;
   readonly #idle: Runner[] = [];
   readonly #all = new Set<Runner>();
+  #started = 0;
+
+  /** `dir` is a temp folder of this invocation that holds the runners' job files. */
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
 
   async run(job: ShellJob): Promise<CommandOutcome> {
     const exports = Object.entries(job.env).map(([name, value]) => `export ${name}=${shellQuote(value)}\n`).join("");
     const script = `${exports}cd ${shellQuote(job.cwd)} || exit 127\n${job.command}\n`;
     if (job.signal.aborted) return { exitCode: null, signal: "SIGTERM", spawnError: undefined };
     const runner = this.#idle.pop() ?? this.#start();
+    try {
+      const bytes = Buffer.from(script, "utf8");
+      writeSync(runner.jobFd, bytes, 0, bytes.length, 0);
+      ftruncateSync(runner.jobFd, bytes.length);
+    } catch (error) {
+      this.#idle.push(runner); // still idle: it never saw the job
+      throw error;
+    }
     runner.busy = true;
     return new Promise((resolve) => {
       let pending = "";
@@ -94,28 +120,33 @@ export class ShellRunners {
       runner.process.stdout.on("data", onData);
       runner.process.on("exit", onExit);
       job.signal.addEventListener("abort", onAbort, { once: true });
-      // One line: backslashes doubled first, then newlines as \n, undone by the runner's printf %b.
-      runner.process.stdin.write(`${script.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}\n`);
+      runner.process.stdin.write("\n");
     });
   }
 
   /** Ends every runner. */
   close(): void {
-    for (const runner of this.#all) runner.process.stdin.end();
+    for (const runner of this.#all) {
+      runner.process.stdin.end();
+      closeSync(runner.jobFd);
+    }
     this.#all.clear();
     this.#idle.length = 0;
   }
 
   #start(): Runner {
     const marker = `__SLUICE_DONE_${randomBytes(8).toString("hex")}__`;
+    mkdirSync(this.#dir, { recursive: true });
+    const jobFile = join(this.#dir, `job-${this.#started++}.sh`);
+    const jobFd = openSync(jobFile, "w");
     const child = spawn("/bin/sh", ["-c", RUNNER_SCRIPT], {
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, SLUICE_MARKER: marker },
+      env: { ...process.env, SLUICE_MARKER: marker, SLUICE_JOB_FILE: jobFile },
     });
     child.stderr.resume(); // the runner itself prints nothing there; never let the pipe fill
     child.stdin.on("error", () => undefined); // a runner killed by an abort: its exit is handled per job
-    const runner: Runner = { process: child, marker, busy: false };
+    const runner: Runner = { process: child, marker, jobFd, busy: false };
     this.#all.add(runner);
     return runner;
   }
@@ -123,6 +154,7 @@ export class ShellRunners {
   #discard(runner: Runner): void {
     this.#all.delete(runner);
     killGroup(runner, "SIGKILL");
+    closeSync(runner.jobFd);
   }
 }
 

@@ -33,10 +33,16 @@ export class Slots {
     return undefined;
   }
 
-  /** Resolves when the request fits; call the returned function to give the slot back. */
+  /** Resolves when the request fits; call the returned function (once or more) to give the slot back. */
   acquire(request: SlotRequest): Promise<() => void> {
     return new Promise((resolve) => {
-      this.#waiting.push({ request, grant: () => resolve(() => this.#release(request)) });
+      let held = true;
+      const release = () => {
+        if (!held) return;
+        held = false;
+        this.#release(request);
+      };
+      this.#waiting.push({ request, grant: () => resolve(release) });
       this.#dispatch();
     });
   }

@@ -50,6 +50,27 @@ describe("cmd stages run in a shadow directory", () => {
     expect(ws.read("projects/p/y.txt")).toBe("in\n");
   });
 
+  it("hides a script's undeclared imports even from tools that resolve links to their real place", async () => {
+    ws = new Workspace({
+      ...project(`  p.stage("alone", { deps: { script: source("main.mjs") }, outs: { y: file("a.txt") }, cmd: "node {deps.script} > {outs.y}" });
+  p.stage("with-helper", { deps: { script: source("main.mjs"), helper: source("helper.mjs") }, outs: { y: file("b.txt") }, cmd: "node {deps.script} > {outs.y}" });`),
+      "projects/p/main.mjs": `import { word } from "./helper.mjs";\nconsole.log(word);\n`,
+      "projects/p/helper.mjs": `export const word = "helped";\n`,
+    });
+    const run = await ws.runJson(["--keep-going"]);
+    // Node resolves a symlinked script to its real path and would find the helper in the workspace.
+    expect(statuses(run)).toEqual({ "p:alone": "failed", "p:with-helper": "ran" });
+    expect(ws.read("projects/p/b.txt")).toBe("helped\n");
+  });
+
+  it("leaves the workspace's dep as it was when a command removes or replaces its copy", async () => {
+    ws = new Workspace(project(`  p.stage("a", { deps: { x: source("input.txt") }, outs: { y: file("y.txt") }, cmd: "cat {deps.x} > {outs.y}; rm {deps.x}; echo replaced > new.txt; mv new.txt {deps.x}" });`));
+    const run = await ws.runJson();
+    expect(run.code).toBe(0);
+    expect(ws.read("projects/p/input.txt")).toBe("in\n");
+    expect(ws.read("projects/p/y.txt")).toBe("in\n");
+  });
+
   it("changes the key when a dep or a param is removed from a declaration", async () => {
     ws = new Workspace(project(`  p.stage("a", { deps: { x: source("input.txt"), e: source("extra.txt") }, params: { n: 1, m: 2 }, outs: { y: file("y.txt") }, cmd: "cat {deps.x} > {outs.y}" });`));
     const first = await ws.runJson();
