@@ -277,7 +277,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
   const results = await Promise.all(plan.map((id) => pending.get(id) as Promise<StageResult>));
   await executors.workers.close();
   executors.shells.close();
-  await rm(join(cache.layout.tmp, options.invocation), { recursive: true, force: true });
+  await rm(invocationTemp, { recursive: true, force: true });
   return {
     ok: results.every((r) => r.status !== "failed" && r.status !== "skipped"),
     interrupted: options.signal.aborted,

@@ -43,7 +43,6 @@ interface Runner {
   readonly marker: string;
   /** The job file, open for the runner's lifetime. */
   readonly jobFd: number;
-  busy: boolean;
 }
 
 export interface ShellJob {
@@ -79,14 +78,12 @@ export class ShellRunners {
       this.#idle.push(runner); // still idle: it never saw the job
       throw error;
     }
-    runner.busy = true;
     return new Promise((resolve) => {
       let pending = "";
       const finish = (outcome: CommandOutcome, reusable: boolean) => {
         runner.process.stdout.off("data", onData);
         runner.process.off("exit", onExit);
         job.signal.removeEventListener("abort", onAbort);
-        runner.busy = false;
         if (reusable) this.#idle.push(runner);
         else this.#discard(runner);
         resolve(outcome);
@@ -146,7 +143,7 @@ export class ShellRunners {
     });
     child.stderr.resume(); // the runner itself prints nothing there; never let the pipe fill
     child.stdin.on("error", () => undefined); // a runner killed by an abort: its exit is handled per job
-    const runner: Runner = { process: child, marker, jobFd, busy: false };
+    const runner: Runner = { process: child, marker, jobFd };
     this.#all.add(runner);
     return runner;
   }
