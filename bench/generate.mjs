@@ -90,8 +90,14 @@ export function ensureBigFile(path, bytes = 1 << 30) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
-    options: { tool: { type: "string" }, n: { type: "string", default: "100" }, dir: { type: "string" }, big: { type: "boolean" } },
+    options: { tool: { type: "string" }, n: { type: "string", default: "100" }, dir: { type: "string" }, big: { type: "boolean" }, help: { type: "boolean", short: "h" } },
   });
+  if (values.help) {
+    console.log(`usage: node bench/generate.mjs [--tool ${TOOLS.join("|")}] [--n 100] [--big] [--dir <folder>]
+  Writes the benchmark workspace of each tool (all tools unless --tool) under bench/work/<tool>-<n>,
+  or at --dir when one tool is named. --big adds the 1 GiB input of the big no-op scenario.`);
+    process.exit(0);
+  }
   const tools = values.tool ? [values.tool] : TOOLS;
   const n = Number(values.n);
   for (const tool of tools) {

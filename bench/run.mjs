@@ -30,8 +30,17 @@ const { values } = parseArgs({
     "no-big": { type: "boolean", default: false },
     "turbo-max": { type: "string" },
     workdir: { type: "string", default: defaultWorkDir },
+    help: { type: "boolean", short: "h" },
   },
 });
+if (values.help) {
+  console.log(`usage: npm run bench -- [--sizes 100,1000] [--tools ${TOOLS.join(",")}] [--quick] [--no-big]
+                        [--turbo-max 10000] [--workdir bench/work]
+  Measures cold, no-op, one-leaf change and same-bytes rewrite at parallelism 2 for each tool
+  (and a no-op over a 1 GiB input unless --no-big), interleaving the tools' repetitions.
+  --quick: fewer repetitions. Tables go to stdout and bench/results/latest.md.`);
+  process.exit(0);
+}
 const sizes = values.sizes.split(",").map(Number);
 const selected = values.tools.split(",").map((name) => {
   if (!tools[name]) throw new Error(`unknown tool "${name}"; known: ${TOOLS.join(", ")}`);

@@ -39,10 +39,31 @@ export function renderLockFile(lock: LockFile): string {
   return canonicalJsonPretty(lock);
 }
 
-/** Writes the lock file if its text changed; returns whether it did. */
+/** Writes the lock file if its content changed; returns whether it did. */
 export async function writeLockFile(path: string, lock: LockFile, previous: LockFile): Promise<boolean> {
+  // Compared field by field first: a no-op run over thousands of stages would otherwise render both files to find them equal.
+  if (sameStages(lock, previous)) return false;
   const text = renderLockFile(lock);
   if (text === renderLockFile(previous)) return false;
   await writeFileAtomic(path, text);
   return true;
+}
+
+/** Whether `a` and `b` lock the same keys and outputs; `b` is as read from disk, so any shape. */
+function sameStages(a: LockFile, b: LockFile): boolean {
+  const ids = Object.keys(a.stages);
+  if (ids.length !== Object.keys(b.stages).length) return false;
+  return ids.every((id) => {
+    const x = a.stages[id];
+    const y = b.stages[id];
+    return (
+      x !== undefined &&
+      typeof y === "object" &&
+      y !== null &&
+      Array.isArray(y.outs) &&
+      x.key === y.key &&
+      x.outs.length === y.outs.length &&
+      x.outs.every((out, i) => out.path === y.outs[i]?.path && out.digest === y.outs[i]?.digest && out.size === y.outs[i]?.size)
+    );
+  });
 }

@@ -8,6 +8,8 @@ import { writeErr } from "../report/index.js";
 import { commandLoaders } from "./commands/index.js";
 
 async function main(): Promise<void> {
+  keepGoingWhenReaderLeaves(process.stdout);
+  keepGoingWhenReaderLeaves(process.stderr);
   const args = hideBin(process.argv);
   const name = args.find((a) => !a.startsWith("-"));
   const known = name !== undefined && name in commandLoaders;
@@ -49,12 +51,23 @@ async function main(): Promise<void> {
  * started, in case the command fails later and the text is wanted then. Every
  * sluice command reports its own failures, so that is ~20 ms of a no-op run
  * spent for nothing, and it would load the text-measuring code the bundle
- * defers (scripts/bundle-cli.mjs). `--help` and usage errors still render it.
+ * defers (scripts/bundle.mjs). `--help` and usage errors still render it.
  */
 function skipHelpCache(parser: Argv): void {
   const internals = (parser as unknown as { getInternalMethods?: () => { getUsageInstance(): { cacheHelpMessage(): void } } })
     .getInternalMethods?.();
   if (internals) internals.getUsageInstance().cacheHelpMessage = () => {};
+}
+
+/**
+ * A reader that stops early (`sluice runs --json | head`) closes the pipe.
+ * What is left to print has nowhere to go, but the command still finishes
+ * its work (a run records what it built) instead of dying on EPIPE.
+ */
+function keepGoingWhenReaderLeaves(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
 }
 
 /** Resolves once everything written to `stream` so far has been handed to the OS. */

@@ -26,7 +26,7 @@ export function callSite(): SourceLocation {
   const previous = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
   Error.prepareStackTrace = (_error, frames) => frames;
-  Error.stackTraceLimit = 12; // the user's call is a few frames up; deeper frames cost time for nothing
+  Error.stackTraceLimit = 6; // the user's call is the frame above the builder's; deeper frames cost time for nothing
   const holder: { stack?: RawFrame[] } = {};
   Error.captureStackTrace(holder, callSite);
   const frames = holder.stack ?? [];

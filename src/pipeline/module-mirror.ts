@@ -66,6 +66,12 @@ export class CompileError extends Error {
  * workspace may load its own copy of this module (importing the API by a
  * relative path), and every copy's call sites must see the same mapping.
  */
+/**
+ * Spelt in pieces: written whole, this line of sluice's own code reads as a
+ * source map comment to Node, which then looks for a map beside the bundle.
+ */
+const MAP_COMMENT = ["//#", "sourceMappingURL="].join(" ");
+
 const originals: Map<string, string> = ((globalThis as Record<symbol, unknown>)[Symbol.for("sluice.mirror.originals")] ??= new Map<
   string,
   string
@@ -163,7 +169,7 @@ export class ModuleMirror {
     const target = this.mirrorOf(source);
     try {
       writeFileAtomicSync(mapFileOf(target), compiled.map);
-      writeFileAtomicSync(target, `${compiled.code}//# sourceMappingURL=${basename(mapFileOf(target))}\n`);
+      writeFileAtomicSync(target, `${compiled.code}${MAP_COMMENT}${basename(mapFileOf(target))}\n`);
     } catch (error) {
       // A read-only or full cache: load through loader hooks instead.
       throw new NotMirrorable(`cannot write ${target}: ${(error as Error).message}`);

@@ -2,14 +2,15 @@
  * Turns declared projects into the validated `Workspace`. Every problem is
  * collected, not just the first, so one run of `sluice` shows them all.
  */
-import { lstatSync, realpathSync, type Stats } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { existsSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { notJsonReason } from "../util/canonical-json.js";
 import { fail, ok, type Result } from "../util/result.js";
 import type { DeclaredProject, DeclaredStage, DepRef, OutDecl } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { stageId, type Project, type Stage, type StageDep, type StageId, type StageOut, type Workspace } from "./model.js";
 import type { ModuleLoader } from "./load.js";
+import { PathProbe } from "./path-probe.js";
 import { exportingModules } from "./run-module.js";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -29,6 +30,7 @@ export async function validateWorkspace(
   const seenProjects = new Set<string>();
   const outputOwners: OutputOwners = { exact: new Map(), below: new Map() };
   const declaredIds = new Set(declared.flatMap((p) => p.stages.map((s) => s.handle.id)));
+  const paths = new PathProbe(root);
 
   for (const project of declared) {
     if (seenProjects.has(project.name)) {
@@ -42,12 +44,19 @@ export async function validateWorkspace(
     for (const problem of project.problems) {
       problems.push({ reason: "duplicate-stage", message: at(problem.location, problem.message), location: problem.location });
     }
-    const modules = await exportingModules(project.file, loader);
-    const moduleFile = loader.entryFor(project.file);
+    const scope: ProjectScope = {
+      root,
+      project,
+      declaredIds,
+      modules: await exportingModules(project.file, loader),
+      moduleFile: loader.entryFor(project.file),
+      paths,
+      place: placer(root, project.dir),
+    };
     const ids: StageId[] = [];
     for (const declaredStage of project.stages) {
       if (stages.has(declaredStage.handle.id as StageId)) continue; // reported as duplicate-stage
-      const stage = validateGuarded(root, project, declaredStage, declaredIds, modules, moduleFile, problems);
+      const stage = validateGuarded(scope, declaredStage, problems);
       if (!stage) continue;
       for (const out of stage.outs) claimOutput(out, stage, declaredStage, outputOwners, problems);
       stages.set(stage.id, stage);
@@ -79,7 +88,7 @@ function linkOutputPaths(stages: Map<StageId, Stage>): Map<StageId, Stage> {
  * becomes a diagnostic on that stage, never a crash.
  */
 function validateGuarded(...args: Parameters<typeof validateStage>): Stage | undefined {
-  const [, , declared, , , , problems] = args;
+  const [, declared, problems] = args;
   try {
     return validateStage(...args);
   } catch (error) {
@@ -94,15 +103,8 @@ function validateGuarded(...args: Parameters<typeof validateStage>): Stage | und
   }
 }
 
-function validateStage(
-  root: string,
-  project: DeclaredProject,
-  declared: DeclaredStage,
-  declaredIds: ReadonlySet<string>,
-  modules: ReadonlyMap<unknown, string>,
-  moduleFile: string,
-  problems: Diagnostic[],
-): Stage | undefined {
+function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: Diagnostic[]): Stage | undefined {
+  const { root, project, modules, moduleFile } = scope;
   const { decl, location, handle } = declared;
   const id = stageId(project.name, handle.name);
   const before = problems.length;
@@ -125,19 +127,20 @@ function validateStage(
   const outs: StageOut[] = [];
   for (const [name, out] of Object.entries(decl.outs ?? {}).sort(byKey)) {
     const path = outputPath(handle.name, name, out);
-    const rel = toPosix(relative(project.dir, resolve(project.dir, path)));
+    const placed = scope.place(path);
+    const rel = placed.inProject;
     if (isAbsolute(path) || rel.startsWith("../") || rel === ".." || rel === "") {
       report("output-outside-project", `output "${name}" (${path}) is outside the project folder ${toPosix(relative(root, project.dir)) || "."}`);
       continue;
     }
-    if (!insideWorkspace(root, join(project.dir, rel))) {
+    if (!scope.paths.inside(placed.absolute)) {
       report("output-outside-project", `output "${name}" (${path}) would be written through a symlink leading outside the workspace`);
       continue;
     }
     outs.push({
       name,
       kind: out.kind,
-      path: toPosix(relative(root, join(project.dir, rel))),
+      path: placed.inWorkspace,
       schema: out.kind === "json" ? out.schema : undefined,
     });
   }
@@ -145,7 +148,7 @@ function validateStage(
   const deps: StageDep[] = [];
   const upstream = new Set<StageId>();
   for (const [name, ref] of Object.entries(decl.deps ?? {}).sort(byKey)) {
-    const dep = resolveDep(root, project, name, ref, declaredIds, report);
+    const dep = resolveDep(scope, name, ref, report);
     if (!dep) continue;
     if (dep.kind === "output") upstream.add(dep.stage);
     deps.push(dep);
@@ -190,27 +193,24 @@ function validateStage(
 }
 
 function resolveDep(
-  root: string,
-  project: DeclaredProject,
+  { paths, place, declaredIds }: ProjectScope,
   name: string,
   ref: DepRef,
-  declaredIds: ReadonlySet<string>,
   report: (reason: Diagnostic["reason"], message: string) => void,
 ): StageDep | undefined {
   switch (ref?.ref) {
     case "source": {
-      const absolute = resolve(project.dir, ref.path);
-      const rel = toPosix(relative(root, absolute));
+      const { absolute, inWorkspace: rel } = place(ref.path);
       if (rel.startsWith("../") || isAbsolute(rel)) {
         report("input-outside-workspace", `dep "${name}" (${ref.path}) is outside the workspace`);
         return undefined;
       }
-      const stat = lstatSync(absolute, { throwIfNoEntry: false });
-      if (!stat) {
+      const kind = paths.kind(absolute);
+      if (kind === "missing" || (kind === "symlink" && !existsSync(absolute))) {
         report("missing-input", `dep "${name}" names ${rel}, which does not exist`);
         return undefined;
       }
-      if (!insideWorkspace(root, absolute, stat)) {
+      if (!paths.inside(absolute)) {
         report("input-outside-workspace", `dep "${name}" (${rel}) is a symlink leading outside the workspace`);
         return undefined;
       }
@@ -244,6 +244,40 @@ function resolveDep(
       );
       return undefined;
   }
+}
+
+/** What validating one project's stages needs. */
+interface ProjectScope {
+  readonly root: string;
+  readonly project: DeclaredProject;
+  /** Every stage id of the workspace, for deps on other stages. */
+  readonly declaredIds: ReadonlySet<string>;
+  /** Exported function -> the module exporting it (run stages). */
+  readonly modules: ReadonlyMap<unknown, string>;
+  readonly moduleFile: string;
+  readonly paths: PathProbe;
+  readonly place: (path: string) => Placed;
+}
+
+/** A project-relative path resolved: absolute, and relative (with "/") to the project and to the workspace. */
+interface Placed {
+  readonly absolute: string;
+  readonly inProject: string;
+  readonly inWorkspace: string;
+}
+
+/** Relative, "/"-separated, and without empty, "." or ".." segments: already what path.resolve would make of it. */
+const NORMAL_RELATIVE = /^(?!\.\.?(?:\/|$))[^/\\]+(?:\/(?!\.\.?(?:\/|$))[^/\\]+)*$/;
+
+/** Resolves paths declared in the project at `projectDir`; the usual, already normal path skips path.resolve (thousands per pipeline). */
+function placer(root: string, projectDir: string): (path: string) => Placed {
+  const prefix = toPosix(relative(root, projectDir));
+  const base = projectDir.endsWith(sep) ? projectDir : `${projectDir}${sep}`;
+  return (path) => {
+    if (NORMAL_RELATIVE.test(path)) return { absolute: `${base}${path}`, inProject: path, inWorkspace: prefix ? `${prefix}/${path}` : path };
+    const absolute = resolve(projectDir, path);
+    return { absolute, inProject: toPosix(relative(projectDir, absolute)), inWorkspace: toPosix(relative(root, absolute)) };
+  };
 }
 
 /** The project-relative path of an output; json outputs default to `out/<stage>/<name>.json`. */
@@ -285,35 +319,6 @@ function claimOutput(
 interface OutputOwners {
   readonly exact: Map<string, { stage: StageId; location: DeclaredStage["location"] }>;
   readonly below: Map<string, { stage: StageId; location: DeclaredStage["location"] }>;
-}
-
-/** Real folders by path: thousands of deps share a handful of folders. */
-const realFolders = new Map<string, string>();
-
-function realFolder(dir: string): string {
-  let real = realFolders.get(dir);
-  if (real === undefined) {
-    real = realpathSync(dir);
-    realFolders.set(dir, real);
-  }
-  return real;
-}
-
-/**
- * Whether `path` (or, when it does not exist yet, its nearest existing
- * ancestor) resolves inside the workspace once symlinks are followed.
- */
-function insideWorkspace(root: string, path: string, known?: Stats): boolean {
-  // One lstat per path (thousands of deps): it says both "exists" and "is a symlink".
-  let existing = path;
-  let stat = known ?? lstatSync(existing, { throwIfNoEntry: false });
-  while (!stat && dirname(existing) !== existing) {
-    existing = dirname(existing);
-    stat = lstatSync(existing, { throwIfNoEntry: false });
-  }
-  const real = stat?.isSymbolicLink() ? realpathSync(existing) : join(realFolder(dirname(existing)), basename(existing));
-  const realRoot = realFolder(root);
-  return real === realRoot || real.startsWith(`${realRoot}${sep}`);
 }
 
 function at(location: DeclaredStage["location"], message: string): string {

@@ -209,3 +209,26 @@ export default defineProject("p", (p) => {
     expect(() => JSON.parse(text)).not.toThrow();
   });
 });
+
+describe("a reader that leaves before the output is written", () => {
+  it("does not end the run with a broken-pipe crash: the run finishes, records, exits 0", async () => {
+    ws = new Workspace({
+      "pipeline.ts": ROOT,
+      "projects/p/pipeline.ts": `import { defineProject, file } from "sluice";
+export default defineProject("p", (p) => {
+  p.stage("a", { outs: { y: file("out/a.txt") }, cmd: "echo a > {outs.y}" });
+});
+`,
+    });
+    // Like `sluice run --json | head -c 0`: the read end is gone before the document is written.
+    const child = spawn(process.execPath, [BIN, "run", "--json"], { cwd: ws.root, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(stderr).not.toContain("EPIPE");
+    expect(code).toBe(0);
+    expect(JSON.parse(ws.read("sluice.lock")).stages).toHaveProperty(["p:a"]);
+    expect(statuses(await ws.runJson())).toEqual({ "p:a": "cached" });
+  });
+});

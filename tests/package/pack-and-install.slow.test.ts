@@ -73,7 +73,7 @@ describe("sluice as an installed package", { timeout: SLOW }, () => {
   });
 
   it("packs the compiled CLI and the typed API, and none of the repository's tests, cache or projects", () => {
-    for (const path of ["package.json", "bin/sluice.js", "dist/src/cli/main.js", "dist/src/cli/main.bundle.js", "dist/src/index.js", "dist/src/index.d.ts"]) {
+    for (const path of ["package.json", "bin/sluice.js", "dist/src/cli/main.js", "dist/bundle/cli.js", "dist/bundle/index.js", "dist/src/index.d.ts"]) {
       expect(packed, path).toContain(path);
     }
     const stray = packed.filter((p) => /^(tests|cache|projects|stages|bench|registry|src)\//.test(p));

@@ -13,7 +13,7 @@ import { findWorkspaceRoot } from "../../pipeline/index.js";
 import { renderCacheVerdict, renderReruns, writeOut } from "../../report/index.js";
 import { acquireLock } from "../../util/file-lock.js";
 import { loadContext, reportDiagnostics, usageError, type GlobalOptions } from "../context.js";
-import { verifyRegistryIfPresent } from "../registry-verify.js";
+import { verifyRegistryLog } from "../registry-verify.js";
 
 interface VerifyArgs extends GlobalOptions {
   readonly rerun?: readonly string[];
@@ -32,8 +32,8 @@ const command: CommandModule<GlobalOptions, VerifyArgs> = {
     if (!root) return void usageError("no sluice workspace here (a folder with pipeline.ts and package.json)");
     const cache = await openCache(root);
     const cacheVerdict = await verifyCache(cache);
-    const registry = await verifyRegistryIfPresent(root);
-    if (registry?.unavailable !== undefined) return void usageError(registry.unavailable);
+    const registry = await verifyRegistryLog(root);
+    if (registry.unavailable !== undefined) return void usageError(registry.unavailable);
     let reruns: StageResult[] = [];
     if (argv.rerun) {
       const context = await loadContext(argv);
@@ -67,17 +67,17 @@ const command: CommandModule<GlobalOptions, VerifyArgs> = {
       }
     }
     const differing = reruns.filter((r) => r.verification?.outcome === "differs" || r.status === "failed");
-    const ok = cacheVerdict.ok && (registry?.ok ?? true) && differing.length === 0;
+    const ok = cacheVerdict.ok && registry.ok && differing.length === 0;
     if (argv.json) {
       writeOut(JSON.stringify({
         ok,
         cache: cacheVerdict,
-        registry: registry?.json ?? null,
+        registry: registry.json,
         ...(argv.rerun ? { reruns: reruns.map((r) => ({ id: r.id, status: r.status, verification: r.verification ?? null })) } : {}),
       }, null, 2));
     } else {
       writeOut(renderCacheVerdict(cacheVerdict));
-      if (registry) writeOut(registry.text);
+      writeOut(registry.text);
       if (argv.rerun) writeOut(renderReruns(reruns) || "no stage to rerun");
     }
     if (!ok) process.exitCode = 1;

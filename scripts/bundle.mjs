@@ -1,22 +1,25 @@
 #!/usr/bin/env node
 /**
- * Builds `dist/src/cli/main.bundle.js`: the compiled CLI entry with yargs and
- * its dependencies inlined, every module of sluice itself left as an import
- * of the compiled file beside it (so pipeline files importing `sluice` share
- * those modules with the CLI, not a second copy).
+ * Builds `dist/bundle/`: sluice's compiled modules and yargs as a handful of
+ * ES module files, one entry per public import (`cli.js`, `index.js`,
+ * `registry.js`, `contracts.js`) plus the stage worker, the code they share
+ * split into chunks beside them. The CLI and a pipeline file's
+ * `import ... from "sluice"` reach the same chunks, so they share one copy of
+ * every module. Installed packages other than yargs stay imports: a user's
+ * pipeline brings its own zod, and its schemas must be the ones sluice reads.
  *
- * Why: importing yargs the ordinary way costs ~95 ms here, a quarter of a
- * no-op `sluice run` over a thousand stages. About half is resolving and
- * compiling its ~60 files; most of the rest is `string-width` and its tables
- * (an `Intl.Segmenter`, the East Asian width ranges), which yargs needs only
- * to lay out help text. Inlined, with `string-width` evaluated on first use,
- * the import costs ~15 ms.
+ * Why: Node resolves, reads and links every ES module file on its own, and a
+ * `sluice run` of the compiled tree loaded ~70 of them (~30 ms of a no-op
+ * run over a thousand stages); yargs the ordinary way was ~60 files more
+ * (~95 ms, most of it `string-width` and its tables, needed only to lay out
+ * help text: inlined, it is evaluated on first use).
  *
- * Run by `npm run build` after `tsc`; `bin/sluice.js` uses the bundle when it
- * exists.
+ * Run by `npm run build` after `tsc`; `bin/sluice.js` uses `dist/bundle/cli.js`
+ * when it exists, and the package's exports point into `dist/bundle/`.
  */
 import { build } from "esbuild";
 import { readFile } from "node:fs/promises";
+import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -50,14 +53,6 @@ const lazyHelpOnly = {
   },
 };
 
-/** sluice's own modules stay separate files: only packages are inlined. */
-const ownModulesExternal = {
-  name: "own-modules-external",
-  setup(builder) {
-    builder.onResolve({ filter: /^\.\.?\// }, (args) => (args.importer.endsWith("/dist/src/cli/main.js") ? { path: args.path, external: true } : undefined));
-  },
-};
-
 /**
  * yargs finds its locale files (and the package.json `--version` reads) from
  * its own module's URL; inlined, that URL would be the bundle's. Point it at
@@ -70,22 +65,35 @@ const yargsKeepsItsLocation = {
       const source = await readFile(args.path, "utf8");
       const own = 'new URL("lib/platform-shims/esm.mjs", import.meta.resolve("yargs/package.json"))';
       if (!source.includes("fileURLToPath(import.meta.url)")) {
-        return { errors: [{ text: "yargs' platform shim no longer locates itself with fileURLToPath(import.meta.url): revisit scripts/bundle-cli.mjs" }] };
+        return { errors: [{ text: "yargs' platform shim no longer locates itself with fileURLToPath(import.meta.url): revisit scripts/bundle.mjs" }] };
       }
       return { contents: source.replaceAll("fileURLToPath(import.meta.url)", `fileURLToPath(${own})`), loader: "js" };
     });
   },
 };
 
+const { dependencies } = JSON.parse(readFileSync(`${root}package.json`, "utf8"));
+// Chunk names carry a content hash: chunks of an earlier build would linger.
+rmSync(`${root}dist/bundle`, { recursive: true, force: true });
+
 await build({
-  entryPoints: [`${root}dist/src/cli/main.js`],
-  outfile: `${root}dist/src/cli/main.bundle.js`,
+  entryPoints: {
+    cli: `${root}dist/src/cli/main.js`,
+    index: `${root}dist/src/index.js`,
+    registry: `${root}dist/src/registry/index.js`,
+    contracts: `${root}dist/contracts/index.js`,
+    // Beside the chunks: the worker pool finds it next to its own module.
+    "stage-worker": `${root}dist/src/exec/stage-worker.js`,
+  },
+  outdir: `${root}dist/bundle`,
   bundle: true,
+  splitting: true,
   platform: "node",
   format: "esm",
   target: "node20",
+  external: Object.keys(dependencies).filter((name) => name !== "yargs"),
   // CommonJS dependencies (y18n, escalade, ...) call require; an ES module has none of its own.
   banner: { js: 'import { createRequire as createRequireForBundle } from "node:module"; const require = createRequireForBundle(import.meta.url);' },
-  plugins: [ownModulesExternal, lazyHelpOnly, yargsKeepsItsLocation],
+  plugins: [lazyHelpOnly, yargsKeepsItsLocation],
   logLevel: "warning",
 });
