@@ -39,13 +39,14 @@ export function renderLockFile(lock: LockFile): string {
   return canonicalJsonPretty(lock);
 }
 
-/** Writes the lock file if its content changed; returns whether it did. */
+/**
+ * Writes the lock file if its content changed; returns whether it did.
+ * Compared field by field, not as rendered text: a no-op run over thousands
+ * of stages would otherwise render both files only to find them equal.
+ */
 export async function writeLockFile(path: string, lock: LockFile, previous: LockFile): Promise<boolean> {
-  // Compared field by field first: a no-op run over thousands of stages would otherwise render both files to find them equal.
   if (sameStages(lock, previous)) return false;
-  const text = renderLockFile(lock);
-  if (text === renderLockFile(previous)) return false;
-  await writeFileAtomic(path, text);
+  await writeFileAtomic(path, renderLockFile(lock));
   return true;
 }
 

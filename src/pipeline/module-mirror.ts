@@ -62,16 +62,16 @@ export class CompileError extends Error {
 }
 
 /**
- * Mirror file -> original source. Kept on the global object because a
- * workspace may load its own copy of this module (importing the API by a
- * relative path), and every copy's call sites must see the same mapping.
- */
-/**
  * Spelt in pieces: written whole, this line of sluice's own code reads as a
  * source map comment to Node, which then looks for a map beside the bundle.
  */
 const MAP_COMMENT = ["//#", "sourceMappingURL="].join(" ");
 
+/**
+ * Mirror file -> original source. Kept on the global object because a
+ * workspace may load its own copy of this module (importing the API by a
+ * relative path), and every copy's call sites must see the same mapping.
+ */
 const originals: Map<string, string> = ((globalThis as Record<symbol, unknown>)[Symbol.for("sluice.mirror.originals")] ??= new Map<
   string,
   string

@@ -28,11 +28,7 @@ export class PathProbe {
     const dir = dirname(path);
     if (dir === path) return "present"; // the filesystem root
     const listing = this.#listing(dir);
-    if (listing === UNLISTABLE) {
-      const stat = lstatSync(path, { throwIfNoEntry: false });
-      return !stat ? "missing" : stat.isSymbolicLink() ? "symlink" : "present";
-    }
-    const entry = listing?.get(basename(path));
+    const entry = listing === UNLISTABLE ? lstatSync(path, { throwIfNoEntry: false }) : listing?.get(basename(path));
     return !entry ? "missing" : entry.isSymbolicLink() ? "symlink" : "present";
   }
 

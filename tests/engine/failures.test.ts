@@ -221,11 +221,9 @@ export default defineProject("p", (p) => {
 `,
     });
     // Like `sluice run --json | head -c 0`: the read end is gone before the document is written.
-    const child = spawn(process.execPath, [BIN, "run", "--json"], { cwd: ws.root, stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout.destroy();
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const code = await new Promise((resolve) => child.on("close", resolve));
+    const running = ws.start(["run", "--json"]);
+    running.child.stdout?.destroy();
+    const { code, stderr } = await running.done;
     expect(stderr).not.toContain("EPIPE");
     expect(code).toBe(0);
     expect(JSON.parse(ws.read("sluice.lock")).stages).toHaveProperty(["p:a"]);

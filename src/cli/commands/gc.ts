@@ -8,7 +8,6 @@ import { findWorkspaceRoot } from "../../pipeline/index.js";
 import { formatBytes, writeOut } from "../../report/index.js";
 import { acquireLock } from "../../util/file-lock.js";
 import { usageError, type GlobalOptions } from "../context.js";
-import { pinnedByReleases } from "../release-pins.js";
 
 interface GcArgs extends GlobalOptions {
   readonly keep: number;
@@ -29,7 +28,9 @@ const command: CommandModule<GlobalOptions, GcArgs> = {
     const lock = await acquireLock(cache.layout.lock, { wait: true });
     if (!lock.ok) return void usageError("the workspace is locked by another process");
     try {
-      const pinned = await pinnedByReleases(root);
+      // gc must never remove an object a release references; the registry is imported here, not by every command.
+      const { pinnedDigests } = await import("../../registry/index.js");
+      const pinned = new Set(await pinnedDigests(root));
       const report = await collectGarbage(cache, { keepRuns: argv.keep, pinned, dryRun: argv.dryRun });
       if (argv.json) return void writeOut(JSON.stringify({ dryRun: argv.dryRun, pinned: pinned.size, ...report }, null, 2));
       const verb = argv.dryRun ? "would remove" : "removed";
