@@ -27,7 +27,7 @@ export async function openCache(workspaceRoot: string, remote?: RemoteCache): Pr
   return {
     layout,
     store: new ObjectStore(layout.dir),
-    records: new RunRecords(layout.records),
+    records: new RunRecords(layout.records, layout.recordIndex),
     statCache,
     code: new CodeIdentities(workspaceRoot, statCache),
     remote,

@@ -56,7 +56,7 @@ export function digestString(text: string): Digest {
 
 /** 16 hex digits of a string's xxh64, for keys that need no length. */
 export function hashString(text: string): string {
-  return hex(ready().h64Raw(Buffer.from(text, "utf8")));
+  return ready().h64ToString(text); // the xxh64 of the UTF-8 bytes, encoded straight into the hasher's memory
 }
 
 const READ_BLOCK = 1 << 20;

@@ -3,6 +3,7 @@
  *
  *   cache/objects/<2 hex>/<digest>   content-addressed outputs and logs
  *   cache/records/<2 hex>/<key>.json run records (the action cache)
+ *   cache/record-index.json          what hits need from the records the last run used
  *   cache/history.jsonl              run history (the experiment tracker)
  *   cache/stat-cache.json            path, size, mtime, inode -> digest
  *   cache/tmp/                       temp files, cleared by the lock holder
@@ -14,6 +15,7 @@ export interface CacheLayout {
   readonly root: string;
   readonly dir: string;
   readonly records: string;
+  readonly recordIndex: string;
   readonly history: string;
   readonly statCache: string;
   readonly tmp: string;
@@ -28,6 +30,7 @@ export function cacheLayout(workspaceRoot: string): CacheLayout {
     root: workspaceRoot,
     dir,
     records: join(dir, "records"),
+    recordIndex: join(dir, "record-index.json"),
     history: join(dir, "history.jsonl"),
     statCache: join(dir, "stat-cache.json"),
     tmp: join(dir, "tmp"),

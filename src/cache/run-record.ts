@@ -3,12 +3,13 @@
  * the log's digest and timing. Written only after every output is in the
  * object store, so a record never names an object that was not stored.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { readdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import type { Json, StageDecision, StageId, StageOut } from "../pipeline/index.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { isDigest, type Digest } from "./digest.js";
+import { RecordIndex, type RecordedHit } from "./record-index.js";
 import type { KeyComponents, StageKey } from "./stage-key.js";
 
 /** One stored output of a run. For a directory, `digest` names its manifest object. */
@@ -42,13 +43,17 @@ export type RecordProblem = { readonly reason: "corrupt-record"; readonly key: S
 
 export class RunRecords {
   readonly #dir: string;
+  readonly #index: RecordIndex;
 
-  constructor(recordsDir: string) {
+  /** `indexFile` holds the hit views of the records the last run used (see record-index.ts). */
+  constructor(recordsDir: string, indexFile: string) {
     this.#dir = recordsDir;
+    this.#index = new RecordIndex(indexFile);
   }
 
   pathOf(key: StageKey): string {
-    return join(this.#dir, key.slice(0, 2), `${key}.json`);
+    // Concatenated, not joined: a key is 16 hex digits, and a no-op run asks for a thousand of these.
+    return `${this.#dir}${sep}${key.slice(0, 2)}${sep}${key}.json`;
   }
 
   /** The record for `key`; a torn or malformed record is reported and treated as a miss. */
@@ -71,12 +76,35 @@ export class RunRecords {
     return shapeError ? problem(shapeError) : { record: parsed as RunRecord };
   }
 
+  /**
+   * What a hit needs from the record for `key`: from the index while the
+   * record file is unchanged, else from the file (a damaged one is reported
+   * as by `get`).
+   */
+  async hit(key: StageKey): Promise<{ record: RecordedHit | undefined; problem?: RecordProblem }> {
+    const file = statSync(this.pathOf(key), { throwIfNoEntry: false });
+    if (!file) return { record: undefined };
+    const indexed = this.#index.lookup(key, file);
+    if (indexed) return { record: indexed };
+    const read = await this.get(key);
+    if (read.record) this.#index.set(read.record, file);
+    return read;
+  }
+
   async put(record: RunRecord): Promise<void> {
-    writeFileAtomicSync(this.pathOf(record.key), `${JSON.stringify(record)}\n`);
+    const path = this.pathOf(record.key);
+    writeFileAtomicSync(path, `${JSON.stringify(record)}\n`);
+    this.#index.set(record, statSync(path));
   }
 
   async remove(key: StageKey): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+    this.#index.drop(key);
+  }
+
+  /** Writes the hit index for the next run (by the workspace's lock holder, after a run). */
+  async saveIndex(): Promise<void> {
+    await this.#index.save();
   }
 
   /** Every stored key. */

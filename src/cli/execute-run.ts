@@ -128,7 +128,7 @@ export async function runOnce(
     });
     if (!argv.dryRun) {
       // A full disk or a read-only folder here costs the lock file and history, never the cache.
-      const recorded = await recordRun(cache, workspace, build, invocation).then(() => cache.statCache.save()).catch((error: Error) => error);
+      const recorded = await recordRun(cache, workspace, build, invocation).then(() => Promise.all([cache.statCache.save(), cache.records.saveIndex()])).catch((error: Error) => error);
       if (recorded instanceof Error) {
         writeErr(`error: could not record the run (sluice.lock, history): ${recorded.message}`);
         unrecorded = true;

@@ -12,7 +12,7 @@ import {
   type CacheSession,
   type Digest,
   type KeyComponents,
-  type RunRecord,
+  type RecordedHit,
   type StageKey,
 } from "../cache/index.js";
 import type { Dag } from "../graph/index.js";
@@ -142,7 +142,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
     const forced = options.force === "all" || options.force.has(stage.id) || stage.alwaysRun;
 
     if (!forced) {
-      const local = await cache.records.get(key);
+      const local = await cache.records.hit(key);
       if (local.problem) options.observer.onWarning?.(`${stage.id}: run record ${key} is corrupt (${local.problem.detail}); treating it as a miss`);
       const warn = (message: string) => options.observer.onWarning?.(`${stage.id}: ${message}`);
       const record = local.record ?? (options.dryRun ? undefined : await cache.remote?.fetch(key, cache, warn));
@@ -206,7 +206,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
   const rerunInScratch = async (
     stage: Stage,
     key: StageKey,
-    record: RunRecord,
+    record: RecordedHit,
     components: KeyComponents,
     params: Readonly<Record<string, Json>>,
     depDigests: ReadonlyMap<string, Digest>,
@@ -232,7 +232,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
 
   /** A hit: make the workspace hold the record's outputs; undefined when the store cannot serve it. */
   /** The stage's own check of a hit (see `StageDecl.confirmHit`); a check that throws distrusts the hit. */
-  const confirmHit = async (stage: Stage, record: RunRecord): Promise<string | undefined> => {
+  const confirmHit = async (stage: Stage, record: RecordedHit): Promise<string | undefined> => {
     try {
       return (await stage.confirmHit?.({ workspaceRoot: options.workspace.root, decisions: record.decisions ?? [] })) ?? undefined;
     } catch (error) {
@@ -240,7 +240,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
     }
   };
 
-  const serveHit = async (stage: Stage, key: StageKey, record: RunRecord): Promise<StageResult | undefined> => {
+  const serveHit = async (stage: Stage, key: StageKey, record: RecordedHit): Promise<StageResult | undefined> => {
     let restored = false;
     if (options.dryRun) {
       const stale = [];

@@ -14,8 +14,8 @@ import {
   type Digest,
   type ObjectProblem,
   type ObjectStore,
+  type RecordedHit,
   type RecordedOut,
-  type RunRecord,
   type StatCache,
 } from "../cache/index.js";
 import type { Stage, StageOut } from "../pipeline/index.js";
@@ -109,7 +109,7 @@ async function placeOne(temp: string, real: string, isDir: boolean): Promise<voi
 export async function restoreOutputs(
   root: string,
   stage: Stage,
-  record: RunRecord,
+  record: RecordedHit,
   store: ObjectStore,
   statCache: StatCache,
 ): Promise<{ ok: true; restored: boolean } | { ok: false; problem: ObjectProblem }> {
