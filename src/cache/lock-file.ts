@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { canonicalJsonPretty } from "../util/canonical-json.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { writeFileAtomicSync } from "../util/atomic-write.js";
 
 export interface LockedOut {
   readonly path: string;
@@ -46,7 +46,7 @@ export function renderLockFile(lock: LockFile): string {
  */
 export async function writeLockFile(path: string, lock: LockFile, previous: LockFile): Promise<boolean> {
   if (sameStages(lock, previous)) return false;
-  await writeFileAtomic(path, renderLockFile(lock));
+  writeFileAtomicSync(path, renderLockFile(lock));
   return true;
 }
 

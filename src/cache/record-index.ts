@@ -12,7 +12,7 @@
  * record files are: it is written by the workspace's lock holder only.
  */
 import { readFileSync, type Stats } from "node:fs";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { writeFileAtomicSync } from "../util/atomic-write.js";
 import type { RunRecord } from "./run-record.js";
 import type { StageKey } from "./stage-key.js";
 
@@ -67,7 +67,7 @@ export class RecordIndex {
       const entry = entries.get(key);
       if (entry) kept[key] = entry;
     }
-    await writeFileAtomic(this.#file, JSON.stringify({ version: VERSION, entries: kept }));
+    writeFileAtomicSync(this.#file, JSON.stringify({ version: VERSION, entries: kept }));
     this.#entries = new Map(Object.entries(kept));
     this.#changed = false;
   }

@@ -3,7 +3,8 @@
  * stage in `cache/history.jsonl`, answering "which run produced this model,
  * with what params, and what was its AUC".
  */
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Json } from "../pipeline/index.js";
 
@@ -25,9 +26,9 @@ export interface HistoryEntry {
 
 export async function appendHistory(path: string, entries: readonly HistoryEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await mkdir(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true });
   // One append of whole lines: concurrent readers never see half an entry.
-  await appendFile(path, entries.map((e) => `${JSON.stringify(e)}\n`).join(""));
+  appendFileSync(path, entries.map((e) => `${JSON.stringify(e)}\n`).join(""));
 }
 
 /** Every entry, oldest first; a torn last line (a killed writer) is skipped. */

@@ -8,7 +8,7 @@ import { readFileSync, statSync, type Stats } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { canonicalJson } from "../util/canonical-json.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { digestFile, digestString, type Digest } from "./digest.js";
 
 /** [size, mtimeMs, ino, digest, recordedAtMs] */
@@ -98,7 +98,7 @@ export class StatCache {
   /** Writes the cache if anything changed. */
   async save(): Promise<void> {
     if (!this.#dirty) return;
-    await writeFileAtomic(this.#file, JSON.stringify({ version: 1, entries: Object.fromEntries(this.#entries) }));
+    writeFileAtomicSync(this.#file, JSON.stringify({ version: 1, entries: Object.fromEntries(this.#entries) }));
     this.#dirty = false;
   }
 

@@ -3,10 +3,10 @@
  * lock, build, record, report, exit code.
  */
 import { randomBytes } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { rmSync } from "node:fs";
 import { openCache, type CacheSession, type StageKey } from "../cache/index.js";
 import type { HttpRemoteCache } from "../cache/remote/index.js";
-import { recordRun, runBuild, type BuildObserver, type BuildResult } from "../exec/index.js";
+import { gitCommit, recordRun, runBuild, type BuildObserver, type BuildResult } from "../exec/index.js";
 import { parseShardSpec, selectTargets, withUpstream, type Dag } from "../graph/index.js";
 import type { Json, Stage, StageId, Workspace } from "../pipeline/index.js";
 import { plainReporter, runDocument, writeErr, writeOut } from "../report/index.js";
@@ -97,7 +97,13 @@ export async function runOnce(
     return usageError(`the workspace is locked by ${lock.owner ? `pid ${lock.owner.pid} (sluice ${lock.owner.command})` : "another process"}; retry without --no-wait to wait for it`);
   }
   // Temp space left by a killed run is garbage once we hold the lock.
-  if (lock) await rm(cache.layout.tmp, { recursive: true, force: true }).catch(() => undefined);
+  if (lock) {
+    try {
+      rmSync(cache.layout.tmp, { recursive: true, force: true });
+    } catch {
+      // left for the next run; this one's temp paths are its own
+    }
+  }
 
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);
@@ -108,6 +114,8 @@ export async function runOnce(
   process.on("SIGTERM", onSignal);
   const invocation = invocationId();
   let unrecorded = false;
+  // The git commit for the run history, asked for when the first stage executes instead of after the build.
+  let commit: Promise<string | undefined> | undefined;
   let build: BuildResult;
   try {
     build = await runBuild(cache, {
@@ -123,12 +131,16 @@ export async function runOnce(
       params: paramsWith(overrides.value),
       explain: (stage, components) => explainStale(cache, stage, components),
       observer,
+      onFirstExecution: () => {
+        // A turn later, so forking git delays no stage; git then answers while the stages run.
+        commit = new Promise((resolve) => setImmediate(() => resolve(gitCommit(workspace.root))));
+      },
       signal: controller.signal,
       invocation,
     });
     if (!argv.dryRun) {
       // A full disk or a read-only folder here costs the lock file and history, never the cache.
-      const recorded = await recordRun(cache, workspace, build, invocation).then(() => Promise.all([cache.statCache.save(), cache.records.saveIndex()])).catch((error: Error) => error);
+      const recorded = await recordRun(cache, workspace, build, invocation, commit).then(() => Promise.all([cache.statCache.save(), cache.records.saveIndex()])).catch((error: Error) => error);
       if (recorded instanceof Error) {
         writeErr(`error: could not record the run (sluice.lock, history): ${recorded.message}`);
         unrecorded = true;

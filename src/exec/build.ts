@@ -3,7 +3,7 @@
  * are in, computes its key, and is either a hit (cached / restored / held)
  * or executes within the run's job and resource limits.
  */
-import { rm } from "node:fs/promises";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import {
   externalDigest,
@@ -46,6 +46,8 @@ export interface BuildOptions {
   /** Explains why a stage is stale (dry runs), given its current components. */
   readonly explain?: (stage: Stage, components: KeyComponents) => Promise<string[]>;
   readonly observer: BuildObserver;
+  /** Called once, as the first stage starts executing (not for hits). */
+  readonly onFirstExecution?: () => void;
   readonly signal: AbortSignal;
   /** Identifies this invocation in temp paths and history. */
   readonly invocation: string;
@@ -78,6 +80,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
   const externals = new Map<string, Promise<{ value: Json; digest: Digest }>>();
   const emptyLog = emptyLogDigest();
   let stopped = false;
+  let executing = false;
 
   const settled = new Map<StageId, StageResult>();
   /** Keys of every planned stage upstream of `stage`; all of them have settled by the time it runs. */
@@ -164,6 +167,10 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
     const release = await slots.acquire({ resources: stage.resources });
     try {
       if (stopped || options.signal.aborted) return finish(skipped(stage.id, ["the run stopped after a failure"]));
+      if (!executing) {
+        executing = true;
+        options.onFirstExecution?.();
+      }
       options.observer.onStart?.(stage.id);
       const outcome = await executeStage(cache, executors, {
         ...stageInputs(stage, params, components, key, depDigests),
@@ -277,7 +284,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
   const results = await Promise.all(plan.map((id) => pending.get(id) as Promise<StageResult>));
   await executors.workers.close();
   executors.shells.close();
-  await rm(invocationTemp, { recursive: true, force: true });
+  rmSync(invocationTemp, { recursive: true, force: true });
   return {
     ok: results.every((r) => r.status !== "failed" && r.status !== "skipped"),
     interrupted: options.signal.aborted,

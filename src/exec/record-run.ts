@@ -16,7 +16,18 @@ import {
 import type { Workspace } from "../pipeline/index.js";
 import type { BuildResult } from "./build.js";
 
-export async function recordRun(cache: CacheSession, workspace: Workspace, build: BuildResult, invocation: string): Promise<void> {
+/**
+ * `commit` is the workspace's git commit when the caller asked for it
+ * already (as the first stage started, so git ran beside the stages);
+ * otherwise it is asked for here, if any stage executed.
+ */
+export async function recordRun(
+  cache: CacheSession,
+  workspace: Workspace,
+  build: BuildResult,
+  invocation: string,
+  commit?: Promise<string | undefined>,
+): Promise<void> {
   const previous = readLockFile(cache.layout.lockFile);
   const stages: Record<string, LockedStage> = {};
   for (const [id, entry] of Object.entries(previous.stages)) {
@@ -38,7 +49,7 @@ export async function recordRun(cache: CacheSession, workspace: Workspace, build
   await writeLockFile(cache.layout.lockFile, next, previous);
 
   if (build.executed.length === 0) return;
-  const commit = await gitCommit(workspace.root);
+  const head = await (commit ?? gitCommit(workspace.root));
   const entries: HistoryEntry[] = build.executed.map((run, index) => ({
     run: `${invocation}.${index + 1}`,
     stage: run.result.id,
@@ -50,7 +61,7 @@ export async function recordRun(cache: CacheSession, workspace: Workspace, build
     deps: Object.fromEntries(Object.entries(run.components.deps).map(([name, dep]) => [name, dep.digest])),
     outs: Object.fromEntries(Object.entries(run.result.outs).map(([name, out]) => [name, out.digest])),
     metrics: run.metrics,
-    commit,
+    commit: head,
     exit: run.result.failure ? `${run.result.failure.reason}: ${run.result.failure.message}` : undefined,
   }));
   await appendHistory(cache.layout.history, entries);
