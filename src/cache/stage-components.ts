@@ -33,25 +33,37 @@ export async function stageComponents(
   depDigests: ReadonlyMap<string, Digest>,
   code: CodeIdentities,
 ): Promise<KeyComponents> {
+  // Every object here is built with its keys in sorted order, as the key's
+  // canonical JSON lists them, so canonicalJson can take it as it is instead
+  // of copying it (deps and outs come sorted by name from validation; env
+  // and probes in declared order, sorted there when they are not).
   const deps: Record<string, DepComponent> = {};
-  for (const dep of stage.deps) deps[dep.name] = { from: depOrigin(dep), digest: depDigests.get(dep.name) ?? "missing" };
+  for (const dep of stage.deps) deps[dep.name] = { digest: depDigests.get(dep.name) ?? "missing", from: depOrigin(dep) };
   const env: Record<string, string | null> = {};
   for (const name of stage.env) env[name] = process.env[name] ?? null;
   const probes: Record<string, string> = {};
   for (const command of stage.probes) probes[command] = await probe(command, stage.projectDir);
-  const runtime: Record<string, string> = { platform: `${process.platform}-${process.arch}` };
+  const platform = `${process.platform}-${process.arch}`;
   const outs: Record<string, string> = {};
   for (const out of stage.outs) outs[out.name] = `${out.kind}:${out.path}`;
-  const base = { format: KEY_FORMAT, stage: stage.id, params, deps, outs, env, probes };
-  if (stage.action.kind === "cmd") return { ...base, action: "cmd", cmd: stage.action.cmd, runtime };
-  runtime["node"] = process.versions.node.split(".")[0] ?? "";
+  if (stage.action.kind === "cmd") {
+    const runtime = { platform };
+    return { action: "cmd", cmd: stage.action.cmd, deps, env, format: KEY_FORMAT, outs, params, probes, runtime, stage: stage.id };
+  }
+  const runtime = { node: process.versions.node.split(".")[0] ?? "", platform };
   const identity = await code.of(stage);
   return {
-    ...base,
     action: "run",
-    runtime,
     code: identity?.files ?? {},
-    packages: identity?.packages ?? {},
+    deps,
+    env,
+    format: KEY_FORMAT,
     ...(identity?.inline ? { inline: identity.inline } : {}),
+    outs,
+    packages: identity?.packages ?? {},
+    params,
+    probes,
+    runtime,
+    stage: stage.id,
   };
 }

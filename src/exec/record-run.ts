@@ -41,11 +41,12 @@ export async function recordRun(
       key: result.key,
       outs: stage.outs.flatMap((out) => {
         const recorded = result.outs[out.name];
-        return recorded ? [{ path: recorded.path, digest: recorded.digest, size: recorded.size }] : [];
+        // Keys in sorted order, as sluice.lock lists them (see canonicalJson).
+        return recorded ? [{ digest: recorded.digest, path: recorded.path, size: recorded.size }] : [];
       }),
     };
   }
-  const next: LockFile = { version: 1, stages };
+  const next: LockFile = { stages, version: 1 };
   await writeLockFile(cache.layout.lockFile, next, previous);
 
   if (build.executed.length === 0) return;

@@ -11,12 +11,44 @@ export function canonicalJsonPretty(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }
 
+/**
+ * `value` with object keys sorted at every depth. What is already in order
+ * is returned as it is rather than copied: the objects sluice builds for
+ * keys and the lock file are built in key order, and copying thousands of
+ * small objects per run was most of the cost. Keys in order as listed
+ * enumerate the same way in a copy, and JSON.stringify drops an undefined
+ * property just as the copy would, so the text is the same either way.
+ */
 function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = sortKeys(value[i]);
+      if (item !== value[i]) copy ??= value.slice();
+      if (copy) copy[i] = item;
+    }
+    return copy ?? value;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  const proto = Object.getPrototypeOf(record);
+  // An own "__proto__" key goes the copying way, which has always dropped it.
+  let inOrder = (proto === Object.prototype || proto === null) && keys[0] !== "__proto__";
+  for (let i = 1; inOrder && i < keys.length; i++) inOrder = (keys[i - 1] as string) < (keys[i] as string) && keys[i] !== "__proto__";
+  if (inOrder) {
+    let copy: Record<string, unknown> | undefined;
+    for (const key of keys) {
+      const inner = record[key];
+      const sorted = sortKeys(inner);
+      if (sorted !== inner) copy ??= { ...record };
+      if (copy) copy[key] = sorted;
+    }
+    return copy ?? record;
+  }
   const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
-    const inner = (value as Record<string, unknown>)[key];
+  for (const key of keys.sort()) {
+    const inner = record[key];
     if (inner !== undefined) sorted[key] = sortKeys(inner);
   }
   return sorted;
