@@ -3,6 +3,7 @@
  * (checked against the declared param's type) and `--resources gpu=1,memGiB=16`.
  */
 import type { Diagnostic, Json, Stage, StageId, Workspace } from "../pipeline/index.js";
+import { notJsonReason } from "../util/canonical-json.js";
 import { fail, ok, type Result } from "../util/result.js";
 
 /** Param overrides per stage. */
@@ -34,6 +35,12 @@ export function parseParamOverrides(workspace: Workspace, sets: readonly string[
     }
     const declared = stage.params[param] as Json;
     const value = parseValue(raw, declared);
+    // JSON.parse reads 1e999 as Infinity, which a key would record as null: refused as in a pipeline file.
+    const notJson = notJsonReason(value, `param ${stage.id}.${param}`);
+    if (notJson) {
+      bad(`--set ${set}: ${notJson}`);
+      continue;
+    }
     if (jsonType(value) !== jsonType(declared)) {
       bad(`--set ${set}: param ${stage.id}.${param} is a ${jsonType(declared)} (declared ${JSON.stringify(declared)}), got a ${jsonType(value)}`);
       continue;

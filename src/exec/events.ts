@@ -31,6 +31,9 @@ export type FailureReason =
   | "io-error"
   | "interrupted";
 
+/** What an interrupted stage reports (its reason is "interrupted"). */
+export const INTERRUPTED = "stopped by an interrupt: no output kept, nothing cached";
+
 export interface StageFailure {
   readonly reason: FailureReason;
   readonly message: string;

@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { CacheSession, Digest, KeyComponents, RecordedOut, RunRecord, StageKey } from "../cache/index.js";
 import type { Json, Stage, StageDecision, Workspace } from "../pipeline/index.js";
-import type { FailureReason, StageResult } from "./events.js";
+import { INTERRUPTED, type FailureReason, type StageResult } from "./events.js";
 import { placeOutputs, removeOutputs, storeOutputs, tempOutPaths } from "./outputs.js";
 import { strayFiles, type ShadowPool, type Shadow } from "./shadow.js";
 import { shellQuote } from "../util/shell-quote.js";
@@ -143,7 +143,7 @@ async function executeUnguarded(cache: CacheSession, executors: Executors, optio
       onOutput,
     });
     options.onActionEnd?.();
-    if (options.signal.aborted) return fail("interrupted", "interrupted");
+    if (options.signal.aborted) return fail("interrupted", INTERRUPTED);
     if (outcome.spawnError) return fail("exit-non-zero", `could not start /bin/sh: ${outcome.spawnError}`);
     if (outcome.exitCode !== 0) {
       return fail("exit-non-zero", outcome.signal ? `killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`);

@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { StageDecision } from "../pipeline/index.js";
+import { INTERRUPTED } from "./events.js";
 import type { WorkerMessage, WorkerTask } from "./stage-worker.js";
 
 export type WorkerOutcome =
@@ -21,7 +22,7 @@ export class WorkerPool {
   readonly #all = new Set<Worker>();
 
   async run(task: WorkerTask, onLog: (text: string) => void, signal: AbortSignal): Promise<WorkerOutcome> {
-    if (signal.aborted) return { ok: false, reason: "interrupted", message: "interrupted" };
+    if (signal.aborted) return { ok: false, reason: "interrupted", message: INTERRUPTED };
     const worker = this.#idle.pop() ?? this.#spawn();
     const decisions: { decision: StageDecision; held: boolean }[] = [];
     return new Promise((resolve) => {
@@ -52,7 +53,7 @@ export class WorkerPool {
       };
       const onError = (error: Error) => finish({ ok: false, reason: "threw", message: error.message }, false);
       const onExit = (code: number) => finish({ ok: false, reason: "threw", message: `worker exited with code ${code}` }, false);
-      const onAbort = () => finish({ ok: false, reason: "interrupted", message: "interrupted" }, false);
+      const onAbort = () => finish({ ok: false, reason: "interrupted", message: INTERRUPTED }, false);
       worker.on("message", onMessage);
       worker.on("error", onError);
       worker.on("exit", onExit);

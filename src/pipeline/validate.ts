@@ -155,7 +155,8 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
   }
 
   if (hasCmd) {
-    const known = { deps: new Set(deps.map((d) => d.name)), outs: new Set(outs.map((o) => o.name)), params: new Set(Object.keys(params)) };
+    // Names as declared: a dep or output that failed its own check above is reported there, not again here.
+    const known = { deps: new Set(Object.keys(decl.deps ?? {})), outs: new Set(Object.keys(decl.outs ?? {})), params: new Set(Object.keys(params)) };
     for (const [, group, name] of (decl.cmd as string).matchAll(PLACEHOLDER)) {
       if (!known[group as keyof typeof known].has(name as string)) {
         report("unknown-placeholder", `cmd uses {${group}.${name}} but declares no ${group} named "${name}"`);

@@ -86,6 +86,13 @@ describe("incremental runs", () => {
     expect(out.stderr).toContain("param demo:features.factor is a number");
   });
 
+  it("--set refuses a number JSON cannot hold, as a pipeline file's param would be", async () => {
+    const out = await ws.run(["run", "--set", "demo:features.factor=1e999"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("param demo:features.factor is Infinity, not a JSON number");
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("--dry-run says what would run and why, and executes nothing", async () => {
     ws.edit("projects/demo/pipeline.ts", "minValue: 0", "minValue: 4");
     const run = await ws.runJson(["--dry-run"]);

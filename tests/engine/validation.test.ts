@@ -95,6 +95,14 @@ describe("pipeline validation (exit 2, one message naming file and stage)", () =
     expect(out.stderr).toContain("stage p:a: params.when is a Date, not a JSON object");
   });
 
+  it("names a dep on a missing file once, not again as an unknown placeholder of the cmd using it", async () => {
+    const out = await expectDefinitionError(
+      project(`  p.stage("a", { deps: { raw: source("raw.csv") }, outs: { y: file("a.txt") }, cmd: "cp {deps.raw} {outs.y}" });`),
+      /stage p:a: dep "raw" names projects\/p\/raw\.csv, which does not exist/,
+    );
+    expect(out.stderr).not.toContain("cmd uses");
+  });
+
   it("rejects a cmd placeholder naming nothing declared", async () => {
     await expectDefinitionError(
       project(`  p.stage("a", { outs: { y: file("a.txt") }, cmd: "cp {deps.missing} {outs.y}" });`),
