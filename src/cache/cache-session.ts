@@ -33,3 +33,13 @@ export async function openCache(workspaceRoot: string, remote?: RemoteCache): Pr
     remote,
   };
 }
+
+/**
+ * Writes what a session learnt for the next one to start from: file digests
+ * (the stat cache) and hit views (the record index). By the workspace's
+ * lock holder, after its build.
+ */
+export async function saveSession(cache: CacheSession): Promise<void> {
+  await cache.statCache.save();
+  await cache.records.saveIndex();
+}

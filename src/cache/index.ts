@@ -11,7 +11,7 @@ export type { RecordedHit } from "./record-index.js";
 export { depOrigin, externalDigest, stageComponents } from "./stage-components.js";
 export { KEY_FORMAT, stageKey, type DepComponent, type KeyComponents, type StageKey } from "./stage-key.js";
 export { directoryManifest, StatCache } from "./stat-cache.js";
-export { openCache, type CacheSession } from "./cache-session.js";
+export { openCache, saveSession, type CacheSession } from "./cache-session.js";
 export { collectGarbage, referencedObjects, type GcOptions, type GcReport } from "./gc.js";
 export type { RemoteCache } from "./remote-cache.js";
 export { verifyCache, type CacheProblem, type CacheVerdict } from "./verify-cache.js";

@@ -7,9 +7,10 @@
  * Each entry carries the [size, mtimeMs, inode] its record file had when
  * it was indexed, and is served only while the file still has them: a
  * record that was deleted, truncated or rewritten is read again (and
- * reported if it is damaged), exactly as without the index. A missing or
- * unreadable index is an empty one. The index is trusted as far as the
- * record files are: it is written by the workspace's lock holder only.
+ * reported if it is damaged), exactly as without the index; so gc, which
+ * deletes records, need not touch it. A missing or unreadable index is an
+ * empty one. The index is trusted as far as the record files are: it is
+ * written by the workspace's lock holder only.
  */
 import { readFileSync, type Stats } from "node:fs";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
@@ -51,11 +52,6 @@ export class RecordIndex {
     this.#load().set(record.key, [file.size, file.mtimeMs, file.ino, { outs, log, held, decisions }]);
     this.#used.add(record.key);
     this.#changed = true;
-  }
-
-  drop(key: StageKey): void {
-    if (this.#load().delete(key)) this.#changed = true;
-    this.#used.delete(key);
   }
 
   /** Writes the entries used since load, when they differ from what was loaded. */

@@ -98,8 +98,7 @@ export class RunRecords {
   }
 
   async remove(key: StageKey): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
-    this.#index.drop(key);
+    await rm(this.pathOf(key), { force: true }); // the index's entry dies with the file: it no longer stats the same
   }
 
   /** Writes the hit index for the next run (by the workspace's lock holder, after a run). */

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { openCache, type CacheSession, type StageKey } from "../cache/index.js";
+import { openCache, saveSession, type CacheSession, type StageKey } from "../cache/index.js";
 import type { HttpRemoteCache } from "../cache/remote/index.js";
 import { gitCommit, recordRun, runBuild, type BuildObserver, type BuildResult } from "../exec/index.js";
 import { parseShardSpec, selectTargets, withUpstream, type Dag } from "../graph/index.js";
@@ -140,9 +140,9 @@ export async function runOnce(
     });
     if (!argv.dryRun) {
       // A full disk or a read-only folder here costs the lock file and history, never the cache.
-      const recorded = await recordRun(cache, workspace, build, invocation, commit).then(() => Promise.all([cache.statCache.save(), cache.records.saveIndex()])).catch((error: Error) => error);
+      const recorded = await recordRun(cache, workspace, build, invocation, commit).then(() => saveSession(cache)).catch((error: Error) => error);
       if (recorded instanceof Error) {
-        writeErr(`error: could not record the run (sluice.lock, history): ${recorded.message}`);
+        writeErr(`error: could not record the run (sluice.lock, history, cache state): ${recorded.message}`);
         unrecorded = true;
       }
     }

@@ -34,8 +34,8 @@ function sortKeys(value: unknown): unknown {
   const keys = Object.keys(record);
   const proto = Object.getPrototypeOf(record);
   // An own "__proto__" key goes the copying way, which has always dropped it.
-  let inOrder = (proto === Object.prototype || proto === null) && keys[0] !== "__proto__";
-  for (let i = 1; inOrder && i < keys.length; i++) inOrder = (keys[i - 1] as string) < (keys[i] as string) && keys[i] !== "__proto__";
+  let inOrder = proto === Object.prototype || proto === null;
+  for (let i = 0; inOrder && i < keys.length; i++) inOrder = keys[i] !== "__proto__" && (i === 0 || (keys[i - 1] as string) < (keys[i] as string));
   if (inOrder) {
     let copy: Record<string, unknown> | undefined;
     for (const key of keys) {

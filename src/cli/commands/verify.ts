@@ -6,7 +6,7 @@
  * record. Exit 1 on any problem.
  */
 import type { Argv, CommandModule } from "yargs";
-import { openCache, verifyCache } from "../../cache/index.js";
+import { openCache, saveSession, verifyCache } from "../../cache/index.js";
 import { runBuild, type StageResult } from "../../exec/index.js";
 import { matchTargets, selectTargets } from "../../graph/index.js";
 import { findWorkspaceRoot } from "../../pipeline/index.js";
@@ -60,7 +60,7 @@ const command: CommandModule<GlobalOptions, VerifyArgs> = {
           signal: new AbortController().signal,
           invocation: `verify-${process.pid}`,
         });
-        await cache.statCache.save();
+        await saveSession(cache);
         reruns = build.results.filter((r) => named.value.has(r.id));
       } finally {
         await lock.lock.release();
