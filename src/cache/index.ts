@@ -11,6 +11,8 @@ export type { RecordedHit } from "./record-index.js";
 export { depOrigin, externalDigest, stageComponents } from "./stage-components.js";
 export { KEY_FORMAT, stageKey, type DepComponent, type KeyComponents, type StageKey } from "./stage-key.js";
 export { directoryManifest, StatCache } from "./stat-cache.js";
+export { manifestNameProblem, parseDirManifest, type ManifestEntry } from "./dir-manifest.js";
+export { recordOutputsMismatch } from "./record-shape.js";
 export { openCache, saveSession, type CacheSession } from "./cache-session.js";
 export { collectGarbage, referencedObjects, type GcOptions, type GcReport } from "./gc.js";
 export type { RemoteCache } from "./remote-cache.js";

@@ -69,6 +69,18 @@ export class ObjectStore {
     return digest;
   }
 
+  /**
+   * Moves a file written at a `tempPath()` into the store as `digest`; the
+   * caller has hashed it (a download is hashed as it arrives).
+   */
+  async adopt(temp: string, digest: Digest): Promise<void> {
+    if (await this.has(digest)) {
+      await rm(temp, { force: true });
+      return;
+    }
+    await this.#publish(temp, digest);
+  }
+
   /** Reads an object whole, verifying its digest. */
   async readVerified(digest: Digest): Promise<{ ok: true; bytes: Buffer } | { ok: false; problem: ObjectProblem }> {
     let bytes: Buffer;

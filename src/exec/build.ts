@@ -148,7 +148,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
       const local = await cache.records.hit(key);
       if (local.problem) options.observer.onWarning?.(`${stage.id}: run record ${key} is corrupt (${local.problem.detail}); treating it as a miss`);
       const warn = (message: string) => options.observer.onWarning?.(`${stage.id}: ${message}`);
-      const record = local.record ?? (options.dryRun ? undefined : await cache.remote?.fetch(key, cache, warn));
+      const record = local.record ?? (options.dryRun ? undefined : await cache.remote?.fetch(key, stage.outs, cache, warn));
       const distrust = record && stage.confirmHit ? await confirmHit(stage, record) : undefined;
       if (distrust !== undefined) options.observer.onWarning?.(`${stage.id}: not reusing the cached result: ${distrust}`);
       if (record && distrust === undefined) {
@@ -260,7 +260,9 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
       if (!outcome.ok) {
         const { problem } = outcome;
         options.observer.onWarning?.(
-          `${stage.id}: stored object ${problem.digest} is ${problem.reason === "missing-object" ? "missing" : "corrupt"}; rebuilding`,
+          problem.reason === "unusable-record"
+            ? `${stage.id}: not reusing the cached result ${key}: ${problem.detail}; rebuilding`
+            : `${stage.id}: stored object ${problem.digest} is ${problem.reason === "missing-object" ? "missing" : "corrupt"}; rebuilding`,
         );
         return undefined;
       }

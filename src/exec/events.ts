@@ -28,6 +28,7 @@ export type FailureReason =
   | "store-failed"
   | "unsatisfiable-resources"
   | "undeclared-output"
+  | "unstorable-output"
   | "io-error"
   | "interrupted";
 

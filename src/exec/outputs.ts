@@ -4,14 +4,17 @@
  * hashed, checked and stored are they renamed into the workspace, so a
  * failed or interrupted stage never leaves an output under its real name.
  */
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { cp, mkdir, rename, rm } from "node:fs/promises";
+import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync } from "node:fs";
+import { cp, rename, rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import {
   digestFile,
   digestString,
   directoryManifest,
+  parseDirManifest,
+  recordOutputsMismatch,
   type Digest,
+  type ManifestEntry,
   type ObjectProblem,
   type ObjectStore,
   type RecordedHit,
@@ -49,7 +52,22 @@ export async function storeOutputs(
     if (wantDir) {
       const files: [string, Digest][] = [];
       let size = 0;
-      for (const file of await listFiles(temp)) {
+      const listed = listFiles(temp);
+      if (!Array.isArray(listed)) {
+        const { entry, link } = listed;
+        const what = link === undefined ? "a special file (not a regular file or folder)" : `a symlink (-> ${link})`;
+        const fix = link === undefined
+          ? "write a regular file there instead"
+          : "copy the file into the folder instead of linking it, or declare what it points to as a dep of the stages that read it";
+        return {
+          ok: false,
+          failure: {
+            reason: "unstorable-output",
+            message: `directory output "${out.name}" (${out.path}) holds ${JSON.stringify(join(out.path, relative(temp, entry)))}, ${what}, which the cache cannot store: ${fix}`,
+          },
+        };
+      }
+      for (const file of listed) {
         const digest = await digestFile(file);
         await store?.putFile(file, digest);
         files.push([relative(temp, file), digest]);
@@ -103,6 +121,13 @@ async function placeOne(temp: string, real: string, isDir: boolean): Promise<voi
 }
 
 /**
+ * Why a hit could not be served: an object missing or corrupt in the store,
+ * or a record (or directory manifest) that does not fit the declaration and
+ * is refused before anything is written.
+ */
+export type RestoreProblem = ObjectProblem | { readonly reason: "unusable-record"; readonly detail: string };
+
+/**
  * Makes the workspace hold a hit's outputs: untouched when they already
  * match (`cached`), copied back from the store otherwise (`restored`).
  */
@@ -112,11 +137,13 @@ export async function restoreOutputs(
   record: RecordedHit,
   store: ObjectStore,
   statCache: StatCache,
-): Promise<{ ok: true; restored: boolean } | { ok: false; problem: ObjectProblem }> {
+): Promise<{ ok: true; restored: boolean } | { ok: false; problem: RestoreProblem }> {
+  // Checked before the first write: the restore below trusts the declared kinds.
+  const mismatch = recordOutputsMismatch(stage.outs, record.outs);
+  if (mismatch) return { ok: false, problem: { reason: "unusable-record", detail: mismatch } };
   let restored = false;
   for (const out of stage.outs) {
-    const recorded = record.outs[out.name];
-    if (!recorded) return { ok: false, problem: { reason: "missing-object", digest: record.log } };
+    const recorded = record.outs[out.name] as RecordedOut;
     if ((await statCache.digest(out.path)) === recorded.digest) continue;
     const problem = out.kind === "dir"
       ? await restoreDirectory(root, out, recorded, store, statCache)
@@ -142,31 +169,54 @@ async function restoreDirectory(
   recorded: RecordedOut,
   store: ObjectStore,
   statCache: StatCache,
-): Promise<ObjectProblem | undefined> {
+): Promise<RestoreProblem | undefined> {
   const files = await manifestFiles(store, recorded);
   if (!Array.isArray(files)) return files;
   const real = join(root, out.path);
   const staging = `${real}.sluice-restore-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const folders = new Set<string>([""]);
   for (const [rel, digest] of files) {
-    const problem = await store.restore(digest, join(staging, rel));
+    const problem = placeFolders(staging, dirname(rel), folders) ?? (await store.restore(digest, join(staging, rel)));
     if (problem) {
       await rm(staging, { recursive: true, force: true });
       return problem;
     }
   }
-  await mkdir(staging, { recursive: true });
   await rm(real, { recursive: true, force: true });
   await rename(staging, real);
   for (const [rel, digest] of files) statCache.rememberNow(join(out.path, rel), digest);
   return undefined;
 }
 
-/** The files of a stored directory artifact, read from its manifest object. */
-async function manifestFiles(store: ObjectStore, recorded: RecordedOut): Promise<[string, Digest][] | ObjectProblem> {
+/**
+ * Creates the folders of `rel` (a checked manifest name's folder) under
+ * `base` one level at a time, refusing any level that is already there as
+ * something other than a real folder: a file is never written through a
+ * symlink, even one planted while the restore runs.
+ */
+function placeFolders(base: string, rel: string, made: Set<string>): RestoreProblem | undefined {
+  if (rel === "." || made.has(rel)) return undefined;
+  const parent = dirname(rel);
+  const above = placeFolders(base, parent === "." ? "" : parent, made);
+  if (above) return above;
+  const path = join(base, rel);
+  const found = lstatSync(path, { throwIfNoEntry: false });
+  if (!found) mkdirSync(path);
+  else if (!found.isDirectory()) {
+    return { reason: "unusable-record", detail: `the restore found ${JSON.stringify(rel)} already there as a ${found.isSymbolicLink() ? "symlink" : "file"}` };
+  }
+  made.add(rel);
+  return undefined;
+}
+
+/** The files of a stored directory artifact, read from its manifest object and checked (see `parseDirManifest`). */
+async function manifestFiles(store: ObjectStore, recorded: RecordedOut): Promise<ManifestEntry[] | RestoreProblem> {
   const manifest = await store.readVerified(recorded.digest);
   if (!manifest.ok) return manifest.problem;
-  return (JSON.parse(manifest.bytes.toString("utf8")) as { files: [string, Digest][] }).files;
+  const parsed = parseDirManifest(manifest.bytes);
+  return parsed.ok ? parsed.files : { reason: "unusable-record", detail: `directory output ${recorded.path}: ${parsed.problem}` };
 }
 
 /** Records the digests just stored, so the next no-op reads none of these files again. */
@@ -196,12 +246,22 @@ async function moveInto(from: string, to: string): Promise<void> {
   }
 }
 
-async function listFiles(dir: string): Promise<string[]> {
+/**
+ * The regular files below `dir`, sorted; or the first entry that is neither
+ * a file nor a folder. A symlink is never followed nor silently skipped: a
+ * restore could not bring it back, so the cached result would differ from
+ * the first run's.
+ */
+function listFiles(dir: string): string[] | { entry: string; link: string | undefined } {
   const files: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await listFiles(path)));
-    else if (entry.isFile()) files.push(path);
+    if (entry.isDirectory()) {
+      const below = listFiles(path);
+      if (!Array.isArray(below)) return below;
+      files.push(...below);
+    } else if (entry.isFile()) files.push(path);
+    else return { entry: path, link: entry.isSymbolicLink() ? readlinkSync(path) : undefined };
   }
   return files.sort();
 }

@@ -5,17 +5,24 @@
  *   GET/PUT <url>/ac/<sha256 of stage key>   the run record (a `WireRecord`)
  *   GET/PUT <url>/cas/<sha256 of bytes>      one object
  *
- * Reading: record first, then every object it names; each object is checked
- * against both its SHA-256 and its local xxh64 digest before it enters the
- * local store, and the record is written locally only once all are in.
+ * Reading: record first (a few MB at most), checked against the stage's
+ * declared outputs before anything else is fetched; then the objects its
+ * outputs and log name, each streamed to a temp file under the byte length
+ * its digest carries and checked against both its SHA-256 and its local
+ * xxh64 digest before it enters the local store; a directory's manifest is
+ * checked (see `parseDirManifest`) before its files are fetched. The record
+ * is written locally only once all are in.
  * Writing: objects first, the record last, so a reader never finds a record
  * whose objects are not there yet.
  */
-import { isAbsolute } from "node:path";
+import { rm } from "node:fs/promises";
+import type { StageOut } from "../../pipeline/index.js";
 import type { CacheSession } from "../cache-session.js";
-import { digestBytes, type Digest } from "../digest.js";
+import { digestFile, digestSize, type Digest } from "../digest.js";
+import { parseDirManifest } from "../dir-manifest.js";
+import { recordOutputsMismatch } from "../record-shape.js";
 import type { RemoteCache } from "../remote-cache.js";
-import type { RunRecord } from "../run-record.js";
+import type { RecordedOut, RunRecord } from "../run-record.js";
 import type { StageKey } from "../stage-key.js";
 import { HttpStore, type HttpProblem } from "./http-store.js";
 import { actionPath, casPath, decodeWireRecord, encodeWireRecord, sha256, type WireRecord } from "./wire-record.js";
@@ -36,8 +43,12 @@ export interface RemoteCacheConfig {
 
 type Warn = (message: string) => void;
 
-/** Object transfers in flight per record: enough to hide latency, few enough to bound memory. */
+/** Object transfers in flight per record: enough to hide latency, few enough to bound open connections. */
 const TRANSFERS = 8;
+/** The most a record may take on the wire: outputs, decisions and metrics are small. */
+const RECORD_LIMIT = 4 << 20;
+/** The most a directory manifest may take (read whole into memory): ~200k files. */
+const MANIFEST_LIMIT = 32 << 20;
 
 /** The `RemoteCache` the engine uses when a remote URL is configured; one per process. */
 export class HttpRemoteCache implements RemoteCache {
@@ -47,6 +58,7 @@ export class HttpRemoteCache implements RemoteCache {
   /** SHA-256 names seen corrupt on the server: reported once, re-uploaded by the next publish. */
   readonly #corrupt = new Set<string>();
   #warnedDown = false;
+  #warnedRedirect = false;
 
   constructor(config: RemoteCacheConfig) {
     this.#config = config;
@@ -54,27 +66,39 @@ export class HttpRemoteCache implements RemoteCache {
     this.label = `${redact(config.url)}${config.readOnly ? " (read-only)" : ""}${config.signingKey ? " (signed)" : ""}`;
   }
 
-  async fetch(key: StageKey, local: CacheSession, warn: Warn): Promise<RunRecord | undefined> {
+  async fetch(key: StageKey, declared: readonly StageOut[], local: CacheSession, warn: Warn): Promise<RunRecord | undefined> {
     const wire = await this.peek(key, warn);
     if (!wire) return undefined;
     const { record } = wire;
+    // Before any download: the restore trusts the declared kinds, so a record
+    // that calls a directory a file (or adds outputs) is refused whole.
+    const mismatch = recordOutputsMismatch(declared, record.outs);
+    if (mismatch) {
+      warn(`ignoring the remote record ${key}: ${mismatch}`);
+      return undefined;
+    }
+    const outs = declared.map((out) => record.outs[out.name] as RecordedOut);
+    const hugeManifest = outs.find((out) => out.kind === "dir" && digestSize(out.digest) > MANIFEST_LIMIT);
+    if (hugeManifest) {
+      warn(`ignoring the remote record ${key}: the manifest of ${hugeManifest.path} would be over ${MANIFEST_LIMIT} bytes`);
+      return undefined;
+    }
     const download = (digest: Digest) => this.#download(digest, wire, local, warn);
     // Outputs and log first; a directory's manifest must be in before its files can be named.
-    const top = [...new Set([...Object.values(record.outs).map((o) => o.digest), record.log])];
+    const top = [...new Set([...outs.map((o) => o.digest), record.log])];
     if (!(await allWithin(top, TRANSFERS, download))) return undefined;
-    for (const out of Object.values(record.outs)) {
+    for (const out of outs) {
       if (out.kind !== "dir") continue;
       const manifest = await local.store.readVerified(out.digest);
       if (!manifest.ok) return undefined;
-      const files = manifestFiles(manifest.bytes);
       // The manifest came from someone else's machine: a name escaping the
       // output directory would make a restore write outside the workspace.
-      const escaping = files.find(([name]) => !isInsideName(name));
-      if (escaping) {
-        warn(`ignoring the remote record ${key}: directory output ${out.path} names ${JSON.stringify(escaping[0])}`);
+      const parsed = parseDirManifest(manifest.bytes);
+      if (!parsed.ok) {
+        warn(`ignoring the remote record ${key}: directory output ${out.path}: ${parsed.problem}`);
         return undefined;
       }
-      if (!(await allWithin(files.map(([, d]) => d), TRANSFERS, download))) return undefined;
+      if (!(await allWithin([...new Set(parsed.files.map(([, d]) => d))], TRANSFERS, download))) return undefined;
     }
     await local.records.put(record);
     return record;
@@ -85,7 +109,7 @@ export class HttpRemoteCache implements RemoteCache {
    * durations); undefined on a miss or when it cannot be trusted.
    */
   async peek(key: StageKey, warn: Warn): Promise<WireRecord | undefined> {
-    const got = await this.#http.get(actionPath(key));
+    const got = await this.#http.get(actionPath(key), RECORD_LIMIT);
     if (!got.ok) {
       this.#problem(got.problem, warn, `could not read the remote record ${key}`);
       return undefined;
@@ -140,27 +164,38 @@ export class HttpRemoteCache implements RemoteCache {
       return false;
     }
     if (this.#corrupt.has(sha)) return false;
-    const got = await this.#http.get(casPath(sha), true);
+    const size = digestSize(digest);
+    const temp = await local.store.tempPath(`remote-${sha}`);
+    const got = await this.#http.download(casPath(sha), temp, size);
+    if (!got.ok && got.problem.reason === "too-large") return this.#corruptObject(sha, digest, `it is longer than the ${size} bytes its digest says`, warn);
     if (!got.ok) return this.#problem(got.problem, warn, `could not download object ${digest}`);
     if (!got.value) {
       warn(`the remote has the record ${wire.record.key} but not its object ${digest}; treating it as a miss`);
       return false;
     }
-    const actualSha = sha256(got.value);
-    const actual = digestBytes(got.value);
-    if (actualSha !== sha || actual !== digest) {
-      // Reported once per object; the stage rebuilds and the next publish repairs the server copy.
-      this.#corrupt.add(sha);
-      warn(`remote object cas/${sha} is corrupt (expected ${digest}, got ${actual}); not using it, the stage runs locally`);
-      return false;
+    const actual = got.value.size === size ? await digestFile(temp) : undefined;
+    if (got.value.sha256 !== sha || actual !== digest) {
+      await rm(temp, { force: true });
+      return this.#corruptObject(sha, digest, `got ${actual ?? `${got.value.size} bytes`}`, warn);
     }
-    await local.store.putBytes(got.value);
+    await local.store.adopt(temp, digest);
     return true;
+  }
+
+  /** Reported once per object; the stage rebuilds and the next publish repairs the server copy. */
+  #corruptObject(sha: string, digest: Digest, what: string, warn: Warn): false {
+    this.#corrupt.add(sha);
+    warn(`remote object cas/${sha} is corrupt (expected ${digest}, ${what}); not using it, the stage runs locally`);
+    return false;
   }
 
   /** Reports a failed request (an unreachable remote only once per process); always false, for `return`. */
   #problem(problem: HttpProblem, warn: Warn, what: string): false {
-    if (problem.reason === "http-status") warn(`${what}: ${problem.detail}`);
+    if (problem.reason === "redirect") {
+      // A server redirecting elsewhere does it for every request: said once.
+      if (!this.#warnedRedirect) warn(`${what}: ${problem.detail}`);
+      this.#warnedRedirect = true;
+    } else if (problem.reason === "http-status" || problem.reason === "too-large" || problem.reason === "local-io") warn(`${what}: ${problem.detail}`);
     else if (problem.reason !== "down" && !this.#warnedDown) {
       this.#warnedDown = true;
       warn(`remote cache ${this.label} is unreachable (${problem.detail}); continuing with the local cache only`);
@@ -192,27 +227,13 @@ async function localObjects(record: RunRecord, local: CacheSession): Promise<Dig
   for (const out of Object.values(record.outs)) {
     if (out.kind === "dir") {
       const manifest = await local.store.readVerified(out.digest);
-      if (manifest.ok) digests.push(...manifestFiles(manifest.bytes).map(([, digest]) => digest));
+      const parsed = manifest.ok ? parseDirManifest(manifest.bytes) : undefined;
+      if (parsed?.ok) digests.push(...parsed.files.map(([, digest]) => digest));
     }
     digests.push(out.digest); // after its files: the manifest names them
   }
   digests.push(record.log);
   return [...new Set(digests)];
-}
-
-function manifestFiles(bytes: Uint8Array): [string, Digest][] {
-  try {
-    const parsed = JSON.parse(Buffer.from(bytes).toString("utf8")) as { files?: [string, Digest][] };
-    return Array.isArray(parsed.files) ? parsed.files : [];
-  } catch {
-    return [];
-  }
-}
-
-/** A relative path that stays inside its directory: no `..`, no absolute path, no empty segment. */
-function isInsideName(name: string): boolean {
-  if (typeof name !== "string" || name === "" || isAbsolute(name) || name.includes("\0")) return false;
-  return name.split(/[\\/]/).every((part) => part !== "" && part !== "." && part !== "..");
 }
 
 /** A URL fit for messages: no user or password. */
