@@ -49,6 +49,8 @@ const TRANSFERS = 8;
 const RECORD_LIMIT = 4 << 20;
 /** The most a directory manifest may take (read whole into memory): ~200k files. */
 const MANIFEST_LIMIT = 32 << 20;
+/** The most a log may take: a hit replays it from memory. */
+const LOG_LIMIT = 64 << 20;
 
 /** The `RemoteCache` the engine uses when a remote URL is configured; one per process. */
 export class HttpRemoteCache implements RemoteCache {
@@ -81,6 +83,10 @@ export class HttpRemoteCache implements RemoteCache {
     const hugeManifest = outs.find((out) => out.kind === "dir" && digestSize(out.digest) > MANIFEST_LIMIT);
     if (hugeManifest) {
       warn(`ignoring the remote record ${key}: the manifest of ${hugeManifest.path} would be over ${MANIFEST_LIMIT} bytes`);
+      return undefined;
+    }
+    if (digestSize(record.log) > LOG_LIMIT) {
+      warn(`ignoring the remote record ${key}: its log would be over ${LOG_LIMIT} bytes`);
       return undefined;
     }
     const download = (digest: Digest) => this.#download(digest, wire, local, warn);
