@@ -1,21 +1,45 @@
 /**
- * Remembers the digest of a file by (size, mtime, inode) so a no-op run does
- * not re-read big inputs. An entry whose mtime is too close to the moment it
- * was recorded is not trusted (the file may have changed again within the
- * filesystem's timestamp granularity) and is rehashed once.
+ * Remembers the digest of a file so a no-op run does not re-read big inputs.
+ *
+ * The trust rule: a remembered digest is reused only when the file's size,
+ * mtime and ctime (both in nanoseconds), inode and device all match what
+ * they were when it was hashed, and neither timestamp was too close to the
+ * moment of that stat. Otherwise the file is hashed again.
+ *
+ * ctime is what makes the rule hold against ordinary tools: `touch -d`,
+ * `rsync -t --inplace`, `cp -p` or an unpacked archive can put back an old
+ * mtime after writing new bytes of the same length, but every write and
+ * every time change sets ctime to the current time, and nothing short of
+ * changing the clock sets it back. The racy check covers the filesystem's
+ * timestamp granularity: a file written again within the same tick as the
+ * stat keeps its timestamps, so an entry is only kept when both stamps are
+ * older than the stat by more than one tick (generously: `RACY_MS`, or two
+ * seconds on filesystems that store whole seconds).
+ *
+ * Keeping that decision at recording time means an entry in the file is
+ * always one that may be trusted; a racy file is simply hashed again next
+ * time (an output just written is, once).
  */
-import { readFileSync, statSync, type Stats } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { readFileSync, statSync, type BigIntStats } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { canonicalJson } from "../util/canonical-json.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { digestFile, digestString, type Digest } from "./digest.js";
 
-/** [size, mtimeMs, ino, digest, recordedAtMs] */
-type Entry = [number, number, number, Digest, number];
+/** [stat signature (size, mtime, ctime, inode, device), digest] */
+type Entry = [string, Digest];
 
-/** Timestamps this close to the recording time may hide a later write. */
-const RACY_MS = 50;
+/** On-disk format; entries of another version are dropped and their files rehashed once. */
+const VERSION = 2;
+
+/** Timestamps this close to the stat may hide a later write within the same tick. */
+const RACY_MS = 50n;
+
+/** The same, for filesystems whose timestamps stop at whole milliseconds or coarser (FAT keeps 2 s). */
+const COARSE_RACY_MS = 2000n;
+
+const NS_PER_MS = 1_000_000n;
 
 export class StatCache {
   readonly #file: string;
@@ -31,12 +55,12 @@ export class StatCache {
     this.#entries = entries;
   }
 
-  /** Loads the cache; a missing or unreadable file is an empty cache. */
+  /** Loads the cache; a missing, unreadable or older-format file is an empty cache. */
   static load(file: string, workspaceRoot: string): StatCache {
     let entries = new Map<string, Entry>();
     try {
       const parsed = JSON.parse(readFileSync(file, "utf8")) as { version?: number; entries?: Record<string, Entry> };
-      if (parsed.version === 1 && parsed.entries) entries = new Map(Object.entries(parsed.entries));
+      if (parsed.version === VERSION && parsed.entries) entries = new Map(Object.entries(parsed.entries));
     } catch {
       // first run, or a torn file: start empty, everything is rehashed once
     }
@@ -50,10 +74,11 @@ export class StatCache {
    */
   async digest(relPath: string): Promise<Digest | undefined> {
     const absolute = join(this.#root, relPath);
-    const info = statSync(absolute, { throwIfNoEntry: false });
+    const statAt = BigInt(Date.now());
+    const info = statSync(absolute, { bigint: true, throwIfNoEntry: false });
     if (!info) return undefined;
     if (info.isDirectory()) return (await this.directory(relPath))?.digest;
-    return this.#fileDigest(relPath, absolute, info);
+    return this.#fileDigest(relPath, absolute, info, statAt);
   }
 
   /** Digest of a directory: its manifest of relative paths and file digests. */
@@ -66,8 +91,9 @@ export class StatCache {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) await walk(path);
         else if (entry.isFile()) {
-          const rel = relative(this.#root, path);
-          files.push([relative(absolute, path), await this.#fileDigest(rel, path, await stat(path))]);
+          const statAt = BigInt(Date.now());
+          const info = statSync(path, { bigint: true });
+          files.push([relative(absolute, path), await this.#fileDigest(relative(this.#root, path), path, info, statAt)]);
         }
       }
     };
@@ -80,15 +106,17 @@ export class StatCache {
     return { digest: digestString(manifest), manifest };
   }
 
-  /** Records a digest we already know (an output we just wrote or restored). */
-  remember(relPath: string, info: Stats, digest: Digest): void {
-    this.#entries.set(relPath, [info.size, info.mtimeMs, info.ino, digest, Date.now()]);
-    this.#dirty = true;
-  }
-
-  /** Same as `remember`, stat-ing the file now. */
+  /**
+   * Records a digest we already know (an output we just wrote or restored),
+   * stat-ing the file now. A file written this moment is racy, so this
+   * usually forgets the path instead; it matters for files that kept old
+   * timestamps (a restore on a filesystem that copies them).
+   */
   rememberNow(relPath: string, digest: Digest): void {
-    this.remember(relPath, statSync(join(this.#root, relPath)), digest);
+    const statAt = BigInt(Date.now());
+    const info = statSync(join(this.#root, relPath), { bigint: true, throwIfNoEntry: false });
+    if (info) this.#record(relPath, info, statAt, digest);
+    else this.forget(relPath);
   }
 
   forget(relPath: string): void {
@@ -98,26 +126,44 @@ export class StatCache {
   /** Writes the cache if anything changed. */
   async save(): Promise<void> {
     if (!this.#dirty) return;
-    writeFileAtomicSync(this.#file, JSON.stringify({ version: 1, entries: Object.fromEntries(this.#entries) }));
+    writeFileAtomicSync(this.#file, JSON.stringify({ version: VERSION, entries: Object.fromEntries(this.#entries) }));
     this.#dirty = false;
   }
 
-  async #fileDigest(relPath: string, absolute: string, info: Stats): Promise<Digest> {
+  async #fileDigest(relPath: string, absolute: string, info: BigIntStats, statAt: bigint): Promise<Digest> {
     const entry = this.#entries.get(relPath);
-    if (
-      entry &&
-      entry[0] === info.size &&
-      entry[1] === info.mtimeMs &&
-      entry[2] === info.ino &&
-      entry[4] - info.mtimeMs > RACY_MS
-    ) {
-      return entry[3];
-    }
+    if (entry && entry[0] === signature(info)) return entry[1];
+    // Hashed after the stat: a write while it reads changes ctime, so the
+    // entry recorded below no longer matches and the file is hashed again.
     const digest = await digestFile(absolute);
     this.hashed++;
-    this.remember(relPath, info, digest);
+    this.#record(relPath, info, statAt, digest);
     return digest;
   }
+
+  /** Keeps `digest` for the file as `info` saw it, only when the stat at `statAt` may be trusted later. */
+  #record(relPath: string, info: BigIntStats, statAt: bigint, digest: Digest): void {
+    if (!racy(info, statAt)) {
+      this.#entries.set(relPath, [signature(info), digest]);
+      this.#dirty = true;
+    } else this.forget(relPath);
+  }
+}
+
+/** Everything that must be unchanged for a remembered digest to stand, as one comparable string. */
+function signature(info: BigIntStats): string {
+  return `${info.size}:${info.mtimeNs}:${info.ctimeNs}:${info.ino}:${info.dev}`;
+}
+
+/**
+ * True when a write right after the stat at `statAt` (ms since the epoch)
+ * could have left the timestamps as they were: either stamp is within one
+ * timestamp tick of the stat, or in the future.
+ */
+function racy(info: BigIntStats, statAt: bigint): boolean {
+  const latest = info.mtimeNs > info.ctimeNs ? info.mtimeNs : info.ctimeNs;
+  const coarse = info.mtimeNs % NS_PER_MS === 0n && info.ctimeNs % NS_PER_MS === 0n;
+  return statAt * NS_PER_MS - latest <= (coarse ? COARSE_RACY_MS : RACY_MS) * NS_PER_MS;
 }
 
 /** The canonical text of a directory artifact: sorted relative paths and their digests. */

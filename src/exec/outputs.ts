@@ -4,7 +4,7 @@
  * hashed, checked and stored are they renamed into the workspace, so a
  * failed or interrupted stage never leaves an output under its real name.
  */
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { cp, mkdir, rename, rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import {
@@ -79,7 +79,7 @@ export async function placeOutputs(
   for (const out of stage.outs) {
     const real = join(root, out.path);
     await placeOne(tempPaths[out.name] as string, real, out.kind === "dir");
-    await rememberOutput(root, out, outs[out.name] as RecordedOut, store, statCache);
+    await rememberOutput(out, outs[out.name] as RecordedOut, store, statCache);
   }
 }
 
@@ -170,9 +170,9 @@ async function manifestFiles(store: ObjectStore, recorded: RecordedOut): Promise
 }
 
 /** Records the digests just stored, so the next no-op reads none of these files again. */
-async function rememberOutput(root: string, out: StageOut, recorded: RecordedOut, store: ObjectStore, statCache: StatCache): Promise<void> {
+async function rememberOutput(out: StageOut, recorded: RecordedOut, store: ObjectStore, statCache: StatCache): Promise<void> {
   if (out.kind !== "dir") {
-    statCache.remember(out.path, lstatSync(join(root, out.path)), recorded.digest);
+    statCache.rememberNow(out.path, recorded.digest);
     return;
   }
   const files = await manifestFiles(store, recorded);
