@@ -91,4 +91,18 @@ export default defineProject("r", (p) => {
     );
     expect(recordCount(ws.root)).toBe(1);
   });
+
+  it("reruns a stage when a param named __proto__ changes", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+export default defineProject("r", (p) => {
+  p.stage("s", { params: { ["__proto__"]: 1 }, outs: { o: file("o.txt") }, cmd: "echo {params.__proto__} > {outs.o}" });
+});
+`,
+    });
+    expect(statuses(await ws.runJson())).toEqual({ "r:s": "ran" });
+    ws.edit("pipeline.ts", '["__proto__"]: 1', '["__proto__"]: 2');
+    expect(statuses(await ws.runJson())).toEqual({ "r:s": "ran" });
+    expect(ws.read("o.txt")).toBe("2\n");
+  });
 });
