@@ -2,9 +2,16 @@
  * Remembers the digest of a file so a no-op run does not re-read big inputs.
  *
  * The trust rule: a remembered digest is reused only when the file's size,
- * mtime and ctime (both in nanoseconds), inode and device all match what
- * they were when it was hashed, and neither timestamp was too close to the
- * moment of that stat. Otherwise the file is hashed again.
+ * mtime and ctime, inode and device all match what they were when it was
+ * hashed, and neither timestamp was too close to the moment of that stat.
+ * Otherwise the file is hashed again.
+ *
+ * Timestamps are compared as Node reports them by default (milliseconds as
+ * doubles, a quarter of a microsecond apart at today's dates), not as
+ * bigint nanoseconds: finer would decide nothing more, since a remembered
+ * ctime is older than its stat by more than the racy margin and any later
+ * write stamps a ctime at or after that stat. bigint stats cost 6.5% of a
+ * 1000-stage no-op's CPU against 1.6% for these.
  *
  * ctime is what makes the rule hold against ordinary tools: `touch -d`,
  * `rsync -t --inplace`, `cp -p` or an unpacked archive can put back an old
@@ -20,26 +27,24 @@
  * always one that may be trusted; a racy file is simply hashed again next
  * time (an output just written is, once).
  */
-import { readFileSync, statSync, type BigIntStats } from "node:fs";
+import { readFileSync, statSync, type Stats } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { canonicalJson } from "../util/canonical-json.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { digestFile, digestString, type Digest } from "./digest.js";
 
-/** [stat signature (size, mtime, ctime, inode, device), digest] */
-type Entry = [string, Digest];
+/** [size, mtimeMs, ctimeMs, inode, device, digest] */
+type Entry = [number, number, number, number, number, Digest];
 
 /** On-disk format; entries of another version are dropped and their files rehashed once. */
 const VERSION = 2;
 
 /** Timestamps this close to the stat may hide a later write within the same tick. */
-const RACY_MS = 50n;
+const RACY_MS = 50;
 
 /** The same, for filesystems whose timestamps stop at whole milliseconds or coarser (FAT keeps 2 s). */
-const COARSE_RACY_MS = 2000n;
-
-const NS_PER_MS = 1_000_000n;
+const COARSE_RACY_MS = 2000;
 
 export class StatCache {
   readonly #file: string;
@@ -74,8 +79,8 @@ export class StatCache {
    */
   async digest(relPath: string): Promise<Digest | undefined> {
     const absolute = join(this.#root, relPath);
-    const statAt = BigInt(Date.now());
-    const info = statSync(absolute, { bigint: true, throwIfNoEntry: false });
+    const statAt = Date.now();
+    const info = statSync(absolute, { throwIfNoEntry: false });
     if (!info) return undefined;
     if (info.isDirectory()) return (await this.directory(relPath))?.digest;
     return this.#fileDigest(relPath, absolute, info, statAt);
@@ -91,8 +96,8 @@ export class StatCache {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) await walk(path);
         else if (entry.isFile()) {
-          const statAt = BigInt(Date.now());
-          const info = statSync(path, { bigint: true });
+          const statAt = Date.now();
+          const info = statSync(path);
           files.push([relative(absolute, path), await this.#fileDigest(relative(this.#root, path), path, info, statAt)]);
         }
       }
@@ -113,8 +118,8 @@ export class StatCache {
    * timestamps (a restore on a filesystem that copies them).
    */
   rememberNow(relPath: string, digest: Digest): void {
-    const statAt = BigInt(Date.now());
-    const info = statSync(join(this.#root, relPath), { bigint: true, throwIfNoEntry: false });
+    const statAt = Date.now();
+    const info = statSync(join(this.#root, relPath), { throwIfNoEntry: false });
     if (info) this.#record(relPath, info, statAt, digest);
     else this.forget(relPath);
   }
@@ -130,9 +135,18 @@ export class StatCache {
     this.#dirty = false;
   }
 
-  async #fileDigest(relPath: string, absolute: string, info: BigIntStats, statAt: bigint): Promise<Digest> {
+  async #fileDigest(relPath: string, absolute: string, info: Stats, statAt: number): Promise<Digest> {
     const entry = this.#entries.get(relPath);
-    if (entry && entry[0] === signature(info)) return entry[1];
+    if (
+      entry &&
+      entry[0] === info.size &&
+      entry[1] === info.mtimeMs &&
+      entry[2] === info.ctimeMs &&
+      entry[3] === info.ino &&
+      entry[4] === info.dev
+    ) {
+      return entry[5];
+    }
     // Hashed after the stat: a write while it reads changes ctime, so the
     // entry recorded below no longer matches and the file is hashed again.
     const digest = await digestFile(absolute);
@@ -142,17 +156,12 @@ export class StatCache {
   }
 
   /** Keeps `digest` for the file as `info` saw it, only when the stat at `statAt` may be trusted later. */
-  #record(relPath: string, info: BigIntStats, statAt: bigint, digest: Digest): void {
+  #record(relPath: string, info: Stats, statAt: number, digest: Digest): void {
     if (!racy(info, statAt)) {
-      this.#entries.set(relPath, [signature(info), digest]);
+      this.#entries.set(relPath, [info.size, info.mtimeMs, info.ctimeMs, info.ino, info.dev, digest]);
       this.#dirty = true;
     } else this.forget(relPath);
   }
-}
-
-/** Everything that must be unchanged for a remembered digest to stand, as one comparable string. */
-function signature(info: BigIntStats): string {
-  return `${info.size}:${info.mtimeNs}:${info.ctimeNs}:${info.ino}:${info.dev}`;
 }
 
 /**
@@ -160,10 +169,9 @@ function signature(info: BigIntStats): string {
  * could have left the timestamps as they were: either stamp is within one
  * timestamp tick of the stat, or in the future.
  */
-function racy(info: BigIntStats, statAt: bigint): boolean {
-  const latest = info.mtimeNs > info.ctimeNs ? info.mtimeNs : info.ctimeNs;
-  const coarse = info.mtimeNs % NS_PER_MS === 0n && info.ctimeNs % NS_PER_MS === 0n;
-  return statAt * NS_PER_MS - latest <= (coarse ? COARSE_RACY_MS : RACY_MS) * NS_PER_MS;
+function racy(info: Stats, statAt: number): boolean {
+  const coarse = Number.isInteger(info.mtimeMs) && Number.isInteger(info.ctimeMs);
+  return statAt - Math.max(info.mtimeMs, info.ctimeMs) <= (coarse ? COARSE_RACY_MS : RACY_MS);
 }
 
 /** The canonical text of a directory artifact: sorted relative paths and their digests. */
