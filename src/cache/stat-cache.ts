@@ -1,21 +1,51 @@
 /**
- * Remembers the digest of a file by (size, mtime, inode) so a no-op run does
- * not re-read big inputs. An entry whose mtime is too close to the moment it
- * was recorded is not trusted (the file may have changed again within the
- * filesystem's timestamp granularity) and is rehashed once.
+ * Remembers the digest of a file so a no-op run does not re-read big inputs.
+ *
+ * The trust rule: a remembered digest is reused only when the file's size,
+ * mtime and ctime, inode and device all match what they were when it was
+ * hashed, and neither timestamp was too close to the moment of that stat.
+ * Otherwise the file is hashed again.
+ *
+ * Timestamps are compared as Node reports them by default (milliseconds as
+ * doubles, a quarter of a microsecond apart at today's dates), not as
+ * bigint nanoseconds: finer would decide nothing more, since a remembered
+ * ctime is older than its stat by more than the racy margin and any later
+ * write stamps a ctime at or after that stat. Measured on a 1000-stage
+ * no-op against the (size, mtime, inode) rule: bigint stats +6.5% CPU,
+ * these +2-3%.
+ *
+ * ctime is what makes the rule hold against ordinary tools: `touch -d`,
+ * `rsync -t --inplace`, `cp -p` or an unpacked archive can put back an old
+ * mtime after writing new bytes of the same length, but every write and
+ * every time change sets ctime to the current time, and nothing short of
+ * changing the clock sets it back. The racy check covers the filesystem's
+ * timestamp granularity: a file written again within the same tick as the
+ * stat keeps its timestamps, so an entry is only kept when both stamps are
+ * older than the stat by more than one tick (generously: `RACY_MS`, or two
+ * seconds on filesystems that store whole seconds).
+ *
+ * Keeping that decision at recording time means an entry in the file is
+ * always one that may be trusted; a racy file is simply hashed again next
+ * time (an output just written is, once).
  */
 import { readFileSync, statSync, type Stats } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { canonicalJson } from "../util/canonical-json.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { digestFile, digestString, type Digest } from "./digest.js";
 
-/** [size, mtimeMs, ino, digest, recordedAtMs] */
-type Entry = [number, number, number, Digest, number];
+/** [size, mtimeMs, ctimeMs, inode, device, digest] */
+type Entry = [number, number, number, number, number, Digest];
 
-/** Timestamps this close to the recording time may hide a later write. */
+/** On-disk format; entries of another version are dropped and their files rehashed once. */
+const VERSION = 2;
+
+/** Timestamps this close to the stat may hide a later write within the same tick. */
 const RACY_MS = 50;
+
+/** The same, for filesystems whose timestamps stop at whole milliseconds or coarser (FAT keeps 2 s). */
+const COARSE_RACY_MS = 2000;
 
 export class StatCache {
   readonly #file: string;
@@ -31,12 +61,12 @@ export class StatCache {
     this.#entries = entries;
   }
 
-  /** Loads the cache; a missing or unreadable file is an empty cache. */
+  /** Loads the cache; a missing, unreadable or older-format file is an empty cache. */
   static load(file: string, workspaceRoot: string): StatCache {
     let entries = new Map<string, Entry>();
     try {
       const parsed = JSON.parse(readFileSync(file, "utf8")) as { version?: number; entries?: Record<string, Entry> };
-      if (parsed.version === 1 && parsed.entries) entries = new Map(Object.entries(parsed.entries));
+      if (parsed.version === VERSION && parsed.entries) entries = new Map(Object.entries(parsed.entries));
     } catch {
       // first run, or a torn file: start empty, everything is rehashed once
     }
@@ -50,10 +80,11 @@ export class StatCache {
    */
   async digest(relPath: string): Promise<Digest | undefined> {
     const absolute = join(this.#root, relPath);
+    const statAt = Date.now();
     const info = statSync(absolute, { throwIfNoEntry: false });
     if (!info) return undefined;
     if (info.isDirectory()) return (await this.directory(relPath))?.digest;
-    return this.#fileDigest(relPath, absolute, info);
+    return this.#fileDigest(relPath, absolute, info, statAt);
   }
 
   /** Digest of a directory: its manifest of relative paths and file digests. */
@@ -66,8 +97,9 @@ export class StatCache {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) await walk(path);
         else if (entry.isFile()) {
-          const rel = relative(this.#root, path);
-          files.push([relative(absolute, path), await this.#fileDigest(rel, path, await stat(path))]);
+          const statAt = Date.now();
+          const info = statSync(path);
+          files.push([relative(absolute, path), await this.#fileDigest(relative(this.#root, path), path, info, statAt)]);
         }
       }
     };
@@ -80,15 +112,17 @@ export class StatCache {
     return { digest: digestString(manifest), manifest };
   }
 
-  /** Records a digest we already know (an output we just wrote or restored). */
-  remember(relPath: string, info: Stats, digest: Digest): void {
-    this.#entries.set(relPath, [info.size, info.mtimeMs, info.ino, digest, Date.now()]);
-    this.#dirty = true;
-  }
-
-  /** Same as `remember`, stat-ing the file now. */
+  /**
+   * Records a digest we already know (an output we just wrote or restored),
+   * stat-ing the file now. A file written this moment is racy, so this
+   * usually forgets the path instead; it matters for files that kept old
+   * timestamps (a restore on a filesystem that copies them).
+   */
   rememberNow(relPath: string, digest: Digest): void {
-    this.remember(relPath, statSync(join(this.#root, relPath)), digest);
+    const statAt = Date.now();
+    const info = statSync(join(this.#root, relPath), { throwIfNoEntry: false });
+    if (info) this.#record(relPath, info, statAt, digest);
+    else this.forget(relPath);
   }
 
   forget(relPath: string): void {
@@ -98,26 +132,47 @@ export class StatCache {
   /** Writes the cache if anything changed. */
   async save(): Promise<void> {
     if (!this.#dirty) return;
-    writeFileAtomicSync(this.#file, JSON.stringify({ version: 1, entries: Object.fromEntries(this.#entries) }));
+    writeFileAtomicSync(this.#file, JSON.stringify({ version: VERSION, entries: Object.fromEntries(this.#entries) }));
     this.#dirty = false;
   }
 
-  async #fileDigest(relPath: string, absolute: string, info: Stats): Promise<Digest> {
+  async #fileDigest(relPath: string, absolute: string, info: Stats, statAt: number): Promise<Digest> {
     const entry = this.#entries.get(relPath);
     if (
       entry &&
       entry[0] === info.size &&
       entry[1] === info.mtimeMs &&
-      entry[2] === info.ino &&
-      entry[4] - info.mtimeMs > RACY_MS
+      entry[2] === info.ctimeMs &&
+      entry[3] === info.ino &&
+      entry[4] === info.dev
     ) {
-      return entry[3];
+      return entry[5];
     }
+    // Hashed after the stat: a write while it reads changes ctime, so the
+    // entry recorded below no longer matches and the file is hashed again.
     const digest = await digestFile(absolute);
     this.hashed++;
-    this.remember(relPath, info, digest);
+    this.#record(relPath, info, statAt, digest);
     return digest;
   }
+
+  /** Keeps `digest` for the file as `info` saw it, only when the stat at `statAt` may be trusted later. */
+  #record(relPath: string, info: Stats, statAt: number, digest: Digest): void {
+    if (!racy(info, statAt)) {
+      this.#entries.set(relPath, [info.size, info.mtimeMs, info.ctimeMs, info.ino, info.dev, digest]);
+      this.#dirty = true;
+    } else this.forget(relPath);
+  }
+}
+
+/**
+ * True when a write right after the stat at `statAt` (ms since the epoch)
+ * could have left the timestamps as they were: either stamp is within one
+ * timestamp tick of the stat, or in the future.
+ */
+function racy(info: Stats, statAt: number): boolean {
+  const coarse = Number.isInteger(info.mtimeMs) && Number.isInteger(info.ctimeMs);
+  return statAt - Math.max(info.mtimeMs, info.ctimeMs) <= (coarse ? COARSE_RACY_MS : RACY_MS);
 }
 
 /** The canonical text of a directory artifact: sorted relative paths and their digests. */

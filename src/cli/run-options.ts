@@ -28,7 +28,7 @@ export function parseParamOverrides(workspace: Workspace, sets: readonly string[
       bad(`--set ${set}: no stage "${stageName}"`);
       continue;
     }
-    if (!(param in stage.params)) {
+    if (!Object.hasOwn(stage.params, param)) { // not `in`: "constructor" is in every object
       const known = Object.keys(stage.params);
       bad(`--set ${set}: stage ${stage.id} has no param "${param}" (params: ${known.length ? known.join(", ") : "none"})`);
       continue;

@@ -206,11 +206,9 @@ async function executeUnguarded(cache: CacheSession, executors: Executors, optio
     if (out.name === "metrics") metrics = value as Json;
   }
 
-  for (const dep of stage.deps) {
-    if (dep.kind !== "source") continue;
-    if ((await cache.statCache.digest(dep.path)) !== options.depDigests.get(dep.name)) {
-      return fail("input-changed", `input "${dep.name}" (${dep.path}) changed while the stage ran; nothing was cached, run again`);
-    }
+  const changed = await changedDep(cache, stage, options.depDigests);
+  if (changed) {
+    return fail("input-changed", `input "${changed.name}" (${changed.path}) changed while the stage ran; nothing was cached, run again`);
   }
 
   const stored = await storeOutputs(stage, tempOuts, options.scratch ? undefined : cache.store).catch((error: Error) => ({
@@ -267,4 +265,26 @@ async function expandCommand(
     const value = values.get(name);
     return value === undefined ? whole : shellQuote(value);
   });
+}
+
+/**
+ * The first file dep whose bytes are no longer those its digest in the key
+ * names, if any. A record must bind its key to outputs made from exactly
+ * those bytes, so every dep that went into the key, source or upstream
+ * output, is confirmed once the action has ended: by the stat cache's full
+ * stat comparison where the stats prove the file untouched since it was
+ * hashed, by hashing it again where they cannot (a file written moments
+ * ago, or whose ctime moved because the shadow linked it).
+ */
+async function changedDep(
+  cache: CacheSession,
+  stage: Stage,
+  depDigests: ReadonlyMap<string, Digest>,
+): Promise<{ name: string; path: string } | undefined> {
+  for (const dep of stage.deps) {
+    const keyed = depDigests.get(dep.name);
+    if (dep.kind === "external" || keyed === undefined) continue;
+    if ((await cache.statCache.digest(dep.path)) !== keyed) return dep;
+  }
+  return undefined;
 }

@@ -5,7 +5,7 @@
  * failed or interrupted stage never leaves an output under its real name.
  */
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync } from "node:fs";
-import { cp, rename, rm } from "node:fs/promises";
+import { cp, mkdir, rename, rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import {
   digestFile,
@@ -97,7 +97,7 @@ export async function placeOutputs(
   for (const out of stage.outs) {
     const real = join(root, out.path);
     await placeOne(tempPaths[out.name] as string, real, out.kind === "dir");
-    await rememberOutput(root, out, outs[out.name] as RecordedOut, store, statCache);
+    await rememberOutput(out, outs[out.name] as RecordedOut, store, statCache);
   }
 }
 
@@ -220,9 +220,9 @@ async function manifestFiles(store: ObjectStore, recorded: RecordedOut): Promise
 }
 
 /** Records the digests just stored, so the next no-op reads none of these files again. */
-async function rememberOutput(root: string, out: StageOut, recorded: RecordedOut, store: ObjectStore, statCache: StatCache): Promise<void> {
+async function rememberOutput(out: StageOut, recorded: RecordedOut, store: ObjectStore, statCache: StatCache): Promise<void> {
   if (out.kind !== "dir") {
-    statCache.remember(out.path, lstatSync(join(root, out.path)), recorded.digest);
+    statCache.rememberNow(out.path, recorded.digest);
     return;
   }
   const files = await manifestFiles(store, recorded);

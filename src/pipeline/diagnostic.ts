@@ -18,6 +18,7 @@ export type DiagnosticReason =
   | "duplicate-output"
   | "output-outside-project"
   | "missing-input"
+  | "source-is-output"
   | "input-outside-workspace"
   | "unknown-stage"
   | "param-not-json"

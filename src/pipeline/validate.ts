@@ -31,6 +31,7 @@ export async function validateWorkspace(
   const outputOwners: OutputOwners = { exact: new Map(), below: new Map() };
   const declaredIds = new Set(declared.flatMap((p) => p.stages.map((s) => s.handle.id)));
   const paths = new PathProbe(root);
+  const declaredOutputs = outputsDeclared(root, declared);
 
   for (const project of declared) {
     if (seenProjects.has(project.name)) {
@@ -52,6 +53,7 @@ export async function validateWorkspace(
       moduleFile: loader.entryFor(project.file),
       paths,
       place: placer(root, project.dir),
+      declaredOutputs,
     };
     const ids: StageId[] = [];
     for (const declaredStage of project.stages) {
@@ -194,7 +196,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
 }
 
 function resolveDep(
-  { paths, place, declaredIds }: ProjectScope,
+  { paths, place, declaredIds, declaredOutputs }: ProjectScope,
   name: string,
   ref: DepRef,
   report: (reason: Diagnostic["reason"], message: string) => void,
@@ -204,6 +206,12 @@ function resolveDep(
       const { absolute, inWorkspace: rel } = place(ref.path);
       if (rel.startsWith("../") || isAbsolute(rel)) {
         report("input-outside-workspace", `dep "${name}" (${ref.path}) is outside the workspace`);
+        return undefined;
+      }
+      // Before the existence check: such a file is absent until its writer runs, and then a loop.
+      const written = outputClash(declaredOutputs, rel);
+      if (written) {
+        report("source-is-output", `dep "${name}" is source("${ref.path}"), but ${written}`);
         return undefined;
       }
       const kind = paths.kind(absolute);
@@ -258,6 +266,71 @@ interface ProjectScope {
   readonly moduleFile: string;
   readonly paths: PathProbe;
   readonly place: (path: string) => Placed;
+  /** Every output path any stage declares, for sources that would read one. */
+  readonly declaredOutputs: DeclaredOutputs;
+}
+
+/** A declared output, by workspace path, and every folder that holds one. */
+interface DeclaredOutputs {
+  readonly exact: Map<string, DeclaredOutput>;
+  readonly below: Map<string, DeclaredOutput>;
+}
+
+interface DeclaredOutput {
+  readonly stage: string;
+  readonly name: string;
+  readonly path: string;
+}
+
+/**
+ * The workspace paths every stage of every project declares as outputs,
+ * gathered before any stage is validated: a source may name the output of a
+ * stage declared after it. A declaration too broken to place is skipped here
+ * and reported by its own stage's checks.
+ */
+function outputsDeclared(root: string, declared: readonly DeclaredProject[]): DeclaredOutputs {
+  const outputs: DeclaredOutputs = { exact: new Map(), below: new Map() };
+  for (const project of declared) {
+    const place = placer(root, project.dir);
+    for (const { decl, handle } of project.stages) {
+      try {
+        for (const [name, out] of Object.entries(decl.outs ?? {})) {
+          const path = place(outputPath(handle.name, name, out)).inWorkspace;
+          const output = { stage: handle.id, name, path };
+          if (!outputs.exact.has(path)) outputs.exact.set(path, output);
+          const parts = path.split("/");
+          for (let i = 1; i < parts.length; i++) {
+            const folder = parts.slice(0, i).join("/");
+            if (!outputs.below.has(folder)) outputs.below.set(folder, output);
+          }
+        }
+      } catch {
+        // reported by validateGuarded for that stage
+      }
+    }
+  }
+  return outputs;
+}
+
+/**
+ * Why a source at workspace path `rel` would read what a stage writes (it is
+ * an output, lies inside a directory output, or is a folder holding one),
+ * with the fix; undefined when it reads no output. A source is hashed as the
+ * workspace holds it, so reading an output that way hides the edge from the
+ * DAG: the reader runs before the writer, and after it reruns forever.
+ */
+function outputClash(outputs: DeclaredOutputs, rel: string): string | undefined {
+  const use = (o: DeclaredOutput) => `use ${o.stage.slice(o.stage.indexOf(":") + 1)}.outs.${o.name} instead (the output itself, so the DAG knows the order)`;
+  const exact = outputs.exact.get(rel);
+  if (exact) return `${rel} is output "${exact.name}" of stage ${exact.stage}: ${use(exact)}`;
+  const parts = rel.split("/");
+  for (let i = parts.length - 1; i >= 1; i--) {
+    const dir = outputs.exact.get(parts.slice(0, i).join("/"));
+    if (dir) return `${rel} lies inside ${dir.path}, output "${dir.name}" of stage ${dir.stage}: ${use(dir)}`;
+  }
+  const held = outputs.below.get(rel);
+  if (held) return `${rel} holds ${held.path}, output "${held.name}" of stage ${held.stage}: ${use(held)}, and name only the sources the folder keeps`;
+  return undefined;
 }
 
 /** A project-relative path resolved: absolute, and relative (with "/") to the project and to the workspace. */

@@ -33,7 +33,7 @@ function sortKeys(value: unknown): unknown {
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
   const proto = Object.getPrototypeOf(record);
-  // An own "__proto__" key goes the copying way, which has always dropped it.
+  // An own "__proto__" key goes the copying way, the only one that keeps it.
   let inOrder = proto === Object.prototype || proto === null;
   for (let i = 0; inOrder && i < keys.length; i++) inOrder = keys[i] !== "__proto__" && (i === 0 || (keys[i - 1] as string) < (keys[i] as string));
   if (inOrder) {
@@ -46,7 +46,10 @@ function sortKeys(value: unknown): unknown {
     }
     return copy ?? record;
   }
-  const sorted: Record<string, unknown> = {};
+  // Without a prototype, an own "__proto__" key (a param, a JSON.parse result)
+  // is stored like any other key instead of hitting the prototype setter,
+  // which would drop it from the text and so from every key built on it.
+  const sorted: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const key of keys.sort()) {
     const inner = record[key];
     if (inner !== undefined) sorted[key] = sortKeys(inner);

@@ -11,7 +11,7 @@ function project(body: string): Record<string, string> {
   return {
     "pipeline.ts": ROOT,
     "projects/p/input.txt": "x\n",
-    "projects/p/pipeline.ts": `import { defineProject, file, source } from "sluice";
+    "projects/p/pipeline.ts": `import { defineProject, dir, file, source } from "sluice";
 export default defineProject("p", (p) => {
 ${body}
 });
@@ -39,6 +39,31 @@ describe("pipeline validation (exit 2, one message naming file and stage)", () =
   const a = p.stage("a", { deps: { x: { ref: "output", stage: fake, name: "y", out: file("b.txt") } as never }, outs: { y: file("a.txt") }, cmd: "true" });
   p.stage("b", { deps: { x: a.outs.y }, outs: { y: file("b.txt") }, cmd: "true" });`),
       /projects\/p\/pipeline\.ts:4: stage p:a: dependency cycle p:a -> p:b -> p:a/,
+    );
+  });
+
+  it("rejects a source that another stage writes, whether or not the file exists yet, naming both stages and the fix", async () => {
+    const body = `  const clean = p.stage("clean", { deps: { raw: source("input.txt"), b: source("data/b.csv") }, outs: { y: file("data/clean.csv") }, cmd: "cat {deps.raw} {deps.b} > {outs.y}" });
+  p.stage("b", { deps: { x: clean.outs.y }, outs: { csv: file("data/b.csv") }, cmd: "cat {deps.x} >> {outs.csv}" });`;
+    const message = 'projects/p/pipeline.ts:3: stage p:clean: dep "b" is source("data/b.csv"), but projects/p/data/b.csv is output "csv" of stage p:b: use b.outs.csv instead';
+    const absent = await expectDefinitionError(project(body), /source-is-output|is output "csv"/);
+    expect(absent.stderr).toContain(message);
+    expect(absent.stderr).not.toContain("does not exist");
+    const present = await expectDefinitionError({ ...project(body), "projects/p/data/b.csv": "1\n" }, /is output "csv"/);
+    expect(present.stderr).toContain(message);
+  });
+
+  it("rejects a source inside a directory output, and a source folder holding an output", async () => {
+    const inside = await expectDefinitionError(
+      project(`  p.stage("w", { outs: { d: dir("models") }, cmd: "mkdir -p {outs.d}" });
+  p.stage("r", { deps: { m: source("models/m.bin") }, outs: { y: file("y.txt") }, cmd: "true" });`),
+      /stage p:r: dep "m" is source\("models\/m\.bin"\), but projects\/p\/models\/m\.bin lies inside projects\/p\/models, output "d" of stage p:w: use w\.outs\.d instead/,
+    );
+    expect(inside.code).toBe(2);
+    await expectDefinitionError(
+      { ...project(`  p.stage("w", { outs: { o: file("data/o.csv") }, cmd: "true" });
+  p.stage("r", { deps: { all: source("data") }, outs: { y: file("y.txt") }, cmd: "true" });`), "projects/p/data/keep.txt": "k\n" },
+      /stage p:r: dep "all" is source\("data"\), but projects\/p\/data holds projects\/p\/data\/o\.csv, output "o" of stage p:w: use w\.outs\.o instead/,
     );
   });
 

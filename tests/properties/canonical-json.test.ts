@@ -7,7 +7,7 @@ function reference(value: unknown): string {
   const sortAll = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sortAll);
     if (v === null || typeof v !== "object") return v;
-    const sorted: Record<string, unknown> = {};
+    const sorted: Record<string, unknown> = Object.create(null) as Record<string, unknown>; // an own "__proto__" key is a key like any other
     for (const key of Object.keys(v).sort()) {
       const inner = (v as Record<string, unknown>)[key];
       if (inner !== undefined) sorted[key] = sortAll(inner);
@@ -48,6 +48,14 @@ describe("canonical JSON", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it("keeps an own __proto__ key, so a value under it reaches every key built on it", () => {
+    const one = JSON.parse('{"b":1,"__proto__":{"x":1}}') as unknown;
+    const two = JSON.parse('{"b":1,"__proto__":{"x":2}}') as unknown;
+    expect(canonicalJson(one)).toBe('{"__proto__":{"x":1},"b":1}');
+    expect(canonicalJson(two)).not.toBe(canonicalJson(one));
+    expect(canonicalJson({ constructor: 1, prototype: 2 })).toBe('{"constructor":1,"prototype":2}');
   });
 
   it("leaves its input untouched and renders the pretty form from the same order", () => {
