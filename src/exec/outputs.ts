@@ -102,9 +102,21 @@ async function placeOne(temp: string, real: string, isDir: boolean): Promise<voi
   await moveInto(temp, real);
 }
 
+/** An output a hit found in the workspace with other bytes than its record's. */
+export interface OverwrittenOutput {
+  readonly path: string;
+  /**
+   * The bytes there are in the object store: some run's output (a `--set`
+   * variant's, an older declaration's), not an edit made by hand.
+   */
+  readonly fromRun: boolean;
+}
+
 /**
  * Makes the workspace hold a hit's outputs: untouched when they already
  * match (`cached`), copied back from the store otherwise (`restored`).
+ * Says which present files it replaced, so a local edit is never
+ * overwritten without a word.
  */
 export async function restoreOutputs(
   root: string,
@@ -112,12 +124,15 @@ export async function restoreOutputs(
   record: RecordedHit,
   store: ObjectStore,
   statCache: StatCache,
-): Promise<{ ok: true; restored: boolean } | { ok: false; problem: ObjectProblem }> {
+): Promise<{ ok: true; restored: boolean; overwritten: OverwrittenOutput[] } | { ok: false; problem: ObjectProblem }> {
   let restored = false;
+  const overwritten: OverwrittenOutput[] = [];
   for (const out of stage.outs) {
     const recorded = record.outs[out.name];
     if (!recorded) return { ok: false, problem: { reason: "missing-object", digest: record.log } };
-    if ((await statCache.digest(out.path)) === recorded.digest) continue;
+    const present = await statCache.digest(out.path);
+    if (present === recorded.digest) continue;
+    if (present !== undefined) overwritten.push({ path: out.path, fromRun: await store.has(present) });
     const problem = out.kind === "dir"
       ? await restoreDirectory(root, out, recorded, store, statCache)
       : await store.restore(recorded.digest, join(root, out.path));
@@ -125,7 +140,7 @@ export async function restoreOutputs(
     if (out.kind !== "dir") statCache.rememberNow(out.path, recorded.digest);
     restored = true;
   }
-  return { ok: true, restored };
+  return { ok: true, restored, overwritten };
 }
 
 /** Removes a stage's outputs from the workspace (after a failure: nothing stale under a real name). */
