@@ -38,7 +38,7 @@ describe("the four projects together", () => {
     const digests = modelDigests(first);
     expect(modelDigests(second)).toEqual(digests);
     expect(new Set(Object.values(digests)).size).toBe(PROJECTS.length);
-  }, 180_000); // two cold runs of the whole workspace, on a machine other work shares
+  }, 300_000); // two cold runs of the whole workspace, on a machine other work shares
 
   test("a fresh clone's first run leaves git status clean: sluice.lock and every tracked file as committed", () => {
     // `first` registered its releases at another time: the promotion outputs in both locks must still agree.
