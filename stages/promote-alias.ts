@@ -167,13 +167,14 @@ export async function runPromoteAlias(
   const record: PromotionRecord = {
     project,
     release: outcome.release,
-    manifestDigest: outcome.manifestDigest,
+    tupleDigest: outcome.tupleDigest,
     decision: outcome.decision,
     failed: [...outcome.failed],
     label: outcome.label,
   };
   ctx.log(`${outcome.release}: ${outcome.label}${outcome.replayed ? " (already decided)" : ""}`);
-  ctx.decide({ ...record, replayed: outcome.replayed }, { held: outcome.decision === "hold" });
+  // The run record's decision also names the manifest digest: a hit is replayed only while the registry holds that manifest.
+  ctx.decide({ ...record, manifestDigest: outcome.manifestDigest, replayed: outcome.replayed }, { held: outcome.decision === "hold" });
   return { decision: record };
 }
 

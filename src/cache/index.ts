@@ -2,7 +2,7 @@
 export { CodeIdentities, type CodeIdentity } from "./code-identity.js";
 export { digestBytes, digestFile, digestSize, digestString, hashString, initDigests, isDigest, type Digest } from "./digest.js";
 export { cacheLayout, type CacheLayout } from "./layout.js";
-export { readLockFile, renderLockFile, writeLockFile, type LockedOut, type LockedStage, type LockFile } from "./lock-file.js";
+export { lockedComponents, readLockFile, renderLockFile, writeLockFile, type LockedOut, type LockedStage, type LockFile } from "./lock-file.js";
 export { ObjectStore, type ObjectProblem } from "./object-store.js";
 export { probe, resetProbes } from "./probes.js";
 export { appendHistory, readHistory, type HistoryEntry } from "./run-history.js";

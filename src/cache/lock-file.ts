@@ -1,11 +1,16 @@
 /**
- * `sluice.lock`: the committed record of each stage's key and output
- * digests after its last successful run, in stable key order so `git diff`
- * shows exactly what changed and CI can check it reproduced the same bytes.
+ * `sluice.lock`: the declared state. The committed record of each stage's
+ * key, its components and its output digests after the last successful run
+ * of the declared pipeline (a `--set` variant never writes it), in stable
+ * key order so `git diff` shows exactly what changed and CI can check that
+ * a fresh clone reproduces the same bytes. The components let `status
+ * --locked` name what differs in a clone that has no cache.
  */
 import { readFileSync } from "node:fs";
 import { canonicalJsonPretty } from "../util/canonical-json.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
+import { digestString } from "./digest.js";
+import type { KeyComponents } from "./stage-key.js";
 
 export interface LockedOut {
   readonly path: string;
@@ -14,6 +19,8 @@ export interface LockedOut {
 }
 
 export interface LockedStage {
+  /** What the key was computed from, as `lockedComponents` commits it; absent in locks written before. */
+  readonly components?: KeyComponents;
   readonly key: string;
   readonly outs: readonly LockedOut[];
 }
@@ -32,6 +39,22 @@ export function readLockFile(path: string): LockFile {
     // absent on a fresh workspace
   }
   return { version: 1, stages: {} };
+}
+
+/**
+ * Key components as the lock commits them: declared env values are
+ * replaced by their digests (a token in the environment must not land in
+ * git), which still tells a changed value from an unchanged one.
+ */
+export function lockedComponents(components: KeyComponents): KeyComponents {
+  const names = Object.keys(components.env);
+  if (names.length === 0) return components;
+  const env: Record<string, string | null> = {};
+  for (const name of names) {
+    const value = components.env[name];
+    env[name] = value === null || value === undefined ? null : digestString(value);
+  }
+  return { ...components, env };
 }
 
 /** Serialises the lock file canonically (sorted keys, two-space indent, final newline). */
@@ -63,6 +86,8 @@ function sameStages(a: LockFile, b: LockFile): boolean {
       y !== null &&
       Array.isArray(y.outs) &&
       x.key === y.key &&
+      // A lock written before components were kept gains them on the next run.
+      (x.components === undefined) === (y.components === undefined) &&
       x.outs.length === y.outs.length &&
       x.outs.every((out, i) => out.path === y.outs[i]?.path && out.digest === y.outs[i]?.digest && out.size === y.outs[i]?.size)
     );

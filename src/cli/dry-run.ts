@@ -4,13 +4,19 @@
  * is fresh, missing outputs, or stale (and why).
  */
 import type { CacheSession } from "../cache/index.js";
-import { runBuild, type BuildResult } from "../exec/index.js";
+import { runBuild, type BuildOptions, type BuildResult } from "../exec/index.js";
 import type { StageId } from "../pipeline/index.js";
 import type { Context } from "./context.js";
 import { explainStale } from "./explain-stale.js";
 
-export function dryRun(cache: CacheSession, context: Context, selected: ReadonlySet<StageId>): Promise<BuildResult> {
+export function dryRun(
+  cache: CacheSession,
+  context: Context,
+  selected: ReadonlySet<StageId>,
+  assumedOutputs?: BuildOptions["assumedOutputs"],
+): Promise<BuildResult> {
   return runBuild(cache, {
+    ...(assumedOutputs ? { assumedOutputs } : {}),
     workspace: context.workspace,
     dag: context.dag,
     selected,

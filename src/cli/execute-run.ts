@@ -7,9 +7,10 @@ import { rmSync } from "node:fs";
 import { openCache, saveSession, type CacheSession, type StageKey } from "../cache/index.js";
 import type { HttpRemoteCache } from "../cache/remote/index.js";
 import { gitCommit, recordRun, runBuild, type BuildObserver, type BuildResult } from "../exec/index.js";
-import { parseShardSpec, selectTargets, withUpstream, type Dag } from "../graph/index.js";
+import { parseShardSpec, selectTargets, withDownstream, withUpstream, type Dag } from "../graph/index.js";
 import type { Json, Stage, StageId, Workspace } from "../pipeline/index.js";
 import { plainReporter, runDocument, writeErr, writeOut } from "../report/index.js";
+import { canonicalJson } from "../util/canonical-json.js";
 import { acquireLock } from "../util/file-lock.js";
 import { loadContext, reportDiagnostics, usageError, type Context, type GlobalOptions } from "./context.js";
 import { explainStale } from "./explain-stale.js";
@@ -140,7 +141,10 @@ export async function runOnce(
     });
     if (!argv.dryRun) {
       // A full disk or a read-only folder here costs the lock file and history, never the cache.
-      const recorded = await recordRun(cache, workspace, build, invocation, commit).then(() => saveSession(cache)).catch((error: Error) => error);
+      const variants = variantStages(dag, workspace, overrides.value);
+      const recorded = await recordRun(cache, workspace, build, invocation, commit, variants)
+        .then(() => saveSession(cache))
+        .catch((error: Error) => error);
       if (recorded instanceof Error) {
         writeErr(`error: could not record the run (sluice.lock, history, cache state): ${recorded.message}`);
         unrecorded = true;
@@ -228,6 +232,21 @@ function forceSet(context: Context, force: readonly string[] | undefined): "all"
   if (!matched.ok) return reportDiagnostics(matched.error);
   // --force names stages, not their upstream.
   return new Set([...matched.value].filter((id) => names.some((n) => id === n || id.startsWith(`${n}:`) || n.includes("*"))));
+}
+
+/**
+ * The stages a `--set` made differ from the declared pipeline: those whose
+ * params it changed, and everything downstream of them. An override equal
+ * to the declared value changes nothing.
+ */
+function variantStages(dag: Dag, workspace: Workspace, overrides: ParamOverrides): ReadonlySet<StageId> {
+  const changed = [...overrides]
+    .filter(([id, values]) => {
+      const declared = workspace.stages.get(id)?.params ?? {};
+      return Object.entries(values).some(([name, value]) => canonicalJson(value) !== canonicalJson(declared[name] ?? null));
+    })
+    .map(([id]) => id);
+  return changed.length === 0 ? new Set() : withDownstream(dag, changed);
 }
 
 function paramsWith(overrides: ParamOverrides): (stage: Stage) => Readonly<Record<string, Json>> {

@@ -18,7 +18,7 @@ import {
 import type { Dag } from "../graph/index.js";
 import { topoOrder, withUpstream } from "../graph/index.js";
 import type { Json, Stage, StageId, Workspace } from "../pipeline/index.js";
-import type { BuildObserver, FailureReason, StageResult, Verification } from "./events.js";
+import type { BuildObserver, DifferingOutput, FailureReason, StageResult, Verification } from "./events.js";
 import { executeStage, type ExecutedStage } from "./execute-stage.js";
 import { emptyLogDigest, restoreOutputs } from "./outputs.js";
 import { Slots } from "./slots.js";
@@ -43,6 +43,13 @@ export interface BuildOptions {
   readonly resources: Readonly<Record<string, number>>;
   /** Effective params per stage (declared, with `--set` overrides applied). */
   readonly params: (stage: Stage) => Readonly<Record<string, Json>>;
+  /**
+   * Dry runs only: output digests to assume for an upstream stage that
+   * would run, so its downstream keys can still be computed (`status
+   * --locked` takes sluice.lock's). Without it, or when it has none, the
+   * downstream stage only says that its upstream would run.
+   */
+  readonly assumedOutputs?: (id: StageId) => Readonly<Record<string, string>> | undefined;
   /** Explains why a stage is stale (dry runs), given its current components. */
   readonly explain?: (stage: Stage, components: KeyComponents) => Promise<string[]>;
   readonly observer: BuildObserver;
@@ -60,6 +67,8 @@ export interface BuildResult {
   readonly results: readonly StageResult[];
   /** Stages that executed, for the run history. */
   readonly executed: readonly ExecutedStage[];
+  /** The key components of every stage whose key was computed (sluice.lock keeps them). */
+  readonly components: ReadonlyMap<StageId, KeyComponents>;
 }
 
 export async function runBuild(cache: CacheSession, options: BuildOptions): Promise<BuildResult> {
@@ -77,6 +86,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
   };
   const pending = new Map<StageId, Promise<StageResult>>();
   const executed: ExecutedStage[] = [];
+  const componentsOf = new Map<StageId, KeyComponents>();
   const externals = new Map<string, Promise<{ value: Json; digest: Digest }>>();
   const emptyLog = emptyLogDigest();
   let stopped = false;
@@ -106,7 +116,8 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
     if (blocked) return finish(skipped(stage.id, [`upstream ${blocked.id} ${blocked.status}`]));
     if (stopped || options.signal.aborted) return finish(skipped(stage.id, ["the run stopped after a failure"]));
     const waiting = upstream.filter((r) => r?.status === "would-run");
-    if (waiting.length > 0) {
+    const assumed = new Map(waiting.map((r) => [r?.id, r ? options.assumedOutputs?.(r.id) : undefined]));
+    if (waiting.length > 0 && [...assumed.values()].some((outs) => outs === undefined)) {
       return finish(simple(stage.id, "would-run", undefined, [`upstream ${waiting.map((r) => r?.id).join(", ")} would run`]));
     }
 
@@ -114,8 +125,8 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
     const depDigests = new Map<string, Digest>();
     for (const dep of stage.deps) {
       if (dep.kind === "output") {
-        const digest = byId.get(dep.stage)?.outs[dep.out]?.digest;
-        if (digest) depDigests.set(dep.name, digest);
+        const digest = byId.get(dep.stage)?.outs[dep.out]?.digest ?? assumed.get(dep.stage)?.[dep.out];
+        if (digest) depDigests.set(dep.name, digest as Digest);
       } else if (dep.kind === "source") {
         const digest = await cache.statCache.digest(dep.path);
         if (!digest) return finish(failed(stage.id, "missing-input", `input "${dep.name}" (${dep.path}) does not exist`));
@@ -142,9 +153,11 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
     const params = options.params(stage);
     const components = await stageComponents(stage, params, depDigests, cache.code);
     const key = stageKey(components);
+    componentsOf.set(stage.id, components);
     const forced = options.force === "all" || options.force.has(stage.id) || stage.alwaysRun;
 
-    if (!forced) {
+    // An upstream that would run (its outputs assumed) makes this stage wait for it, whatever its own key finds.
+    if (!forced && waiting.length === 0) {
       const local = await cache.records.hit(key);
       if (local.problem) options.observer.onWarning?.(`${stage.id}: run record ${key} is corrupt (${local.problem.detail}); treating it as a miss`);
       const warn = (message: string) => options.observer.onWarning?.(`${stage.id}: ${message}`);
@@ -158,7 +171,11 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
       }
     }
     if (options.dryRun) {
-      const why = forced ? ["forced"] : ((await options.explain?.(stage, components)) ?? ["no run record for this key"]);
+      const why = forced
+        ? ["forced"]
+        : waiting.length > 0
+          ? [`upstream ${waiting.map((r) => r?.id).join(", ")} would run`]
+          : ((await options.explain?.(stage, components)) ?? ["no run record for this key"]);
       return finish(simple(stage.id, "would-run", key, why));
     }
 
@@ -249,12 +266,17 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
 
   const serveHit = async (stage: Stage, key: StageKey, record: RecordedHit): Promise<StageResult | undefined> => {
     let restored = false;
+    let why: string[] = [];
     if (options.dryRun) {
-      const stale = [];
+      const differing: DifferingOutput[] = [];
       for (const out of stage.outs) {
-        if ((await cache.statCache.digest(out.path)) !== record.outs[out.name]?.digest) stale.push(out.path);
+        const present = await cache.statCache.digest(out.path);
+        if (present !== record.outs[out.name]?.digest) differing.push({ path: out.path, state: present === undefined ? "missing" : "modified" });
       }
-      if (stale.length > 0) return { ...simple(stage.id, "restored", key, [`would restore ${stale.join(", ")}`]), outs: record.outs };
+      if (differing.length > 0) {
+        const stale = differing.map((d) => `${d.path} (${d.state})`);
+        return { ...simple(stage.id, "restored", key, [`would restore ${stale.join(", ")}`]), outs: record.outs, differing };
+      }
     } else {
       const outcome = await restoreOutputs(options.workspace.root, stage, record, cache.store, cache.statCache);
       if (!outcome.ok) {
@@ -267,13 +289,14 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
         return undefined;
       }
       restored = outcome.restored;
+      why = outcome.overwritten.map((o) => `restored ${o.path} over ${o.fromRun ? "the output of another run" : "a local edit"}`);
     }
     if (record.log !== emptyLog && options.observer.onLog) {
       const log = await cache.store.readVerified(record.log);
       if (log.ok) options.observer.onLog(stage.id, log.bytes.toString("utf8"), true);
     }
     return {
-      ...simple(stage.id, record.held ? "held" : restored ? "restored" : "cached", key, []),
+      ...simple(stage.id, record.held ? "held" : restored ? "restored" : "cached", key, why),
       outs: record.outs,
       decisions: record.decisions,
     };
@@ -292,6 +315,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
     interrupted: options.signal.aborted,
     results,
     executed,
+    components: componentsOf,
   };
 }
 

@@ -55,8 +55,20 @@ export interface StageResult {
   readonly why: readonly string[];
   /** Things worth knowing that did not fail the stage (undeclared outputs). */
   readonly warnings: readonly string[];
+  /**
+   * A hit whose workspace outputs differ from its record (dry runs: would
+   * be restored; runs: were restored): each such output, and whether a
+   * file was there (`modified`: its bytes differ) or not (`missing`).
+   */
+  readonly differing?: readonly DifferingOutput[];
   /** `verify --rerun`: whether re-executing into scratch space gave the recorded outputs. */
   readonly verification?: Verification;
+}
+
+/** A workspace output that is not what its run record says. */
+export interface DifferingOutput {
+  readonly path: string;
+  readonly state: "missing" | "modified";
 }
 
 /** The outcome of re-executing a hit into scratch space. */

@@ -5,7 +5,7 @@
  * failed or interrupted stage never leaves an output under its real name.
  */
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync } from "node:fs";
-import { cp, mkdir, rename, rm } from "node:fs/promises";
+import { cp, rename, rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import {
   digestFile,
@@ -120,6 +120,16 @@ async function placeOne(temp: string, real: string, isDir: boolean): Promise<voi
   await moveInto(temp, real);
 }
 
+/** An output a hit found in the workspace with other bytes than its record's. */
+export interface OverwrittenOutput {
+  readonly path: string;
+  /**
+   * The bytes there are in the object store: some run's output (a `--set`
+   * variant's, an older declaration's), not an edit made by hand.
+   */
+  readonly fromRun: boolean;
+}
+
 /**
  * Why a hit could not be served: an object missing or corrupt in the store,
  * or a record (or directory manifest) that does not fit the declaration and
@@ -130,6 +140,8 @@ export type RestoreProblem = ObjectProblem | { readonly reason: "unusable-record
 /**
  * Makes the workspace hold a hit's outputs: untouched when they already
  * match (`cached`), copied back from the store otherwise (`restored`).
+ * Says which present files it replaced, so a local edit is never
+ * overwritten without a word.
  */
 export async function restoreOutputs(
   root: string,
@@ -137,14 +149,17 @@ export async function restoreOutputs(
   record: RecordedHit,
   store: ObjectStore,
   statCache: StatCache,
-): Promise<{ ok: true; restored: boolean } | { ok: false; problem: RestoreProblem }> {
+): Promise<{ ok: true; restored: boolean; overwritten: OverwrittenOutput[] } | { ok: false; problem: RestoreProblem }> {
   // Checked before the first write: the restore below trusts the declared kinds.
   const mismatch = recordOutputsMismatch(stage.outs, record.outs);
   if (mismatch) return { ok: false, problem: { reason: "unusable-record", detail: mismatch } };
   let restored = false;
+  const overwritten: OverwrittenOutput[] = [];
   for (const out of stage.outs) {
     const recorded = record.outs[out.name] as RecordedOut;
-    if ((await statCache.digest(out.path)) === recorded.digest) continue;
+    const present = await statCache.digest(out.path);
+    if (present === recorded.digest) continue;
+    if (present !== undefined) overwritten.push({ path: out.path, fromRun: await store.has(present) });
     const problem = out.kind === "dir"
       ? await restoreDirectory(root, out, recorded, store, statCache)
       : await store.restore(recorded.digest, join(root, out.path));
@@ -152,7 +167,7 @@ export async function restoreOutputs(
     if (out.kind !== "dir") statCache.rememberNow(out.path, recorded.digest);
     restored = true;
   }
-  return { ok: true, restored };
+  return { ok: true, restored, overwritten };
 }
 
 /** Removes a stage's outputs from the workspace (after a failure: nothing stale under a real name). */

@@ -1,11 +1,13 @@
 /**
- * After a build: update `sluice.lock` with the stages that ended with their
- * outputs in place, and append every executed stage to the run history.
+ * After a build: update `sluice.lock` with the stages of the declared
+ * pipeline that ended with their outputs in place, and append every
+ * executed stage (variants included) to the run history.
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import {
   appendHistory,
+  lockedComponents,
   readLockFile,
   writeLockFile,
   type CacheSession,
@@ -13,13 +15,15 @@ import {
   type LockedStage,
   type LockFile,
 } from "../cache/index.js";
-import type { Workspace } from "../pipeline/index.js";
+import type { StageId, Workspace } from "../pipeline/index.js";
 import type { BuildResult } from "./build.js";
 
 /**
  * `commit` is the workspace's git commit when the caller asked for it
  * already (as the first stage started, so git ran beside the stages);
- * otherwise it is asked for here, if any stage executed.
+ * otherwise it is asked for here, if any stage executed. `variants` are the
+ * stages that did not run as declared (a `--set` changed their params or an
+ * upstream's): sluice.lock keeps their declared entries.
  */
 export async function recordRun(
   cache: CacheSession,
@@ -27,6 +31,7 @@ export async function recordRun(
   build: BuildResult,
   invocation: string,
   commit?: Promise<string | undefined>,
+  variants: ReadonlySet<StageId> = new Set(),
 ): Promise<void> {
   const previous = readLockFile(cache.layout.lockFile);
   const stages: Record<string, LockedStage> = {};
@@ -34,10 +39,12 @@ export async function recordRun(
     if (workspace.stages.has(id as never)) stages[id] = entry; // declared stages only: a removed stage leaves the lock
   }
   for (const result of build.results) {
-    if (!result.key || !["ran", "cached", "restored", "held"].includes(result.status)) continue;
+    if (!result.key || !["ran", "cached", "restored", "held"].includes(result.status) || variants.has(result.id)) continue;
     const stage = workspace.stages.get(result.id);
     if (!stage) continue;
+    const components = build.components.get(result.id);
     stages[result.id] = {
+      ...(components ? { components: lockedComponents(components) } : {}),
       key: result.key,
       outs: stage.outs.flatMap((out) => {
         const recorded = result.outs[out.name];

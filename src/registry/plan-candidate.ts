@@ -38,7 +38,14 @@ export interface CandidateSubmission {
 export interface PromotionOutcome {
   readonly project: string;
   readonly release: string;
+  /** The registered manifest's digest (it covers who registered it, when, from which commit). */
   readonly manifestDigest: string;
+  /**
+   * The release's tuple digest: what was released, whoever registered it
+   * and whenever. What the promote stage writes as its output, which must
+   * be a function of the stage's inputs alone.
+   */
+  readonly tupleDigest: string;
   readonly decision: "canary_open" | "hold";
   /** Sorted failed or missing gates (empty when the canary opened). */
   readonly failed: readonly string[];
@@ -79,6 +86,7 @@ export function planCandidate(
         project,
         release: prior.record.release,
         manifestDigest: prior.record.manifestDigest,
+        tupleDigest: prior.record.tupleDigest,
         decision,
         failed,
         label: decision === "hold" ? `hold:${failed.join(",")}` : "canary_open",
@@ -91,7 +99,13 @@ export function planCandidate(
   }
 
   const registration = planRegistration(state, candidate, submission.lineage, stamp);
-  const base = { project, release: registration.release, manifestDigest: registration.manifestDigest, registered: registration.created };
+  const base = {
+    project,
+    release: registration.release,
+    manifestDigest: registration.manifestDigest,
+    tupleDigest: registration.tupleDigest,
+    registered: registration.created,
+  };
   const previous = state
     .decisions(project, registration.release)
     .filter((d) => d.decision === "canary_open" || d.decision === "hold")

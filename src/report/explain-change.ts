@@ -1,7 +1,8 @@
 /**
  * Says which key components changed between two runs of a stage, in the
- * words `explain` and `--dry-run` use: "params.lr 0.1 -> 0.2",
- * "dep table (eta:features.table) changed", "code projects/eta/model.ts changed".
+ * words `explain`, `--dry-run` and `status --locked` use: "params.lr 0.1 -> 0.2",
+ * "dep table (eta:features.table) changed", "source projects/eta/raw.csv changed",
+ * "code projects/eta/model.ts changed".
  */
 import type { KeyComponents } from "../cache/index.js";
 import { canonicalJson } from "../util/canonical-json.js";
@@ -19,7 +20,8 @@ export function explainChange(before: KeyComponents, after: KeyComponents): stri
     if (!was) changes.push(`dep ${name} (${now?.from}) added`);
     else if (!now) changes.push(`dep ${name} (${was.from}) removed`);
     else if (was.from !== now.from) changes.push(`dep ${name} now reads ${now.from} (was ${was.from})`);
-    else if (was.digest !== now.digest) changes.push(`dep ${name} (${now.from}) changed`);
+    // A source is named by its path, as the user knows it ("source projects/p/raw.txt changed").
+    else if (was.digest !== now.digest) changes.push(now.from.startsWith("source ") ? `${now.from} changed` : `dep ${name} (${now.from}) changed`);
   }
   const code = new Set([...Object.keys(before.code ?? {}), ...Object.keys(after.code ?? {})]);
   for (const file of [...code].sort()) {

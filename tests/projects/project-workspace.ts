@@ -4,10 +4,14 @@
  * only the projects under test, `src/` linked (the stage factories import
  * it), and a node_modules of links to the repo's packages plus `sluice`
  * itself. The real CLI then runs there exactly as a user's clone would.
+ *
+ * Or a real one: `"git-clone"` clones the repository's HEAD (committed
+ * files only), with node_modules and the built dist/ linked from the
+ * checkout, as `git clone && npm ci` would leave it.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { PromotionPolicy, type ProjectPolicy } from "../../contracts/index.js";
@@ -28,8 +32,12 @@ export interface ProjectRun {
 export class ProjectWorkspace {
   readonly root: string;
 
-  constructor(projects: readonly string[]) {
+  constructor(projects: readonly string[] | "git-clone") {
     this.root = join(mkdtempSync(join(tmpdir(), "sluice-projects-")), "ws");
+    if (projects === "git-clone") {
+      this.#cloneRepository();
+      return;
+    }
     mkdirSync(join(this.root, "node_modules"), { recursive: true });
     for (const name of readdirSync(join(REPO, "node_modules"))) {
       if (!name.startsWith(".")) symlinkSync(join(REPO, "node_modules", name), join(this.root, "node_modules", name));
@@ -46,6 +54,19 @@ export class ProjectWorkspace {
     writeFileSync(join(this.root, "package.json"), JSON.stringify({ name: "ws", type: "module", private: true }));
     const list = projects.map((p) => JSON.stringify(`projects/${p}`)).join(", ");
     writeFileSync(join(this.root, "pipeline.ts"), `import { defineWorkspace } from "sluice";\nexport default defineWorkspace({ projects: [${list}] });\n`);
+  }
+
+  #cloneRepository(): void {
+    execFileSync("git", ["clone", "--quiet", REPO, this.root], { stdio: ["ignore", "ignore", "pipe"] });
+    symlinkSync(join(REPO, "node_modules"), join(this.root, "node_modules"));
+    symlinkSync(join(REPO, "dist"), join(this.root, "dist"));
+    // npm ci and a build make real folders, which .gitignore's `node_modules/` and `/dist/` match; links are not folders to git.
+    appendFileSync(join(this.root, ".git", "info", "exclude"), "/node_modules\n/dist\n");
+  }
+
+  /** `git <args>` in the workspace (a `"git-clone"` one), its stdout. */
+  git(args: readonly string[]): string {
+    return execFileSync("git", args, { cwd: this.root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   }
 
   /** `sluice run --json <args>`; never throws on a failing run (tests assert on it). */

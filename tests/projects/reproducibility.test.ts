@@ -1,8 +1,12 @@
 /**
  * The workspace as a whole, through the CLI: two clean-cache runs of the same
- * commit give byte-identical models, and an edit of one project's feature
- * code reruns that project from its features down and nothing else; a wiped
- * registry makes the promote stages register again rather than replay.
+ * commit give byte-identical models, and a fresh clone's first run leaves
+ * `git status` clean (the committed sluice.lock is what that run writes);
+ * an edit of one project's feature code reruns that project from its
+ * features down and nothing else; a wiped registry makes the promote
+ * stages register again rather than replay.
+ *
+ * Both workspaces are git clones of HEAD: uncommitted edits are not in them.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,8 +24,8 @@ describe("the four projects together", () => {
     );
 
   beforeAll(() => {
-    first = new ProjectWorkspace(PROJECTS);
-    second = new ProjectWorkspace(PROJECTS);
+    first = new ProjectWorkspace("git-clone");
+    second = new ProjectWorkspace("git-clone");
   });
   afterAll(() => {
     first.dispose();
@@ -34,6 +38,13 @@ describe("the four projects together", () => {
     const digests = modelDigests(first);
     expect(modelDigests(second)).toEqual(digests);
     expect(new Set(Object.values(digests)).size).toBe(PROJECTS.length);
+  }, 300_000); // two cold runs of the whole workspace, on a machine other work shares
+
+  test("a fresh clone's first run leaves git status clean: sluice.lock and every tracked file as committed", () => {
+    // `first` registered its releases at another time: the promotion outputs in both locks must still agree.
+    expect(first.bytes("sluice.lock").equals(second.bytes("sluice.lock"))).toBe(true);
+    expect(second.git(["diff", "--stat"])).toBe("");
+    expect(second.git(["status", "--porcelain"])).toBe("");
   });
 
   test("editing ranking's feature code reruns ranking from features down and nothing in the other projects", () => {

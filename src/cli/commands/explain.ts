@@ -32,7 +32,8 @@ const command: CommandModule<GlobalOptions, ExplainArgs> = {
     if (!result) return;
     const locked = readLockFile(cache.layout.lockFile).stages[id];
     const record = locked ? (await cache.records.get(locked.key as StageKey)).record : undefined;
-    const state = result.status === "would-run" ? "stale" : result.status === "restored" ? "missing" : "fresh";
+    const modified = result.differing?.some((d) => d.state === "modified") === true;
+    const state = result.status === "would-run" ? "stale" : result.status === "restored" ? (modified ? "modified" : "missing") : "fresh";
     const reasons = state === "fresh" ? [`key ${result.key} matches its last run`] : result.why;
     if (argv.json) {
       writeOut(JSON.stringify({ id, state, key: result.key ?? null, lastKey: locked?.key ?? null, changes: reasons, components: record?.components ?? null }, null, 2));
