@@ -9,9 +9,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { ProjectWorkspace } from "../projects/project-workspace.js";
 import { BIN, REPO } from "../rig.js";
+import { CHROMIUM, describeWith } from "../requirements.js";
 import { liveWindows, type Reference, type WindowPolicy } from "./html-report-windows.js";
 
 /** Where the screenshot is kept for people to look at (git-ignored). */
@@ -22,7 +23,7 @@ const WINDOW_FILE = "projects/eta/live/report-test.jsonl";
 /** Whoever builds the releases; approving them needs someone else. */
 process.env["SLUICE_ACTOR"] = "release-bot";
 
-describe("sluice report", () => {
+describeWith(CHROMIUM, "sluice report", () => {
   let ws: ProjectWorkspace;
   let browser: Browser;
   let page: Page;
@@ -59,7 +60,7 @@ describe("sluice report", () => {
 
     report = JSON.parse(cli(["report", "--json"])) as typeof report;
     browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
+      executablePath: CHROMIUM.path as string,
       headless: true,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     });

@@ -11,10 +11,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RegistryEvent } from "../../contracts/index.js";
 import { tempWorkspace, type TempWorkspace } from "../registry/workspace.js";
-import { POSTGRES_BIN, PostgresServer } from "./postgres.js";
+import { describeWith, POSTGRES } from "../requirements.js";
+import { PostgresServer } from "./postgres.js";
 import { sluiceJsonWith } from "./postgres-workspace.js";
 
 const run = promisify(execFile);
@@ -22,7 +23,7 @@ const PROMOTER = fileURLToPath(new URL("postgres-promoter.ts", import.meta.url))
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const WRITERS = 16;
 
-describe.skipIf(!POSTGRES_BIN)("concurrent promoters on the PostgreSQL registry", () => {
+describeWith(POSTGRES, "concurrent promoters on the PostgreSQL registry", () => {
   let server: PostgresServer;
   let ws: TempWorkspace | undefined;
 
