@@ -15,6 +15,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RegistryEvent } from "../../contracts/index.js";
 import { tempWorkspace, type TempWorkspace } from "../registry/workspace.js";
 import { describeWith, POSTGRES } from "../requirements.js";
+import { cliEnv } from "../rig.js";
 import { PostgresServer } from "./postgres.js";
 import { sluiceJsonWith } from "./postgres-workspace.js";
 
@@ -41,7 +42,7 @@ describeWith(POSTGRES, "concurrent promoters on the PostgreSQL registry", () => 
     const root = ws.root;
     const started = performance.now();
     const outputs = await Promise.all(
-      Array.from({ length: WRITERS }, (_, i) => run(process.execPath, ["--import", "tsx", PROMOTER, root, String(i), url], { cwd: REPO })),
+      Array.from({ length: WRITERS }, (_, i) => run(process.execPath, ["--import", "tsx", PROMOTER, root, String(i), url], { cwd: REPO, env: cliEnv() })),
     );
     console.info(`${WRITERS} promoter processes against PostgreSQL: ${Math.round(performance.now() - started)} ms`);
     const results = outputs.map((o) => JSON.parse(o.stdout) as { release: string; decision: string; recorded: boolean });
