@@ -43,6 +43,18 @@ export interface Running {
   waitFor(text: string, times?: number): Promise<void>;
 }
 
+/**
+ * The environment of every CLI (or other child) a test starts: the test
+ * process's own without any `SLUICE_*` variable, so a registry URL, remote
+ * cache or signing key a developer exported never reaches a test's child;
+ * in CI mode and without GitHub's job summary (the CLI would write to the
+ * real one); then whatever the test sets itself.
+ */
+export function cliEnv(overrides: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+  const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith("SLUICE_"));
+  return { ...Object.fromEntries(inherited), CI: "true", GITHUB_STEP_SUMMARY: "", GITHUB_ACTIONS: "", ...overrides };
+}
+
 export class Workspace {
   readonly root: string;
   /** A folder outside the workspace where counting stages record each invocation. */
@@ -95,8 +107,7 @@ export class Workspace {
   start(args: readonly string[], options: { env?: Record<string, string> } = {}): Running {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: this.root,
-      // Under GitHub Actions the CLI would write to the real job summary: not from tests.
-      env: { ...process.env, CI: "true", GITHUB_STEP_SUMMARY: "", GITHUB_ACTIONS: "", COUNTS: this.counts, ...options.env },
+      env: cliEnv({ COUNTS: this.counts, ...options.env }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

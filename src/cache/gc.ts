@@ -13,7 +13,7 @@ import type { Digest } from "./digest.js";
 import type { StageKey } from "./stage-key.js";
 
 export interface GcOptions {
-  /** Keep the records of this many most recent invocations. */
+  /** Keep the records of this many most recent invocations (0: none beyond the lock and the pins). */
   readonly keepRuns: number;
   /** Objects that must survive whatever the records say (release artifacts). */
   readonly pinned: ReadonlySet<string>;
@@ -28,8 +28,8 @@ export interface GcReport {
 export async function collectGarbage(cache: CacheSession, options: GcOptions): Promise<GcReport> {
   const keepKeys = new Set<string>(Object.values(readLockFile(cache.layout.lockFile).stages).map((s) => s.key));
   const history = await readHistory(cache.layout.history);
-  const invocations = [...new Set(history.map((e) => e.run.split(".")[0]))].slice(-options.keepRuns);
-  for (const entry of history) if (invocations.includes(entry.run.split(".")[0])) keepKeys.add(entry.key);
+  const invocations = new Set(lastRuns(history.map((e) => invocationOf(e.run)), options.keepRuns));
+  for (const entry of history) if (invocations.has(invocationOf(entry.run))) keepKeys.add(entry.key);
 
   const live = new Set<string>(options.pinned);
   let removedRecords = 0;
@@ -57,6 +57,17 @@ export async function collectGarbage(cache: CacheSession, options: GcOptions): P
     records: { kept: allKeys.length - removedRecords, removed: removedRecords },
     objects: { kept: objects.length - removedObjects, removed: removedObjects, bytesFreed },
   };
+}
+
+/** The last `count` distinct invocations, oldest first (none for 0: `slice(-0)` would be all of them). */
+function lastRuns(invocations: readonly string[], count: number): string[] {
+  const distinct = [...new Set(invocations)];
+  return count <= 0 ? [] : distinct.slice(-count);
+}
+
+/** A history entry's run id is `<invocation>.<n>`; the invocation groups one `sluice run`. */
+function invocationOf(run: string): string {
+  return run.split(".")[0] as string;
 }
 
 /** The objects a record needs: its outputs, its log, and the files listed by directory manifests. */

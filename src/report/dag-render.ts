@@ -36,7 +36,7 @@ export function renderDag(dag: Dag, format: DagFormat): string {
       return lines.join("\n");
     }
     case "mermaid": {
-      const node = (id: string) => id.replace(/[^A-Za-z0-9_]/g, "_");
+      const node = mermaidId;
       const lines = ["flowchart LR"];
       const byProject = byProjectOf(stages);
       for (const [project, members] of byProject) {
@@ -48,6 +48,16 @@ export function renderDag(dag: Dag, format: DagFormat): string {
       return lines.join("\n");
     }
   }
+}
+
+/**
+ * A Mermaid node id for a stage or project name. Mermaid ids take letters,
+ * digits and `_` only; every other character becomes `_<hex code>_` and `_`
+ * itself `__`, so two names never share an id (`c-d` and `c_d` did, and
+ * became one node).
+ */
+function mermaidId(name: string): string {
+  return name.replace(/[^A-Za-z0-9]/g, (c) => (c === "_" ? "__" : `_${c.charCodeAt(0).toString(16)}_`));
 }
 
 function byProjectOf<T extends { readonly project: string }>(stages: readonly T[]): Map<string, T[]> {

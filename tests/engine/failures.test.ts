@@ -2,7 +2,7 @@ import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { BIN, statuses, withStatus, Workspace } from "../rig.js";
+import { BIN, cliEnv, statuses, withStatus, Workspace } from "../rig.js";
 
 const ROOT = `import { defineWorkspace } from "sluice";
 export default defineWorkspace({ projects: ["projects/p"] });
@@ -198,7 +198,7 @@ export default defineProject("p", (p) => {
 });
 `,
     });
-    const child = spawn(process.execPath, [BIN, "dag", "--format", "json"], { cwd: ws.root, stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawn(process.execPath, [BIN, "dag", "--format", "json"], { cwd: ws.root, env: cliEnv(), stdio: ["ignore", "pipe", "ignore"] });
     const closed = new Promise((resolve) => child.on("close", resolve));
     // Read nothing at first: the pipe fills and the rest of the document waits in the child.
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -3,12 +3,11 @@
  * into a temp workspace, and the stage it declares runs with python3,
  * caches, and reruns when a param changes.
  */
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { describeWith, PYTHON } from "../requirements.js";
 import { statuses, Workspace } from "../rig.js";
 
-const HAS_PYTHON = spawnSync("python3", ["--version"]).status === 0;
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 
 const ROOT_PIPELINE = `import { defineWorkspace } from "sluice";
@@ -40,7 +39,7 @@ function model(w: Workspace): { weight: number; label: string; epochs: number } 
   return JSON.parse(w.read("projects/demo/model/model.json")) as { weight: number; label: string; epochs: number };
 }
 
-describe.skipIf(!HAS_PYTHON)("graduating a notebook into a running stage", () => {
+describeWith(PYTHON, "graduating a notebook into a running stage", () => {
   it("writes the script and the stage, which runs with python3, caches, and reruns when a param changes", async () => {
     const w = workspace();
     const graduate = await w.run(["graduate", "projects/demo/notebooks/train.ipynb", "--project", "demo", "--stage", "train", "--write"]);
@@ -64,7 +63,7 @@ describe.skipIf(!HAS_PYTHON)("graduating a notebook into a running stage", () =>
   });
 });
 
-describe.skipIf(!HAS_PYTHON)("graduating into the workspace sluice init scaffolds", () => {
+describeWith(PYTHON, "graduating into the workspace sluice init scaffolds", () => {
   it("adds the stage to the root pipeline, whose project lives at the root, and runs it", async () => {
     ws = new Workspace({});
     const init = await ws.run(["init"]);

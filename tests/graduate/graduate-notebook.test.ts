@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { describeWith, PYTHON } from "../requirements.js";
 import { graduateNotebook, insertStage, type Graduation } from "../../src/graduate/index.js";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 const ROOT = "/ws";
-const HAS_PYTHON = spawnSync("python3", ["--version"]).status === 0;
 
 function graduate(fixture: string, options: { allowOutOfOrder?: boolean; at?: string } = {}) {
   return graduateNotebook({
@@ -176,7 +176,7 @@ describe("refusing what is not a Python notebook", () => {
   });
 });
 
-describe.skipIf(!HAS_PYTHON)("the generated scripts", () => {
+describeWith(PYTHON, "the generated scripts", () => {
   it("are valid python3 for every fixture", () => {
     const dir = mkdtempSync(join(tmpdir(), "sluice-graduate-"));
     try {

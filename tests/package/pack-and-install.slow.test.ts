@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO } from "../rig.js";
+import { cliEnv, REPO } from "../rig.js";
 
 const SLOW = 240_000;
 
@@ -23,11 +23,11 @@ interface Ran {
   readonly stderr: string;
 }
 
-/** Runs a command with npm's own variables removed, so `npm test` settings do not leak into the user's npm. */
+/** Runs a command with npm's own variables removed, so `npm test` settings do not leak into the user's npm (and no SLUICE_* one: see cliEnv). */
 function run(command: string, args: readonly string[], cwd: string, timeoutMs = 120_000): Promise<Ran> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith("npm_")));
+  const env = Object.fromEntries(Object.entries(cliEnv()).filter(([key]) => !key.toLowerCase().startsWith("npm_")));
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -15,7 +15,7 @@ import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSy
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { PromotionPolicy, type ProjectPolicy } from "../../contracts/index.js";
-import { BIN, REPO } from "../rig.js";
+import { BIN, cliEnv, REPO } from "../rig.js";
 
 /** Stage outputs a copy must not carry over (the run rebuilds them). */
 const OUTPUT_DIRS = new Set(["data", "model", "out", "reports"]);
@@ -31,8 +31,12 @@ export interface ProjectRun {
 /** A disposable workspace holding copies of the named projects. */
 export class ProjectWorkspace {
   readonly root: string;
+  /** What `run` adds to the child's environment (see cliEnv). */
+  readonly #runEnv: Readonly<Record<string, string>>;
 
-  constructor(projects: readonly string[] | "git-clone") {
+  /** `actor`, when given, is who `run` acts as (SLUICE_ACTOR). */
+  constructor(projects: readonly string[] | "git-clone", options: { actor?: string } = {}) {
+    this.#runEnv = options.actor === undefined ? {} : { SLUICE_ACTOR: options.actor };
     this.root = join(mkdtempSync(join(tmpdir(), "sluice-projects-")), "ws");
     if (projects === "git-clone") {
       this.#cloneRepository();
@@ -73,7 +77,7 @@ export class ProjectWorkspace {
   run(args: readonly string[] = []): ProjectRun {
     let stdout = "", stderr = "", code: number | null = 0;
     try {
-      stdout = execFileSync(process.execPath, [BIN, "run", "--json", ...args], { cwd: this.root, encoding: "utf8", env: { ...process.env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+      stdout = execFileSync(process.execPath, [BIN, "run", "--json", ...args], { cwd: this.root, encoding: "utf8", env: cliEnv(this.#runEnv), stdio: ["ignore", "pipe", "pipe"] });
     } catch (error) {
       const e = error as { stdout?: string; stderr?: string; status?: number | null };
       stdout = e.stdout ?? "";
@@ -93,7 +97,7 @@ export class ProjectWorkspace {
       const stdout = execFileSync(process.execPath, [BIN, ...args], {
         cwd: this.root,
         encoding: "utf8",
-        env: { ...process.env, CI: "true", SLUICE_ACTOR: actor },
+        env: cliEnv({ SLUICE_ACTOR: actor }),
         stdio: ["ignore", "pipe", "pipe"],
       });
       return { code: 0, stdout, stderr: "" };

@@ -2,7 +2,7 @@
  * Runs the real CLI in a test workspace as a given actor.
  */
 import { spawn } from "node:child_process";
-import { BIN } from "../rig.js";
+import { BIN, cliEnv } from "../rig.js";
 
 /** Exit code and output of one CLI run. */
 export interface CliRun {
@@ -15,7 +15,7 @@ export interface CliRun {
 export function sluice(root: string, args: readonly string[], actor = "alice", env: Readonly<Record<string, string>> = {}): Promise<CliRun> {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: root,
-    env: { ...process.env, CI: "true", GITHUB_STEP_SUMMARY: "", GITHUB_ACTIONS: "", SLUICE_ACTOR: actor, ...env },
+    env: cliEnv({ SLUICE_ACTOR: actor, ...env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { verifyRegistry } from "../../src/registry/index.js";
 import { tempWorkspace, type TempWorkspace } from "./workspace.js";
+import { cliEnv } from "../rig.js";
 
 const run = promisify(execFile);
 const promoter = fileURLToPath(new URL("fixtures/promoter.ts", import.meta.url));
@@ -22,7 +23,7 @@ describe("concurrent promoters", () => {
     ws = await tempWorkspace();
     const outcomes = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        run(process.execPath, ["--import", "tsx", promoter, ws.root, String(i)], { cwd: fileURLToPath(new URL("../..", import.meta.url)) }),
+        run(process.execPath, ["--import", "tsx", promoter, ws.root, String(i)], { cwd: fileURLToPath(new URL("../..", import.meta.url)), env: cliEnv() }),
       ),
     );
     const results = outcomes.map((o) => JSON.parse(o.stdout) as { ok: boolean; value: { release: string; decision: string } });

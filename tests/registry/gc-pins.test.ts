@@ -17,9 +17,8 @@ describe("sluice gc and releases", () => {
     ws = new Workspace(releaseWorkspace({ gates: { schema_valid: true, no_leakage: true, critical_slice_pass: true, cost_improves: true }, warning: 0.5, weights: "w1" }));
     expect((await sluice(ws.root, ["run"])).code).toBe(0);
     expect((await sluice(ws.root, ["verify"])).code).toBe(0);
-    // Forget every run: only the registry still names the release's objects.
+    // Without the lock and with --keep 0 (no recent run kept), only the registry still names the release's objects.
     rmSync(join(ws.root, "sluice.lock"));
-    rmSync(join(ws.root, "cache/history.jsonl"));
     const gc = await sluice(ws.root, ["gc", "--keep", "0", "--json"]);
     expect(gc.code, gc.stderr).toBe(0);
     const report = JSON.parse(gc.stdout) as { pinned: number; records: { removed: number }; objects: { removed: number; kept: number } };

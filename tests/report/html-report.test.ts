@@ -9,9 +9,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { ProjectWorkspace } from "../projects/project-workspace.js";
-import { BIN, REPO } from "../rig.js";
+import { BIN, cliEnv, REPO } from "../rig.js";
+import { CHROMIUM, describeWith } from "../requirements.js";
 import { liveWindows, type Reference, type WindowPolicy } from "./html-report-windows.js";
 
 /** Where the screenshot is kept for people to look at (git-ignored). */
@@ -19,10 +20,8 @@ const SCREENSHOT = join(REPO, "test-artifacts", "report.png");
 const PROJECTS = ["eta", "ranking", "forecast", "vision"];
 const WINDOW_FILE = "projects/eta/live/report-test.jsonl";
 
-/** Whoever builds the releases; approving them needs someone else. */
-process.env["SLUICE_ACTOR"] = "release-bot";
 
-describe("sluice report", () => {
+describeWith(CHROMIUM, "sluice report", () => {
   let ws: ProjectWorkspace;
   let browser: Browser;
   let page: Page;
@@ -32,10 +31,11 @@ describe("sluice report", () => {
   const requests: string[] = [];
 
   const cli = (args: readonly string[], actor = "release-bot"): string =>
-    execFileSync(process.execPath, [BIN, ...args], { cwd: ws.root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true", SLUICE_ACTOR: actor } });
+    execFileSync(process.execPath, [BIN, ...args], { cwd: ws.root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: cliEnv({ SLUICE_ACTOR: actor }) });
 
   beforeAll(async () => {
-    ws = new ProjectWorkspace(PROJECTS);
+    // Whoever builds the releases; approving them needs someone else.
+    ws = new ProjectWorkspace(PROJECTS, { actor: "release-bot" });
     ws.story("eta", "v1");
     expect(ws.run(["eta"]).ok).toBe(true);
     const references = ws.json<{ reference?: Record<string, Reference> }>("eta", "reports/evaluation.json").reference ?? {};
@@ -59,7 +59,7 @@ describe("sluice report", () => {
 
     report = JSON.parse(cli(["report", "--json"])) as typeof report;
     browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
+      executablePath: CHROMIUM.path as string,
       headless: true,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     });
@@ -160,7 +160,7 @@ describe("sluice report", () => {
   test("outside a workspace it is a usage error (exit 2)", () => {
     const empty = mkdtempSync(join(tmpdir(), "sluice-report-empty-"));
     try {
-      const result = spawnSync(process.execPath, [BIN, "report", "--json"], { cwd: empty, encoding: "utf8" });
+      const result = spawnSync(process.execPath, [BIN, "report", "--json"], { cwd: empty, encoding: "utf8", env: cliEnv() });
       expect(result.status).toBe(2);
       expect(result.stderr).toContain("no sluice workspace");
       expect(result.stdout).toBe("");

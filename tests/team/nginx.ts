@@ -3,25 +3,15 @@
  * test and stopped after it: the same server a team would put in front of
  * its shared cache (the README shows the same config).
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { NGINX } from "../requirements.js";
 import { freePort } from "./free-port.js";
 
-/** The nginx binary, or undefined when it is not installed (Debian puts it in /usr/sbin, often off PATH). */
-export const NGINX_BIN: string | undefined = (() => {
-  const which = spawnSync("sh", ["-c", "command -v nginx"], { encoding: "utf8" }).stdout.trim();
-  if (which) return which;
-  return ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx"].find((p) => existsSync(p));
-})();
-
-if (!NGINX_BIN) {
-  // Loud on purpose: a skipped remote-cache suite must not pass unnoticed.
-  console.warn(
-    "\n!!! nginx not found: SKIPPING the remote-cache and sharding tests. Install it (apt-get install -y nginx); .ci/run does. !!!\n",
-  );
-}
+/** The nginx binary, or undefined when it is not installed (see ../requirements.ts). */
+export const NGINX_BIN: string | undefined = NGINX.path;
 
 export class Nginx {
   readonly dir: string;

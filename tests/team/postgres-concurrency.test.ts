@@ -11,10 +11,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RegistryEvent } from "../../contracts/index.js";
 import { tempWorkspace, type TempWorkspace } from "../registry/workspace.js";
-import { POSTGRES_BIN, PostgresServer } from "./postgres.js";
+import { describeWith, POSTGRES } from "../requirements.js";
+import { cliEnv } from "../rig.js";
+import { PostgresServer } from "./postgres.js";
 import { sluiceJsonWith } from "./postgres-workspace.js";
 
 const run = promisify(execFile);
@@ -22,7 +24,7 @@ const PROMOTER = fileURLToPath(new URL("postgres-promoter.ts", import.meta.url))
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const WRITERS = 16;
 
-describe.skipIf(!POSTGRES_BIN)("concurrent promoters on the PostgreSQL registry", () => {
+describeWith(POSTGRES, "concurrent promoters on the PostgreSQL registry", () => {
   let server: PostgresServer;
   let ws: TempWorkspace | undefined;
 
@@ -40,7 +42,7 @@ describe.skipIf(!POSTGRES_BIN)("concurrent promoters on the PostgreSQL registry"
     const root = ws.root;
     const started = performance.now();
     const outputs = await Promise.all(
-      Array.from({ length: WRITERS }, (_, i) => run(process.execPath, ["--import", "tsx", PROMOTER, root, String(i), url], { cwd: REPO })),
+      Array.from({ length: WRITERS }, (_, i) => run(process.execPath, ["--import", "tsx", PROMOTER, root, String(i), url], { cwd: REPO, env: cliEnv() })),
     );
     console.info(`${WRITERS} promoter processes against PostgreSQL: ${Math.round(performance.now() - started)} ms`);
     const results = outputs.map((o) => JSON.parse(o.stdout) as { release: string; decision: string; recorded: boolean });

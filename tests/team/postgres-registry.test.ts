@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LATEST_VERSION, migrate } from "../../src/registry/postgres/index.js";
 import { Workspace } from "../rig.js";
 import { releaseWorkspace } from "../registry/fixtures/release-workspace.js";
-import { POSTGRES_BIN, PostgresServer } from "./postgres.js";
+import { describeWith, POSTGRES } from "../requirements.js";
+import { PostgresServer } from "./postgres.js";
 import { PASS, ship, sluiceJsonWith, sluiceWith, withoutTimes } from "./postgres-workspace.js";
 import { freePort } from "./free-port.js";
 
@@ -22,7 +23,7 @@ interface Verdict {
   registry: { ok: boolean; location: string; lines: number; problems: { reason: string; line?: number; file?: string; message: string }[] };
 }
 
-describe.skipIf(!POSTGRES_BIN)("PostgreSQL registry (real server on 127.0.0.1)", () => {
+describeWith(POSTGRES, "PostgreSQL registry (real server on 127.0.0.1)", () => {
   let server: PostgresServer;
   const workspaces: Workspace[] = [];
   const fresh = () => {

@@ -7,26 +7,15 @@
  * the server run as the `postgres` system user, which owns the temp dir.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { POSTGRES } from "../requirements.js";
 import { freePort } from "./free-port.js";
 
-/** The directory holding initdb and postgres (the newest installed major), or undefined. */
-export const POSTGRES_BIN: string | undefined = (() => {
-  const base = "/usr/lib/postgresql";
-  const majors = existsSync(base) ? readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
-  const dirs = [...majors.map((v) => join(base, v, "bin")), "/usr/local/pgsql/bin"];
-  return dirs.find((d) => existsSync(join(d, "initdb")) && existsSync(join(d, "postgres")));
-})();
-
-if (!POSTGRES_BIN) {
-  // Loud on purpose: a skipped registry suite must not pass unnoticed.
-  console.warn(
-    "\n!!! PostgreSQL server binaries not found: SKIPPING the PostgreSQL registry tests. Install them (apt-get install -y postgresql); .ci/run does. !!!\n",
-  );
-}
+/** The directory holding initdb and postgres, or undefined when not installed (see ../requirements.ts). */
+export const POSTGRES_BIN: string | undefined = POSTGRES.path;
 
 /** The superuser the tests connect as, with a password so auth failures can be tested. */
 export const PG_USER = "sluice";

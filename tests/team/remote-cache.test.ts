@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digestBytes, initDigests } from "../../src/cache/index.js";
 import { sha256 } from "../../src/cache/remote/index.js";
 import { withStatus, Workspace } from "../rig.js";
-import { Nginx, NGINX_BIN } from "./nginx.js";
+import { describeWith, NGINX } from "../requirements.js";
+import { Nginx } from "./nginx.js";
 import { filesUnder, outputs, sha256File, TEAM_STAGES, teamFiles } from "./team-workspace.js";
 
 interface Envelope {
@@ -16,7 +17,7 @@ interface Envelope {
 
 // One nginx for the suite; each story uses its own path prefix on it, so the
 // stories share a server the way a team does, but not each other's entries.
-describe.skipIf(!NGINX_BIN)("remote cache over HTTP (real nginx, WebDAV PUT)", () => {
+describeWith(NGINX, "remote cache over HTTP (real nginx, WebDAV PUT)", () => {
   let nginx: Nginx;
   const workspaces: Workspace[] = [];
   const fresh = () => {

@@ -1,8 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { withStatus, Workspace } from "../rig.js";
-import { Nginx, NGINX_BIN } from "./nginx.js";
+import { describeWith, NGINX } from "../requirements.js";
+import { Nginx } from "./nginx.js";
 import { outputs, TEAM_STAGES, teamFiles } from "./team-workspace.js";
 
 interface PlanJson {
@@ -18,7 +19,7 @@ interface LockJson {
 const SHARD_1 = ["demo:ingest", "demo:clean", "demo:features", "demo:stats", "demo:report"];
 const SHARD_2 = ["demo:ingest", "demo:other", "demo:clean", "demo:parts"];
 
-describe.skipIf(!NGINX_BIN)("CI sharding over a shared nginx remote cache", () => {
+describeWith(NGINX, "CI sharding over a shared nginx remote cache", () => {
   let nginx: Nginx;
   let full: Workspace;
   const workspaces: Workspace[] = [];

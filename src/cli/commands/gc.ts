@@ -19,9 +19,10 @@ const command: CommandModule<GlobalOptions, GcArgs> = {
   describe: "Remove cache entries no recent run, sluice.lock or release references",
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
-      .option("keep", { type: "number", default: 5, describe: "keep the records of the last K runs" })
+      .option("keep", { type: "number", default: 5, describe: "keep the records of the last K runs (0: only what sluice.lock and releases reference)" })
       .option("dry-run", { alias: "n", type: "boolean", default: false, describe: "report what would be removed" }) as unknown as Argv<GcArgs>,
   handler: async (argv) => {
+    if (!Number.isInteger(argv.keep) || argv.keep < 0) return void usageError(`--keep must be a whole number of runs, 0 or more (got ${argv.keep})`);
     const root = findWorkspaceRoot(argv.cwd ?? process.cwd());
     if (!root) return void usageError("no sluice workspace here (a folder with pipeline.ts and package.json)");
     const cache = await openCache(root);
