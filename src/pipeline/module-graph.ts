@@ -54,6 +54,66 @@ export function importClosure(entry: string, scan: (file: string) => ModuleImpor
   return { local: [...seen].sort(), packages: [...packages].sort() };
 }
 
+/** A relative import naming a file that does not exist, where it is written. */
+export interface MissingImport {
+  readonly importer: string;
+  readonly specifier: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * The first relative import, in the local modules reachable from `entry`,
+ * that names no file. Asked only once a load has failed: the scan is
+ * textual, so it could see an import inside a comment.
+ */
+export function findMissingImport(entry: string): MissingImport | undefined {
+  const seen = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.shift() as string;
+    if (seen.has(file) || !existsSync(file)) continue;
+    seen.add(file);
+    const text = readFileSync(file, "utf8");
+    for (const statement of text.matchAll(IMPORT_SPECIFIER)) {
+      const specifier = statement[2] ?? statement[3];
+      if (statement[1] || !specifier || !(specifier.startsWith(".") || specifier.startsWith("/"))) continue;
+      const target = resolveLocal(dirname(file), specifier);
+      if (target) {
+        pending.push(target);
+        continue;
+      }
+      return { importer: file, specifier, ...positionOf(text, statement.index + statement[0].indexOf(specifier) - 1) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Where `importer` imports `name` (a package name or a specifier as
+ * written), for a loader error that names both but not the line.
+ */
+export function importPosition(importer: string, name: string): { line: number; column: number } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(importer, "utf8");
+  } catch {
+    return undefined;
+  }
+  for (const statement of text.matchAll(IMPORT_SPECIFIER)) {
+    const specifier = statement[2] ?? statement[3];
+    if (!specifier || (specifier !== name && packageName(specifier) !== name)) continue;
+    return positionOf(text, statement.index + statement[0].indexOf(specifier) - 1);
+  }
+  return undefined;
+}
+
+/** 1-based line and column of an offset. */
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split("\n").length, column: offset - before.lastIndexOf("\n") };
+}
+
 /** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
 export function packageName(specifier: string): string {
   const parts = specifier.split("/");
