@@ -12,8 +12,8 @@ import type { Diagnostic } from "./diagnostic.js";
 import type { Workspace } from "./model.js";
 import { DEFAULT_LOAD_TIMEOUT_MS, LOAD_TIMEOUT_ENV, LoadStopped, LoadWatchdog } from "./load-watchdog.js";
 import { originalStack } from "./mirror-positions.js";
-import { findMissingImport, importPosition, type MissingImport } from "./module-graph.js";
-import { CompileError, ModuleMirror, NotMirrorable } from "./module-mirror.js";
+import { importPosition, missingImport, type MissingImport } from "./module-graph.js";
+import { CompileError, ModuleMirror, NotMirrorable, originalOf } from "./module-mirror.js";
 import { validateWorkspace } from "./validate.js";
 
 export const PIPELINE_FILE = "pipeline.ts";
@@ -28,6 +28,8 @@ export interface ModuleLoader {
   import(file: string): Promise<Record<string, unknown>>;
   /** The file a worker thread imports to load the same module. */
   entryFor(file: string): string;
+  /** The workspace path a path in a loader error stands for. */
+  originalOf(path: string): string;
 }
 
 /** Options of a workspace load. */
@@ -56,6 +58,7 @@ function mirrorLoader(mirror: ModuleMirror, watchdog: LoadWatchdog): ModuleLoade
       return (await import(pathToFileURL(compiled).href)) as Record<string, unknown>;
     },
     entryFor: (file) => mirror.mirrorOf(file),
+    originalOf: (path) => mirror.originalPathOf(path),
   };
 }
 
@@ -69,6 +72,7 @@ function hooksLoader(watchdog: LoadWatchdog): ModuleLoader {
       return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     },
     entryFor: (file) => file,
+    originalOf: (path) => path,
   };
 }
 
@@ -105,7 +109,7 @@ export async function importModule(
     if (error instanceof LoadStopped) throw error;
     if (loader.kind === "mirror" && mirrorCannotHold(error)) {
       // A module that exists nowhere is the user's mistake, not the mirror's: say which import names it.
-      const missing = findMissingImport(file);
+      const missing = missingImportIn(error, loader);
       if (missing) return fail(missingImportDiagnostic(missing));
       throw error; // the mirror cannot represent this graph: let loadWorkspace fall back to loader hooks
     }
@@ -113,7 +117,7 @@ export async function importModule(
       const location = { file: error.file, line: error.line, column: error.column };
       return fail({ reason: "load-failed", message: `cannot load ${error.file}: ${error.message}`, location });
     }
-    const missing = moduleNotFound(error) ? findMissingImport(file) : undefined;
+    const missing = missingImportIn(error, loader);
     return fail(missing ? missingImportDiagnostic(missing) : loadFailure(file, error));
   }
 }
@@ -190,12 +194,18 @@ function mirrorCannotHold(error: unknown): boolean {
 }
 
 /**
- * Node's ways of saying an import names nothing; tsx, loading a workspace
- * without `"type": "module"`, reports the same mistake as a require cycle.
+ * The relative import a "Cannot find module" error is about, when the file
+ * it names exists in the workspace under no name the import could mean. A
+ * file the mirror lacks but the workspace has (`import "./x.ts"`) is not
+ * missing: the loader hooks can load it.
  */
-function moduleNotFound(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" || code === "ERR_REQUIRE_CYCLE_MODULE";
+function missingImportIn(error: unknown, loader: ModuleLoader): MissingImport | undefined {
+  if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") return undefined;
+  const match = /Cannot find module '([^']+)' imported from (.+)$/m.exec((error as Error).message);
+  if (!match) return undefined;
+  // A compiled importer maps to its source (`shout.js` -> `shout.ts`); the missing file only to where it would be.
+  const importer = originalOf(match[2] as string) ?? loader.originalOf(match[2] as string);
+  return missingImport(importer, loader.originalOf(match[1] as string));
 }
 
 function missingImportDiagnostic(missing: MissingImport): Diagnostic {

@@ -63,28 +63,23 @@ export interface MissingImport {
 }
 
 /**
- * The first relative import, in the local modules reachable from `entry`,
- * that names no file. Asked only once a load has failed: the scan is
- * textual, so it could see an import inside a comment.
+ * The import in `importer` that names `target` (an absolute path, as the
+ * loader resolved it), when no file answers to it: a loader error says
+ * which file was not found and who imported it, but not the line, and not
+ * the specifier as written.
  */
-export function findMissingImport(entry: string): MissingImport | undefined {
-  const seen = new Set<string>();
-  const pending = [entry];
-  while (pending.length > 0) {
-    const file = pending.shift() as string;
-    if (seen.has(file) || !existsSync(file)) continue;
-    seen.add(file);
-    const text = readFileSync(file, "utf8");
-    for (const statement of text.matchAll(IMPORT_SPECIFIER)) {
-      const specifier = statement[2] ?? statement[3];
-      if (statement[1] || !specifier || !(specifier.startsWith(".") || specifier.startsWith("/"))) continue;
-      const target = resolveLocal(dirname(file), specifier);
-      if (target) {
-        pending.push(target);
-        continue;
-      }
-      return { importer: file, specifier, ...positionOf(text, statement.index + statement[0].indexOf(specifier) - 1) };
-    }
+export function missingImport(importer: string, target: string): MissingImport | undefined {
+  let text: string;
+  try {
+    text = readFileSync(importer, "utf8");
+  } catch {
+    return undefined;
+  }
+  for (const statement of text.matchAll(IMPORT_SPECIFIER)) {
+    const specifier = statement[2] ?? statement[3];
+    if (!specifier || !(specifier.startsWith(".") || specifier.startsWith("/"))) continue;
+    if (resolve(dirname(importer), specifier) !== target || resolveLocal(dirname(importer), specifier)) continue;
+    return { importer, specifier, ...positionOf(text, statement.index + statement[0].indexOf(specifier) - 1) };
   }
   return undefined;
 }

@@ -106,6 +106,12 @@ export class ModuleMirror {
     return join(this.#dir, rel.slice(0, rel.length - extension.length) + (OUTPUT_EXTENSION[extension] ?? extension));
   }
 
+  /** The workspace path a mirror path stands for (whether or not that file exists); other paths as they are. */
+  originalPathOf(path: string): string {
+    const rel = relative(this.#dir, path);
+    return rel.startsWith("..") || isAbsolute(rel) ? path : join(this.#root, rel);
+  }
+
   /**
    * Compiles `entry` and every local module it reaches, where stale, and
    * returns the mirror path of `entry`.
