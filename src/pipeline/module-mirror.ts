@@ -21,9 +21,9 @@ import { scanImports } from "./module-graph.js";
 
 /**
  * 2: source maps in `.map` files beside the compiled ones, no longer inline.
- * 3: each compiled file starts by naming itself to the load watchdog.
+ * 4: each compiled file starts by naming itself to the load watchdog.
  */
-const MANIFEST_VERSION = 3;
+const MANIFEST_VERSION = 4;
 /** Timestamps this close to the recording time may hide a later write (see the stat cache). */
 const RACY_MS = 50;
 const OUTPUT_EXTENSION: Readonly<Record<string, string>> = {
