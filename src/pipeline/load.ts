@@ -52,7 +52,8 @@ function mirrorLoader(mirror: ModuleMirror, watchdog: LoadWatchdog): ModuleLoade
       try {
         return watchdog.evaluate(compiled, file);
       } catch (error) {
-        if (!/^ERR_REQUIRE_(ASYNC|CYCLE)_MODULE$/.test(String((error as NodeJS.ErrnoException).code))) throw error;
+        // Top-level await, a module mid-evaluation, or a Node without require(esm) (--no-experimental-require-module).
+        if (!/^ERR_REQUIRE_(ASYNC_MODULE|CYCLE_MODULE|ESM)$/.test(String((error as NodeJS.ErrnoException).code))) throw error;
       }
       watchdog.entering(file);
       return (await import(pathToFileURL(compiled).href)) as Record<string, unknown>;

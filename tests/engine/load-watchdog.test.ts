@@ -125,6 +125,14 @@ describe("loading pipeline files under a watchdog", () => {
     expect(flag.stderr).toContain("took longer than 300 ms: projects/a/lib/shout.ts");
   }, 60_000);
 
+  it("still loads a pipeline file that uses top-level await (evaluated by import, outside the watchdog)", async () => {
+    ws = workspace();
+    ws.write("projects/a/pipeline.ts", PROJECT.replace('import { shout } from "./lib/shout.js";', 'const { shout } = await import("./lib/shout.js");'));
+    const run = await ws.runJson();
+    expect(run.code, run.stderr).toBe(0);
+    expect(ws.read("projects/a/out/hello.txt")).toBe("HELLO\n");
+  }, 60_000);
+
   it("names the missing module and the file and line importing it, even in a workspace whose package.json is not an ES module", async () => {
     ws = workspace();
     ws.write("package.json", JSON.stringify({ name: "ws", private: true })); // no "type": the loader-hooks fallback reported a require cycle
