@@ -4,7 +4,7 @@
  */
 import { initDigests } from "../cache/index.js";
 import { buildDag, topoOrder, type Dag } from "../graph/index.js";
-import { findWorkspaceRoot, loadWorkspace, type Diagnostic, type Workspace } from "../pipeline/index.js";
+import { findWorkspaceRoot, loadTimeoutMs, loadWorkspace, type Diagnostic, type Workspace } from "../pipeline/index.js";
 import { renderDiagnostic, writeErr } from "../report/index.js";
 
 export interface Context {
@@ -17,6 +17,8 @@ export interface GlobalOptions {
   readonly cwd?: string;
   readonly verbose?: boolean;
   readonly json?: boolean;
+  /** `--load-timeout-ms`: stop a pipeline load still running after this long (0: no limit). */
+  readonly loadTimeoutMs?: number;
 }
 
 /** Loads the workspace, or reports why not (exit 2) and returns undefined. */
@@ -30,8 +32,15 @@ export async function loadContext(argv: GlobalOptions): Promise<Context | undefi
   const from = argv.cwd ?? process.cwd();
   const root = findWorkspaceRoot(from);
   if (!root) return usageError(`no sluice workspace at or above ${from} (a folder with pipeline.ts and package.json; \`sluice init\` creates one)`);
-  const loaded = await loadWorkspace(root);
-  if (!loaded.ok) return reportDiagnostics(loaded.error);
+  const timeoutMs = loadTimeoutMs(argv.loadTimeoutMs, process.env);
+  if (!timeoutMs.ok) return usageError(timeoutMs.error);
+  const loaded = await loadWorkspace(root, { timeoutMs: timeoutMs.value });
+  if (!loaded.ok) {
+    reportDiagnostics(loaded.error);
+    // Ctrl-C during the load: the exit code of an interrupted run, not of a definition error.
+    if (loaded.error.some((d) => d.reason === "load-interrupted")) process.exitCode = 130;
+    return undefined;
+  }
   const dag = buildDag(loaded.value);
   const ordered = topoOrder(dag, new Set(dag.stages.keys()));
   if (!ordered.ok) {

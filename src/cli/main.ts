@@ -21,6 +21,10 @@ async function main(): Promise<void> {
     .option("json", { type: "boolean", describe: "print one JSON document on stdout (progress goes to stderr)" })
     .option("verbose", { alias: "v", type: "boolean", describe: "more output, and stack traces for internal errors" })
     .option("cwd", { alias: "C", type: "string", describe: "run as if started in this folder" })
+    .option("load-timeout-ms", {
+      type: "number",
+      describe: "stop loading pipeline files after this long (default 60000, or SLUICE_LOAD_TIMEOUT_MS; 0: no limit)",
+    })
     .strict()
     .demandCommand(1, "name a command (sluice --help lists them)")
     .recommendCommands()

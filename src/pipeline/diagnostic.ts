@@ -7,6 +7,8 @@ import type { SourceLocation } from "./decl.js";
 /** Kebab-case reasons, one per kind of definition error. */
 export type DiagnosticReason =
   | "load-failed"
+  | "load-interrupted"
+  | "load-timeout"
   | "invalid-declaration"
   | "no-pipeline"
   | "not-a-workspace"

@@ -10,8 +10,10 @@ import { fail, ok, type Result } from "../util/result.js";
 import type { DeclaredProject, DeclaredWorkspace, SourceLocation } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { Workspace } from "./model.js";
+import { DEFAULT_LOAD_TIMEOUT_MS, LOAD_TIMEOUT_ENV, LoadStopped, LoadWatchdog } from "./load-watchdog.js";
 import { originalStack } from "./mirror-positions.js";
-import { CompileError, ModuleMirror, NotMirrorable } from "./module-mirror.js";
+import { importPosition, missingImport, type MissingImport } from "./module-graph.js";
+import { CompileError, ModuleMirror, NotMirrorable, originalOf } from "./module-mirror.js";
 import { validateWorkspace } from "./validate.js";
 
 export const PIPELINE_FILE = "pipeline.ts";
@@ -20,28 +22,60 @@ let registered: Promise<void> | undefined;
 
 /** How the modules of a workspace are loaded: from the compiled mirror, or through loader hooks. */
 export interface ModuleLoader {
+  /** `mirror` may fall back to `hooks` when it cannot represent a module graph. */
+  readonly kind: "mirror" | "hooks";
   /** Imports an original module (`.ts` path). */
   import(file: string): Promise<Record<string, unknown>>;
   /** The file a worker thread imports to load the same module. */
   entryFor(file: string): string;
+  /** The workspace path a path in a loader error stands for. */
+  originalOf(path: string): string;
 }
 
-/** Loads from the compiled mirror; every module must be inside the workspace. */
-function mirrorLoader(mirror: ModuleMirror): ModuleLoader {
+/** Options of a workspace load. */
+export interface LoadOptions {
+  /** Give up on a load still running after this long (0: no limit); see load-watchdog.ts. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Loads from the compiled mirror; every module must be inside the workspace.
+ * Modules are evaluated under the watchdog (Ctrl-C and the time limit stop
+ * even a busy loop), except graphs with top-level await, which only
+ * `import()` can evaluate.
+ */
+function mirrorLoader(mirror: ModuleMirror, watchdog: LoadWatchdog): ModuleLoader {
   return {
-    import: async (file) => (await import(pathToFileURL(await mirror.prepare(file)).href)) as Record<string, unknown>,
+    kind: "mirror",
+    import: async (file) => {
+      const compiled = await mirror.prepare(file);
+      try {
+        return watchdog.evaluate(compiled, file);
+      } catch (error) {
+        // Top-level await, a module mid-evaluation, or a Node without require(esm) (--no-experimental-require-module).
+        if (!/^ERR_REQUIRE_(ASYNC_MODULE|CYCLE_MODULE|ESM)$/.test(String((error as NodeJS.ErrnoException).code))) throw error;
+      }
+      watchdog.entering(file);
+      return (await import(pathToFileURL(compiled).href)) as Record<string, unknown>;
+    },
     entryFor: (file) => mirror.mirrorOf(file),
+    originalOf: (path) => mirror.originalPathOf(path),
   };
 }
 
 /** Loads through tsx's loader hooks: slower, but handles any module graph. */
-const hooksLoader: ModuleLoader = {
-  import: async (file) => {
-    await registerTypeScript();
-    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  },
-  entryFor: (file) => file,
-};
+function hooksLoader(watchdog: LoadWatchdog): ModuleLoader {
+  return {
+    kind: "hooks",
+    import: async (file) => {
+      await registerTypeScript();
+      watchdog.entering(file);
+      return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    },
+    entryFor: (file) => file,
+    originalOf: (path) => path,
+  };
+}
 
 /** Installs the TypeScript loader once per thread. */
 export function registerTypeScript(): Promise<void> {
@@ -66,33 +100,53 @@ export function findWorkspaceRoot(from: string): string | undefined {
 }
 
 /** Imports a module, turning a throw into a diagnostic. */
-export async function importModule(file: string, loader: ModuleLoader = hooksLoader): Promise<Result<Record<string, unknown>, Diagnostic>> {
+export async function importModule(
+  file: string,
+  loader: ModuleLoader = hooksLoader(new LoadWatchdog(0)),
+): Promise<Result<Record<string, unknown>, Diagnostic>> {
   try {
     return ok(await loader.import(file));
   } catch (error) {
-    // The mirror cannot represent this graph: let loadWorkspace fall back to loader hooks.
-    if (loader !== hooksLoader && (error instanceof NotMirrorable || (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND")) {
-      throw error;
+    if (error instanceof LoadStopped) throw error;
+    if (loader.kind === "mirror" && mirrorCannotHold(error)) {
+      // A module that exists nowhere is the user's mistake, not the mirror's: say which import names it.
+      const missing = missingImportIn(error, loader);
+      if (missing) return fail(missingImportDiagnostic(missing));
+      throw error; // the mirror cannot represent this graph: let loadWorkspace fall back to loader hooks
     }
     if (error instanceof CompileError) {
       const location = { file: error.file, line: error.line, column: error.column };
       return fail({ reason: "load-failed", message: `cannot load ${error.file}: ${error.message}`, location });
     }
-    return fail(loadFailure(file, error));
+    const missing = missingImportIn(error, loader);
+    return fail(missing ? missingImportDiagnostic(missing) : loadFailure(file, error));
   }
 }
 
 /**
  * Loads and validates the workspace rooted at `root`, from the compiled
- * mirror when the module graph allows it, else through loader hooks.
+ * mirror when the module graph allows it, else through loader hooks, under
+ * a watchdog: Ctrl-C or the time limit stop it with a diagnostic naming the
+ * file whose code was running (`load-interrupted`, `load-timeout`).
  */
-export async function loadWorkspace(root: string): Promise<Result<Workspace, readonly Diagnostic[]>> {
+export async function loadWorkspace(root: string, options: LoadOptions = {}): Promise<Result<Workspace, readonly Diagnostic[]>> {
   const file = join(root, PIPELINE_FILE);
   if (!existsSync(file)) {
     return fail([{ reason: "no-pipeline", message: `no ${PIPELINE_FILE} in ${root} (run \`sluice init\` to create one)` }]);
   }
+  const limitMs = options.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+  const watchdog = new LoadWatchdog(limitMs);
+  try {
+    return await watchdog.within(() => loadEither(root, file, watchdog), file);
+  } catch (error) {
+    if (!(error instanceof LoadStopped)) throw error;
+    return fail([stoppedDiagnostic(error)]);
+  }
+}
+
+async function loadEither(root: string, file: string, watchdog: LoadWatchdog): Promise<Result<Workspace, readonly Diagnostic[]>> {
   if (process.env["SLUICE_LOADER"] !== "hooks") {
-    const mirrored = await loadWith(root, file, mirrorLoader(new ModuleMirror(root)));
+    const mirrored = await loadWith(root, file, mirrorLoader(new ModuleMirror(root), watchdog));
     if (mirrored !== "fallback") return mirrored;
   }
   // Modules loaded through tsx's hooks carry inline source maps, which Node
@@ -100,11 +154,25 @@ export async function loadWorkspace(root: string): Promise<Result<Workspace, rea
   // (mirror-positions.ts), so it loads without them.
   process.setSourceMapsEnabled(true);
   try {
-    const hooked = await loadWith(root, file, hooksLoader);
+    const hooked = await loadWith(root, file, hooksLoader(watchdog));
     return hooked === "fallback" ? fail([{ reason: "load-failed", message: `cannot load ${file}` }]) : hooked;
   } finally {
     process.setSourceMapsEnabled(false);
   }
+}
+
+/** What a stopped load tells the user: which file was running, and how to allow more time. */
+function stoppedDiagnostic(stopped: LoadStopped): Diagnostic {
+  if (stopped.why === "interrupted") {
+    return { reason: "load-interrupted", message: `interrupted while loading the pipeline (evaluating ${stopped.file}); nothing was written` };
+  }
+  return {
+    reason: "load-timeout",
+    message:
+      `loading the pipeline took longer than ${stopped.limitMs} ms: ${stopped.file} was still being evaluated (a loop that never ends?); ` +
+      `allow more with --load-timeout-ms or ${LOAD_TIMEOUT_ENV} (0: no limit)`,
+    location: { file: stopped.file, line: 0, column: 0 },
+  };
 }
 
 /** One attempt at loading; "fallback" when the mirror cannot represent the module graph. */
@@ -116,11 +184,37 @@ async function loadWith(
   try {
     return await loadDeclared(root, file, loader);
   } catch (error) {
-    if (loader !== hooksLoader && (error instanceof NotMirrorable || (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND")) {
-      return "fallback";
-    }
+    if (loader.kind === "mirror" && mirrorCannotHold(error)) return "fallback";
     throw error;
   }
+}
+
+/** A module graph the mirror cannot represent (a JSON import, a file outside the workspace, an unwritable cache). */
+function mirrorCannotHold(error: unknown): boolean {
+  return error instanceof NotMirrorable || (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND";
+}
+
+/**
+ * The relative import a "Cannot find module" error is about, when the file
+ * it names exists in the workspace under no name the import could mean. A
+ * file the mirror lacks but the workspace has (`import "./x.ts"`) is not
+ * missing: the loader hooks can load it.
+ */
+function missingImportIn(error: unknown, loader: ModuleLoader): MissingImport | undefined {
+  if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") return undefined;
+  const match = /Cannot find module '([^']+)' imported from (.+)$/m.exec((error as Error).message);
+  if (!match) return undefined;
+  // A compiled importer maps to its source (`shout.js` -> `shout.ts`); the missing file only to where it would be.
+  const importer = originalOf(match[2] as string) ?? loader.originalOf(match[2] as string);
+  return missingImport(importer, loader.originalOf(match[1] as string));
+}
+
+function missingImportDiagnostic(missing: MissingImport): Diagnostic {
+  return {
+    reason: "load-failed",
+    message: `cannot load ${missing.importer}:${missing.line}: it imports "${missing.specifier}", and no such module exists (a misspelt path, or a file not yet written?)`,
+    location: { file: missing.importer, line: missing.line, column: missing.column },
+  };
 }
 
 async function loadDeclared(root: string, file: string, loader: ModuleLoader): Promise<Result<Workspace, readonly Diagnostic[]>> {
@@ -190,10 +284,19 @@ function isWorkspace(value: unknown): value is DeclaredWorkspace {
 /** Describes a module that failed to load, pointing at the offending line when one is known. */
 function loadFailure(file: string, error: unknown): Diagnostic {
   const text = error instanceof Error ? error.message : String(error);
-  const location = syntaxLocation(text) ?? throwLocation(error) ?? { file, line: 1, column: 1 };
+  const location = syntaxLocation(text) ?? notFoundLocation(text) ?? throwLocation(error) ?? { file, line: 1, column: 1 };
   const firstLine = text.split("\n").find((line) => line.trim() !== "" && !line.startsWith("Transform failed")) ?? text;
   const message = firstLine.replace(/^.*?:\d+:\d+: (ERROR: )?/, "");
   return { reason: "load-failed", message: `cannot load ${location.file}: ${message}`, location };
+}
+
+/** Node reports `Cannot find package 'name' imported from /importer`: point at that import. */
+function notFoundLocation(text: string): SourceLocation | undefined {
+  const match = /Cannot find (?:module|package) '([^']+)' imported from (\/\S+)/.exec(text);
+  if (!match) return undefined;
+  const importer = match[2] as string;
+  const position = importPosition(importer, match[1] as string);
+  return position ? { file: importer, ...position } : undefined;
 }
 
 /** esbuild reports `file:line:col: ERROR: text`. */

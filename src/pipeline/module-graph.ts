@@ -54,6 +54,61 @@ export function importClosure(entry: string, scan: (file: string) => ModuleImpor
   return { local: [...seen].sort(), packages: [...packages].sort() };
 }
 
+/** A relative import naming a file that does not exist, where it is written. */
+export interface MissingImport {
+  readonly importer: string;
+  readonly specifier: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * The import in `importer` that names `target` (an absolute path, as the
+ * loader resolved it), when no file answers to it: a loader error says
+ * which file was not found and who imported it, but not the line, and not
+ * the specifier as written.
+ */
+export function missingImport(importer: string, target: string): MissingImport | undefined {
+  let text: string;
+  try {
+    text = readFileSync(importer, "utf8");
+  } catch {
+    return undefined;
+  }
+  for (const statement of text.matchAll(IMPORT_SPECIFIER)) {
+    const specifier = statement[2] ?? statement[3];
+    if (!specifier || !(specifier.startsWith(".") || specifier.startsWith("/"))) continue;
+    if (resolve(dirname(importer), specifier) !== target || resolveLocal(dirname(importer), specifier)) continue;
+    return { importer, specifier, ...positionOf(text, statement.index + statement[0].indexOf(specifier) - 1) };
+  }
+  return undefined;
+}
+
+/**
+ * Where `importer` imports `name` (a package name or a specifier as
+ * written), for a loader error that names both but not the line.
+ */
+export function importPosition(importer: string, name: string): { line: number; column: number } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(importer, "utf8");
+  } catch {
+    return undefined;
+  }
+  for (const statement of text.matchAll(IMPORT_SPECIFIER)) {
+    const specifier = statement[2] ?? statement[3];
+    if (!specifier || (specifier !== name && packageName(specifier) !== name)) continue;
+    return positionOf(text, statement.index + statement[0].indexOf(specifier) - 1);
+  }
+  return undefined;
+}
+
+/** 1-based line and column of an offset. */
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split("\n").length, column: offset - before.lastIndexOf("\n") };
+}
+
 /** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
 export function packageName(specifier: string): string {
   const parts = specifier.split("/");

@@ -15,11 +15,15 @@ import { readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
+import { evaluationBanner } from "./load-watchdog.js";
 import { mapFileOf } from "./mirror-positions.js";
 import { scanImports } from "./module-graph.js";
 
-/** 2: source maps in `.map` files beside the compiled ones, no longer inline. */
-const MANIFEST_VERSION = 2;
+/**
+ * 2: source maps in `.map` files beside the compiled ones, no longer inline.
+ * 4: each compiled file starts by naming itself to the load watchdog.
+ */
+const MANIFEST_VERSION = 4;
 /** Timestamps this close to the recording time may hide a later write (see the stat cache). */
 const RACY_MS = 50;
 const OUTPUT_EXTENSION: Readonly<Record<string, string>> = {
@@ -102,6 +106,12 @@ export class ModuleMirror {
     return join(this.#dir, rel.slice(0, rel.length - extension.length) + (OUTPUT_EXTENSION[extension] ?? extension));
   }
 
+  /** The workspace path a mirror path stands for (whether or not that file exists); other paths as they are. */
+  originalPathOf(path: string): string {
+    const rel = relative(this.#dir, path);
+    return rel.startsWith("..") || isAbsolute(rel) ? path : join(this.#root, rel);
+  }
+
   /**
    * Compiles `entry` and every local module it reaches, where stale, and
    * returns the mirror path of `entry`.
@@ -155,6 +165,8 @@ export class ModuleMirror {
         // Not inline: Node would decode an inline map with the module (see mirror-positions.ts).
         sourcemap: "external",
         sourcefile: source,
+        // Which file was running when a load is stopped (load-watchdog.ts); the map accounts for the line.
+        banner: evaluationBanner(source),
         define: {
           "import.meta.url": JSON.stringify(url),
           "import.meta.filename": JSON.stringify(source),

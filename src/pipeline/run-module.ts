@@ -5,6 +5,7 @@
  * change to every stage the file declares.
  */
 import type { ModuleLoader } from "./load.js";
+import { LoadStopped } from "./load-watchdog.js";
 import { importClosure, scanImportsOnce } from "./module-graph.js";
 
 /**
@@ -21,7 +22,8 @@ export async function exportingModules(pipelineFile: string, loader: ModuleLoade
     let exports: Record<string, unknown>;
     try {
       exports = await loader.import(module);
-    } catch {
+    } catch (error) {
+      if (error instanceof LoadStopped) throw error; // Ctrl-C or the time limit: the whole load stops
       continue; // not loadable on its own (a data file, a broken helper); the pipeline load reports real failures
     }
     const size = importClosure(module, scanImportsOnce).local.length;

@@ -27,7 +27,13 @@ export { openRegistry, registryBackend, UnsupportedRegistryError, type OpenRegis
 export { pinJson, pinPath } from "./pin-artifact.js";
 export { pinnedDigests } from "./pins.js";
 export { planCandidate, type CandidateSubmission, type PromotionOutcome } from "./plan-candidate.js";
-export { planMonitorDecision, type MonitorDecisionRequest, type RecordedMonitorDecision } from "./plan-monitor-decision.js";
+export {
+  planMonitorDecision,
+  recordingEvent,
+  type MonitorDecisionRequest,
+  type RecordedMonitorDecision,
+  type RecordingEvent,
+} from "./plan-monitor-decision.js";
 export { planMove, type MoveRequest, type PlannedMove } from "./plan-move.js";
 export { planPromotion, type PromotionRequest } from "./plan-promotion.js";
 export { planRegistration, type PlannedRegistration } from "./plan-registration.js";

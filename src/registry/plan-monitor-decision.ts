@@ -9,7 +9,8 @@
  *                          (its whole manifest becomes the alias file)
  *
  * A decision whose key is already in the log appends nothing, so replaying a
- * window file records each decision once. Moves are compare-and-swap against
+ * window file records each decision once; the event that holds it is
+ * returned, so a pass that lost a race says who recorded the decision. Moves are compare-and-swap against
  * the aliases the monitor judged: if someone moved them since, the decision
  * is refused rather than applied to a release it was not about.
  */
@@ -36,6 +37,21 @@ export interface RecordedMonitorDecision {
   readonly recorded: boolean;
   readonly key: string;
   readonly moves: readonly { readonly alias: string; readonly from: string | null; readonly to: string | null }[];
+  /** When not recorded: the event that recorded it first (another pass, perhaps running at the same time). */
+  readonly recordedBy?: RecordingEvent;
+}
+
+/** The registry event that holds a decision: its seq (the log's line number), who appended it, when. */
+export interface RecordingEvent {
+  readonly seq: number;
+  readonly actor: string;
+  readonly at: string;
+}
+
+/** The event that recorded the decision with `key`, when one did. */
+export function recordingEvent(state: RegistryState, project: string, key: string): RecordingEvent | undefined {
+  const event = state.decisions(project).find((d) => d.key === key);
+  return event ? { seq: event.seq, actor: event.actor, at: event.at } : undefined;
 }
 
 /** Plans the events of one monitor decision against `state`. */
@@ -45,7 +61,8 @@ export function planMonitorDecision(
 ): Result<{ readonly drafts: readonly EventDraft[]; readonly value: RecordedMonitorDecision }, RegistryRefusal> {
   const { decision, reason, judged } = request;
   const key = decisionKey(decision);
-  if (state.hasDecisionKey(decision.project, key)) return ok({ drafts: [], value: { recorded: false, key, moves: [] } });
+  const earlier = recordingEvent(state, decision.project, key);
+  if (earlier) return ok({ drafts: [], value: { recorded: false, key, moves: [], recordedBy: earlier } });
 
   const moves = planMoves(state, request);
   if (!moves.ok) return moves;

@@ -15,9 +15,9 @@ import {
   type Graduation,
   type Written,
 } from "../../graduate/index.js";
-import { findWorkspaceRoot, loadWorkspace } from "../../pipeline/index.js";
+import { findWorkspaceRoot, loadTimeoutMs, loadWorkspace } from "../../pipeline/index.js";
 import { writeErr, writeOut } from "../../report/index.js";
-import { usageError, type GlobalOptions } from "../context.js";
+import { reportDiagnostics, usageError, type GlobalOptions } from "../context.js";
 
 interface GraduateArgs extends GlobalOptions {
   readonly notebook: string;
@@ -47,7 +47,11 @@ const command: CommandModule<GlobalOptions, GraduateArgs> = {
     if (!root) return void usageError(`no sluice workspace at or above ${from} (\`sluice init\` creates one)`);
     const notebookPath = resolve(from, argv.notebook);
     if (!existsSync(notebookPath)) return void usageError(`no notebook at ${notebookPath}`);
-    const existing = await existingProject(root, argv.project);
+    const timeoutMs = loadTimeoutMs(argv.loadTimeoutMs, process.env);
+    if (!timeoutMs.ok) return void usageError(timeoutMs.error);
+    const existing = await existingProject(root, argv.project, timeoutMs.value);
+    // Ctrl-C while the pipeline loaded: stop before writing anything (the message is printed).
+    if (existing === "interrupted") return;
     const graduated = graduateNotebook({
       notebookPath,
       notebookText: readFileSync(notebookPath, "utf8"),
@@ -83,8 +87,17 @@ const command: CommandModule<GlobalOptions, GraduateArgs> = {
  * init` makes it). A workspace that does not load yet is no reason to refuse:
  * the stage then goes to projects/<project>/.
  */
-async function existingProject(root: string, name: string): Promise<{ dir: string; file: string } | undefined> {
-  const loaded = await loadWorkspace(root);
+async function existingProject(
+  root: string,
+  name: string,
+  timeoutMs: number,
+): Promise<{ dir: string; file: string } | undefined | "interrupted"> {
+  const loaded = await loadWorkspace(root, { timeoutMs });
+  if (!loaded.ok && loaded.error.some((d) => d.reason === "load-interrupted")) {
+    reportDiagnostics(loaded.error.filter((d) => d.reason === "load-interrupted"));
+    process.exitCode = 130;
+    return "interrupted";
+  }
   const project = loaded.ok ? loaded.value.projects.find((p) => p.name === name) : undefined;
   return project ? { dir: project.dir, file: project.file } : undefined;
 }

@@ -33,6 +33,8 @@ interface DecisionReport {
   readonly moves: readonly { readonly alias: string; readonly from: string | null; readonly to: string | null }[];
   /** Why it was not applied, when it was not. */
   readonly skipped?: string;
+  /** When it was already recorded: the registry event holding it (seq is the log's line number). */
+  readonly recordedBy?: { readonly seq: number; readonly actor: string; readonly at: string };
   readonly evidence: unknown;
 }
 
@@ -112,8 +114,8 @@ const command: CommandModule<GlobalOptions, MonitorArgs> = {
         continue;
       }
       if (argv.dryRun) {
-        const recorded = state.hasDecisionKey(argv.project, base.key);
-        reports.push({ ...base, recorded: false, moves: [], ...(recorded ? { skipped: "already recorded" } : {}) });
+        const earlier = registry.recordingEvent(state, argv.project, base.key);
+        reports.push({ ...base, recorded: false, moves: [], ...(earlier ? { skipped: alreadyRecorded(earlier), recordedBy: earlier } : {}) });
         continue;
       }
       const applied = await withRegistryFailures(messages, argv.json, () =>
@@ -126,7 +128,14 @@ const command: CommandModule<GlobalOptions, MonitorArgs> = {
         continue;
       }
       if (applied.value.moves.some((m) => m.alias === "production")) productionMoved = true;
-      reports.push({ ...base, recorded: applied.value.recorded, moves: applied.value.moves, ...(applied.value.recorded ? {} : { skipped: "already recorded" }) });
+      // Another pass (perhaps running at the same time) recorded it first: say which event holds it, not the decision as if ours.
+      const earlier = applied.value.recordedBy;
+      reports.push({
+        ...base,
+        recorded: applied.value.recorded,
+        moves: applied.value.moves,
+        ...(applied.value.recorded ? {} : { skipped: earlier ? alreadyRecorded(earlier) : "already recorded", ...(earlier ? { recordedBy: earlier } : {}) }),
+      });
     }
 
     const retrainDue = reports.find((r) => r.decision === "retrain" && r.recorded);
@@ -167,10 +176,17 @@ type RetrainReport =
   | { readonly ok: false; readonly error: string }
   | { readonly ok: boolean; readonly snapshot: SnapshotMove; readonly decision: RetrainDecision | null };
 
+/** The skip reason of a decision another pass recorded. */
+function alreadyRecorded(event: { readonly seq: number; readonly actor: string; readonly at: string }): string {
+  return `already recorded as registry event #${event.seq} (by ${event.actor} at ${event.at})`;
+}
+
 function humanSummary(project: string, reports: readonly DecisionReport[], read: number, fresh: number): string {
   const header = `${project}: ${read} windows read, ${fresh} not judged before`;
   if (reports.length === 0) return `${header}; nothing new to decide`;
   const lines = reports.map((r) => {
+    // A decision this pass did not record leads with that, so nobody reads it as an action taken now.
+    if (r.recordedBy !== undefined) return `  ${r.skipped}, not by this pass: ${r.reason}`;
     const status = r.skipped !== undefined ? ` (not recorded: ${r.skipped})` : r.recorded ? "" : " (dry run)";
     const moves = r.moves.map((m) => `; ${project}@${m.alias}: ${m.from ?? "(unset)"} -> ${m.to ?? "(cleared)"}`).join("");
     return `  ${r.reason}${moves}${status}`;
