@@ -293,6 +293,7 @@ const anchor: CommandModule<GlobalOptions, AnchorArgs> = {
       return;
     }
     try {
+      await m.initDigests();
       const trusted = argv.fromGit !== undefined ? await m.trustedLogFromGit(root, argv.fromGit) : await m.trustedLogFromRegistry(root, argv.fromRegistry as string);
       if (!trusted.ok) {
         m.printRegistryError(trusted.error, argv.json);
