@@ -11,13 +11,16 @@ import { join } from "node:path";
 /** The people tests approve as, each listed for every role unless a test says otherwise. */
 export const CAST = ["alice", "bob", "carol", "dave", "erin", "frank", "ci", "lead", "release-bot"] as const;
 
-let keyDir: string | undefined;
+/** Child processes of a test (a promoter run with tsx) inherit its keys through this variable. */
+const KEY_DIR_ENV = "SLUICE_TEST_KEY_DIR";
+let keyDir: string | undefined = process.env[KEY_DIR_ENV];
 
 /** Path of `name`'s private key (ed25519, no passphrase), made on first use. */
 export function keyOf(name: string): string {
   if (keyDir === undefined) {
     const dir = mkdtempSync(join(tmpdir(), "sluice-test-keys-"));
     keyDir = dir;
+    process.env[KEY_DIR_ENV] = dir;
     process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   }
   const file = join(keyDir, name.replace(/[^A-Za-z0-9_.-]/g, "_"));
@@ -50,11 +53,20 @@ export function allowedSignersFor(roles: readonly string[]): Record<string, stri
   return Object.fromEntries(roles.map((role) => [role, signersFile(role)]));
 }
 
+/** The text of an allowed_signers file listing `names`. */
+export function signersText(role: string, names: readonly string[]): string {
+  return `# who may approve as ${role}\n${names.map((name) => `${name} ${publicKeyOf(name)}\n`).join("")}`;
+}
+
+/** Workspace files (path -> text) of the allowed_signers of `roles`, each listing `names`. */
+export function signerFiles(roles: readonly string[], names: readonly string[] = CAST): Record<string, string> {
+  return Object.fromEntries(roles.map((role) => [signersFile(role), signersText(role, names)]));
+}
+
 /** Writes the allowed_signers file of `role` in `root`, listing `names`. */
 export function writeSigners(root: string, role: string, names: readonly string[]): void {
   mkdirSync(join(root, "contracts", "allowed_signers"), { recursive: true });
-  const lines = names.map((name) => `${name} ${publicKeyOf(name)}`);
-  writeFileSync(join(root, signersFile(role)), `# who may approve as ${role}\n${lines.map((l) => `${l}\n`).join("")}`);
+  writeFileSync(join(root, signersFile(role)), signersText(role, names));
 }
 
 /**
@@ -72,4 +84,9 @@ export function installSigners(root: string, names: readonly string[] = CAST, po
   }
   writeFileSync(policyFile, `${JSON.stringify(policy, null, 2)}\n`);
   for (const role of roles) writeSigners(root, role, names);
+}
+
+/** Who approves each of the test policies' roles: one person per role, so separation of duties holds. */
+export function approverFor(role: string): string {
+  return ({ ml_lead: "bob", risk: "carol", trust_safety: "dave", planning_lead: "bob", ops_review: "erin" } as Record<string, string>)[role] ?? "frank";
 }

@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ProjectWorkspace } from "../projects/project-workspace.js";
 import { BIN, REPO } from "../rig.js";
+import { signingEnv } from "../signers.js";
 import { liveWindows, type Reference, type WindowPolicy } from "./html-report-windows.js";
 
 /** Where the screenshot is kept for people to look at (git-ignored). */
@@ -32,7 +33,7 @@ describe("sluice report", () => {
   const requests: string[] = [];
 
   const cli = (args: readonly string[], actor = "release-bot"): string =>
-    execFileSync(process.execPath, [BIN, ...args], { cwd: ws.root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true", SLUICE_ACTOR: actor } });
+    execFileSync(process.execPath, [BIN, ...args], { cwd: ws.root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true", SLUICE_ACTOR: actor, ...signingEnv(actor) } });
 
   beforeAll(async () => {
     ws = new ProjectWorkspace(PROJECTS);
