@@ -111,8 +111,7 @@ describe("approvals", () => {
 
   it("refuses approvals under a policy that names no allowed signers, saying how to add an allowed_signers file", async () => {
     const alice = await registered();
-    const unsigned = { ...policy, allowedSigners: undefined };
-    delete unsigned.allowedSigners;
+    const { allowedSigners: _named, ...unsigned } = policy;
     const approve = await alice.approve(unsigned, { project: "eta", release: "eta_v1", role: "ml_lead", by: "bob", note: "" }, signingKey("bob"));
     const promote = await alice.promote(unsigned, toProduction);
     for (const refused of [approve, promote]) {

@@ -32,9 +32,9 @@ function logLines(root: string): string[] {
 }
 
 /** Appends `event` as the next line with a correct `prev`, and rewrites head.json to match: what a hand forger does. */
-function forge(root: string, event: Omit<RegistryEvent, "seq" | "prev">): void {
+function forge(root: string, event: Omit<Extract<RegistryEvent, { type: "approval" }>, "seq" | "prev">): void {
   const lines = logLines(root);
-  const line = encodeEvent({ ...event, seq: lines.length + 1, prev: lineDigest(lines.at(-1) as string) } as RegistryEvent);
+  const line = encodeEvent({ ...event, seq: lines.length + 1, prev: lineDigest(lines.at(-1) as string) });
   appendFileSync(join(root, "registry", "releases.jsonl"), `${line}\n`);
   const head: ChainHead = { seq: lines.length + 1, digest: lineDigest(line) };
   writeFileSync(join(root, "registry", "head.json"), `${JSON.stringify(head)}\n`);
