@@ -15,6 +15,7 @@ export {
 export {
   AliasMoved,
   Approval,
+  ApprovalSignature,
   Decision,
   DecisionKind,
   MoveCause,

@@ -80,6 +80,10 @@ export const ProjectPolicy = z
     championChallenger: ChampionChallengerRule,
     monitor: MonitorPolicyRef,
     approvals: z.record(AliasName, ApprovalRule).describe("per alias; an alias absent here needs none"),
+    allowedSigners: z
+      .record(Name, z.string().min(1))
+      .optional()
+      .describe("per role, the workspace-relative allowed_signers file (ssh-keygen format) whose keys may approve in that role"),
     retrain: RetrainRule.optional().describe("how `sluice retrain` makes a new candidate; absent: retrain needs --set"),
   })
   .meta({ id: "ProjectPolicy" });

@@ -63,14 +63,32 @@ export const Decision = z.strictObject({
   key: z.string().nullable(),
 });
 
+/**
+ * The approver's SSH signature (`ssh-keygen -Y sign`, namespace
+ * `sluice-approval`) over the approval's payload: project, release, the
+ * release's manifest digest, role, by, note and `signedAt`. Only the
+ * signature is stored; the payload is rebuilt from the event and the
+ * registered release when it is checked, so changing any of them breaks it.
+ */
+export const ApprovalSignature = z
+  .strictObject({
+    /** When the approver signed (checked against the signer's validity in allowed_signers). */
+    signedAt: Timestamp,
+    /** The armored SSH signature (`-----BEGIN SSH SIGNATURE-----`). */
+    sshsig: z.string().min(1).max(16_384),
+  })
+  .meta({ id: "ApprovalSignature" });
+
 export const Approval = z.strictObject({
   ...Envelope,
   type: z.literal("approval"),
   release: ReleaseName,
   role: Name,
-  /** The approver (may differ from `actor` when approving on someone's behalf is allowed). */
+  /** The approver's name as typed; the key that signed, not this name, is what counts. */
   by: z.string().min(1),
   note: z.string(),
+  /** Absent on approvals recorded before approvals were signed (or written by hand): they never count. */
+  signature: ApprovalSignature.optional(),
 });
 
 export const Rollback = z.strictObject({
@@ -92,6 +110,7 @@ export type ReleaseRegistered = z.output<typeof ReleaseRegistered>;
 export type AliasMoved = z.output<typeof AliasMoved>;
 export type Decision = z.output<typeof Decision>;
 export type Approval = z.output<typeof Approval>;
+export type ApprovalSignature = z.output<typeof ApprovalSignature>;
 export type Rollback = z.output<typeof Rollback>;
 /** The event types, as the `type` field spells them. */
 export type RegistryEventType = RegistryEvent["type"];

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Workspace, statuses, withStatus, type RunJson } from "./rig.js";
 import { sluice, sluiceJson } from "./registry/cli.js";
+import { approverFor } from "./signers.js";
 import { releaseWorkspace, type GateVerdicts } from "./registry/fixtures/release-workspace.js";
 
 const PASS: GateVerdicts = { schema_valid: true, no_leakage: true, critical_slice_pass: true, cost_improves: true };
@@ -22,7 +23,7 @@ const setParams = (gates: GateVerdicts, weights: string, warning = 0.5) =>
 const run = (...args: string[]) => sluiceJson<RunJson>(ws.root, ["run", ...args]);
 
 async function approveAndPromote(release: string): Promise<void> {
-  for (const role of ["ml_lead", "risk"]) expect((await sluice(ws.root, ["approve", "eta", release, "--role", role, "--by", "bob"], "bob")).code).toBe(0);
+  for (const role of ["ml_lead", "risk"]) expect((await sluice(ws.root, ["approve", "eta", release, "--role", role], approverFor(role))).code).toBe(0);
   const promoted = await sluice(ws.root, ["promote", "eta", release, "--to", "production", "--reason", "approved"], "bob");
   expect(promoted.code, promoted.stderr).toBe(0);
 }
@@ -42,7 +43,7 @@ describe("a failed gate never promotes", () => {
     expect(ws.read("registry/releases.jsonl").trim().split("\n")).toHaveLength(2); // registered + hold, once
 
     // No approval can move a held release.
-    for (const role of ["ml_lead", "risk"]) await sluice(ws.root, ["approve", "eta", "eta_v1", "--role", role, "--by", "bob"], "bob");
+    for (const role of ["ml_lead", "risk"]) await sluice(ws.root, ["approve", "eta", "eta_v1", "--role", role], approverFor(role));
     const forced = await sluiceJson(ws.root, ["promote", "eta", "eta_v1", "--to", "production"], "bob");
     expect(forced.code).toBe(1);
     expect(forced.stderr).toContain("eta_v1 did not pass its gates (failed: critical_slice_pass)");
@@ -115,7 +116,7 @@ describe("a failed gate never promotes", () => {
   it("refuses a stale compare-and-swap with both values named", async () => {
     ws = new Workspace(releaseWorkspace({ gates: PASS, warning: 0.5, weights: "w1" }));
     await run();
-    for (const role of ["ml_lead", "risk"]) await sluice(ws.root, ["approve", "eta", "eta_v1", "--role", role, "--by", "bob"], "bob");
+    for (const role of ["ml_lead", "risk"]) await sluice(ws.root, ["approve", "eta", "eta_v1", "--role", role], approverFor(role));
     const log = readFileSync(join(ws.root, "registry", "releases.jsonl"), "utf8");
     const stale = await sluice(ws.root, ["promote", "eta", "eta_v1", "--to", "production", "--expect", "eta_v7"], "bob");
     expect(stale.code).toBe(1);

@@ -7,6 +7,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { signingEnv } from "./signers.js";
+
+/** `approve` signs with the key of the person it names (`--by`, else the actor): each test approver holds their own key. */
+function approverKey(args: readonly string[], env: Record<string, string> | undefined): Record<string, string> {
+  if (args[0] !== "approve") return {};
+  const by = args[args.indexOf("--by") + 1];
+  return signingEnv(args.includes("--by") && by ? by : (env?.["SLUICE_ACTOR"] ?? process.env["SLUICE_ACTOR"] ?? "ci"));
+}
 
 export const REPO = fileURLToPath(new URL("..", import.meta.url));
 export const BIN = join(REPO, "bin", "sluice.js");
@@ -107,7 +115,7 @@ export class Workspace {
   start(args: readonly string[], options: { env?: Record<string, string> } = {}): Running {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: this.root,
-      env: cliEnv({ COUNTS: this.counts, ...options.env }),
+      env: cliEnv({ COUNTS: this.counts, ...approverKey(args, options.env), ...options.env }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Workspace, withStatus, type RunJson } from "./rig.js";
 import { sluice, sluiceJson } from "./registry/cli.js";
+import { approverFor } from "./signers.js";
 import { releaseWorkspace } from "./registry/fixtures/release-workspace.js";
 
 const PASS = { schema_valid: true, no_leakage: true, critical_slice_pass: true, cost_improves: true };
@@ -17,7 +18,7 @@ async function ship(weights: string, warning: number): Promise<string> {
   ws.write("projects/eta/params.json", JSON.stringify({ gates: PASS, warning, weights }));
   const ran = await sluiceJson<RunJson>(ws.root, ["run"]);
   const release = String(ran.json.decisions[0]?.["release"]);
-  for (const role of ["ml_lead", "risk"]) await sluice(ws.root, ["approve", "eta", release, "--role", role, "--by", "bob"], "bob");
+  for (const role of ["ml_lead", "risk"]) await sluice(ws.root, ["approve", "eta", release, "--role", role], approverFor(role));
   const promoted = await sluice(ws.root, ["promote", "eta", release, "--to", "production"], "bob");
   expect(promoted.code, promoted.stderr).toBe(0);
   return release;

@@ -92,6 +92,22 @@ export class RegistryCorruptError extends Error {
   }
 }
 
+/**
+ * Thrown when a writer finds a log with lines but no head record: the head
+ * is what vouches for the last line (no later `prev` covers it), and
+ * rebuilding it from the log would bless whatever that line now says.
+ */
+export class RegistryUnanchoredError extends Error {
+  constructor(location: string, headFile: string, lines: number) {
+    super(
+      `${headFile} is missing, so nothing vouches for the last of the ${lines} lines of ${location}; rebuilding it would hide an edit, so nothing was written. ` +
+        "Re-anchor it from a copy you trust: `sluice registry anchor --from-git <commit>` (the log as committed there must begin this one) " +
+        "or `sluice registry anchor --from-registry postgres://…` (the team's PostgreSQL registry)",
+    );
+    this.name = "RegistryUnanchoredError";
+  }
+}
+
 /** Thrown when the registry lock could not be taken in time. */
 export class RegistryBusyError extends Error {
   constructor(lockFile: string, owner: string) {

@@ -136,7 +136,13 @@ function checkHead(lines: readonly string[], digests: readonly string[], head: C
       : [];
   }
   if (!head) {
-    return [{ reason: "head-missing", line: lines.length, message: `no head record for a log of ${lines.length} lines` }];
+    return [
+      {
+        reason: "head-missing",
+        line: lines.length,
+        message: `no head record for a log of ${lines.length} lines (nothing vouches for line ${lines.length}; \`sluice registry anchor --from-git <commit>\` re-anchors a file registry)`,
+      },
+    ];
   }
   if (head.seq !== lines.length) {
     return [

@@ -14,6 +14,12 @@
  * A torn line the head record already covers is not a crash but damage (an
  * acknowledged event lost its end): writers refuse and leave every byte as
  * it is, so nothing that was recorded is ever dropped by a repair.
+ *
+ * The head record is written (as line 0) before the first line is ever
+ * appended, so a log with lines and no head is never a crash left-over:
+ * the head was deleted, and writers refuse until it is re-anchored from a
+ * copy of the log someone trusts (`anchor`), instead of rebuilding it over
+ * a last line nobody can vouch for.
  */
 import { statSync } from "node:fs";
 import { open, readFile, truncate } from "node:fs/promises";
@@ -24,6 +30,7 @@ import { writeFileAtomic } from "./atomic-write.js";
 import {
   RegistryBusyError,
   RegistryCorruptError,
+  RegistryUnanchoredError,
   type MaterialisedProblem,
   type RawChain,
   type RegistryBackend,
@@ -36,6 +43,23 @@ import { RegistryState } from "./registry-state.js";
 
 /** How long a writer waits for another before giving up with the holder named. */
 const LOCK_TIMEOUT_MS = 120_000;
+
+/** The head of a log with no line yet (written before the first append). */
+const EMPTY_HEAD: ChainHead = { seq: 0, digest: "none" };
+
+/** What `anchor` did. */
+export interface AnchorOutcome {
+  /** Lines of the log the head now vouches for. */
+  readonly lines: number;
+  /** Of those, how many are byte for byte the trusted copy's. */
+  readonly fromTrusted: number;
+}
+
+/** Why `anchor` refused; the head record is untouched. */
+export interface AnchorRefusal {
+  readonly line: number;
+  readonly message: string;
+}
 
 /** The registry under `<root>/registry/`. */
 export class FileBackend implements RegistryBackend {
@@ -88,6 +112,8 @@ export class FileBackend implements RegistryBackend {
     }
     try {
       const snapshot = await this.#recoveredSnapshot();
+      // A brand-new registry gets its head before its first line: from then on a missing head means a deleted one.
+      if (snapshot.head === undefined) await this.#writeHead(EMPTY_HEAD);
       const outcome = await body(snapshot);
       if (outcome.append.length === 0) {
         // A replay (a promote stage rerun after a kill) appends nothing, yet
@@ -132,9 +158,10 @@ export class FileBackend implements RegistryBackend {
   async #recoveredSnapshot(): Promise<RegistrySnapshot> {
     const raw = await this.readChain();
     this.#refuseCutShort(raw);
+    if (raw.head === undefined && raw.lines.length > 0) throw new RegistryUnanchoredError(this.location, "registry/head.json", raw.lines.length);
     let head = raw.head;
-    const behind = head === undefined ? raw.lines.length > 0 : head.seq < raw.lines.length;
-    if (behind && (head === undefined || lineDigest(raw.lines[head.seq - 1] ?? "") === head.digest || head.seq === 0)) {
+    const behind = head !== undefined && head.seq < raw.lines.length;
+    if (head !== undefined && behind && (lineDigest(raw.lines[head.seq - 1] ?? "") === head.digest || head.seq === 0)) {
       const last = raw.lines.length;
       head = { seq: last, digest: lineDigest(raw.lines[last - 1] as string) };
     }
@@ -152,6 +179,40 @@ export class FileBackend implements RegistryBackend {
       return decoded.event;
     });
     return { events, head };
+  }
+
+  /**
+   * Re-anchors the head on a trusted copy of the log (`trusted`: its lines,
+   * from a git commit or the PostgreSQL registry). The log must begin with
+   * those lines byte for byte, and the lines after them must chain onto
+   * them; the head then names the last line. Refused, with nothing
+   * written, when a line differs or the chain breaks.
+   */
+  async anchor(trusted: readonly string[], source: string): Promise<{ ok: true; value: AnchorOutcome } | { ok: false; error: AnchorRefusal }> {
+    const acquired = await acquireLock(this.#lock, { wait: true, timeoutMs: LOCK_TIMEOUT_MS, command: "sluice registry anchor" });
+    if (!acquired.ok) {
+      const owner = acquired.owner ? `pid ${acquired.owner.pid} (${acquired.owner.command})` : "another process";
+      throw new RegistryBusyError(this.#lock, owner);
+    }
+    try {
+      const raw = await this.readChain();
+      const differs = trusted.findIndex((line, i) => raw.lines[i] !== line);
+      if (differs >= 0) {
+        const line = differs + 1;
+        const what = differs < raw.lines.length ? `line ${line} differs from ${source}'s` : `the log ends at line ${raw.lines.length}, but ${source} has ${trusted.length} lines`;
+        return { ok: false, error: { line, message: `${what}: ${this.location} was changed after ${source}; nothing was anchored (restore the lines ${source} holds, or anchor on a copy that holds them)` } };
+      }
+      const head = raw.lines.length === 0 ? EMPTY_HEAD : { seq: raw.lines.length, digest: lineDigest(raw.lines[raw.lines.length - 1] as string) };
+      const problems = checkChain(raw.lines, raw.lines.length === 0 ? undefined : head);
+      if (problems.length > 0) {
+        const first = problems[0] as { line: number; message: string };
+        return { ok: false, error: { line: first.line, message: `${this.location} does not chain onto ${source}: ${first.message}; nothing was anchored` } };
+      }
+      await this.#writeHead(head);
+      return { ok: true, value: { lines: raw.lines.length, fromTrusted: trusted.length } };
+    } finally {
+      await acquired.lock.release();
+    }
   }
 
   async #append(lines: readonly string[]): Promise<void> {

@@ -7,10 +7,14 @@ export { currentActor, pipelineCommit } from "./actor.js";
 export { assembleCandidate, type CandidateInputs, type ContractViolation } from "./assemble-candidate.js";
 export { aliasDep, aliasManifestDigest, championDep, championMetrics, type Champion, loadManifest, promotionState, promotionStateDep, type PromotionState } from "./alias-dep.js";
 export { aliasFilePath, renderAliasFile } from "./alias-files.js";
-export { approvalGap, planApproval, type ApprovalGap, type ApprovalRequest } from "./approvals.js";
+export { approvalGap, checkApprovalRequest, planApproval, type ApprovalGap, type ApprovalRequest } from "./approvals.js";
+export { approvalPayload, checkApprovals, roleSigners, signApproval, type ApprovalCheck, type ApprovalClaim, type RoleSigners } from "./approval-signature.js";
+export { resolveSigningKey, SIGNING_KEY_ENV, type SigningKey } from "./signing-key.js";
+export { APPROVAL_NAMESPACE, signatureFingerprint, SigningError } from "./ssh-signature.js";
 export {
   RegistryBusyError,
   RegistryCorruptError,
+  RegistryUnanchoredError,
   type MaterialisedProblem,
   type RawChain,
   type RegistryBackend,
@@ -20,7 +24,8 @@ export {
 export { checkChain, encodeEvent, lineDigest, type ChainHead, type ChainProblem } from "./chain.js";
 export { championGate, judgeChallenger, withinBound, type ChallengerVerdict } from "./champion.js";
 export type { EventDraft, TransactionStamp } from "./event-draft.js";
-export { FileBackend } from "./file-backend.js";
+export { FileBackend, type AnchorOutcome, type AnchorRefusal } from "./file-backend.js";
+export { trustedLogFromGit, trustedLogFromRegistry, type TrustedLog } from "./anchor-source.js";
 export { checkGates, decisionLabel, type GateVerdict, type RequiredGateRule } from "./gate-check.js";
 export { resolveRef, traceLineage, type Lineage } from "./lineage.js";
 export { openRegistry, registryBackend, UnsupportedRegistryError, type OpenRegistryOptions } from "./open-registry.js";

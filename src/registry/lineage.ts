@@ -6,6 +6,7 @@
  */
 import type { Approval, Decision, GateResult, RegistryEvent, ReleaseManifest } from "../../contracts/index.js";
 import { fail, ok, type Result } from "../util/result.js";
+import type { ApprovalCheck } from "./approval-signature.js";
 import type { RegistryRefusal } from "./refusal.js";
 import type { RegistryState } from "./registry-state.js";
 
@@ -28,17 +29,35 @@ export interface Lineage {
   readonly build: ReleaseManifest["lineage"];
   /** Line of the registration event. */
   readonly registeredAt: number;
-  readonly approvals: readonly Approval[];
+  /** Every recorded approval, with whether its signature verified against the role's allowed signers. */
+  readonly approvals: readonly LineageApproval[];
   readonly decisions: readonly Decision[];
   /** Every event about this release (registration, moves, rollbacks), oldest first. */
   readonly events: readonly RegistryEvent[];
 }
 
+/** A recorded approval as lineage shows it. */
+export type LineageApproval = Approval & {
+  /** True when its signature verifies against the role's allowed signers. */
+  readonly counted: boolean;
+  /** Fingerprint of the key that signed it, when there is a signature. */
+  readonly key: string | null;
+  /** The allowed_signers names of that key (counted approvals only). */
+  readonly signer: readonly string[];
+  /** Why it does not count (absent when it does). */
+  readonly why?: string;
+};
+
 /**
  * Resolves `ref` (`@alias`, a release name, or undefined for
  * `@production`) and traces it.
  */
-export function traceLineage(state: RegistryState, project: string, ref = "@production"): Result<Lineage, RegistryRefusal> {
+export function traceLineage(
+  state: RegistryState,
+  project: string,
+  ref = "@production",
+  checks: readonly ApprovalCheck[] = [],
+): Result<Lineage, RegistryRefusal> {
   const release = resolveRef(state, project, ref);
   if (!release.ok) return release;
   const record = state.release(project, release.value);
@@ -61,10 +80,17 @@ export function traceLineage(state: RegistryState, project: string, ref = "@prod
     evaluation: m.evaluation,
     build: m.lineage,
     registeredAt: record.seq,
-    approvals: state.approvals(project, record.release),
+    approvals: state.approvals(project, record.release).map((approval) => withCheck(approval, checks)),
     decisions: state.decisions(project, record.release),
     events: state.eventsAbout(project, record.release),
   });
+}
+
+/** An approval with its check; one not checked at all does not count. */
+function withCheck(approval: Approval, checks: readonly ApprovalCheck[]): LineageApproval {
+  const check = checks.find((c) => c.approval.seq === approval.seq);
+  if (check?.counted) return { ...approval, counted: true, key: check.fingerprint, signer: check.principals };
+  return { ...approval, counted: false, key: check?.fingerprint ?? null, signer: [], why: check?.why ?? "its signature was not checked" };
 }
 
 /** `@alias` -> the release it holds; anything else is a release name. */

@@ -55,5 +55,5 @@ export async function openRegistry(root: string, options: OpenRegistryOptions = 
   await initDigests();
   const backend = registryBackend(root, options.url ?? process.env["SLUICE_REGISTRY"]);
   await backend.open?.();
-  return new Registry(backend, { actor: options.actor ?? currentActor(root), ...(options.now ? { now: options.now } : {}) });
+  return new Registry(backend, { actor: options.actor ?? currentActor(root), root, ...(options.now ? { now: options.now } : {}) });
 }

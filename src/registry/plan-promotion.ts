@@ -6,6 +6,7 @@
  */
 import type { ProjectPolicy } from "../../contracts/index.js";
 import { fail, ok, type Result } from "../util/result.js";
+import type { ApprovalCheck } from "./approval-signature.js";
 import { approvalGap } from "./approvals.js";
 import { checkGates } from "./gate-check.js";
 import { checkNames } from "./name-check.js";
@@ -28,6 +29,8 @@ export function planPromotion(
   state: RegistryState,
   policy: ProjectPolicy,
   request: PromotionRequest,
+  /** The release's recorded approvals with their signatures checked. */
+  checks: readonly ApprovalCheck[],
 ): Result<PlannedMove, RegistryRefusal> {
   const { project, release, alias } = request;
   const names = checkNames({ project, alias, release });
@@ -36,7 +39,7 @@ export function planPromotion(
   if (!record) return fail({ reason: "unknown-release", project, release, known: state.releases(project).map((r) => r.release) });
   const verdict = checkGates(policy.requiredGates, record.manifest.gates);
   if (!verdict.passed) return fail({ reason: "gates-failed", project, release, failed: verdict.failed });
-  const gap = approvalGap(state, policy, project, release, alias);
+  const gap = approvalGap(state, policy, project, release, alias, checks);
   if (gap.missing.length > 0) {
     return fail({ reason: "missing-approvals", project, release, alias, missing: gap.missing, discounted: gap.discounted });
   }
@@ -48,9 +51,8 @@ export function planPromotion(
       ? planMove(state, { project, alias: "canary", to: null, expected: release, cause: "promote", reason: `${release} went to production` })
       : undefined;
   const clearCanary = graduated?.ok ? graduated.value.drafts : [];
-  const approvers = state
-    .approvals(project, release)
-    .map((a) => ({ role: a.role, by: a.by, seq: a.seq }));
+  // The approvals this move rests on, with the keys that signed them.
+  const approvers = gap.counted.map((a) => ({ role: a.role, by: a.by, seq: a.seq, key: a.fingerprint }));
   return ok({
     ...move.value,
     drafts: [

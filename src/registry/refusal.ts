@@ -4,6 +4,7 @@
  * exit code: a name that does not exist is a usage error (2), a rule that
  * says no is a refusal (1).
  */
+import { POLICY_FILE } from "./policy.js";
 
 /** Every refusal, keyed by a kebab-case reason. */
 export type RegistryRefusal =
@@ -36,9 +37,25 @@ export type RegistryRefusal =
       readonly alias: string;
       /** Roles with no qualifying approval, sorted. */
       readonly missing: readonly string[];
-      /** Approvals that did not count because the approver created the release. */
-      readonly discounted: readonly { readonly role: string; readonly by: string }[];
+      /** Recorded approvals of those roles that did not count, each with why. */
+      readonly discounted: readonly { readonly role: string; readonly by: string; readonly why: string }[];
     }
+  | {
+      readonly reason: "no-signers";
+      readonly project: string;
+      readonly role: string;
+      /** The allowed_signers file named but empty or missing; undefined when the policy names none. */
+      readonly file: string | undefined;
+    }
+  | {
+      readonly reason: "approval-not-verified";
+      readonly project: string;
+      readonly release: string;
+      readonly role: string;
+      readonly by: string;
+      readonly why: string;
+    }
+  | { readonly reason: "signing-failed"; readonly message: string }
   | { readonly reason: "no-earlier-release"; readonly project: string; readonly alias: string; readonly current: string | null }
   | { readonly reason: "not-known-good"; readonly project: string; readonly release: string; readonly why: string }
   | { readonly reason: "no-policy"; readonly project: string; readonly file: string }
@@ -54,6 +71,8 @@ export function isUsageRefusal(refusal: RegistryRefusal): boolean {
     case "unknown-role":
     case "no-policy":
     case "bad-policy":
+    case "no-signers":
+    case "signing-failed":
       return true;
     default:
       return false;
@@ -78,10 +97,22 @@ export function describeRefusal(refusal: RegistryRefusal): string {
     case "gates-failed":
       return `${refusal.release} did not pass its gates (failed: ${refusal.failed.join(", ")}); it can never move ${refusal.project}'s aliases`;
     case "missing-approvals": {
-      const discounted = refusal.discounted.map((d) => `${d.role} by ${d.by}`).join(", ");
-      const why = discounted ? ` (not counted, separation of duties: ${discounted} created the release)` : "";
+      const discounted = refusal.discounted.map((d) => `${d.role} by ${d.by}: ${d.why}`).join("; ");
+      const why = discounted ? ` (not counted: ${discounted})` : "";
       return `${refusal.project}@${refusal.alias} -> ${refusal.release} needs approval by role ${refusal.missing.join(", ")}${why}; run \`sluice approve ${refusal.project} ${refusal.release} --role <role>\``;
     }
+    case "no-signers":
+      return `${
+        refusal.file === undefined
+          ? `${POLICY_FILE} names no allowed signers for role ${refusal.role} of ${refusal.project}`
+          : `${refusal.file}, the allowed signers of role ${refusal.role} of ${refusal.project}, lists no keys`
+      }: approvals are signed with SSH keys and count only when the key is listed. Add an allowed_signers file to the repository ` +
+        `with one "<name> <public key>" line per approver (echo "bob@example.com $(cat ~/.ssh/id_ed25519.pub)" >> contracts/allowed_signers/${refusal.role}), ` +
+        `have it reviewed like code, and name it in ${POLICY_FILE} under projects.${refusal.project}.allowedSigners.${refusal.role}`;
+    case "approval-not-verified":
+      return `approval of ${refusal.project} ${refusal.release} as ${refusal.role} by ${refusal.by} refused: ${refusal.why}`;
+    case "signing-failed":
+      return refusal.message;
     case "no-earlier-release":
       return `${refusal.project}@${refusal.alias} has no earlier known-good release to roll back to (it holds ${show(refusal.current)})`;
     case "not-known-good":

@@ -6,6 +6,7 @@
  */
 const STORAGE_FAILURES: Readonly<Record<string, 1 | 2>> = {
   RegistryCorruptError: 1,
+  RegistryUnanchoredError: 1,
   RegistryBusyError: 2,
   RegistryUnavailableError: 2,
   UnsupportedRegistryError: 2,

@@ -2,17 +2,20 @@
  * `sluice verify` for the registry: the chain recomputes, every event
  * means something consistent (no duplicate release, every move starts
  * where the previous one left the alias, every manifest hashes to its
- * recorded digest), materialised aliases match the log, and every object a
+ * recorded digest), every approval's signature verifies against its role's
+ * allowed signers, materialised aliases match the log, and every object a
  * release references is in the store with the right size.
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { digestSize, initDigests, isDigest } from "../cache/digest.js";
 import { ObjectStore } from "../cache/object-store.js";
-import type { RegistryEvent } from "../../contracts/index.js";
+import type { Approval, ProjectPolicy, RegistryEvent } from "../../contracts/index.js";
+import { checkApprovals } from "./approval-signature.js";
 import type { RegistryBackend } from "./backend.js";
 import { checkChain, decodeLine } from "./chain.js";
 import { registryBackend } from "./open-registry.js";
+import { loadPromotionPolicy } from "./policy.js";
 import { RegistryState } from "./registry-state.js";
 import { manifestDigest, referencedDigests, tupleDigest } from "./release-tuple.js";
 
@@ -62,9 +65,10 @@ export async function verifyRegistry(root: string, backend: RegistryBackend = re
     if (decoded.ok) events.push(decoded.event);
   }
   problems.push(...checkMeaning(events));
+  const state = RegistryState.fold(events);
+  problems.push(...(await checkApprovalSignatures(root, state, events)));
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 
-  const state = RegistryState.fold(events);
   const fileProblems = await backend.checkMaterialised(state);
   const objects = await checkObjects(root, state, backend.shared === true);
   const all = [...dedupeByLine(problems), ...fileProblems, ...objects.problems];
@@ -122,6 +126,27 @@ function checkMeaning(events: readonly RegistryEvent[]): RegistryProblem[] {
     }
   }
   return problems;
+}
+
+/**
+ * Every approval in the log must verify against the allowed signers the
+ * policy names for its role today: an approval appended by hand (chain and
+ * head recomputed) or edited after signing is named with why. A signer
+ * who leaves is marked `valid-before` in allowed_signers, not deleted, so
+ * their past approvals keep verifying (as with git).
+ */
+async function checkApprovalSignatures(root: string, state: RegistryState, events: readonly RegistryEvent[]): Promise<RegistryProblem[]> {
+  const approvals = events.filter((e): e is Approval => e.type === "approval");
+  if (approvals.length === 0) return [];
+  const loaded = await loadPromotionPolicy(root);
+  const policyOf = (project: string): ProjectPolicy | undefined => (loaded.ok ? loaded.value.projects[project] : undefined);
+  const checks = await Promise.all(approvals.map((a) => checkApprovals(root, policyOf(a.project), state, [a])));
+  return checks.flat().flatMap((check) => {
+    if (check.counted) return [];
+    const { seq, project, release, role, by } = check.approval;
+    const why = loaded.ok ? check.why : `the promotion policy cannot be read (${loaded.error.reason})`;
+    return [{ reason: "approval-not-counted", line: seq, message: `line ${seq}: the approval of ${project} ${release} as ${role} by ${by} does not count: ${why}` }];
+  });
 }
 
 async function checkObjects(root: string, state: RegistryState, shared: boolean): Promise<{ count: number; elsewhere: number; problems: RegistryProblem[] }> {

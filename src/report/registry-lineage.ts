@@ -24,7 +24,13 @@ export function renderLineage(lineage: Lineage): string {
     `  commit ${l.build.pipelineCommit ?? "(not in git)"}; created by ${l.build.createdBy} at ${l.build.createdAt}` +
       (l.build.trigger ? `; trigger ${l.build.trigger.kind}: ${l.build.trigger.cause}` : ""),
     "approvals:",
-    ...(l.approvals.length > 0 ? l.approvals.map((a) => `  ${a.role} by ${a.by} at ${a.at}${a.note ? ` (${a.note})` : ""}`) : ["  none"]),
+    ...(l.approvals.length > 0
+      ? l.approvals.map(
+          (a) =>
+            `  ${a.role} by ${a.by} at ${a.at}${a.note ? ` (${a.note})` : ""}` +
+            (a.counted ? `  signed by ${a.signer.join(", ")} (key ${a.key})` : `  NOT COUNTED: ${a.why ?? "unchecked"}`),
+        )
+      : ["  none"]),
     "events:",
     ...l.events.map((e) => `  ${String(e.seq).padStart(4)} ${e.at} ${e.actor}: ${describeEvent(e)}`),
   ].join("\n");

@@ -16,6 +16,10 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { PromotionPolicy, type ProjectPolicy } from "../../contracts/index.js";
 import { BIN, cliEnv, REPO } from "../rig.js";
+import { CAST, installSigners, signingEnv } from "../signers.js";
+
+/** The roles the example policies name. */
+const ROLES = ["ml_lead", "ops_review", "planning_lead", "trust_safety"] as const;
 
 /** Stage outputs a copy must not carry over (the run rebuilds them). */
 const OUTPUT_DIRS = new Set(["data", "model", "out", "reports"]);
@@ -51,6 +55,8 @@ export class ProjectWorkspace {
     cpSync(join(REPO, "stages"), join(this.root, "stages"), { recursive: true });
     // The promote stage reads the promotion policy.
     cpSync(join(REPO, "contracts", "promotion_policy.json"), join(this.root, "contracts", "promotion_policy.json"));
+    // Approvers sign with keys made for the test; every role lists the cast and the story's leads.
+    installSigners(this.root, [...CAST, "engineer", ...ROLES.map((role) => `lead-${role}`)]);
     for (const p of projects) {
       const from = join(REPO, "projects", p);
       cpSync(from, join(this.root, "projects", p), { recursive: true, filter: (src) => !OUTPUT_DIRS.has(relative(from, src)) });
@@ -97,7 +103,7 @@ export class ProjectWorkspace {
       const stdout = execFileSync(process.execPath, [BIN, ...args], {
         cwd: this.root,
         encoding: "utf8",
-        env: cliEnv({ SLUICE_ACTOR: actor }),
+        env: cliEnv({ SLUICE_ACTOR: actor, ...(args.includes("approve") ? signingEnv(actor) : {}) }),
         stdio: ["ignore", "pipe", "pipe"],
       });
       return { code: 0, stdout, stderr: "" };

@@ -1,10 +1,13 @@
 /**
  * Production moves only by an explicit promotion with the approvals the
- * policy names; with separation of duties the release's creator cannot
- * approve it; a release whose gates failed never moves, whatever approvals.
+ * policy names, each signed by a key the role's allowed_signers lists; with
+ * separation of duties the release's creator cannot approve it and one key
+ * cannot stand for two roles; a release whose gates failed never moves,
+ * whatever approvals.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { describeRefusal, type Registry } from "../../src/registry/index.js";
+import { signingKey } from "../signers.js";
 import { candidate, LINEAGE, seedGates, seedPolicy, tempWorkspace, type TempWorkspace } from "./workspace.js";
 
 const policy = seedPolicy().projects["eta"]!;
@@ -33,15 +36,15 @@ describe("approvals", () => {
 
   it("names only the role still missing", async () => {
     const alice = await registered();
-    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "ml_lead", by: "bob", note: "" });
+    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "ml_lead", by: "bob", note: "" }, signingKey("bob"));
     const refused = await alice.promote(policy, toProduction);
     expect(!refused.ok && refused.error).toMatchObject({ missing: ["risk"] });
   });
 
   it("does not count the creator's own approval under separation of duties", async () => {
     const alice = await registered();
-    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "ml_lead", by: "alice", note: "" });
-    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "risk", by: "bob", note: "" });
+    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "ml_lead", by: "alice", note: "" }, signingKey("alice"));
+    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "risk", by: "bob", note: "" }, signingKey("bob"));
     const refused = await alice.promote(policy, toProduction);
     expect(!refused.ok && refused.error).toMatchObject({ missing: ["ml_lead"], discounted: [{ role: "ml_lead", by: "alice" }] });
     if (!refused.ok) expect(describeRefusal(refused.error)).toContain("separation of duties");
@@ -49,8 +52,8 @@ describe("approvals", () => {
 
   it("promotes with every role approved by someone else, and clears the canary it graduated from", async () => {
     const alice = await registered();
-    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "ml_lead", by: "bob", note: "" });
-    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "risk", by: "carol", note: "" });
+    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "ml_lead", by: "bob", note: "" }, signingKey("bob"));
+    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "risk", by: "carol", note: "" }, signingKey("carol"));
     const promoted = await alice.promote(policy, toProduction);
     expect(promoted.ok && promoted.value).toMatchObject({ from: null, to: "eta_v1" });
     const state = await alice.state();
@@ -61,18 +64,61 @@ describe("approvals", () => {
 
   it("never promotes a held release, whatever the approvals", async () => {
     const alice = await registered(["critical_slice_pass"]);
-    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "ml_lead", by: "bob", note: "" });
-    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "risk", by: "carol", note: "" });
+    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "ml_lead", by: "bob", note: "" }, signingKey("bob"));
+    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "risk", by: "carol", note: "" }, signingKey("carol"));
     const refused = await alice.promote(policy, toProduction);
     expect(!refused.ok && refused.error).toMatchObject({ reason: "gates-failed", failed: ["critical_slice_pass"] });
   });
 
   it("rejects a role the policy does not name, and records a repeat approval once", async () => {
     const alice = await registered();
-    const unknown = await alice.approve(policy, { project: "eta", release: "eta_v1", role: "ceo", by: "bob", note: "" });
+    const unknown = await alice.approve(policy, { project: "eta", release: "eta_v1", role: "ceo", by: "bob", note: "" }, signingKey("bob"));
     expect(!unknown.ok && unknown.error.reason).toBe("unknown-role");
-    const once = await alice.approve(policy, { project: "eta", release: "eta_v1", role: "risk", by: "bob", note: "" });
-    const twice = await alice.approve(policy, { project: "eta", release: "eta_v1", role: "risk", by: "bob", note: "" });
+    const once = await alice.approve(policy, { project: "eta", release: "eta_v1", role: "risk", by: "bob", note: "" }, signingKey("bob"));
+    const twice = await alice.approve(policy, { project: "eta", release: "eta_v1", role: "risk", by: "bob", note: "" }, signingKey("bob"));
     expect([once.ok && once.value.recorded, twice.ok && twice.value.recorded]).toEqual([true, false]);
+  });
+
+  it("refuses an approval typed as someone else but signed with a key no allowed_signers file lists, and records nothing", async () => {
+    const alice = await registered();
+    const before = (await alice.state()).events.length;
+    const refused = await alice.approve(policy, { project: "eta", release: "eta_v1", role: "ml_lead", by: "bob", note: "" }, signingKey("mallory"));
+    expect(!refused.ok && refused.error).toMatchObject({ reason: "approval-not-verified", role: "ml_lead", by: "bob" });
+    if (!refused.ok) expect(describeRefusal(refused.error)).toMatch(/key SHA256:\S+ is not an allowed signer in contracts\/allowed_signers\/ml_lead/);
+    expect((await alice.state()).events.length).toBe(before);
+  });
+
+  it("does not let one key approve two roles under separation of duties, whatever names are typed", async () => {
+    const alice = await registered();
+    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "ml_lead", by: "bob", note: "" }, signingKey("bob"));
+    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "risk", by: "carol", note: "" }, signingKey("bob"));
+    const refused = await alice.promote(policy, toProduction);
+    expect(!refused.ok && refused.error).toMatchObject({ reason: "missing-approvals", missing: ["risk"], discounted: [{ role: "risk", by: "carol" }] });
+    if (!refused.ok) expect(describeRefusal(refused.error)).toMatch(/risk by carol: key SHA256:\S+ already counts for ml_lead \(separation of duties: one key, one role\)/);
+    // The real carol signing settles it.
+    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "risk", by: "carol", note: "" }, signingKey("carol"));
+    expect((await alice.promote(policy, toProduction)).ok).toBe(true);
+  });
+
+  it("finds the assignment of keys to roles that covers every role when one exists", async () => {
+    const alice = await registered();
+    // bob approved both roles; carol only ml_lead: bob must stand for risk, carol for ml_lead.
+    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "ml_lead", by: "bob", note: "" }, signingKey("bob"));
+    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "risk", by: "bob", note: "" }, signingKey("bob"));
+    await alice.approve(policy, { project: "eta", release: "eta_v1", role: "ml_lead", by: "carol", note: "" }, signingKey("carol"));
+    expect((await alice.promote(policy, toProduction)).ok).toBe(true);
+  });
+
+  it("refuses approvals under a policy that names no allowed signers, saying how to add an allowed_signers file", async () => {
+    const alice = await registered();
+    const { allowedSigners: _named, ...unsigned } = policy;
+    const approve = await alice.approve(unsigned, { project: "eta", release: "eta_v1", role: "ml_lead", by: "bob", note: "" }, signingKey("bob"));
+    const promote = await alice.promote(unsigned, toProduction);
+    for (const refused of [approve, promote]) {
+      expect(!refused.ok && refused.error).toMatchObject({ reason: "no-signers", role: "ml_lead" });
+      if (!refused.ok) {
+        expect(describeRefusal(refused.error)).toMatch(/names no allowed signers for role ml_lead of eta: .*allowed_signers file .*projects\.eta\.allowedSigners\.ml_lead/);
+      }
+    }
   });
 });

@@ -3,6 +3,7 @@
  */
 import { spawn } from "node:child_process";
 import { BIN, cliEnv } from "../rig.js";
+import { signingEnv } from "../signers.js";
 
 /** Exit code and output of one CLI run. */
 export interface CliRun {
@@ -11,11 +12,11 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** `sluice <args>` in `root`, with SLUICE_ACTOR = `actor` and any other variables in `env`. */
+/** `sluice <args>` in `root`, as `actor` (SLUICE_ACTOR, signing with the actor's test key) and any other variables in `env`. */
 export function sluice(root: string, args: readonly string[], actor = "alice", env: Readonly<Record<string, string>> = {}): Promise<CliRun> {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: root,
-    env: cliEnv({ SLUICE_ACTOR: actor, ...env }),
+    env: cliEnv({ SLUICE_ACTOR: actor, ...(args[0] === "approve" ? signingEnv(actor) : {}), ...env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { describeRefusal, type Registry } from "../../src/registry/index.js";
 import { BIN } from "../rig.js";
+import { approverFor, signingKey } from "../signers.js";
 import { candidate, LINEAGE, seedPolicy, tempWorkspace, type TempWorkspace } from "./workspace.js";
 
 const policy = seedPolicy().projects["eta"]!;
@@ -20,7 +21,7 @@ async function ship(registry: Registry, model: string): Promise<string> {
   const submitted = await registry.submitCandidate({ candidate: await candidate(ws, { model }), lineage: LINEAGE, policy });
   if (!submitted.ok) throw new Error(describeRefusal(submitted.error));
   const release = submitted.value.release;
-  for (const role of ["ml_lead", "risk"]) await registry.approve(policy, { project: "eta", release, role, by: "bob", note: "" });
+  for (const role of ["ml_lead", "risk"]) await registry.approve(policy, { project: "eta", release, role, by: approverFor(role), note: "" }, signingKey(approverFor(role)));
   const promoted = await registry.promote(policy, { project: "eta", release, alias: "production", expected: undefined, reason: "ship" });
   if (!promoted.ok) throw new Error(describeRefusal(promoted.error));
   return release;

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { aliasManifestDigest, championMetrics, traceLineage } from "../../src/registry/index.js";
+import { approverFor, signingKey } from "../signers.js";
 import { candidate, LINEAGE, seedPolicy, tempWorkspace, type TempWorkspace } from "./workspace.js";
 
 const policy = seedPolicy().projects["eta"]!;
@@ -17,7 +18,7 @@ describe("lineage", () => {
     const alice = await ws.open("alice");
     const tuple = await candidate(ws, { metrics: { auc: 0.842 } });
     await alice.submitCandidate({ candidate: tuple, lineage: LINEAGE, policy });
-    for (const role of ["ml_lead", "risk"]) await alice.approve(policy, { project: "eta", release: "eta_v1", role, by: "bob", note: "ok" });
+    for (const role of ["ml_lead", "risk"]) await alice.approve(policy, { project: "eta", release: "eta_v1", role, by: approverFor(role), note: "ok" }, signingKey(approverFor(role)));
     await alice.promote(policy, { project: "eta", release: "eta_v1", alias: "production", expected: null, reason: "first" });
 
     const traced = traceLineage(await alice.state(), "eta", "@production");
@@ -28,7 +29,7 @@ describe("lineage", () => {
     expect(lineage.actionPolicy.thresholds).toEqual({ warning: 0.5 });
     expect(lineage.evaluation.reportDigest).toBe(tuple.evaluation.reportDigest);
     expect(lineage.build).toMatchObject({ stageKeys: { "eta:train": "k1" }, createdBy: "alice" });
-    expect(lineage.approvals.map((a) => [a.role, a.by])).toEqual([["ml_lead", "bob"], ["risk", "bob"]]);
+    expect(lineage.approvals.map((a) => [a.role, a.by])).toEqual([["ml_lead", "bob"], ["risk", "carol"]]);
     expect(lineage.events.map((e) => e.type)).toEqual([
       "release_registered", "decision", "alias_moved", "approval", "approval", "decision", "alias_moved", "alias_moved",
     ]);
@@ -48,7 +49,7 @@ describe("lineage", () => {
     expect(await aliasManifestDigest(ws.root, "eta", "production")).toBeNull();
     expect(await championMetrics(ws.root, null)).toBeNull();
     await registry.submitCandidate({ candidate: await candidate(ws, { metrics: { auc: 0.842 } }), lineage: LINEAGE, policy });
-    for (const role of ["ml_lead", "risk"]) await registry.approve(policy, { project: "eta", release: "eta_v1", role, by: "bob", note: "" });
+    for (const role of ["ml_lead", "risk"]) await registry.approve(policy, { project: "eta", release: "eta_v1", role, by: approverFor(role), note: "" }, signingKey(approverFor(role)));
     await registry.promote(policy, { project: "eta", release: "eta_v1", alias: "production", expected: null, reason: "first" });
     const digest = await aliasManifestDigest(ws.root, "eta", "production");
     expect(digest).toBe((await registry.state()).release("eta", "eta_v1")!.manifestDigest);

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { checkGates, decisionLabel, type Registry } from "../../src/registry/index.js";
+import { signingKey } from "../signers.js";
 import { candidate, LINEAGE, seedGates, seedPolicy, tempWorkspace, type TempWorkspace } from "./workspace.js";
 
 const policy = seedPolicy().projects["eta"]!;
@@ -19,8 +20,8 @@ async function withProductionV1(): Promise<Registry> {
   const v1 = await registry.submitCandidate({ candidate: await candidate(ws, { model: "delay_model_v1" }), lineage: LINEAGE, policy });
   expect(v1.ok && v1.value.release).toBe("eta_v1");
   const bob = await ws.open("bob");
-  await bob.approve(policy, { project: "eta", release: "eta_v1", role: "ml_lead", by: "bob", note: "" });
-  await bob.approve(policy, { project: "eta", release: "eta_v1", role: "risk", by: "bob", note: "" });
+  await bob.approve(policy, { project: "eta", release: "eta_v1", role: "ml_lead", by: "bob", note: "" }, signingKey("bob"));
+  await bob.approve(policy, { project: "eta", release: "eta_v1", role: "risk", by: "carol", note: "" }, signingKey("carol"));
   const promoted = await bob.promote(policy, { project: "eta", release: "eta_v1", alias: "production", expected: null, reason: "first release" });
   expect(promoted.ok).toBe(true);
   return registry;

@@ -10,6 +10,7 @@ import type { GateResult, PromotionPolicy } from "../../contracts/index.js";
 import { initDigests } from "../../src/cache/digest.js";
 import { ObjectStore } from "../../src/cache/object-store.js";
 import { openRegistry, type CandidateTuple, type Registry } from "../../src/registry/index.js";
+import { allowedSignersFor, CAST, writeSigners } from "../signers.js";
 
 /** The seed's gate set, with `critical_slice_pass` critical. */
 export const SEED_GATES = ["schema_valid", "no_leakage", "critical_slice_pass", "cost_improves"] as const;
@@ -47,6 +48,7 @@ export function seedPolicy(): PromotionPolicy {
         },
         monitor: { id: "eta_monitor_v1", criteria: structuredClone(MONITOR_CRITERIA) as never },
         approvals: { production: { roles: ["ml_lead", "risk"], separationOfDuties: true } },
+        allowedSigners: allowedSignersFor(["ml_lead", "risk"]),
       },
     },
   };
@@ -60,7 +62,7 @@ export interface TempWorkspace {
   open(actor?: string): Promise<Registry>;
 }
 
-/** Makes a temp workspace with the seed policy. */
+/** Makes a temp workspace with the seed policy; every role's allowed_signers lists the whole test cast. */
 export async function tempWorkspace(policy: PromotionPolicy = seedPolicy()): Promise<TempWorkspace> {
   await initDigests();
   const root = mkdtempSync(join(tmpdir(), "sluice-registry-"));
@@ -68,6 +70,7 @@ export async function tempWorkspace(policy: PromotionPolicy = seedPolicy()): Pro
   writeFileSync(join(root, "pipeline.ts"), "export default {};\n");
   mkdirSync(join(root, "contracts"));
   writeFileSync(join(root, "contracts", "promotion_policy.json"), `${JSON.stringify(policy, null, 2)}\n`);
+  for (const role of ["ml_lead", "risk"]) writeSigners(root, role, CAST);
   return {
     root,
     store: new ObjectStore(join(root, "cache")),

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { ProjectWorkspace } from "../projects/project-workspace.js";
 import { BIN, cliEnv, REPO } from "../rig.js";
 import { CHROMIUM, describeWith } from "../requirements.js";
+import { signingEnv } from "../signers.js";
 import { liveWindows, type Reference, type WindowPolicy } from "./html-report-windows.js";
 
 /** Where the screenshot is kept for people to look at (git-ignored). */
@@ -31,7 +32,7 @@ describeWith(CHROMIUM, "sluice report", () => {
   const requests: string[] = [];
 
   const cli = (args: readonly string[], actor = "release-bot"): string =>
-    execFileSync(process.execPath, [BIN, ...args], { cwd: ws.root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: cliEnv({ SLUICE_ACTOR: actor }) });
+    execFileSync(process.execPath, [BIN, ...args], { cwd: ws.root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: cliEnv({ SLUICE_ACTOR: actor, ...signingEnv(actor) }) });
 
   beforeAll(async () => {
     // Whoever builds the releases; approving them needs someone else.

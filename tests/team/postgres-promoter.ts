@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { ObjectStore } from "../../src/cache/object-store.js";
 import { describeRefusal, openRegistry } from "../../src/registry/index.js";
+import { signingKey } from "../signers.js";
 import { candidate, LINEAGE, seedPolicy, type TempWorkspace } from "../registry/workspace.js";
 
 const [root, index, url] = process.argv.slice(2) as [string, string, string];
@@ -20,7 +21,7 @@ const submitted = await registry.submitCandidate({ candidate: await candidate(ws
 if (!submitted.ok) throw new Error(describeRefusal(submitted.error));
 const release = submitted.value.release;
 for (const [role, by] of [["ml_lead", "bob"], ["risk", "carol"]] as const) {
-  const approved = await registry.approve(policy, { project: "eta", release, role, by, note: `promoter ${index}` });
+  const approved = await registry.approve(policy, { project: "eta", release, role, by, note: `promoter ${index}` }, signingKey(by));
   if (!approved.ok) throw new Error(describeRefusal(approved.error));
 }
 const decided = await registry.decide({

@@ -138,13 +138,13 @@ describe("SIGKILL at random points", () => {
 /**
  * What a SIGKILL in the middle of a registry write may leave, and nothing
  * else (file-backend.ts): an unfinished last line, a head record behind
- * the log (or none yet), alias files behind the log. Each is repaired by
- * the next registry transaction; a broken chain or a bad line never appears.
+ * the log (line 0 before the first append: a missing head is never a crash
+ * left-over), alias files behind the log. Each is repaired by the next
+ * registry transaction; a broken chain or a bad line never appears.
  */
 function isCrashArtefact(problem: VerifyProblem): boolean {
   switch (problem.reason) {
     case "torn-line":
-    case "head-missing":
     case "alias-file-stale":
     case "alias-file-missing":
       return true;

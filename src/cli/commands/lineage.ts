@@ -27,9 +27,14 @@ const command: CommandModule<GlobalOptions, LineageArgs> = {
     ]);
     const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
     if (!opened.ok) return registryUsageError(messages, opened.error, argv.json);
-    const state = await withRegistryFailures(messages, argv.json, () => opened.value.registry.state());
+    const handle = opened.value.registry;
+    const state = await withRegistryFailures(messages, argv.json, () => handle.state());
     if (!state) return;
-    const traced = registry.traceLineage(state, argv.project, argv.ref);
+    // Approvals are shown with whether they count: their signatures are checked against today's allowed signers.
+    const resolved = registry.resolveRef(state, argv.project, argv.ref);
+    const policy = await registry.loadProjectPolicy(opened.value.root, argv.project);
+    const checks = resolved.ok ? await handle.checkApprovals(policy.ok ? policy.value : undefined, state, argv.project, resolved.value) : [];
+    const traced = registry.traceLineage(state, argv.project, argv.ref, checks);
     if (!traced.ok) {
       messages.printRegistryError(registry.describeRefusal(traced.error), argv.json, traced.error);
       process.exitCode = registry.isUsageRefusal(traced.error) ? 2 : 1;

@@ -3,7 +3,8 @@
  * and `registry history <project> <alias>` read the registry and write
  * nothing; `registry export` writes the log in the file format;
  * `registry import` moves a file registry into PostgreSQL; `registry sync`
- * rewrites this workspace's alias files from a shared registry.
+ * rewrites this workspace's alias files from a shared registry; `registry
+ * anchor` re-anchors a file registry's head on a trusted copy of the log.
  */
 import type { Argv, CommandModule } from "yargs";
 import type { RawChain } from "../../registry/index.js";
@@ -269,9 +270,60 @@ const sync: CommandModule<GlobalOptions, GlobalOptions> = {
   },
 };
 
+interface AnchorArgs extends GlobalOptions {
+  readonly fromGit?: string;
+  readonly fromRegistry?: string;
+}
+
+const anchor: CommandModule<GlobalOptions, AnchorArgs> = {
+  command: "anchor",
+  describe: "Rewrite registry/head.json from a trusted copy of the log (a git commit or the PostgreSQL registry) the log must begin with",
+  builder: (y: Argv<GlobalOptions>) =>
+    y
+      .option("from-git", { type: "string", describe: "a commit whose registry/releases.jsonl the log must begin with" })
+      .option("from-registry", { type: "string", describe: "a postgres:// registry whose events the log must begin with" })
+      .conflicts("from-git", "from-registry") as unknown as Argv<AnchorArgs>,
+  handler: async (argv) => {
+    const m = await modules();
+    const root = await rootFor(argv, m);
+    if (!root) return;
+    if (argv.fromGit === undefined && argv.fromRegistry === undefined) {
+      m.printRegistryError("name the trusted copy to anchor on: --from-git <commit> or --from-registry postgres://…", argv.json);
+      process.exitCode = 2;
+      return;
+    }
+    try {
+      await m.initDigests();
+      const trusted = argv.fromGit !== undefined ? await m.trustedLogFromGit(root, argv.fromGit) : await m.trustedLogFromRegistry(root, argv.fromRegistry as string);
+      if (!trusted.ok) {
+        m.printRegistryError(trusted.error, argv.json);
+        process.exitCode = 2;
+        return;
+      }
+      const backend = new m.FileBackend(root);
+      const anchored = await backend.anchor(trusted.value.lines, trusted.value.source);
+      if (!anchored.ok) {
+        // The log is not what the trusted copy says: a failed verification, not a usage error.
+        m.printRegistryError(anchored.error.message, argv.json, { reason: "not-a-prefix", line: anchored.error.line });
+        process.exitCode = 1;
+        return;
+      }
+      const { lines, fromTrusted } = anchored.value;
+      const after = lines > fromTrusted ? `; lines ${fromTrusted + 1}-${lines} are newer than ${trusted.value.source} and chain onto it: review them (\`sluice registry history\`)` : "";
+      m.printRegistryResult(
+        argv.json,
+        { ok: true, location: backend.location, source: trusted.value.source, lines, fromTrusted },
+        `anchored ${backend.location} at line ${lines} on ${trusted.value.source} (lines 1-${fromTrusted} as it holds them)${after}`,
+      );
+    } catch (error) {
+      reportFailure(m, error, argv.json);
+    }
+  },
+};
+
 const command: CommandModule<GlobalOptions, GlobalOptions> = {
   command: "registry",
-  describe: "Inspect releases and aliases: list, show, history; export, import, sync",
+  describe: "Inspect releases and aliases: list, show, history; export, import, sync, anchor",
   builder: (y: Argv<GlobalOptions>) =>
     y
       .command(list)
@@ -280,7 +332,8 @@ const command: CommandModule<GlobalOptions, GlobalOptions> = {
       .command(exportChain)
       .command(importChain)
       .command(sync)
-      .demandCommand(1, "name a registry command: list, show, history, export, import or sync"),
+      .command(anchor)
+      .demandCommand(1, "name a registry command: list, show, history, export, import, sync or anchor"),
   handler: () => undefined,
 };
 
