@@ -6,6 +6,7 @@ import yargs, { type Argv, type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { writeErr } from "../report/index.js";
 import { commandLoaders } from "./commands/index.js";
+import { ownVersion } from "./own-version.js";
 
 async function main(): Promise<void> {
   keepGoingWhenReaderLeaves(process.stdout);
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     .recommendCommands()
     .help()
     .alias("help", "h")
-    .version()
+    .version(ownVersion())
     // Wrapping the help text costs tens of milliseconds, and yargs renders it on every run: only when asked.
     .wrap(args.includes("--help") || args.includes("-h") ? Math.min(110, process.stdout.columns ?? 100) : null)
     .fail((message, error, y) => {

@@ -9,7 +9,7 @@
  * `--ignore-scripts` so the test does not rebuild it a second time.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,7 +52,7 @@ describe("sluice as an installed package", { timeout: SLOW }, () => {
   let packed: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(REPO, "dist", "src", "cli", "main.js"))) throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
+    if (!existsSync(join(REPO, "dist", "bundle", "cli.js"))) throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
     base = mkdtempSync(join(tmpdir(), "sluice-pack-"));
     const pack = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", base], REPO);
     expect(pack.code, pack.stderr).toBe(0);
@@ -72,12 +72,34 @@ describe("sluice as an installed package", { timeout: SLOW }, () => {
     if (base) rmSync(base, { recursive: true, force: true });
   });
 
-  it("packs the compiled CLI and the typed API, and none of the repository's tests, cache or projects", () => {
-    for (const path of ["package.json", "bin/sluice.js", "dist/src/cli/main.js", "dist/bundle/cli.js", "dist/bundle/index.js", "dist/src/index.d.ts"]) {
+  it("packs the bundled CLI and the typed API, and none of the repository's tests, cache, projects or source maps", () => {
+    for (const path of ["package.json", "bin/sluice.js", "dist/bundle/cli.js", "dist/bundle/index.js", "dist/src/index.d.ts"]) {
       expect(packed, path).toContain(path);
     }
     const stray = packed.filter((p) => /^(tests|cache|projects|stages|bench|registry|src)\//.test(p));
     expect(stray).toEqual([]);
+    // Maps point at sources the package does not ship; the unbundled modules duplicate the bundle.
+    expect(packed.filter((p) => p.endsWith(".map"))).toEqual([]);
+    expect(packed.filter((p) => p.startsWith("dist/src/") && !p.endsWith(".d.ts"))).toEqual([]);
+  });
+
+  it("installs lean: only what the tool imports, under 40 MB of node_modules", () => {
+    const manifest = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    // The example projects' ML libraries are the repository's, not the tool's.
+    expect(Object.keys(manifest.dependencies).filter((name) => /tensorflow|ml-matrix/.test(name))).toEqual([]);
+    const bytes = diskBytes(join(app, "node_modules"));
+    expect(bytes / 2 ** 20, `node_modules holds ${(bytes / 2 ** 20).toFixed(1)} MiB`).toBeLessThan(40);
+  });
+
+  it("prints its own version from any folder, not the host package's", async () => {
+    const own = (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }).version;
+    writeFileSync(join(app, "package.json"), JSON.stringify({ ...JSON.parse(readFileSync(join(app, "package.json"), "utf8")), version: "9.9.9" }));
+    const sluice = join(app, "node_modules", ".bin", "sluice");
+    const inApp = await run(sluice, ["--version"], app);
+    expect(inApp.stdout.trim()).toBe(own);
+    const elsewhere = mkdtempSync(join(base, "elsewhere-"));
+    const outside = await run(sluice, ["--version"], elsewhere);
+    expect(outside.stdout.trim()).toBe(own);
   });
 
   it("scaffolds with init, runs, caches, and reruns exactly the edited stage, all offline", async () => {
@@ -133,3 +155,10 @@ describe("sluice as an installed package", { timeout: SLOW }, () => {
     expect(tsc.code).toBe(0);
   });
 });
+
+/** Bytes a folder takes on disk, links not followed. */
+function diskBytes(path: string): number {
+  const info = lstatSync(path);
+  if (!info.isDirectory()) return info.size;
+  return readdirSync(path).reduce((sum, name) => sum + diskBytes(join(path, name)), 0);
+}

@@ -29,7 +29,7 @@ const command: CommandModule<GlobalOptions, GlobalOptions> = {
       write(root, "package.json", scaffoldPackageJson(name));
       created.push("package.json");
     } else if (!isModulePackage(join(root, "package.json"))) {
-      writeErr('note: package.json has no "type": "module"; sluice loads pipeline.ts as an ES module either way');
+      writeErr('note: package.json has no "type": "module"; sluice loads pipeline.ts as an ES module either way\n');
     }
     for (const file of files) {
       write(root, file.path, file.text);
