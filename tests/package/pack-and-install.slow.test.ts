@@ -106,30 +106,30 @@ describe("sluice as an installed package", { timeout: SLOW }, () => {
     const sluice = (...args: string[]) => run("npx", ["--offline", "--no", "sluice", ...args], app);
     const init = await sluice("init");
     expect(init.code, init.stderr).toBe(0);
-    for (const path of ["pipeline.ts", "stages/count-words.ts", "data/input.txt", ".gitignore", "registry"]) {
+    for (const path of ["pipeline.ts", "projects/my-repo/pipeline.ts", "projects/my-repo/count-words.ts", "projects/my-repo/data/input.txt", ".gitignore", "registry"]) {
       expect(existsSync(join(app, path)), path).toBe(true);
     }
-    expect(readFileSync(join(app, ".gitignore"), "utf8")).toContain("/cache/");
+    expect(readFileSync(join(app, ".gitignore"), "utf8").split("\n")).toEqual(expect.arrayContaining(["node_modules/", "/cache/"]));
 
     const first = await sluice("run", "--json");
     expect(first.code, first.stderr).toBe(0);
     expect(statusOf(first)).toEqual({ "my-repo:words": "ran", "my-repo:counts": "ran" });
-    expect(readFileSync(join(app, "out", "counts.txt"), "utf8")).toMatch(/^\d+ \w+\n/);
+    expect(readFileSync(join(app, "projects", "my-repo", "out", "counts.txt"), "utf8")).toMatch(/^\d+ \w+\n/);
 
     const second = await sluice("run", "--json");
     expect(statusOf(second)).toEqual({ "my-repo:words": "cached", "my-repo:counts": "cached" });
 
     // Editing the run stage's own module reruns that stage and nothing else.
-    const module = join(app, "stages", "count-words.ts");
+    const module = join(app, "projects", "my-repo", "count-words.ts");
     writeFileSync(module, readFileSync(module, "utf8").replace('.join("\\n") + "\\n"', '.join("\\n") + "\\n# top words\\n"'));
     const third = await sluice("run", "--json");
     expect(third.code, third.stderr).toBe(0);
     expect(statusOf(third)).toEqual({ "my-repo:words": "cached", "my-repo:counts": "ran" });
-    expect(readFileSync(join(app, "out", "counts.txt"), "utf8")).toContain("# top words");
+    expect(readFileSync(join(app, "projects", "my-repo", "out", "counts.txt"), "utf8")).toContain("# top words");
 
     const again = await sluice("init");
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain("would overwrite pipeline.ts, stages/count-words.ts, data/input.txt, registry/.gitkeep");
+    expect(again.stderr).toContain("would overwrite pipeline.ts, projects/my-repo/pipeline.ts, projects/my-repo/count-words.ts, projects/my-repo/data/input.txt, registry/.gitkeep");
   });
 
   it("type-checks the scaffold against the package's exported types", async () => {
@@ -147,7 +147,7 @@ describe("sluice as an installed package", { timeout: SLOW }, () => {
           typeRoots: [join(REPO, "node_modules", "@types")],
           types: ["node"],
         },
-        include: ["pipeline.ts", "stages"],
+        include: ["pipeline.ts", "projects"],
       }),
     );
     const tsc = await run(process.execPath, [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", app], app);
