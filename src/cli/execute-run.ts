@@ -16,6 +16,7 @@ import { loadContext, reportDiagnostics, usageError, type Context, type GlobalOp
 import { explainStale } from "./explain-stale.js";
 import { parseParamOverrides, parseResources, type ParamOverrides } from "./run-options.js";
 import { planDocument, readShardFromPlan, stageDurations } from "./shard-plan.js";
+import { reportWatchSet } from "./watch-set.js";
 
 export interface RunArgs {
   readonly targets: readonly string[];
@@ -56,6 +57,7 @@ export async function executeRun(argv: RunArgs & GlobalOptions): Promise<void> {
   }
   const context = await loadContext(argv);
   if (!context) return;
+  reportWatchSet(context.workspace);
   const outcome = await runOnce(context, argv, new AbortController());
   if (outcome) process.exitCode = outcome.exitCode;
 }

@@ -12,12 +12,18 @@ export interface ScaffoldFile {
   readonly text: string;
 }
 
-/** The scaffold for a project named `name`. */
+/**
+ * The scaffold for a project named `name`, in the layout the README teaches:
+ * a root pipeline listing projects, each project in `projects/<name>/` with
+ * its pipeline, stage code and data beside it.
+ */
 export function scaffoldFiles(name: string): ScaffoldFile[] {
+  const project = `projects/${name}`;
   return [
-    { path: "pipeline.ts", text: pipeline(name) },
-    { path: "stages/count-words.ts", text: COUNT_WORDS },
-    { path: "data/input.txt", text: INPUT },
+    { path: "pipeline.ts", text: workspacePipeline(project) },
+    { path: `${project}/pipeline.ts`, text: projectPipeline(name) },
+    { path: `${project}/count-words.ts`, text: COUNT_WORDS },
+    { path: `${project}/data/input.txt`, text: INPUT },
     { path: "registry/.gitkeep", text: "" },
   ];
 }
@@ -28,7 +34,7 @@ export function scaffoldPackageJson(name: string): string {
 }
 
 /** The lines `.gitignore` needs; appended when the file exists. */
-export const GITIGNORE_LINES = ["/cache/"];
+export const GITIGNORE_LINES = ["node_modules/", "/cache/"];
 
 /** A folder name made into a valid project name (`My Repo` -> `my-repo`). */
 export function projectName(folder: string): string {
@@ -36,14 +42,24 @@ export function projectName(folder: string): string {
   return name === "" ? "main" : name;
 }
 
-function pipeline(name: string): string {
+function workspacePipeline(project: string): string {
   return `/**
- * The pipeline of this repository. \`npx sluice run\` builds every stale stage,
- * \`npx sluice dag\` draws the graph, \`npx sluice explain <stage>\` says why a
- * stage would rerun. Paths are relative to this file.
+ * The workspace: the projects whose pipelines sluice builds. \`npx sluice run\`
+ * builds every stale stage, \`npx sluice dag\` draws the graph,
+ * \`npx sluice explain <stage>\` says why a stage would rerun.
+ */
+import { defineWorkspace } from "sluice";
+
+export default defineWorkspace({ projects: [${JSON.stringify(project)}] });
+`;
+}
+
+function projectPipeline(name: string): string {
+  return `/**
+ * The stages of project ${name}. Paths are relative to this folder.
  */
 import { defineProject, file, source } from "sluice";
-import { countWords } from "./stages/count-words.js";
+import { countWords } from "./count-words.js";
 
 export default defineProject(${JSON.stringify(name)}, (p) => {
   // A shell command: {deps.x}, {outs.y} and {params.z} are filled in by sluice.

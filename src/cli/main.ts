@@ -6,6 +6,8 @@ import yargs, { type Argv, type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { writeErr } from "../report/index.js";
 import { commandLoaders } from "./commands/index.js";
+import { ownVersion } from "./own-version.js";
+import { describeMissingFolder, describeNonNumbers, describeUnknownArguments } from "./usage-mistakes.js";
 
 async function main(): Promise<void> {
   keepGoingWhenReaderLeaves(process.stdout);
@@ -26,17 +28,30 @@ async function main(): Promise<void> {
       describe: "stop loading pipeline files after this long (default 60000, or SLUICE_LOAD_TIMEOUT_MS; 0: no limit)",
     })
     .strict()
+    // Mistakes every command shares, said before any command runs: a misspelt
+    // number is named with what was typed (not NaN), a -C folder that is not one.
+    .check((argv) => {
+      const options = parserOptions(parser);
+      return describeNonNumbers(argv, args, { keys: options.number, aliases: options.alias }) ?? describeMissingFolder(argv.cwd) ?? true;
+    }, true)
     .demandCommand(1, "name a command (sluice --help lists them)")
-    .recommendCommands()
     .help()
     .alias("help", "h")
-    .version()
+    .version(ownVersion())
     // Wrapping the help text costs tens of milliseconds, and yargs renders it on every run: only when asked.
     .wrap(args.includes("--help") || args.includes("-h") ? Math.min(110, process.stdout.columns ?? 100) : null)
     .fail((message, error, y) => {
-      if (error) throw error;
-      writeErr(`error: ${message}\n`);
-      writeErr(y.help() as unknown as string);
+      // A string is a `check` above refusing the arguments; an Error, a command that crashed.
+      if (error instanceof Error) throw error;
+      // An unknown word is named, with the nearest real one; the whole help would bury it.
+      const options = Object.keys(parserOptions(parser).key);
+      const explained = typeof error === "string" ? [message] : describeUnknownArguments(message, args, { commands: Object.keys(commandLoaders), options });
+      if (explained) {
+        for (const line of explained) writeErr(`error: ${line}\n`);
+      } else {
+        writeErr(`error: ${message}\n`);
+        writeErr(y.help() as unknown as string);
+      }
       process.exit(2);
     });
   for (const module of modules) parser = parser.command(module.default);
@@ -61,6 +76,17 @@ function skipHelpCache(parser: Argv): void {
   const internals = (parser as unknown as { getInternalMethods?: () => { getUsageInstance(): { cacheHelpMessage(): void } } })
     .getInternalMethods?.();
   if (internals) internals.getUsageInstance().cacheHelpMessage = () => {};
+}
+
+/** What yargs knows of the options of the command being parsed (aliases included); it has this but does not type it. */
+interface ParserOptions {
+  readonly key: Readonly<Record<string, unknown>>;
+  readonly number: readonly string[];
+  readonly alias: Readonly<Record<string, readonly string[]>>;
+}
+
+function parserOptions(parser: Argv): ParserOptions {
+  return (parser as unknown as { getOptions(): ParserOptions }).getOptions();
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic, Json, Stage, StageId, Workspace } from "../pipeline/index.js";
 import { notJsonReason } from "../util/canonical-json.js";
+import { didYouMean } from "../util/did-you-mean.js";
 import { fail, ok, type Result } from "../util/result.js";
 
 /** Param overrides per stage. */
@@ -17,7 +18,7 @@ export function parseParamOverrides(workspace: Workspace, sets: readonly string[
     const eq = set.indexOf("=");
     const dot = set.lastIndexOf(".", eq);
     if (eq < 0 || dot < 0) {
-      bad(`--set ${set}: expected <stage>.<param>=<value>, e.g. --set eta:train.lr=0.2`);
+      bad(`--set ${set}: expected <stage>.<param>=<value>, e.g. --set eta:train.learningRate=0.2`);
       continue;
     }
     const stageName = set.slice(0, dot);
@@ -25,12 +26,13 @@ export function parseParamOverrides(workspace: Workspace, sets: readonly string[
     const raw = set.slice(eq + 1);
     const stage = findStage(workspace, stageName);
     if (!stage) {
-      bad(`--set ${set}: no stage "${stageName}"`);
+      bad(`--set ${set}: no stage "${stageName}"${didYouMean(stageName, workspace.stages.keys())}`);
       continue;
     }
     if (!Object.hasOwn(stage.params, param)) { // not `in`: "constructor" is in every object
       const known = Object.keys(stage.params);
-      bad(`--set ${set}: stage ${stage.id} has no param "${param}" (params: ${known.length ? known.join(", ") : "none"})`);
+      const near = didYouMean(param, known);
+      bad(`--set ${set}: stage ${stage.id} has no param "${param}"${near || ` (params: ${known.length ? known.join(", ") : "none"})`}`);
       continue;
     }
     const declared = stage.params[param] as Json;

@@ -9,15 +9,18 @@
  *      │                   └──change while running────┤ (queued, one more cycle)
  *      └────────────────────────────run ends──────────┘
  *
- * Events under cache/, registry/, node_modules/, .git/ and on any declared
- * output are ignored, so the watcher never triggers on its own writes.
+ * Only a change to a file some stage key can depend on starts a cycle (the
+ * watch set: declared sources, pipeline and stage modules, package
+ * manifests; see watch-set.ts), so notes, docs and the watcher's own outputs
+ * never do. Ctrl-C stops the cycle in flight and exits 130.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
 import { relative, sep } from "node:path";
-import { cacheLayout, readLockFile } from "../cache/index.js";
 import { writeErr } from "../report/index.js";
 import { loadContext, type GlobalOptions } from "./context.js";
-import type { RunArgs } from "./execute-run.js";
+import { EXIT, type RunArgs } from "./execute-run.js";
+import { concerns, readWatchSet, WATCH_SET_ENV, watchSetFile, watchSetOf } from "./watch-set.js";
 
 const DEBOUNCE_MS = 200;
 const IGNORED_DIRS = ["cache", "registry", "node_modules", ".git", "dist"];
@@ -27,7 +30,8 @@ export async function watchWorkspace(argv: RunArgs & GlobalOptions): Promise<voi
   if (!context) return;
   const { root, workspace } = context;
   const { watch } = await import("chokidar");
-  let outputs = outputPaths([...workspace.stages.values()].flatMap((s) => s.outs.map((o) => o.path)));
+  let watched = watchSetOf(workspace);
+  const reported = watchSetFile(root);
 
   let child: ChildProcess | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -38,10 +42,16 @@ export async function watchWorkspace(argv: RunArgs & GlobalOptions): Promise<voi
       again = true;
       return;
     }
-    child = spawn(process.execPath, [bin(), "run", ...childArgs(argv)], { cwd: root, stdio: "inherit" });
+    rmSync(reported, { force: true });
+    child = spawn(process.execPath, [bin(), "run", ...childArgs(argv)], {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, [WATCH_SET_ENV]: reported },
+    });
     child.on("exit", () => {
       child = undefined;
-      outputs = new Set([...outputs, ...outputPaths(lockedOutputs(root))]);
+      // A cycle that could not load the pipeline keeps the previous set.
+      watched = readWatchSet(reported) ?? watched;
       writeErr(`watching ${root} for changes (Ctrl-C to stop)`);
       if (again) {
         again = false;
@@ -53,31 +63,30 @@ export async function watchWorkspace(argv: RunArgs & GlobalOptions): Promise<voi
     if (timer) clearTimeout(timer);
     timer = setTimeout(cycle, DEBOUNCE_MS);
   };
+  // Folders that never hold a watched file are not even descended into.
   const ignored = (path: string): boolean => {
     const rel = relative(root, path);
-    if (rel === "" || rel === "sluice.lock") return rel === "sluice.lock";
-    const top = rel.split(sep)[0] ?? "";
-    if (IGNORED_DIRS.includes(top) || rel.includes(".sluice-") || rel.includes(".tmp-")) return true;
-    for (const out of outputs) if (rel === out || rel.startsWith(`${out}${sep}`)) return true;
-    return false;
+    return IGNORED_DIRS.includes(rel.split(sep)[0] ?? "");
   };
 
   const watcher = watch(root, { ignored, ignoreInitial: true });
   watcher.on("all", (_event, path) => {
-    if (!ignored(path)) schedule();
+    if (concerns(watched, relative(root, path).split(sep).join("/"))) schedule();
   });
   await new Promise<void>((resolve) => watcher.on("ready", () => resolve()));
   cycle();
 
-  await new Promise<void>((resolve) => {
-    const stop = () => {
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
       child?.kill("SIGINT");
       if (timer) clearTimeout(timer);
-      void watcher.close().then(() => resolve());
+      void watcher.close().then(() => resolve(signal));
     };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  // Stopped by the user, as any interrupted sluice command: 130 (143 for SIGTERM).
+  process.exitCode = signal === "SIGINT" ? EXIT.interrupted : 143;
 }
 
 /** The script that started this process: the `sluice` bin. */
@@ -93,13 +102,4 @@ function childArgs(argv: RunArgs & GlobalOptions): string[] {
   if (argv.resources) args.push("--resources", argv.resources);
   if (argv.verbose) args.push("--verbose");
   return args;
-}
-
-function lockedOutputs(root: string): string[] {
-  const lock = readLockFile(cacheLayout(root).lockFile);
-  return Object.values(lock.stages).flatMap((s) => s.outs.map((o) => o.path));
-}
-
-function outputPaths(paths: readonly string[]): Set<string> {
-  return new Set(paths.map((p) => p.split("/").join(sep)));
 }

@@ -3,6 +3,7 @@
  * ids (`*:evaluate`). A selected stage brings its upstream along.
  */
 import type { Diagnostic, StageId } from "../pipeline/index.js";
+import { closestName } from "../util/did-you-mean.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { withUpstream, type Dag } from "./dag.js";
 
@@ -46,7 +47,11 @@ export function globToRegExp(glob: string): RegExp {
 }
 
 function suggestion(target: string, ids: readonly string[], projects: ReadonlySet<string>): string {
-  const near = [...projects, ...ids].find((name) => name.endsWith(`:${target}`) || name.includes(target));
+  const near = closestName(target, [...projects, ...ids]);
   if (near) return ` (did you mean "${near}"?)`;
+  // A bare stage name: offer every stage id of the nearest name.
+  const names = new Set(ids.map((id) => id.slice(id.indexOf(":") + 1)));
+  const name = closestName(target, names);
+  if (name) return ` (did you mean ${ids.filter((id) => id.endsWith(`:${name}`)).map((id) => `"${id}"`).join(" or ")}?)`;
   return ` (targets: all, a project (${[...projects].sort().join(", ")}), a stage id, or a glob like "*:train")`;
 }

@@ -7,16 +7,17 @@ import type { StageId } from "../pipeline/index.js";
 import { formatDuration, writeErr } from "./terminal.js";
 
 export interface PlainOptions {
-  /** Print stage output (live and replayed). */
+  /** Print the output of stages that run (and, with `verbose`, the replayed logs of hits). */
   readonly logs: boolean;
-  /** List cached stages too, one line each. */
+  /** List cached stages too, one line each, with their replayed logs. */
   readonly verbose: boolean;
 }
 
 export function plainReporter(options: PlainOptions): BuildObserver & { summary(results: readonly StageResult[]): void } {
   return {
     onLog(id: StageId, text: string, replay: boolean) {
-      if (!options.logs) return;
+      // A hit's log was shown when it ran; replaying every one turns a no-op into pages (--verbose shows them).
+      if (!options.logs || (replay && !options.verbose)) return;
       const prefix = replay ? `[${id}] (cached) ` : `[${id}] `;
       writeErr(text.trimEnd().split("\n").map((line) => prefix + line).join("\n"));
     },

@@ -64,20 +64,20 @@ describeWith(PYTHON, "graduating a notebook into a running stage", () => {
 });
 
 describeWith(PYTHON, "graduating into the workspace sluice init scaffolds", () => {
-  it("adds the stage to the root pipeline, whose project lives at the root, and runs it", async () => {
+  it("adds the stage to the project's pipeline under projects/, and runs it", async () => {
     ws = new Workspace({});
     const init = await ws.run(["init"]);
     expect(init.code, init.stderr).toBe(0);
-    ws.write("notebooks/words.ipynb", fixture("no-parameters.ipynb"));
-    ws.write("notebooks/input.txt", "one two three\n");
-    const out = await ws.run(["graduate", "notebooks/words.ipynb", "-p", "ws", "-s", "wordcount", "--write"]);
+    ws.write("projects/ws/notebooks/words.ipynb", fixture("no-parameters.ipynb"));
+    ws.write("projects/ws/notebooks/input.txt", "one two three\n");
+    const out = await ws.run(["graduate", "projects/ws/notebooks/words.ipynb", "-p", "ws", "-s", "wordcount", "--write"]);
     expect(out.code, out.stderr).toBe(0);
-    expect(out.stderr).toContain("wrote stages/wordcount.py");
-    expect(out.stderr).toContain("added the stage to pipeline.ts");
+    expect(out.stderr).toContain("wrote projects/ws/stages/wordcount.py");
+    expect(out.stderr).toContain("added the stage to projects/ws/pipeline.ts");
     const run = await ws.runJson(["ws:wordcount"]);
     expect(run.code, run.stderr).toBe(0);
     expect(statuses(run)).toEqual({ "ws:wordcount": "ran" });
-    expect(ws.read("notebooks/summary.txt")).toBe("3\n"); // where the notebook wrote it: inside the root project
+    expect(ws.read("projects/ws/notebooks/summary.txt")).toBe("3\n"); // where the notebook wrote it, beside itself
   });
 });
 

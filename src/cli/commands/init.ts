@@ -1,7 +1,7 @@
 /**
  * `sluice init`: scaffold a workspace in the current folder (or -C). Writes
- * package.json only when there is none, appends `/cache/` to an existing
- * .gitignore, and refuses (exit 2, naming them) when any other file it
+ * package.json only when there is none, appends what is missing of
+ * `node_modules/` and `/cache/` to an existing .gitignore, and refuses (exit 2, naming them) when any other file it
  * would write already exists: init never overwrites someone's work.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,7 +13,7 @@ import { GITIGNORE_LINES, projectName, scaffoldFiles, scaffoldPackageJson } from
 
 const command: CommandModule<GlobalOptions, GlobalOptions> = {
   command: "init",
-  describe: "Create a workspace here: pipeline.ts with two example stages, .gitignore for cache/, registry/",
+  describe: "Create a workspace here: pipeline.ts listing projects/<name>/ with two example stages, .gitignore for node_modules/ and cache/, registry/",
   builder: (yargs: Argv<GlobalOptions>) => yargs.example("$0 init && $0 run", "scaffold, then build it"),
   handler: (argv) => {
     const root = resolve(argv.cwd ?? process.cwd());
@@ -29,7 +29,7 @@ const command: CommandModule<GlobalOptions, GlobalOptions> = {
       write(root, "package.json", scaffoldPackageJson(name));
       created.push("package.json");
     } else if (!isModulePackage(join(root, "package.json"))) {
-      writeErr('note: package.json has no "type": "module"; sluice loads pipeline.ts as an ES module either way');
+      writeErr('note: package.json has no "type": "module"; sluice loads pipeline.ts as an ES module either way\n');
     }
     for (const file of files) {
       write(root, file.path, file.text);
@@ -41,7 +41,8 @@ const command: CommandModule<GlobalOptions, GlobalOptions> = {
       created.push(".gitignore");
     } else {
       const text = readFileSync(gitignore, "utf8");
-      const missing = GITIGNORE_LINES.filter((line) => !text.split("\n").some((l) => l.trim() === line || l.trim() === line.slice(1)));
+      const bare = (pattern: string) => pattern.trim().replace(/^\/|\/$/g, "");
+      const missing = GITIGNORE_LINES.filter((line) => !text.split("\n").some((l) => bare(l) === bare(line)));
       if (missing.length > 0) {
         appendFileSync(gitignore, `${text.endsWith("\n") || text === "" ? "" : "\n"}${missing.join("\n")}\n`);
         updated.push(".gitignore");
@@ -49,7 +50,7 @@ const command: CommandModule<GlobalOptions, GlobalOptions> = {
     }
     if (argv.json) return void writeOut(JSON.stringify({ root, project: name, created, updated }, null, 2));
     writeOut(`created ${created.join(", ")}${updated.length > 0 ? `; updated ${updated.join(", ")}` : ""}`);
-    writeOut("next: npx sluice run   (then edit data/input.txt or a param and run it again)");
+    writeOut(`next: npx sluice run   (then edit projects/${name}/data/input.txt or a param and run it again)`);
   },
 };
 

@@ -30,7 +30,7 @@ const command: CommandModule<GlobalOptions, RunArgs & GlobalOptions> = {
         type: "string",
         array: true,
         default: [] as string[],
-        describe: "override a param for this run: --set eta:train.lr=0.2 (checked against its declared type)",
+        describe: "override a param for this run: --set eta:train.learningRate=0.2 (checked against its declared type)",
       })
       .option("resources", { type: "string", describe: "resource limits for the scheduler: gpu=1,memGiB=16" })
       .option("fail-on-hold", { type: "boolean", default: false, describe: "exit 3 when a promotion was held" })
@@ -46,7 +46,7 @@ const command: CommandModule<GlobalOptions, RunArgs & GlobalOptions> = {
       .option("shard-plan", { type: "string", describe: "take the shard from this `sluice plan --json` file, so every CI job agrees on the split" })
       .example("$0 run", "run everything that is stale")
       .example("$0 run eta --dry-run", "show what would run in project eta, and why")
-      .example("$0 run eta:evaluate --set eta:train.lr=0.2", "try a variant without editing files")
+      .example("$0 run eta:evaluate --set eta:train.learningRate=0.2", "try a variant without editing files")
       .example("$0 run --remote-cache http://cache:8080/sluice --shard 1/4", "one CI shard, sharing outputs through the remote cache") as unknown as Argv<RunArgs & GlobalOptions>,
   handler: async (argv) => {
     await executeRun(argv);

@@ -1,0 +1,89 @@
+/**
+ * What yargs calls "Unknown argument: x", said the way a user needs it: an
+ * unknown command or option by name, with the nearest real one.
+ */
+import { statSync } from "node:fs";
+import { didYouMean } from "../util/did-you-mean.js";
+
+/** What the parser knows when it refuses an argument. */
+export interface ParserVocabulary {
+  /** Every command name. */
+  readonly commands: readonly string[];
+  /** Every option key the command being parsed accepts (aliases included). */
+  readonly options: readonly string[];
+}
+
+/**
+ * One line per unknown argument of a yargs strict-mode failure, or undefined
+ * when `message` is another kind of failure (a missing argument, a bad
+ * choice), which yargs' own text explains well enough.
+ */
+export function describeUnknownArguments(message: string, args: readonly string[], vocabulary: ParserVocabulary): string[] | undefined {
+  const listed = /^Unknown arguments?: (.+)$/.exec(message)?.[1];
+  if (listed === undefined) return undefined;
+  const command = args.find((arg) => vocabulary.commands.includes(arg));
+  return listed.split(", ").map((word) => {
+    if (isGivenAsOption(word, args)) {
+      const flags = vocabulary.options.filter((key) => key.length > 1 && !/[A-Z]/.test(key));
+      const where = command ? ` for "sluice ${command}"` : "";
+      const help = command ? `sluice ${command} --help` : "sluice --help";
+      return `unknown option --${word}${where}${didYouMean(word, flags, (name) => `--${name}`)}; \`${help}\` lists the options`;
+    }
+    if (command === undefined) {
+      return `unknown command "${word}"${didYouMean(word, vocabulary.commands)}; \`sluice --help\` lists the commands`;
+    }
+    return `unexpected argument "${word}" for "sluice ${command}"; \`sluice ${command} --help\` shows its usage`;
+  });
+}
+
+/** Was `word` typed as `--word`, `--word=…`, `-w` or `--no-word`? */
+function isGivenAsOption(word: string, args: readonly string[]): boolean {
+  return args.some((arg) => {
+    const name = arg.replace(/^--?/, "").replace(/=.*$/, "");
+    return arg.startsWith("-") && (name === word || name === `no-${word}`);
+  });
+}
+
+/** Numeric options as yargs parsed them, with their names as typed. */
+export interface NumericOptions {
+  /** Keys declared `type: "number"`. */
+  readonly keys: readonly string[];
+  /** Each key's aliases (`jobs` -> `j`). */
+  readonly aliases: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * yargs turns `--jobs abc` into NaN and lets the command report "got NaN".
+ * Say which option, and what was typed, before any command runs.
+ */
+export function describeNonNumbers(argv: Readonly<Record<string, unknown>>, args: readonly string[], numeric: NumericOptions): string | undefined {
+  for (const key of numeric.keys) {
+    const values = ([] as unknown[]).concat(argv[key]);
+    if (!values.some((value) => typeof value === "number" && Number.isNaN(value))) continue;
+    const names = [key, ...(numeric.aliases[key] ?? [])];
+    const typed = typedValue(args, names);
+    return `--${key} expects a number${typed === undefined ? "" : ` (got "${typed}")`}`;
+  }
+  return undefined;
+}
+
+/** The text after `--name`, `--name=` or `-n` on the command line. */
+function typedValue(args: readonly string[], names: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    for (const name of names) {
+      const flag = name.length === 1 ? `-${name}` : `--${name}`;
+      if (arg === flag) return args[i + 1] ?? "";
+      if (arg.startsWith(`${flag}=`)) return arg.slice(flag.length + 1);
+    }
+  }
+  return undefined;
+}
+
+/** `-C <dir>` naming something that is not a folder (rather than "no workspace at or above" it). */
+export function describeMissingFolder(cwd: string | undefined): string | undefined {
+  if (cwd === undefined) return undefined;
+  const info = statSync(cwd, { throwIfNoEntry: false });
+  if (!info) return `-C ${cwd}: no such directory`;
+  return info.isDirectory() ? undefined : `-C ${cwd}: not a directory`;
+}

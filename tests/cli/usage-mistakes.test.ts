@@ -1,0 +1,69 @@
+/**
+ * A mistyped command, option, target, param or number gets one line naming
+ * what was wrong and the nearest real name, exit 2, and nothing runs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closestName } from "../../src/util/did-you-mean.js";
+import { demoFiles } from "../fixtures/demo-workspace.js";
+import { Workspace } from "../rig.js";
+
+describe("closestName", () => {
+  it("finds a swapped pair of letters, a missing letter and another case", () => {
+    expect(closestName("rnu", ["run", "runs", "status"])).toBe("run");
+    expect(closestName("dryrun", ["dry-run", "jobs"])).toBe("dry-run");
+    expect(closestName("STATUS", ["run", "status"])).toBe("status");
+  });
+
+  it("offers nothing for a word that is not a near miss", () => {
+    expect(closestName("xyzzy", ["run", "status", "verify"])).toBeUndefined();
+    expect(closestName("gc", ["run", "dag"])).toBeUndefined();
+  });
+});
+
+describe("usage mistakes", () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = new Workspace(demoFiles());
+  });
+  afterAll(() => ws.dispose());
+
+  /** Runs the CLI, expects exit 2, no stage run and exactly one stderr line; returns that line. */
+  async function refused(...args: string[]): Promise<string> {
+    const out = await ws.run(args);
+    expect(out.code, out.stderr).toBe(2);
+    expect(ws.count("ingest")).toBe(0);
+    const lines = out.stderr.trim().split("\n");
+    expect(lines, out.stderr).toHaveLength(1);
+    return lines[0] as string;
+  }
+
+  it("names an unknown command and the nearest one, without the whole help", async () => {
+    expect(await refused("rnu")).toBe('error: unknown command "rnu" (did you mean "run"?); `sluice --help` lists the commands');
+    expect(await refused("xyzzy")).toBe('error: unknown command "xyzzy"; `sluice --help` lists the commands');
+  });
+
+  it("names an unknown option of the command and the nearest one", async () => {
+    expect(await refused("run", "--dryrun")).toBe(
+      'error: unknown option --dryrun for "sluice run" (did you mean --dry-run?); `sluice run --help` lists the options',
+    );
+  });
+
+  it("suggests the stage a misspelt target meant", async () => {
+    expect(await refused("run", "demo:claen")).toBe('error: unknown target "demo:claen" (did you mean "demo:clean"?)');
+    expect(await refused("run", "featurse")).toBe('error: unknown target "featurse" (did you mean "demo:features"?)');
+  });
+
+  it("suggests the param and the stage a misspelt --set meant", async () => {
+    expect(await refused("run", "--set", "demo:clean.minValeu=3")).toContain('stage demo:clean has no param "minValeu" (did you mean "minValue"?)');
+    expect(await refused("run", "--set", "demo:claen.minValue=3")).toContain('no stage "demo:claen" (did you mean "demo:clean"?)');
+  });
+
+  it("quotes what was typed for a number option instead of NaN", async () => {
+    expect(await refused("run", "--jobs", "abc")).toBe('error: --jobs expects a number (got "abc")');
+    expect(await refused("run", "-j=many")).toBe('error: --jobs expects a number (got "many")');
+  });
+
+  it("says a -C folder does not exist rather than that it holds no workspace", async () => {
+    expect(await refused("-C", "/nonexistent/folder", "status")).toBe("error: -C /nonexistent/folder: no such directory");
+  });
+});
