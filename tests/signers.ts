@@ -11,8 +11,11 @@ import { join } from "node:path";
 /** The people tests approve as, each listed for every role unless a test says otherwise. */
 export const CAST = ["alice", "bob", "carol", "dave", "erin", "frank", "ci", "lead", "release-bot"] as const;
 
-/** Child processes of a test (a promoter run with tsx) inherit its keys through this variable. */
-const KEY_DIR_ENV = "SLUICE_TEST_KEY_DIR";
+/**
+ * Child processes of a test (a promoter run with tsx) inherit its keys through
+ * this variable; not named SLUICE_*, which cliEnv keeps from every child.
+ */
+const KEY_DIR_ENV = "TEST_SIGNERS_KEY_DIR";
 let keyDir: string | undefined = process.env[KEY_DIR_ENV];
 
 /** Path of `name`'s private key (ed25519, no passphrase), made on first use. */
