@@ -94,6 +94,8 @@ describe("a failed gate never promotes", () => {
     expect(refused.code).toBe(1);
     expect(refused.json).toMatchObject({ ok: false, error: { reason: "missing-approvals", missing: ["risk"] } });
     expect(refused.stderr).toContain("needs approval by role risk");
+    // One role missing: the hint is the command to run, role filled in.
+    expect(refused.stderr).toContain("run `sluice approve eta eta_v1 --role risk`");
     expect(ws.exists("registry/eta/production.json")).toBe(false);
 
     // The creator (alice) approving her own release does not count.

@@ -99,7 +99,7 @@ export function describeRefusal(refusal: RegistryRefusal): string {
     case "missing-approvals": {
       const discounted = refusal.discounted.map((d) => `${d.role} by ${d.by}: ${d.why}`).join("; ");
       const why = discounted ? ` (not counted: ${discounted})` : "";
-      return `${refusal.project}@${refusal.alias} -> ${refusal.release} needs approval by role ${refusal.missing.join(", ")}${why}; run \`sluice approve ${refusal.project} ${refusal.release} --role <role>\``;
+      return `${refusal.project}@${refusal.alias} -> ${refusal.release} needs approval by role ${refusal.missing.join(", ")}${why}; run \`sluice approve ${refusal.project} ${refusal.release} --role ${refusal.missing.length === 1 ? refusal.missing[0] : "<role>"}\``;
     }
     case "no-signers":
       return `${
