@@ -99,7 +99,9 @@ export function describeRefusal(refusal: RegistryRefusal): string {
     case "missing-approvals": {
       const discounted = refusal.discounted.map((d) => `${d.role} by ${d.by}: ${d.why}`).join("; ");
       const why = discounted ? ` (not counted: ${discounted})` : "";
-      return `${refusal.project}@${refusal.alias} -> ${refusal.release} needs approval by role ${refusal.missing.join(", ")}${why}; run \`sluice approve ${refusal.project} ${refusal.release} --role ${refusal.missing.length === 1 ? refusal.missing[0] : "<role>"}\``;
+      // With one role missing the hint is the whole command, ready to run.
+      const role = refusal.missing.length === 1 ? refusal.missing[0] : "<role>";
+      return `${refusal.project}@${refusal.alias} -> ${refusal.release} needs approval by role ${refusal.missing.join(", ")}${why}; run \`sluice approve ${refusal.project} ${refusal.release} --role ${role}\``;
     }
     case "no-signers":
       return `${
