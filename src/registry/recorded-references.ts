@@ -4,10 +4,9 @@
  * store where the release pins its report. Monitoring compares live windows
  * with them; the HTML report plots PSI against them.
  */
-import type { ReleaseManifest } from "../../contracts/index.js";
+import { Distribution, type ReleaseManifest } from "../../contracts/index.js";
 import type { Digest } from "../cache/digest.js";
 import type { ObjectStore } from "../cache/object-store.js";
-import { Distribution } from "../monitor/live-window.js";
 
 /** The usable references (undefined when the report cannot be read), and why any could not be used. */
 export interface RecordedReferences {
