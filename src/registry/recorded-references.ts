@@ -5,8 +5,7 @@
  * with them; the HTML report plots PSI against them.
  */
 import { Distribution, type ReleaseManifest } from "../../contracts/index.js";
-import type { Digest } from "../cache/digest.js";
-import type { ObjectStore } from "../cache/object-store.js";
+import type { Digest, ObjectStore } from "../cache/index.js";
 
 /** The usable references (undefined when the report cannot be read), and why any could not be used. */
 export interface RecordedReferences {
