@@ -9,7 +9,7 @@ export { appendHistory, readHistory, type HistoryEntry } from "./run-history.js"
 export { recordDigests, RunRecords, type RecordedOut, type RecordProblem, type RunRecord } from "./run-record.js";
 export type { RecordedHit } from "./record-index.js";
 export { depOrigin, externalDigest, stageComponents } from "./stage-components.js";
-export { KEY_FORMAT, stageKey, type DepComponent, type KeyComponents, type StageKey } from "./stage-key.js";
+export { KEY_FORMAT, parseStageKey, stageKey, type DepComponent, type KeyComponents, type StageKey } from "./stage-key.js";
 export { directoryManifest, StatCache } from "./stat-cache.js";
 export { manifestNameProblem, parseDirManifest, type ManifestEntry } from "./dir-manifest.js";
 export { recordOutputsMismatch } from "./record-shape.js";
