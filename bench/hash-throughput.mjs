@@ -26,8 +26,7 @@ const GiB = 1 << 30;
 const BLOCK = 8 << 20;
 
 if (!existsSync(file) || statSync(file).size !== GiB) writeBigFile(file);
-const { digestFile, initDigests } = await import(join(REPO, "dist", "src", "cache", "digest.js"));
-await initDigests();
+const { digestFile } = await import(join(REPO, "dist", "src", "cache", "digest.js"));
 
 plainRead(file); // warm the page cache
 await digestFile(file); // start the hashing threads

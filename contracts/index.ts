@@ -25,4 +25,17 @@ export {
   type RegistryEventType,
 } from "./registry-event.js";
 export { PromotionRecord } from "./promotion-record.js";
+export { DataHealth, Distribution, LiveWindow, Outcomes, ServiceHealth, type ServedAlias } from "./live-window.js";
+export {
+  CanaryCriteria,
+  DelayedQuality,
+  Direction,
+  DriftPolicy,
+  ImmediateChecks,
+  MonitorPolicy,
+  PauseDeadline,
+  ProductionSlo,
+  RollbackEvent,
+  type MonitorPolicyInput,
+} from "./monitor-policy.js";
 export { JSON_SCHEMA_FILES, renderJsonSchemas } from "./json-schemas.js";

@@ -5,8 +5,8 @@
  * monitoring's, `src/monitor/monitor-policy.ts`), and who must approve a move to production.
  */
 import { z } from "zod";
-import { MonitorPolicy, Direction } from "../src/monitor/monitor-policy.js";
 import { AliasName, Name } from "./json-value.js";
+import { Direction, MonitorPolicy } from "./monitor-policy.js";
 
 /** A gate the policy requires; a failed critical gate can never be waived. */
 export const RequiredGate = z

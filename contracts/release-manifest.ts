@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { GateResult } from "./gate-result.js";
 import { DigestString, JsonValue, Name, ReleaseName, Timestamp } from "./json-value.js";
-import { MonitorPolicy } from "../src/monitor/monitor-policy.js";
+import { MonitorPolicy } from "./monitor-policy.js";
 
 /**
  * The action policy a model is served with: numeric thresholds (warning

@@ -3,7 +3,6 @@
  * opened together so every command sees the same layout.
  */
 import { CodeIdentities } from "./code-identity.js";
-import { initDigests } from "./digest.js";
 import { cacheLayout, type CacheLayout } from "./layout.js";
 import { ObjectStore } from "./object-store.js";
 import type { RemoteCache } from "./remote-cache.js";
@@ -21,7 +20,6 @@ export interface CacheSession {
 }
 
 export async function openCache(workspaceRoot: string, remote?: RemoteCache): Promise<CacheSession> {
-  await initDigests();
   const layout = cacheLayout(workspaceRoot);
   const statCache = StatCache.load(layout.statCache, workspaceRoot);
   return {

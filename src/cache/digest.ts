@@ -14,20 +14,12 @@ export const CHUNK_BYTES = 8 << 20;
 /** A content address, minted only by the functions of this module. */
 export type Digest = string & { readonly __brand: "Digest" };
 
-type Hasher = Awaited<ReturnType<typeof xxhash>>;
-let hasher: Hasher | undefined;
-let loading: Promise<Hasher> | undefined;
-
-/** Loads the wasm hasher; call once before the synchronous functions. */
-export async function initDigests(): Promise<void> {
-  loading ??= xxhash();
-  hasher = await loading;
-}
-
-function ready(): Hasher {
-  if (!hasher) throw new Error("initDigests() must be awaited before hashing");
-  return hasher;
-}
+/**
+ * The wasm hasher, compiled while this module loads (a top-level await of
+ * about 2 ms): whoever imports a digest function can call it at once, and
+ * no code path can hash before the hasher exists.
+ */
+const hasher = await xxhash();
 
 function hex(value: bigint): string {
   return value.toString(16).padStart(16, "0");
@@ -35,18 +27,17 @@ function hex(value: bigint): string {
 
 /** Digest of bytes in memory. */
 export function digestBytes(bytes: Uint8Array): Digest {
-  const h = ready();
-  if (bytes.byteLength <= CHUNK_BYTES) return `${hex(h.h64Raw(bytes))}-${bytes.byteLength}` as Digest;
+  if (bytes.byteLength <= CHUNK_BYTES) return `${hex(hasher.h64Raw(bytes))}-${bytes.byteLength}` as Digest;
   const chunks: string[] = [];
   for (let offset = 0; offset < bytes.byteLength; offset += CHUNK_BYTES) {
-    chunks.push(hex(h.h64Raw(bytes.subarray(offset, offset + CHUNK_BYTES))));
+    chunks.push(hex(hasher.h64Raw(bytes.subarray(offset, offset + CHUNK_BYTES))));
   }
   return combine(chunks, bytes.byteLength);
 }
 
 /** The tree rule's root: xxh64 over the chunk digests as 8-byte big-endian values. */
 function combine(chunks: readonly string[], size: number): Digest {
-  return `${hex(ready().h64Raw(Buffer.from(chunks.join(""), "hex")))}-${size}` as Digest;
+  return `${hex(hasher.h64Raw(Buffer.from(chunks.join(""), "hex")))}-${size}` as Digest;
 }
 
 /** Digest of a string's UTF-8 bytes (canonical JSON, log text). */
@@ -56,7 +47,7 @@ export function digestString(text: string): Digest {
 
 /** 16 hex digits of a string's xxh64, for keys that need no length. */
 export function hashString(text: string): string {
-  return ready().h64ToString(text); // the xxh64 of the UTF-8 bytes, encoded straight into the hasher's memory
+  return hasher.h64ToString(text); // the xxh64 of the UTF-8 bytes, encoded straight into the hasher's memory
 }
 
 const READ_BLOCK = 1 << 20;
@@ -73,7 +64,7 @@ export async function digestFile(path: string): Promise<Digest> {
       await handle.close();
       return combine(await hashChunks({ path, size, chunk: CHUNK_BYTES }), size);
     }
-    const stream = ready().create64();
+    const stream = hasher.create64();
     const buffer = Buffer.allocUnsafe(READ_BLOCK);
     let read = 0;
     for (;;) {

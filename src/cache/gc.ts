@@ -10,7 +10,6 @@ import { readHistory } from "./run-history.js";
 import { recordDigests, type RunRecord } from "./run-record.js";
 import type { CacheSession } from "./cache-session.js";
 import type { Digest } from "./digest.js";
-import type { StageKey } from "./stage-key.js";
 
 export interface GcOptions {
   /** Keep the records of this many most recent invocations (0: none beyond the lock and the pins). */
@@ -40,7 +39,7 @@ export async function collectGarbage(cache: CacheSession, options: GcOptions): P
       if (!options.dryRun) await cache.records.remove(key);
       continue;
     }
-    const { record } = await cache.records.get(key as StageKey);
+    const { record } = await cache.records.get(key);
     if (record) for (const digest of await referencedObjects(cache, record)) live.add(digest);
   }
 

@@ -10,7 +10,7 @@ import type { Json, StageDecision, StageId, StageOut } from "../pipeline/index.j
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { isDigest, type Digest } from "./digest.js";
 import { RecordIndex, type RecordedHit } from "./record-index.js";
-import type { KeyComponents, StageKey } from "./stage-key.js";
+import { parseStageKey, type KeyComponents, type StageKey } from "./stage-key.js";
 
 /** One stored output of a run. For a directory, `digest` names its manifest object. */
 export interface RecordedOut {
@@ -111,7 +111,8 @@ export class RunRecords {
     const keys: StageKey[] = [];
     for (const shard of await readdir(this.#dir).catch(() => [] as string[])) {
       for (const name of await readdir(join(this.#dir, shard)).catch(() => [] as string[])) {
-        if (name.endsWith(".json")) keys.push(name.slice(0, -5) as StageKey);
+        const key = name.endsWith(".json") ? parseStageKey(name.slice(0, -5)) : undefined;
+        if (key) keys.push(key);
       }
     }
     return keys.sort();

@@ -46,3 +46,8 @@ export interface KeyComponents {
 export function stageKey(components: KeyComponents): StageKey {
   return hashString(canonicalJson(components)) as StageKey;
 }
+
+/** `text` as a stage key when it has a key's form (16 hex digits), as read back from a file name or a lock. */
+export function parseStageKey(text: string): StageKey | undefined {
+  return /^[0-9a-f]{16}$/.test(text) ? (text as StageKey) : undefined;
+}

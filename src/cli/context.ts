@@ -2,7 +2,6 @@
  * What most commands do first: find the workspace, load and validate its
  * pipeline, build the DAG. Problems are printed here and become exit code 2.
  */
-import { initDigests } from "../cache/index.js";
 import { buildDag, topoOrder, type Dag } from "../graph/index.js";
 import { findWorkspaceRoot, loadTimeoutMs, loadWorkspace, type Diagnostic, type Workspace } from "../pipeline/index.js";
 import { renderDiagnostic, writeErr } from "../report/index.js";
@@ -23,12 +22,6 @@ export interface GlobalOptions {
 
 /** Loads the workspace, or reports why not (exit 2) and returns undefined. */
 export async function loadContext(argv: GlobalOptions): Promise<Context | undefined> {
-  // The hasher's wasm compiles on a V8 background thread. Started only when
-  // the cache opens, it queued behind the compile and GC work that loading a
-  // big pipeline hands those threads, and the run waited 30-50 ms for it.
-  // Started here, it is ready before the pipeline is (a failure surfaces
-  // where the cache awaits it).
-  initDigests().catch(() => undefined);
   const from = argv.cwd ?? process.cwd();
   const root = findWorkspaceRoot(from);
   if (!root) return usageError(`no sluice workspace at or above ${from} (a folder with pipeline.ts and package.json; \`sluice init\` creates one)`);

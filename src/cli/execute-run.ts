@@ -4,12 +4,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { openCache, saveSession, type CacheSession, type StageKey } from "../cache/index.js";
-import type { HttpRemoteCache } from "../cache/remote/index.js";
+import { openCache, saveSession, type CacheSession, type HttpRemoteCache, type StageKey } from "../cache/index.js";
 import { gitCommit, recordRun, runBuild, type BuildObserver, type BuildResult } from "../exec/index.js";
 import { parseShardSpec, selectTargets, withDownstream, withUpstream, type Dag } from "../graph/index.js";
 import type { Json, Stage, StageId, Workspace } from "../pipeline/index.js";
-import { plainReporter, runDocument, writeErr, writeOut } from "../report/index.js";
+import { loadCiSummary, loadListrReporter, plainReporter, runDocument, writeErr, writeOut } from "../report/index.js";
 import { canonicalJson } from "../util/canonical-json.js";
 import { acquireLock } from "../util/file-lock.js";
 import { loadContext, reportDiagnostics, usageError, type Context, type GlobalOptions } from "./context.js";
@@ -160,7 +159,7 @@ export async function runOnce(
   await observer.finish(build.results);
   if (process.env["GITHUB_STEP_SUMMARY"] || process.env["GITHUB_ACTIONS"] === "true") {
     // Loaded only in CI: a local run pays nothing for the GitHub summary.
-    await (await import("../report/ci-summary.js")).reportToCi(build.results, dag.stages, process.env);
+    await (await loadCiSummary()).reportToCi(build.results, dag.stages, process.env);
   }
   if (argv.json) writeOut(JSON.stringify(runDocument(build.ok && !build.interrupted, build.results, build.interrupted), null, 2));
   const held = build.results.some((r) => r.status === "held");
@@ -265,7 +264,7 @@ async function pickObserver(argv: GlobalOptions): Promise<Reporter> {
   // A terminal too narrow to draw a task list (or one reporting no width) gets plain lines.
   const interactive = process.stderr.isTTY && (process.stderr.columns ?? 0) >= 40 && !process.env["CI"] && !argv.json;
   if (interactive) {
-    const { listrReporter } = await import("../report/listr-reporter.js");
+    const { listrReporter } = await loadListrReporter();
     const listr = listrReporter();
     return { ...listr, finish: () => listr.done() };
   }

@@ -6,8 +6,7 @@
  */
 import { join } from "node:path";
 import type { ReleaseManifest } from "../../contracts/index.js";
-import { initDigests } from "../cache/digest.js";
-import { ObjectStore } from "../cache/object-store.js";
+import { ObjectStore } from "../cache/index.js";
 import { Distribution, MonitorPolicy, type MonitorInput, type MonitorState } from "../monitor/index.js";
 import { knownGoodReleases, recordedReferences, type RegistryState } from "../registry/index.js";
 import { fail, ok, type Result } from "../util/result.js";
@@ -88,7 +87,6 @@ function judgedWindows(state: RegistryState, project: string): Set<string> {
 
 /** The reference distributions of the release's evaluation report; what cannot be used becomes a warning. */
 async function referencesOf(root: string, manifest: ReleaseManifest, warnings: string[]): Promise<Record<string, Distribution> | undefined> {
-  await initDigests();
   const recorded = await recordedReferences(new ObjectStore(join(root, "cache")), manifest);
   warnings.push(...recorded.problems.map((problem) => `drift not fully checked: ${problem}`));
   return recorded.references;

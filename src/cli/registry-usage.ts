@@ -1,6 +1,6 @@
 /** A registry command's usage error (no workspace, unknown project or release): one message, exit 2. */
-import { storageFailureExitCode } from "../registry/storage-failure.js";
-import type { printRegistryError } from "../report/registry-messages.js";
+import { storageFailureExitCode } from "../registry/index.js";
+import type { printRegistryError } from "../report/index.js";
 
 export function registryUsageError(messages: { printRegistryError: typeof printRegistryError }, message: string, json: boolean | undefined): void {
   messages.printRegistryError(message, json);

@@ -14,7 +14,7 @@ export interface RegistryCheck {
 }
 
 export async function verifyRegistryLog(root: string): Promise<RegistryCheck> {
-  const [{ verifyRegistry }, { renderVerification }] = await Promise.all([import("../registry/index.js"), import("../report/registry-verify.js")]);
+  const [{ verifyRegistry }, { renderVerification }] = await Promise.all([import("../registry/index.js"), import("../dashboard/index.js")]);
   let verdict: RegistryVerification;
   try {
     verdict = inRowTerms(await verifyRegistry(root));

@@ -10,9 +10,8 @@ import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import { inspect } from "node:util";
 import { parentPort } from "node:worker_threads";
-import { originalStack } from "../pipeline/mirror-positions.js";
 import { contractMessage } from "../util/contract-message.js";
-import type { DeclaredProject, Json, OutDecl, RunContext, StageDecision } from "../pipeline/index.js";
+import { originalStack, type DeclaredProject, type Json, type OutDecl, type RunContext, type StageDecision } from "../pipeline/index.js";
 
 /** A dep as handed to the worker. */
 export type WorkerDep =

@@ -26,8 +26,8 @@
  */
 import type { AbortDecision, Evidence, PauseDecision, PromoteDecision } from "./decision.js";
 import { eventFailures, healthFailures, type CheckFailure } from "./immediate-checks.js";
-import { compareWindows, windowKey, type LiveWindow } from "./live-window.js";
-import type { DelayedQuality, MonitorPolicy } from "./monitor-policy.js";
+import type { DelayedQuality, LiveWindow, MonitorPolicy } from "../../contracts/index.js";
+import { compareWindows, windowKey } from "./live-window.js";
 import { productionBaseline, qualityVerdict } from "./quality-comparison.js";
 
 /** The decisions a canary can reach. */

@@ -3,7 +3,7 @@
  * completed its evidence (`trigger`); that window's key is what makes a replay
  * of the same windows produce nothing new. Text is rendered in `report/`.
  */
-import type { ServedAlias } from "./live-window.js";
+import type { ServedAlias } from "../../contracts/index.js";
 
 /**
  * The decisions, documented once:

@@ -5,8 +5,8 @@
  * rolls anything back by itself.
  */
 import type { RetrainDecision, WarnDecision } from "./decision.js";
-import { compareWindows, windowKey, type Distribution, type LiveWindow } from "./live-window.js";
-import type { DriftPolicy } from "./monitor-policy.js";
+import type { Distribution, DriftPolicy, LiveWindow } from "../../contracts/index.js";
+import { compareWindows, windowKey } from "./live-window.js";
 import { psi } from "./psi.js";
 
 /** What the drift check reads. */

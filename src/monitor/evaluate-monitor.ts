@@ -12,8 +12,8 @@
 import { decideCanary } from "./canary-controller.js";
 import type { MonitorDecision } from "./decision.js";
 import { checkDrift, type DriftSkip } from "./drift-check.js";
-import { windowKey, type Distribution, type LiveWindow } from "./live-window.js";
-import type { MonitorPolicy } from "./monitor-policy.js";
+import type { Distribution, LiveWindow, MonitorPolicy } from "../../contracts/index.js";
+import { windowKey } from "./live-window.js";
 import { checkProduction } from "./production-checks.js";
 
 /** Where the aliases point now, and which windows were judged before. */

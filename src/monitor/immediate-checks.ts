@@ -3,8 +3,7 @@
  * event counters of a single window. A canary fails them at once; production
  * uses only the event counters (its health is the on-call's, not ours).
  */
-import type { LiveWindow } from "./live-window.js";
-import type { ImmediateChecks, RollbackEvent } from "./monitor-policy.js";
+import type { ImmediateChecks, LiveWindow, RollbackEvent } from "../../contracts/index.js";
 
 /** One failed check: the rule, and the figure against its limit (null when the window omitted it). */
 export interface CheckFailure {

@@ -1,6 +1,6 @@
 /**
- * Public surface of `monitor/`: the live-window and monitor-policy contracts,
- * PSI and SLO maths, and the pure controller that turns windows into
+ * Public surface of `monitor/`: the live-window and monitor-policy contracts
+ * (defined in `contracts/`, re-exported for the monitor's callers), PSI and SLO maths, and the pure controller that turns windows into
  * decisions. Nothing here reads files or writes the registry; the CLI and the
  * registry call these functions and record what they return.
  */
@@ -29,27 +29,24 @@ export {
 } from "./evaluate-monitor.js";
 export { eventFailures, healthFailures, type CheckFailure } from "./immediate-checks.js";
 export {
-  compareWindows,
-  DataHealth,
-  Distribution,
-  LiveWindow,
-  Outcomes,
-  ServiceHealth,
-  windowKey,
-  type ServedAlias,
-} from "./live-window.js";
-export {
   CanaryCriteria,
+  DataHealth,
   DelayedQuality,
   Direction,
+  Distribution,
   DriftPolicy,
   ImmediateChecks,
+  LiveWindow,
   MonitorPolicy,
+  Outcomes,
   PauseDeadline,
   ProductionSlo,
   RollbackEvent,
+  ServiceHealth,
   type MonitorPolicyInput,
-} from "./monitor-policy.js";
+  type ServedAlias,
+} from "../../contracts/index.js";
+export { compareWindows, windowKey } from "./live-window.js";
 export { parseWindows, type WindowProblem, type WindowProblemReason } from "./parse-windows.js";
 export { checkProduction, type ProductionInput } from "./production-checks.js";
 export { PSI_EPSILON, psi, shares, type PsiFigure, type PsiProblem } from "./psi.js";

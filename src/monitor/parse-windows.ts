@@ -6,7 +6,8 @@
 import type { z } from "zod";
 import { printable } from "../util/printable.js";
 import { fail, ok, type Result } from "../util/result.js";
-import { LiveWindow, windowKey } from "./live-window.js";
+import { LiveWindow } from "../../contracts/index.js";
+import { windowKey } from "./live-window.js";
 
 /** Why a line of a window file was rejected. */
 export type WindowProblemReason = "bad-json" | "invalid-window" | "duplicate-window";

@@ -5,8 +5,8 @@
  */
 import type { Evidence, RollbackDecision, RollbackReason } from "./decision.js";
 import { eventFailures } from "./immediate-checks.js";
-import { compareWindows, windowKey, type LiveWindow } from "./live-window.js";
-import type { MonitorPolicy, ProductionSlo } from "./monitor-policy.js";
+import type { LiveWindow, MonitorPolicy, ProductionSlo } from "../../contracts/index.js";
+import { compareWindows, windowKey } from "./live-window.js";
 import { evaluateSlo } from "./slo-rule.js";
 
 /** What the production checks read. Windows of other releases must already be filtered out. */

@@ -13,7 +13,7 @@
  * would move PSI by only a few ε.
  */
 import { fail, ok, type Result } from "../util/result.js";
-import type { Distribution } from "./live-window.js";
+import type { Distribution } from "../../contracts/index.js";
 
 /** Default floor for empty buckets. */
 export const PSI_EPSILON = 1e-4;

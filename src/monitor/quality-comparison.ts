@@ -5,8 +5,8 @@
  * those are too few to trust.
  */
 import type { Evidence } from "./decision.js";
-import { windowKey, type LiveWindow } from "./live-window.js";
-import type { DelayedQuality } from "./monitor-policy.js";
+import type { DelayedQuality, LiveWindow } from "../../contracts/index.js";
+import { windowKey } from "./live-window.js";
 
 /** Production's figure for the delayed metric and where it came from. */
 export interface Baseline {

@@ -3,7 +3,7 @@
  * windows, and fire only when N rolling values in a row sit on the wrong side
  * of the floor. One bad window is noise; a sustained slide is an incident.
  */
-import type { Direction } from "./monitor-policy.js";
+import type { Direction } from "../../contracts/index.js";
 
 /** The parameters of the rule (a `ProductionSlo` without its metric name). */
 export interface SloRule {

@@ -4,5 +4,14 @@ export { defineProject, defineWorkspace, dir, external, file, json, source, type
 export type { Diagnostic, DiagnosticReason } from "./diagnostic.js";
 export { findWorkspaceRoot, importModule, loadWorkspace, PIPELINE_FILE, registerTypeScript, type LoadOptions } from "./load.js";
 export { DEFAULT_LOAD_TIMEOUT_MS, LOAD_TIMEOUT_ENV, loadTimeoutMs } from "./load-watchdog.js";
-export { stageId, type Project, type Stage, type StageAction, type StageDep, type StageId, type StageOut, type Workspace } from "./model.js";
-export { importClosure, scanImports, scanImportsOnce, type ModuleImports } from "./module-graph.js";
+export { originalStack } from "./mirror-positions.js";
+export { parseStageId, STAGE_NAME, stageId, type Project, type Stage, type StageAction, type StageDep, type StageId, type StageOut, type Workspace } from "./model.js";
+export {
+  importClosure,
+  importStatements,
+  resolveLocal,
+  scanImports,
+  scanImportsOnce,
+  type ImportStatement,
+  type ModuleImports,
+} from "./module-graph.js";

@@ -9,9 +9,19 @@ import type { ConfirmHit, ExternalRef, Json, SourceLocation } from "./decl.js";
 /** `<project>:<stage>`, minted by `stageId`. */
 export type StageId = string & { readonly __brand: "StageId" };
 
-/** The one place a `StageId` is made. */
+/** What a project or stage name may be: letters, digits, `_ . -`, starting with a letter or digit. */
+export const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** The one place a `StageId` is made from its parts. */
 export function stageId(project: string, name: string): StageId {
   return `${project}:${name}` as StageId;
+}
+
+/** `text` as a `StageId` when it is `<project>:<stage>` of valid names, as written on a command line or in a file. */
+export function parseStageId(text: string): StageId | undefined {
+  const colon = text.indexOf(":");
+  if (colon < 0 || !STAGE_NAME.test(text.slice(0, colon)) || !STAGE_NAME.test(text.slice(colon + 1))) return undefined;
+  return stageId(text.slice(0, colon), text.slice(colon + 1));
 }
 
 /** A declared output with its workspace-relative posix path. */

@@ -19,15 +19,42 @@ export interface ModuleImports {
   readonly packages: readonly string[];
 }
 
+/** One import, re-export or dynamic `import()` in a module's text, where it is written. */
+export interface ImportStatement {
+  /** The module named, as written (`"./dag.js"`, `"zod"`, `"node:fs"`). */
+  readonly specifier: string;
+  /** `import type` / `export type`: erased when compiled, so no module is loaded. */
+  readonly typeOnly: boolean;
+  /** `import("…")`: the module loads when the call runs, not with its importer. */
+  readonly dynamic: boolean;
+  /** 1-based line of the specifier. */
+  readonly line: number;
+}
+
+/** Every import statement in a module's text, in order (the same textual scan as `scanImports`). */
+export function importStatements(text: string): ImportStatement[] {
+  const statements: ImportStatement[] = [];
+  // Lines are counted on from the previous match, so the scan stays linear.
+  let line = 1;
+  let counted = 0;
+  for (const statement of text.matchAll(IMPORT_SPECIFIER)) {
+    const specifier = statement[2] ?? statement[3];
+    if (!specifier) continue;
+    const at = statement.index + statement[0].indexOf(specifier);
+    for (let i = text.indexOf("\n", counted); i !== -1 && i < at; i = text.indexOf("\n", i + 1)) line++;
+    counted = at;
+    statements.push({ specifier, typeOnly: Boolean(statement[1]), dynamic: statement[3] !== undefined, line });
+  }
+  return statements;
+}
+
 /** Reads a module and lists what it imports; type-only imports are skipped. */
 export function scanImports(file: string): ModuleImports {
   const text = readFileSync(file, "utf8");
   const local = new Set<string>();
   const packages = new Set<string>();
-  for (const statement of text.matchAll(IMPORT_SPECIFIER)) {
-    if (statement[1]) continue; // `import type`: erased, not code
-    const specifier = statement[2] ?? statement[3];
-    if (!specifier) continue;
+  for (const { specifier, typeOnly } of importStatements(text)) {
+    if (typeOnly) continue; // `import type`: erased, not code
     if (specifier.startsWith(".") || specifier.startsWith("/")) {
       const target = resolveLocal(dirname(file), specifier);
       if (target) local.add(target);
@@ -115,7 +142,11 @@ export function packageName(specifier: string): string {
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? specifier);
 }
 
-function resolveLocal(fromDir: string, specifier: string): string | undefined {
+/**
+ * The local file a relative or absolute specifier names, as TypeScript's
+ * `nodenext` resolution finds it (`./x.js` meaning `./x.ts`), if any.
+ */
+export function resolveLocal(fromDir: string, specifier: string): string | undefined {
   const base = resolve(fromDir, specifier);
   // TypeScript sources import "./x.js" meaning "./x.ts".
   const stems = /\.(c|m)?js$/.test(base) ? [base.replace(/\.(c|m)?js$/, ""), base] : [base];

@@ -8,12 +8,11 @@ import { notJsonReason } from "../util/canonical-json.js";
 import { fail, ok, type Result } from "../util/result.js";
 import type { DeclaredProject, DeclaredStage, DepRef, OutDecl } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
-import { stageId, type Project, type Stage, type StageDep, type StageId, type StageOut, type Workspace } from "./model.js";
+import { parseStageId, stageId, STAGE_NAME, type Project, type Stage, type StageDep, type StageId, type StageOut, type Workspace } from "./model.js";
 import type { ModuleLoader } from "./load.js";
 import { PathProbe } from "./path-probe.js";
 import { exportingModules } from "./run-module.js";
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const PLACEHOLDER = /\{(deps|outs|params)\.([A-Za-z0-9_]+)\}/g;
 
 /** Validates declared projects into a runnable workspace, or every problem found. */
@@ -39,7 +38,7 @@ export async function validateWorkspace(
       continue;
     }
     seenProjects.add(project.name);
-    if (!NAME.test(project.name)) {
+    if (!STAGE_NAME.test(project.name)) {
       problems.push({ reason: "invalid-name", message: `${project.file}: invalid project name "${project.name}"` });
     }
     for (const problem of project.problems) {
@@ -57,7 +56,8 @@ export async function validateWorkspace(
     };
     const ids: StageId[] = [];
     for (const declaredStage of project.stages) {
-      if (stages.has(declaredStage.handle.id as StageId)) continue; // reported as duplicate-stage
+      const declaredId = parseStageId(declaredStage.handle.id);
+      if (declaredId && stages.has(declaredId)) continue; // reported as duplicate-stage
       const stage = validateGuarded(scope, declaredStage, problems);
       if (!stage) continue;
       for (const out of stage.outs) claimOutput(out, stage, declaredStage, outputOwners, problems);
@@ -114,7 +114,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     problems.push({ reason, message: at(location, `stage ${id}: ${message}`), stage: id, location });
   };
 
-  if (!NAME.test(handle.name)) report("invalid-name", `invalid stage name "${handle.name}" (letters, digits, _ . -)`);
+  if (!STAGE_NAME.test(handle.name)) report("invalid-name", `invalid stage name "${handle.name}" (letters, digits, _ . -)`);
   const hasRun = typeof decl.run === "function";
   const hasCmd = typeof decl.cmd === "string";
   if (hasRun && hasCmd) report("two-actions", "declares both run and cmd; choose one");
@@ -231,12 +231,14 @@ function resolveDep(
         report("unknown-stage", `dep "${name}" reads ${upstream}, which is not a stage of this workspace (is its project listed in the root pipeline.ts?)`);
         return undefined;
       }
+      const upstreamId = parseStageId(upstream);
+      if (!upstreamId) return undefined; // its own invalid-name diagnostic says why
       const out = ref.out;
       return {
         name,
         kind: "output",
         path: "", // filled in by linkOutputPaths once every stage is validated
-        stage: upstream as StageId,
+        stage: upstreamId,
         out: ref.name,
         schema: out.kind === "json" ? out.schema : undefined,
         outKind: out.kind,

@@ -6,14 +6,12 @@
  * evaluations that compared against the old champion.
  */
 import type { ReleaseManifest } from "../../contracts/index.js";
-import { initDigests } from "../cache/digest.js";
 import { external, type ExternalRef } from "../pipeline/index.js";
 import { registryBackend } from "./open-registry.js";
 import { RegistryState } from "./registry-state.js";
 
 /** The manifest digest `alias` of `project` points at now, or null. */
 export async function aliasManifestDigest(root: string, project: string, alias: string): Promise<string | null> {
-  await initDigests();
   const state = RegistryState.fold((await registryBackend(root).read()).events);
   const release = state.aliasTarget(project, alias);
   return release === null ? null : (state.release(project, release)?.manifestDigest ?? null);
@@ -42,7 +40,6 @@ export interface PromotionState {
 
 /** The registry state a promote stage's decision depends on, for its key. */
 export async function promotionState(root: string, project: string): Promise<PromotionState> {
-  await initDigests();
   const state = RegistryState.fold((await registryBackend(root).read()).events);
   const production = state.aliasTarget(project, "production");
   const knownBad = new Set([
@@ -72,7 +69,6 @@ export function promotionStateDep(project: string): ExternalRef<PromotionState> 
  */
 export async function loadManifest(root: string, digest: string | null): Promise<ReleaseManifest | null> {
   if (digest === null) return null;
-  await initDigests();
   const state = RegistryState.fold((await registryBackend(root).read()).events);
   const record = state.releases().find((r) => r.manifestDigest === digest);
   if (!record) throw new Error(`no release in the registry has manifest digest ${digest}`);

@@ -7,8 +7,8 @@
  */
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { canonicalJsonPretty } from "../util/canonical-json.js";
-import { writeFileAtomic } from "./atomic-write.js";
 import type { MaterialisedProblem } from "./backend.js";
 import type { AliasPointer, RegistryState } from "./registry-state.js";
 
@@ -49,7 +49,7 @@ export async function materialiseAliases(root: string, state: RegistryState, pro
     const actual = await readFile(path, "utf8").catch(() => undefined);
     if (expected === actual) continue;
     if (expected === undefined) await rm(path, { force: true });
-    else await writeFileAtomic(path, expected);
+    else writeFileAtomicSync(path, expected, { durable: true });
   }
 }
 

@@ -8,8 +8,7 @@
 import { execFile } from "node:child_process";
 import { fail, ok, type Result } from "../util/result.js";
 import { checkChain, lineDigest, type ChainHead } from "./chain.js";
-import { PostgresBackend } from "./postgres/postgres-backend.js";
-import { parseRegistryUrl } from "./postgres/registry-url.js";
+import { parseRegistryUrl, PostgresBackend } from "./postgres/index.js";
 
 /** A trusted copy: its lines and a name for messages. */
 export interface TrustedLog {

@@ -8,7 +8,7 @@ import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { ActionPolicy, EvaluationReport, GateResult, type ProjectPolicy } from "../../contracts/index.js";
-import { ObjectStore } from "../cache/object-store.js";
+import { ObjectStore } from "../cache/index.js";
 import { printable } from "../util/printable.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { describeIssue } from "./describe-issue.js";

@@ -7,7 +7,7 @@
  * Everything here is pure: backends hand in lines, get problems back.
  */
 import { RegistryEvent } from "../../contracts/index.js";
-import { digestString, type Digest } from "../cache/digest.js";
+import { digestString, type Digest } from "../cache/index.js";
 import { canonicalJson } from "../util/canonical-json.js";
 import { printable } from "../util/printable.js";
 import type { EventDraft, TransactionStamp } from "./event-draft.js";

@@ -24,9 +24,9 @@
 import { statSync } from "node:fs";
 import { open, readFile, truncate } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { acquireLock } from "../util/file-lock.js";
 import { checkAliasFiles, materialiseAliases } from "./alias-files.js";
-import { writeFileAtomic } from "./atomic-write.js";
 import {
   RegistryBusyError,
   RegistryCorruptError,
@@ -239,7 +239,7 @@ export class FileBackend implements RegistryBackend {
   }
 
   async #writeHead(head: ChainHead): Promise<void> {
-    await writeFileAtomic(this.#head, `${JSON.stringify({ seq: head.seq, digest: head.digest })}\n`);
+    writeFileAtomicSync(this.#head, `${JSON.stringify({ seq: head.seq, digest: head.digest })}\n`, { durable: true });
   }
 }
 

@@ -54,5 +54,11 @@ export { deployableDigest, manifestDigest, referencedDigests, tupleDigest, type 
 export { openWorkspaceRegistry } from "./workspace-registry.js";
 export { verifyRegistry, type RegistryProblem, type RegistryVerification } from "./verify-registry.js";
 
-/** Registry functions hash; call once before using them outside the CLI (a stage function). */
-export { initDigests } from "../cache/digest.js";
+export {
+  importFileRegistry,
+  readImportSource,
+  type ImportFailure,
+  type ImportReport,
+  type ImportSource,
+} from "./import-file-registry.js";
+export { initDigests } from "./legacy-setup.js";

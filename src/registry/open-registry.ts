@@ -3,12 +3,10 @@
  * unset or `file` is the embedded `registry/releases.jsonl`; a
  * `postgres://` (or `postgresql://`) URL is the PostgreSQL registry.
  */
-import { initDigests } from "../cache/digest.js";
 import { currentActor } from "./actor.js";
 import type { RegistryBackend } from "./backend.js";
 import { FileBackend } from "./file-backend.js";
-import { PostgresBackend } from "./postgres/postgres-backend.js";
-import { isPostgresUrl, parseRegistryUrl } from "./postgres/registry-url.js";
+import { isPostgresUrl, parseRegistryUrl, PostgresBackend } from "./postgres/index.js";
 import { Registry } from "./registry.js";
 
 /** Options of `openRegistry`. */
@@ -52,7 +50,6 @@ export function registryBackend(root: string, url: string | undefined = process.
  * unusable registry fails here with one message, before any operation.
  */
 export async function openRegistry(root: string, options: OpenRegistryOptions = {}): Promise<Registry> {
-  await initDigests();
   const backend = registryBackend(root, options.url ?? process.env["SLUICE_REGISTRY"]);
   await backend.open?.();
   return new Registry(backend, { actor: options.actor ?? currentActor(root), root, ...(options.now ? { now: options.now } : {}) });

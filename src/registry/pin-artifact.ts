@@ -6,8 +6,7 @@
  */
 import { readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { digestFile, type Digest } from "../cache/digest.js";
-import type { ObjectStore } from "../cache/object-store.js";
+import { digestFile, type Digest, type ObjectStore } from "../cache/index.js";
 import { canonicalJson } from "../util/canonical-json.js";
 
 /** Stores a file or directory at `path`; returns the digest the manifest records. */

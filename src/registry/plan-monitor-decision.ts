@@ -15,7 +15,7 @@
  * is refused rather than applied to a release it was not about.
  */
 import type { Decision } from "../../contracts/index.js";
-import { decisionKey, type MonitorDecision } from "../monitor/decision.js";
+import { decisionKey, type MonitorDecision } from "../monitor/index.js";
 import { ok, type Result } from "../util/result.js";
 import type { EventDraft } from "./event-draft.js";
 import { planMove } from "./plan-move.js";

@@ -4,10 +4,8 @@
  * store where the release pins its report. Monitoring compares live windows
  * with them; the HTML report plots PSI against them.
  */
-import type { ReleaseManifest } from "../../contracts/index.js";
-import type { Digest } from "../cache/digest.js";
-import type { ObjectStore } from "../cache/object-store.js";
-import { Distribution } from "../monitor/live-window.js";
+import { Distribution, type ReleaseManifest } from "../../contracts/index.js";
+import { isDigest, type ObjectStore } from "../cache/index.js";
 
 /** The usable references (undefined when the report cannot be read), and why any could not be used. */
 export interface RecordedReferences {
@@ -17,8 +15,10 @@ export interface RecordedReferences {
 
 export async function recordedReferences(store: ObjectStore, manifest: ReleaseManifest): Promise<RecordedReferences> {
   const { release } = manifest;
-  // The manifest contract (DigestString) already checked the digest's form.
-  const read = await store.readVerified(manifest.evaluation.reportDigest as Digest);
+  const digest = manifest.evaluation.reportDigest;
+  // The manifest contract (DigestString) checks the same form, so this refuses only a manifest built by hand.
+  if (!isDigest(digest)) return { references: undefined, problems: [`${release}'s evaluation report digest ${digest} is not a digest`] };
+  const read = await store.readVerified(digest);
   if (!read.ok) {
     const where = read.problem.reason === "missing-object" ? "missing from" : "corrupt in";
     return { references: undefined, problems: [`${release}'s evaluation report (${manifest.evaluation.reportDigest}) is ${where} cache/objects`] };

@@ -5,7 +5,7 @@
  * name and lineage are about the record, not the thing released.
  */
 import type { ReleaseManifest } from "../../contracts/index.js";
-import { digestString, type Digest } from "../cache/digest.js";
+import { digestString, type Digest } from "../cache/index.js";
 import { canonicalJson } from "../util/canonical-json.js";
 
 /** A candidate as the promote stage assembles it: the manifest minus what registration adds. */

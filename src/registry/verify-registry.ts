@@ -8,8 +8,7 @@
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { digestSize, initDigests, isDigest } from "../cache/digest.js";
-import { ObjectStore } from "../cache/object-store.js";
+import { digestSize, isDigest, ObjectStore } from "../cache/index.js";
 import type { Approval, ProjectPolicy, RegistryEvent } from "../../contracts/index.js";
 import { checkApprovals } from "./approval-signature.js";
 import type { RegistryBackend } from "./backend.js";
@@ -52,7 +51,6 @@ export interface RegistryVerification {
 
 /** Verifies the registry of the workspace at `root`. */
 export async function verifyRegistry(root: string, backend: RegistryBackend = registryBackend(root)): Promise<RegistryVerification> {
-  await initDigests();
   const raw = await backend.readChain();
   const problems: RegistryProblem[] = [];
   if (raw.torn !== undefined) {

@@ -5,5 +5,10 @@ export { plainReporter, resultLine } from "./plain-reporter.js";
 export { formatBytes, formatDuration, table, writeErr, writeOut } from "./terminal.js";
 export { explainChange } from "./explain-change.js";
 export { renderDag, type DagFormat } from "./dag-render.js";
-// ci-summary.ts (GitHub job summary and ::error annotations) is imported lazily by `sluice run`, only in CI.
+export { printRegistryError, printRegistryResult, shortDigest, writeRegistryText } from "./registry-messages.js";
 export { renderCacheProblem, renderCacheVerdict, renderReruns } from "./verify-render.js";
+
+/** The listr2 task list, loaded only for an interactive terminal: listr2 is the biggest thing `run` could load. */
+export const loadListrReporter = () => import("./listr-reporter.js");
+/** The GitHub job summary and `::error` annotations, loaded by `sluice run` only in CI. */
+export const loadCiSummary = () => import("./ci-summary.js");

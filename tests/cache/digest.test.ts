@@ -1,8 +1,9 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHUNK_BYTES, digestBytes, digestFile, initDigests } from "../../src/cache/digest.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { CHUNK_BYTES, digestBytes, digestFile } from "../../src/cache/digest.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-digest-"));
 
@@ -17,10 +18,15 @@ function pattern(size: number, seed: number): Buffer {
 }
 
 describe("digests", () => {
-  beforeAll(async () => {
-    await initDigests();
-  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("hashes as soon as the package is imported, with no setup call first", () => {
+    // A stage function hashing a registry line through `sluice/registry`, in a process of its own.
+    const registry = new URL("../../dist/bundle/registry.js", import.meta.url).href;
+    const script = `const { lineDigest } = await import(${JSON.stringify(registry)}); process.stdout.write(lineDigest("{}"));`;
+    const printed = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(printed).toBe(digestBytes(Buffer.from("{}")));
+  });
 
   it.each([0, 1, 4096, CHUNK_BYTES - 1, CHUNK_BYTES, CHUNK_BYTES + 1, 2 * CHUNK_BYTES + 12345])(
     "gives the same digest for a file and for its bytes in memory (%i bytes)",

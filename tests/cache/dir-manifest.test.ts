@@ -1,11 +1,9 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { digestString, initDigests, manifestNameProblem, parseDirManifest, recordOutputsMismatch, type RecordedOut } from "../../src/cache/index.js";
+import { describe, expect, it } from "vitest";
+import { digestString, manifestNameProblem, parseDirManifest, recordOutputsMismatch, type RecordedOut } from "../../src/cache/index.js";
 
 const bytes = (value: unknown) => Buffer.from(JSON.stringify(value));
 
 describe("directory manifests", () => {
-  beforeAll(initDigests);
-
   it("accepts plain relative names below the output folder", () => {
     for (const name of ["a.csv", "sub/b.txt", "deep/er/c", "..hidden", "a..b", "é/ü"]) expect(manifestNameProblem(name), name).toBeUndefined();
   });
@@ -33,7 +31,6 @@ describe("directory manifests", () => {
 });
 
 describe("a record's outputs against the declaration", () => {
-  beforeAll(initDigests);
   const out = (kind: RecordedOut["kind"], path: string): RecordedOut => ({ kind, path, digest: digestString(path), size: 1 });
   const declared = [{ name: "tree", kind: "dir", path: "data/tree" }, { name: "model", kind: "file", path: "model.bin" }] as const;
 

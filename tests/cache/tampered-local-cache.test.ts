@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { digestBytes, initDigests } from "../../src/cache/index.js";
+import { digestBytes } from "../../src/cache/index.js";
 import { withStatus, Workspace } from "../rig.js";
 import { teamFiles } from "../team/team-workspace.js";
 
@@ -15,7 +15,6 @@ describe("a tampered local cache", () => {
   const workspaces: Workspace[] = [];
   let elsewhere: string;
   beforeAll(async () => {
-    await initDigests();
     elsewhere = mkdtempSync(join(tmpdir(), "sluice-elsewhere-"));
   });
   afterAll(() => {

@@ -4,10 +4,9 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { digestBytes, initDigests } from "../../src/cache/index.js";
+import { digestBytes } from "../../src/cache/index.js";
 
 export async function cacheProblems(root: string): Promise<string[]> {
-  await initDigests();
   const problems: string[] = [];
   const objects = join(root, "cache/objects");
   const files = (dir: string) => {

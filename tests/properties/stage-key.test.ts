@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
-import { initDigests, stageKey, type KeyComponents } from "../../src/cache/index.js";
+import { describe, expect, it } from "vitest";
+import { stageKey, type KeyComponents } from "../../src/cache/index.js";
 import type { Json, StageId } from "../../src/pipeline/index.js";
 
 const json: fc.Arbitrary<Json> = fc.letrec<{ value: Json }>((tie) => ({
@@ -42,10 +42,6 @@ function reordered(value: Json): Json {
 const paramName = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("__proto__", "constructor", "prototype", "toString"));
 
 describe("stage key properties", () => {
-  beforeAll(async () => {
-    await initDigests();
-  });
-
   it("does not depend on the order of object keys in params", () => {
     fc.assert(
       fc.property(fc.dictionary(paramName, json, { maxKeys: 8 }), (params) => {

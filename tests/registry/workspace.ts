@@ -7,8 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { GateResult, PromotionPolicy } from "../../contracts/index.js";
-import { initDigests } from "../../src/cache/digest.js";
-import { ObjectStore } from "../../src/cache/object-store.js";
+import { ObjectStore } from "../../src/cache/index.js";
 import { openRegistry, type CandidateTuple, type Registry } from "../../src/registry/index.js";
 import { allowedSignersFor, CAST, writeSigners } from "../signers.js";
 
@@ -64,7 +63,6 @@ export interface TempWorkspace {
 
 /** Makes a temp workspace with the seed policy; every role's allowed_signers lists the whole test cast. */
 export async function tempWorkspace(policy: PromotionPolicy = seedPolicy()): Promise<TempWorkspace> {
-  await initDigests();
   const root = mkdtempSync(join(tmpdir(), "sluice-registry-"));
   writeFileSync(join(root, "package.json"), `{"name":"ws","type":"module"}\n`);
   writeFileSync(join(root, "pipeline.ts"), "export default {};\n");

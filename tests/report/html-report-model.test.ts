@@ -11,11 +11,11 @@ import type { Decision } from "../../contracts/index.js";
 import type { HistoryEntry } from "../../src/cache/index.js";
 import type { StageResult } from "../../src/exec/index.js";
 import { LiveWindow, MonitorPolicy } from "../../src/monitor/index.js";
-import { readProjectWindows, renderReportPage, type ReportModel } from "../../src/report/html/index.js";
-import { monitorView } from "../../src/report/html/monitor-series.js";
-import { decisionReasons } from "../../src/report/html/release-timeline.js";
-import { renderMonitor } from "../../src/report/html/render-monitor.js";
-import { nodeStatus } from "../../src/report/html/stage-nodes.js";
+import { readProjectWindows, renderReportPage, type ReportModel } from "../../src/dashboard/html/index.js";
+import { monitorView } from "../../src/dashboard/html/monitor-series.js";
+import { decisionReasons } from "../../src/dashboard/html/release-timeline.js";
+import { renderMonitor } from "../../src/dashboard/html/render-monitor.js";
+import { nodeStatus } from "../../src/dashboard/html/stage-nodes.js";
 
 const temp = mkdtempSync(join(tmpdir(), "sluice-report-model-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { digestBytes, initDigests } from "../../src/cache/index.js";
+import { digestBytes } from "../../src/cache/index.js";
 import { sha256 } from "../../src/cache/remote/index.js";
 import { withStatus, Workspace, type RunJson, type RunOutput } from "../rig.js";
 import { HostileServer } from "./hostile-server.js";
@@ -24,7 +24,6 @@ describe.skipIf(!NGINX_BIN)("a hostile remote cache", () => {
   };
   beforeAll(async () => {
     nginx = await Nginx.start();
-    await initDigests();
   });
   afterAll(async () => {
     for (const ws of workspaces) ws.dispose();

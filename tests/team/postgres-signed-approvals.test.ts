@@ -5,7 +5,7 @@
  * counts for neither promote nor verify.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeEvent, initDigests, lineDigest } from "../../src/registry/index.js";
+import { encodeEvent, lineDigest } from "../../src/registry/index.js";
 import type { RegistryEvent } from "../../contracts/index.js";
 import { Workspace } from "../rig.js";
 import { releaseWorkspace } from "../registry/fixtures/release-workspace.js";
@@ -17,7 +17,6 @@ describe.skipIf(!POSTGRES_BIN)("signed approvals in the PostgreSQL registry (rea
   let ws: Workspace | undefined;
 
   beforeAll(async () => {
-    await initDigests();
     server = await PostgresServer.start();
   });
   afterAll(async () => {

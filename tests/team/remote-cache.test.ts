@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { digestBytes, initDigests } from "../../src/cache/index.js";
+import { digestBytes } from "../../src/cache/index.js";
 import { sha256 } from "../../src/cache/remote/index.js";
 import { withStatus, Workspace } from "../rig.js";
 import { describeWith, NGINX } from "../requirements.js";
@@ -209,7 +209,6 @@ export default defineWorkspace({ projects: ["projects/demo"], remoteCache: ${JSO
   });
 
   it("refuses a remote directory manifest that would write outside the workspace", async () => {
-    await initDigests();
     const local = fresh();
     expect((await local.runJson()).code).toBe(0);
     const key = (JSON.parse(local.read("sluice.lock")) as { stages: Record<string, { key: string }> }).stages["demo:parts"]?.key as string;

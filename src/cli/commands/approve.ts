@@ -31,7 +31,7 @@ const command: CommandModule<GlobalOptions, ApproveArgs> = {
       .option("note", { type: "string", describe: "why, for the record" })
       .option("key", { type: "string", describe: "SSH key to sign with (default: SLUICE_SIGNING_KEY, then git config user.signingkey)" }) as unknown as Argv<ApproveArgs>,
   handler: async (argv) => {
-    const [registry, messages] = await Promise.all([import("../../registry/index.js"), import("../../report/registry-messages.js")]);
+    const [registry, messages] = await Promise.all([import("../../registry/index.js"), import("../../report/index.js")]);
     const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
     if (!opened.ok) return registryUsageError(messages, opened.error, argv.json);
     const { root, registry: handle } = opened.value;

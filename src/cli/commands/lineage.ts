@@ -22,8 +22,8 @@ const command: CommandModule<GlobalOptions, LineageArgs> = {
   handler: async (argv) => {
     const [registry, messages, render] = await Promise.all([
       import("../../registry/index.js"),
-      import("../../report/registry-messages.js"),
-      import("../../report/registry-lineage.js"),
+      import("../../report/index.js"),
+      import("../../dashboard/index.js"),
     ]);
     const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
     if (!opened.ok) return registryUsageError(messages, opened.error, argv.json);

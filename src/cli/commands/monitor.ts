@@ -53,10 +53,10 @@ const command: CommandModule<GlobalOptions, MonitorArgs> = {
     const [registry, monitor, messages, describe, inputs, { writeErr }, retraining] = await Promise.all([
       import("../../registry/index.js"),
       import("../../monitor/index.js"),
-      import("../../report/registry-messages.js"),
-      import("../../report/monitor-messages.js"),
+      import("../../report/index.js"),
+      import("../../dashboard/index.js"),
       import("../monitor-inputs.js"),
-      import("../../report/terminal.js"),
+      import("../../report/index.js"),
       import("../retrain-run.js"),
     ]);
     const usage = (message: string): void => {

@@ -26,7 +26,7 @@ const command: CommandModule<GlobalOptions, PromoteArgs> = {
       .option("expect", { type: "string", describe: "refuse unless the alias holds this release now (`none`: unset)" })
       .option("reason", { type: "string", describe: "why, for the record" }) as unknown as Argv<PromoteArgs>,
   handler: async (argv) => {
-    const [registry, messages] = await Promise.all([import("../../registry/index.js"), import("../../report/registry-messages.js")]);
+    const [registry, messages] = await Promise.all([import("../../registry/index.js"), import("../../report/index.js")]);
     const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
     if (!opened.ok) return registryUsageError(messages, opened.error, argv.json);
     const { root, registry: handle } = opened.value;

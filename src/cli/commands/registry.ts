@@ -26,8 +26,8 @@ interface HistoryArgs extends GlobalOptions {
 async function modules() {
   const [registry, messages, tables] = await Promise.all([
     import("../../registry/index.js"),
-    import("../../report/registry-messages.js"),
-    import("../../report/registry-tables.js"),
+    import("../../report/index.js"),
+    import("../../dashboard/index.js"),
   ]);
   return { ...registry, ...messages, ...tables };
 }
@@ -217,8 +217,8 @@ const importChain: CommandModule<GlobalOptions, ImportArgs> = {
     try {
       const target = new pg.PostgresBackend(root, parsed.value);
       await target.open();
-      const source = await pg.readImportSource(root, from);
-      const imported = await pg.importFileRegistry(root, source, target);
+      const source = await m.readImportSource(root, from);
+      const imported = await m.importFileRegistry(root, source, target);
       if (!imported.ok) {
         // A damaged file failed verification (1); a database holding another chain is the wrong target (2).
         m.printRegistryError(imported.error.message, argv.json, imported.error);
@@ -226,7 +226,7 @@ const importChain: CommandModule<GlobalOptions, ImportArgs> = {
         return;
       }
       const report = imported.value;
-      const { renderVerification } = await import("../../report/registry-verify.js");
+      const { renderVerification } = await import("../../dashboard/index.js");
       const what =
         report.imported === 0
           ? `nothing to import: ${report.to} already holds all ${report.existing} events of ${report.from}`
@@ -293,7 +293,6 @@ const anchor: CommandModule<GlobalOptions, AnchorArgs> = {
       return;
     }
     try {
-      await m.initDigests();
       const trusted = argv.fromGit !== undefined ? await m.trustedLogFromGit(root, argv.fromGit) : await m.trustedLogFromRegistry(root, argv.fromRegistry as string);
       if (!trusted.ok) {
         m.printRegistryError(trusted.error, argv.json);

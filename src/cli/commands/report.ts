@@ -33,7 +33,7 @@ const command: CommandModule<GlobalOptions, ReportArgs> = {
     const context = await loadContext(argv);
     if (!context) return;
     const out = outputPath(argv.out, argv.cwd ?? process.cwd(), context.root);
-    const html = await import("../../report/html/index.js");
+    const html = await import("../../dashboard/html/index.js");
     const cache = await openCache(context.root);
     const build = await dryRun(cache, context, new Set(context.dag.stages.keys()));
     const inputs = await html.gatherReportInputs(context.workspace, cache, build, new Date());

@@ -28,7 +28,7 @@ const command: CommandModule<GlobalOptions, RetrainArgs> = {
     const [{ findWorkspaceRoot }, { describeRetrain, retrainProject }, messages] = await Promise.all([
       import("../../pipeline/index.js"),
       import("../retrain-run.js"),
-      import("../../report/registry-messages.js"),
+      import("../../report/index.js"),
     ]);
     const cwd = argv.cwd ?? process.cwd();
     const root = findWorkspaceRoot(cwd);

@@ -24,7 +24,7 @@ const command: CommandModule<GlobalOptions, RollbackArgs> = {
       .option("alias", { type: "string", default: "production", describe: "the alias to roll back" })
       .option("reason", { type: "string", demandOption: true, describe: "why, for the record" }) as unknown as Argv<RollbackArgs>,
   handler: async (argv) => {
-    const [registry, messages] = await Promise.all([import("../../registry/index.js"), import("../../report/registry-messages.js")]);
+    const [registry, messages] = await Promise.all([import("../../registry/index.js"), import("../../report/index.js")]);
     const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
     if (!opened.ok) return registryUsageError(messages, opened.error, argv.json);
     const handle = opened.value.registry;

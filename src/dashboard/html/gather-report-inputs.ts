@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { PromotionPolicy } from "../../../contracts/index.js";
-import { readHistory, type CacheSession, type RunRecord, type StageKey } from "../../cache/index.js";
+import { readHistory, type CacheSession, type RunRecord } from "../../cache/index.js";
 import type { BuildResult } from "../../exec/index.js";
 import type { Distribution } from "../../monitor/index.js";
 import type { Workspace } from "../../pipeline/index.js";
@@ -46,7 +46,7 @@ export async function gatherReportInputs(workspace: Workspace, cache: CacheSessi
     stages: {
       current: new Map(dryRun.results.map((r) => [r.id as string, r])),
       history,
-      record: (key) => records.get(key as StageKey),
+      record: (key) => records.get(key),
     },
     registry,
     policy,

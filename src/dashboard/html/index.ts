@@ -1,5 +1,5 @@
 /**
- * Public surface of `report/html/`: the self-contained HTML report of
+ * Public surface of `dashboard/html/`: the self-contained HTML report of
  * `sluice report`. Loaded only by that command: it reads the registry and
  * the monitor's contracts, which nothing on the `sluice run` path needs.
  */

@@ -14,13 +14,12 @@
 import { existsSync } from "node:fs";
 import { access, readFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import { initDigests } from "../../cache/digest.js";
-import { fail, ok, type Result } from "../../util/result.js";
-import type { RawChain, RegistryBackend } from "../backend.js";
-import { lineDigest, type ChainHead } from "../chain.js";
-import { FileBackend } from "../file-backend.js";
-import { verifyRegistry, type RegistryProblem, type RegistryVerification } from "../verify-registry.js";
-import type { ImportRefusal, PostgresBackend } from "./postgres-backend.js";
+import { fail, ok, type Result } from "../util/result.js";
+import type { RawChain, RegistryBackend } from "./backend.js";
+import { lineDigest, type ChainHead } from "./chain.js";
+import { FileBackend } from "./file-backend.js";
+import { verifyRegistry, type RegistryProblem, type RegistryVerification } from "./verify-registry.js";
+import type { ImportRefusal, PostgresBackend } from "./postgres/index.js";
 
 /** A file registry's chain as read for import. */
 export interface ImportSource {
@@ -51,7 +50,6 @@ export interface ImportReport {
 
 /** Reads the workspace's `registry/releases.jsonl` (with its head), or the file `from`. */
 export async function readImportSource(root: string, from: string | undefined): Promise<ImportSource> {
-  await initDigests();
   if (from === undefined) {
     const file = new FileBackend(root);
     // Missing is an error here (the file backend reads it as an empty log): there is nothing to move.

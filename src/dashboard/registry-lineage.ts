@@ -1,7 +1,7 @@
 /** Human rendering of `sluice lineage`: the live release back to its evidence. */
 import type { RegistryEvent } from "../../contracts/index.js";
 import type { Lineage } from "../registry/index.js";
-import { table } from "./terminal.js";
+import { table } from "../report/index.js";
 
 /** The lineage as an indented report. */
 export function renderLineage(lineage: Lineage): string {

@@ -1,5 +1,5 @@
 /** How the report writes numbers, scalars and digests. */
-import { formatBytes, formatDuration } from "../terminal.js";
+import { formatBytes, formatDuration } from "../../report/index.js";
 
 export { formatBytes, formatDuration };
 

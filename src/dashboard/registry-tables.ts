@@ -3,8 +3,7 @@
  * the move history of an alias.
  */
 import type { AliasMoved, ReleaseManifest } from "../../contracts/index.js";
-import { shortDigest } from "./registry-messages.js";
-import { table } from "./terminal.js";
+import { shortDigest, table } from "../report/index.js";
 
 /** One row of `registry list`. */
 export interface ReleaseRow {

@@ -5,7 +5,7 @@
  */
 import type { PromotionPolicy } from "../../../contracts/index.js";
 import type { Distribution, MonitorPolicy } from "../../monitor/index.js";
-import type { Workspace } from "../../pipeline/index.js";
+import { parseStageId, type Workspace } from "../../pipeline/index.js";
 import type { RegistryState } from "../../registry/index.js";
 import { layoutDag } from "./dag-layout.js";
 import { gateTables, liveLineage } from "./live-releases.js";
@@ -43,7 +43,8 @@ export function buildReportModel(inputs: ReportInputs): ReportModel {
 
 function projectReport(inputs: ReportInputs, project: string, stageIds: readonly string[]): ProjectReport {
   const stages = stageIds.flatMap((id) => {
-    const stage = inputs.workspace.stages.get(id as never);
+    const parsed = parseStageId(id);
+    const stage = parsed && inputs.workspace.stages.get(parsed);
     return stage ? [stage] : [];
   });
   const nodes = stageNodes(stages, inputs.stages);
