@@ -12,6 +12,7 @@ import { stageId, type Project, type Stage, type StageDep, type StageId, type St
 import type { ModuleLoader } from "./load.js";
 import { PathProbe } from "./path-probe.js";
 import { exportingModules } from "./run-module.js";
+import { packageOfFunction } from "./define.js";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const PLACEHOLDER = /\{(deps|outs|params)\.([A-Za-z0-9_]+)\}/g;
@@ -173,6 +174,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
 
   if (problems.length > before) return undefined;
   const fn = decl.run as ((...args: never[]) => unknown) | undefined;
+  const pkg = packageOfFunction(fn);
   return {
     id,
     project: project.name,
@@ -185,7 +187,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     deps,
     params,
     outs,
-    action: fn ? { kind: "run", fn, module: modules.get(fn) } : { kind: "cmd", cmd: decl.cmd as string },
+    action: fn ? { kind: "run", fn, module: modules.get(fn), ...(pkg === undefined ? {} : { package: pkg }) } : { kind: "cmd", cmd: decl.cmd as string },
     env: [...new Set(decl.env ?? [])].sort(),
     probes: [...new Set(decl.probes ?? [])].sort(),
     resources,
