@@ -6,7 +6,8 @@ import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { notJsonReason } from "../util/canonical-json.js";
 import { fail, ok, type Result } from "../util/result.js";
-import type { DeclaredProject, DeclaredStage, DepRef, OutDecl } from "./decl.js";
+import { closestName } from "../util/did-you-mean.js";
+import { STAGE_DECL_KEYS, type DeclaredProject, type DeclaredStage, type DepRef, type OutDecl } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { stageId, type Project, type Stage, type StageDep, type StageId, type StageOut, type Workspace } from "./model.js";
 import type { ModuleLoader } from "./load.js";
@@ -116,6 +117,12 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
   };
 
   if (!NAME.test(handle.name)) report("invalid-name", `invalid stage name "${handle.name}" (letters, digits, _ . -)`);
+  for (const key of Object.keys(decl)) {
+    if ((STAGE_DECL_KEYS as readonly string[]).includes(key)) continue;
+    const near = closestName(key, STAGE_DECL_KEYS);
+    const hint = near === undefined ? ` (a stage declares ${STAGE_DECL_KEYS.join(", ")})` : `; did you mean "${near}"?`;
+    problems.push({ reason: "unknown-key", message: at(location, `unknown key "${key}" in stage ${id}${hint}`), stage: id, location });
+  }
   const hasRun = typeof decl.run === "function";
   const hasCmd = typeof decl.cmd === "string";
   if (hasRun && hasCmd) report("two-actions", "declares both run and cmd; choose one");
