@@ -43,7 +43,7 @@ export type { EventDraft, TransactionStamp } from "./event-draft.js";
 export { FileBackend, type AnchorOutcome, type AnchorRefusal } from "./file-backend.js";
 export { trustedLogFromGit, trustedLogFromRegistry, type TrustedLog } from "./anchor-source.js";
 export { checkGates, decisionLabel, type GateVerdict, type RequiredGateRule } from "./gate-check.js";
-export { resolveRef, traceLineage, type Lineage } from "./lineage.js";
+export { liveRef, resolveRef, traceLineage, type Lineage } from "./lineage.js";
 export { openRegistry, registryBackend, UnsupportedRegistryError, type OpenRegistryOptions } from "./open-registry.js";
 export { pinJson, pinPath } from "./pin-artifact.js";
 export { pinnedDigests } from "./pins.js";
