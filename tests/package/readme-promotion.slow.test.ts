@@ -133,4 +133,27 @@ describe("the README's gated promotion, from the packed tarball in an empty fold
       { release: "demo_v2", decision: "hold", failed: ["rows"], aliases: [] },
     ]);
   });
+
+  it("type-checks against the package's exported types (sluice, sluice/contracts, sluice/registry)", async () => {
+    writeFileSync(
+      join(app, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "ES2022",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          // @types/node is the user's business; borrow the repo's so the check needs no install.
+          typeRoots: [join(REPO, "node_modules", "@types")],
+          types: ["node"],
+        },
+        include: ["pipeline.ts", "projects"],
+      }),
+    );
+    const tsc = await sh(`${JSON.stringify(process.execPath)} ${JSON.stringify(join(REPO, "node_modules", "typescript", "bin", "tsc"))} -p .`, app);
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.code).toBe(0);
+  });
 });
