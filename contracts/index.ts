@@ -1,6 +1,7 @@
 /** The release contracts: zod schemas shared by stages, the registry and monitoring. */
 export { ActionPolicy, EvaluationReport, ReleaseManifest, Trigger } from "./release-manifest.js";
 export { GateArtifact, GateResult, GateScalar } from "./gate-result.js";
+export { DescribedActionPolicy, ReferenceDistribution, SlicedEvaluationReport, TrainingSummary } from "./candidate-artifacts.js";
 export { AliasName, DigestString, JsonValue, Name, ReleaseName, Timestamp } from "./json-value.js";
 export {
   ApprovalRule,

@@ -31,5 +31,7 @@ export {
   type RunContext,
   type SourceRef,
   type StageDecision,
+  type StageContextOf,
+  type StageFn,
   type StageHandle,
 } from "./pipeline/index.js";

@@ -9,7 +9,8 @@
  */
 import { readFileSync } from "node:fs";
 import { parseCsv, type CsvTable } from "../../stages/lib/csv.js";
-import { compareWithChampion, type Champion, type ChampionRule } from "../../stages/lib/champion.js";
+import type { ChampionChallengerRule } from "sluice/contracts";
+import { championGate, type Champion } from "sluice/registry";
 import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
 import { readJsonFile } from "../../stages/lib/json-file.js";
 import { auc, confusion, ece, logLoss, precision, recall } from "../../stages/lib/metrics.js";
@@ -27,7 +28,9 @@ export interface EtaEvaluateParams {
   readonly missedCost: number;
   readonly falseAlarmCost: number;
   /** How `cost_improves` judges the champion: the policy's `championChallenger`, read by the pipeline. */
-  readonly championRule: ChampionRule;
+  readonly championRule: ChampionChallengerRule;
+  /** Where the rule is written, named in the gate\'s evidence. */
+  readonly championRuleSource: string;
 }
 
 /** Deps of `eta:evaluate`. */
@@ -93,14 +96,18 @@ export function judgeDelayModel(
   const critical_slice_pass = thresholdGate("critical_slice_pass", criticalRecall, "at_least", params.criticalRecallMin, {
     evidence: { slice: "critical lanes", rows: critical.length, late: critical.filter((i) => labels[i] === 1).length, threshold_used: threshold },
   });
-  const cost_improves = compareWithChampion("cost_improves", metrics, champion, params.championRule);
+  const cost_improves = championGate(params.championRule, metrics, champion?.metrics ?? null, {
+    critical: true,
+    championRelease: champion?.release ?? null,
+    source: params.championRuleSource,
+  });
   const report: EvaluationReport = {
     project: "eta",
     model_id: model.model_id,
     feature_version: model.feature_version,
     policy_id: policy.id,
-    primary_metric: params.championRule.primary,
-    higher_is_better: params.championRule.higherIsBetter,
+    primary_metric: params.championRule.primaryMetric,
+    higher_is_better: params.championRule.direction === "higher",
     metrics,
     slices,
     calibration: { ece: metrics["ece"] ?? 0, bins: calibrationBins(labels, probs) },

@@ -6,13 +6,9 @@
  * Every knob lives in params.json; see README.md for the v1/v2/v3 story.
  */
 import { defineProject, file, json } from "sluice";
+import { DescribedActionPolicy, SlicedEvaluationReport } from "sluice/contracts";
+import { evaluateCandidate, gatesOf, promoteAlias, trainCandidate, validateSnapshot } from "sluice/registry";
 import { SnapshotEvidenceSchema } from "../../stages/lib/schemas.js";
-import { aliasDep, championDep } from "sluice/registry";
-import { evaluateCandidate, gatesOf } from "../../stages/evaluate-candidate.js";
-import { championRuleOf } from "../../stages/lib/champion-policy.js";
-import { promoteAlias } from "../../stages/promote-alias.js";
-import { trainCandidate } from "../../stages/train-candidate.js";
-import { validateSnapshot } from "../../stages/validate-snapshot.js";
 import { buildEtaFeatures } from "./build-features.js";
 import { evaluateDelayModel } from "./evaluate-delay-model.js";
 import { generateEtaEvents } from "./generate-events.js";
@@ -43,6 +39,7 @@ export default defineProject("eta", (p) => {
     run: validateEtaSnapshot,
   });
   const train = trainCandidate(p, {
+    policyContract: DescribedActionPolicy,
     modelPath: "model/delay_model.json",
     deps: { table: features.outs.table, ...validate.outs },
     params: params.train,
@@ -54,10 +51,11 @@ export default defineProject("eta", (p) => {
       table: features.outs.table,
       model: train.outs.model,
       policy: train.outs.policy,
-      champion: championDep("eta"),
     },
-    // The champion rule comes from the promotion policy, not params.json: it is written in one place.
-    params: { ...params.evaluate, championRule: championRuleOf(p, "cost_improves") },
+    // The champion rule comes from the promotion policy (not params.json), the champion from the registry.
+    championGate: "cost_improves",
+    reportContract: SlicedEvaluationReport,
+    params: params.evaluate,
     run: evaluateDelayModel,
   });
   promoteAlias(p, {
@@ -67,6 +65,6 @@ export default defineProject("eta", (p) => {
     actionPolicy: { id: "warning_threshold", artifact: train.outs.policy },
     evaluation: evaluate.outs.report,
     gates: { ...validate.outs, ...gatesOf(evaluate.outs) },
-    champion: aliasDep("eta"),
+    checksChampion: true,
   });
 });

@@ -8,7 +8,8 @@
  * unstaffed docks and late parcels).
  */
 import { readFileSync } from "node:fs";
-import { compareWithChampion, type Champion, type ChampionRule } from "../../stages/lib/champion.js";
+import type { ChampionChallengerRule } from "sluice/contracts";
+import { championGate, type Champion } from "sluice/registry";
 import { parseCsv, type CsvTable } from "../../stages/lib/csv.js";
 import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
 import { readJsonFile } from "../../stages/lib/json-file.js";
@@ -25,7 +26,9 @@ export interface ForecastEvaluateParams {
   /** Cap on mean peak underforecast cost per peak warehouse-day. */
   readonly peakCostCap: number;
   /** How `mae_improves` judges the champion: the policy's `championChallenger`, read by the pipeline. */
-  readonly championRule: ChampionRule;
+  readonly championRule: ChampionChallengerRule;
+  /** Where the rule is written, named in the gate\'s evidence. */
+  readonly championRuleSource: string;
 }
 
 /** Deps of `forecast:evaluate`. */
@@ -83,7 +86,11 @@ export function judgeForecast(table: CsvTable, model: DemandModel, policy: Actio
     const values = [...new Set(test.map(key))].sort();
     slices[dim] = Object.fromEntries(values.map((v) => [v, cleanMetrics(sliceMetrics(idx.filter((i) => key(test[i] ?? {}) === v)))]));
   }
-  const mae_improves = compareWithChampion("mae_improves", metrics, champion, params.championRule);
+  const mae_improves = championGate(params.championRule, metrics, champion?.metrics ?? null, {
+    critical: true,
+    championRelease: champion?.release ?? null,
+    source: params.championRuleSource,
+  });
   const peak_underforecast_cost = thresholdGate("peak_underforecast_cost", peakCost, "at_most", params.peakCostCap, {
     evidence: { peak_rows: peakIdx.length, cost_per_order: params.underforecastCostPerOrder, mae_peak: metrics["mae_peak"] ?? null },
     digits: 2,
@@ -93,8 +100,8 @@ export function judgeForecast(table: CsvTable, model: DemandModel, policy: Actio
     model_id: model.model_id,
     feature_version: model.feature_version,
     policy_id: policy.id,
-    primary_metric: params.championRule.primary,
-    higher_is_better: params.championRule.higherIsBetter,
+    primary_metric: params.championRule.primaryMetric,
+    higher_is_better: params.championRule.direction === "higher",
     metrics,
     slices,
     calibration: null,

@@ -7,13 +7,9 @@
  * Every knob lives in params.json; see README.md for the v1/v2/v3 story.
  */
 import { defineProject, file, json } from "sluice";
-import { aliasDep, championDep } from "sluice/registry";
-import { evaluateCandidate, gatesOf } from "../../stages/evaluate-candidate.js";
-import { championRuleOf } from "../../stages/lib/champion-policy.js";
-import { promoteAlias } from "../../stages/promote-alias.js";
+import { DescribedActionPolicy, SlicedEvaluationReport } from "sluice/contracts";
+import { evaluateCandidate, gatesOf, promoteAlias, trainCandidate, validateSnapshot } from "sluice/registry";
 import { SnapshotEvidenceSchema } from "../../stages/lib/schemas.js";
-import { trainCandidate } from "../../stages/train-candidate.js";
-import { validateSnapshot } from "../../stages/validate-snapshot.js";
 import { buildLagFeatures } from "./build-lag-features.js";
 import { evaluateForecast } from "./evaluate-forecast.js";
 import { generateCounts } from "./generate-counts.js";
@@ -44,6 +40,7 @@ export default defineProject("forecast", (p) => {
     run: validateCounts,
   });
   const train = trainCandidate(p, {
+    policyContract: DescribedActionPolicy,
     description: "ridge regression on lag features and the capacity-alert policy",
     modelPath: "model/forecast.json",
     deps: { table: features.outs.table, ...validate.outs },
@@ -56,10 +53,11 @@ export default defineProject("forecast", (p) => {
       table: features.outs.table,
       model: train.outs.model,
       policy: train.outs.policy,
-      champion: championDep("forecast"),
     },
-    // The champion rule comes from the promotion policy, not params.json: it is written in one place.
-    params: { ...params.evaluate, championRule: championRuleOf(p, "mae_improves") },
+    // The champion rule comes from the promotion policy (not params.json), the champion from the registry.
+    championGate: "mae_improves",
+    reportContract: SlicedEvaluationReport,
+    params: params.evaluate,
     run: evaluateForecast,
   });
   promoteAlias(p, {
@@ -69,6 +67,6 @@ export default defineProject("forecast", (p) => {
     actionPolicy: { id: "capacity_alert_threshold", artifact: train.outs.policy },
     evaluation: evaluate.outs.report,
     gates: { ...validate.outs, ...gatesOf(evaluate.outs) },
-    champion: aliasDep("forecast"),
+    checksChampion: true,
   });
 });

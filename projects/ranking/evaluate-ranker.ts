@@ -12,7 +12,8 @@
  * - `latency_budget`: p99 modelled scoring latency within budget.
  */
 import { readFileSync } from "node:fs";
-import { compareWithChampion, type Champion, type ChampionRule } from "../../stages/lib/champion.js";
+import type { ChampionChallengerRule } from "sluice/contracts";
+import { championGate, type Champion } from "sluice/registry";
 import { parseCsv, type CsvTable } from "../../stages/lib/csv.js";
 import { countGate, thresholdGate, type Gate } from "../../stages/lib/gate.js";
 import { readJsonFile } from "../../stages/lib/json-file.js";
@@ -29,7 +30,9 @@ export interface RankerEvaluateParams extends LatencyModel {
   /** Budget for p99 modelled scoring latency, ms. */
   readonly latencyBudgetMs: number;
   /** How `ndcg_improves` judges the champion: the policy's `championChallenger`, read by the pipeline. */
-  readonly championRule: ChampionRule;
+  readonly championRule: ChampionChallengerRule;
+  /** Where the rule is written, named in the gate\'s evidence. */
+  readonly championRuleSource: string;
 }
 
 /** Deps of `ranking:evaluate`. */
@@ -95,7 +98,11 @@ export function judgeRanker(table: CsvTable, model: RankerModel, policy: ActionP
       : `${exposure} blocked listings shown in ${offenders.length} of ${outcomes.length} test slates`,
     { evidence: { slates: outcomes.length, eligibility: rule.excludeBlocked ? "exclude_blocked" : "none", would_show_without_eligibility: wouldShow, offending_queries: offenders.slice(0, 10) } },
   );
-  const ndcg_improves = compareWithChampion("ndcg_improves", metrics, champion, params.championRule);
+  const ndcg_improves = championGate(params.championRule, metrics, champion?.metrics ?? null, {
+    critical: true,
+    championRelease: champion?.release ?? null,
+    source: params.championRuleSource,
+  });
   const latency_budget = thresholdGate("latency_budget", lat.p99, "at_most", params.latencyBudgetMs, {
     evidence: {
       p50_ms: lat.p50,
@@ -112,8 +119,8 @@ export function judgeRanker(table: CsvTable, model: RankerModel, policy: ActionP
     model_id: model.model_id,
     feature_version: model.feature_version,
     policy_id: policy.id,
-    primary_metric: params.championRule.primary,
-    higher_is_better: params.championRule.higherIsBetter,
+    primary_metric: params.championRule.primaryMetric,
+    higher_is_better: params.championRule.direction === "higher",
     metrics,
     slices,
     calibration: null,

@@ -7,13 +7,9 @@
  * Every knob lives in params.json; see README.md for the v1/v2/v3 story.
  */
 import { defineProject, file, json } from "sluice";
-import { aliasDep, championDep } from "sluice/registry";
-import { evaluateCandidate, gatesOf } from "../../stages/evaluate-candidate.js";
-import { championRuleOf } from "../../stages/lib/champion-policy.js";
-import { promoteAlias } from "../../stages/promote-alias.js";
+import { DescribedActionPolicy, SlicedEvaluationReport } from "sluice/contracts";
+import { evaluateCandidate, gatesOf, promoteAlias, trainCandidate, validateSnapshot } from "sluice/registry";
 import { SnapshotEvidenceSchema } from "../../stages/lib/schemas.js";
-import { trainCandidate } from "../../stages/train-candidate.js";
-import { validateSnapshot } from "../../stages/validate-snapshot.js";
 import { buildRankingFeatures } from "./build-ranking-features.js";
 import { evaluateRanker } from "./evaluate-ranker.js";
 import { generateCatalog } from "./generate-catalog.js";
@@ -49,6 +45,7 @@ export default defineProject("ranking", (p) => {
     run: validateRankingSnapshot,
   });
   const train = trainCandidate(p, {
+    policyContract: DescribedActionPolicy,
     description: "pairwise-loss linear ranker and its slate policy (eligibility, rerank depth, top-k, brand cap)",
     modelPath: "model/ranker.json",
     deps: { table: features.outs.table, ...validate.outs },
@@ -61,10 +58,11 @@ export default defineProject("ranking", (p) => {
       table: features.outs.table,
       model: train.outs.model,
       policy: train.outs.policy,
-      champion: championDep("ranking"),
     },
-    // The champion rule comes from the promotion policy, not params.json: it is written in one place.
-    params: { ...params.evaluate, championRule: championRuleOf(p, "ndcg_improves") },
+    // The champion rule comes from the promotion policy (not params.json), the champion from the registry.
+    championGate: "ndcg_improves",
+    reportContract: SlicedEvaluationReport,
+    params: params.evaluate,
     run: evaluateRanker,
   });
   promoteAlias(p, {
@@ -74,6 +72,6 @@ export default defineProject("ranking", (p) => {
     actionPolicy: { id: "eligibility_slate_rule", artifact: train.outs.policy },
     evaluation: evaluate.outs.report,
     gates: { ...validate.outs, ...gatesOf(evaluate.outs) },
-    champion: aliasDep("ranking"),
+    checksChampion: true,
   });
 });

@@ -7,7 +7,8 @@
  * beats production by more than the policy's margin).
  */
 import { readFileSync } from "node:fs";
-import { compareWithChampion, type Champion, type ChampionRule } from "../../stages/lib/champion.js";
+import type { ChampionChallengerRule } from "sluice/contracts";
+import { championGate, type Champion } from "sluice/registry";
 import { parseCsv } from "../../stages/lib/csv.js";
 import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
 import { readJsonFile } from "../../stages/lib/json-file.js";
@@ -23,7 +24,9 @@ import { SOURCE_NAMES } from "./sources.js";
 export interface CnnEvaluateParams {
   readonly minSourceRecall: number;
   /** How `beats_champion` judges the champion: the policy's `championChallenger`, read by the pipeline. */
-  readonly championRule: ChampionRule;
+  readonly championRule: ChampionChallengerRule;
+  /** Where the rule is written, named in the gate\'s evidence. */
+  readonly championRuleSource: string;
 }
 
 /** Deps of `vision:evaluate`. */
@@ -88,14 +91,18 @@ export function judgeDamageCnn(
   const source_slice_pass = thresholdGate("source_slice_pass", worst ? worst[1] : Number.NaN, "at_least", params.minSourceRecall, {
     evidence: { worst_source: worst ? worst[0] : null, recall_by_source: Object.fromEntries(recalls.map(([s, r]) => [s, Math.round(r * 1e6) / 1e6])), threshold_used: threshold },
   });
-  const beats_champion = compareWithChampion("beats_champion", metrics, champion, params.championRule);
+  const beats_champion = championGate(params.championRule, metrics, champion?.metrics ?? null, {
+    critical: true,
+    championRelease: champion?.release ?? null,
+    source: params.championRuleSource,
+  });
   const report: EvaluationReport = {
     project: "vision",
     model_id: modelId,
     feature_version: featureVersion,
     policy_id: policy.id,
-    primary_metric: params.championRule.primary,
-    higher_is_better: params.championRule.higherIsBetter,
+    primary_metric: params.championRule.primaryMetric,
+    higher_is_better: params.championRule.direction === "higher",
     metrics,
     slices: { source: Object.fromEntries(Object.entries(bySource).map(([s, m]) => [s, cleanMetrics(m)])) },
     calibration: { ece: metrics["ece"] ?? 0, bins: calibrationBins(labels, scores) },

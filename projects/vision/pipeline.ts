@@ -8,13 +8,9 @@
  */
 import { z } from "zod";
 import { defineProject, file, json } from "sluice";
-import { aliasDep, championDep } from "sluice/registry";
-import { evaluateCandidate, gatesOf } from "../../stages/evaluate-candidate.js";
-import { championRuleOf } from "../../stages/lib/champion-policy.js";
-import { promoteAlias } from "../../stages/promote-alias.js";
+import { DescribedActionPolicy, SlicedEvaluationReport } from "sluice/contracts";
+import { evaluateCandidate, gatesOf, promoteAlias, trainCandidate, validateSnapshot } from "sluice/registry";
 import { SnapshotEvidenceSchema } from "../../stages/lib/schemas.js";
-import { trainCandidate } from "../../stages/train-candidate.js";
-import { validateSnapshot } from "../../stages/validate-snapshot.js";
 import { buildPhotoFeatures } from "./build-photo-features.js";
 import { evaluateDamageCnn } from "./evaluate-damage-cnn.js";
 import { generatePhotos } from "./generate-photos.js";
@@ -48,6 +44,7 @@ export default defineProject("vision", (p) => {
     run: validatePhotos,
   });
   const train = trainCandidate(p, {
+    policyContract: DescribedActionPolicy,
     description: "small CNN (tfjs, CPU) and its quality gate + review threshold policy",
     modelPath: "model/damage_cnn.json",
     deps: { table: features.outs.table, pixels: features.outs.pixels, norm: features.outs.norm, ...validate.outs },
@@ -61,10 +58,11 @@ export default defineProject("vision", (p) => {
       pixels: features.outs.pixels,
       model: train.outs.model,
       policy: train.outs.policy,
-      champion: championDep("vision"),
     },
-    // The champion rule comes from the promotion policy, not params.json: it is written in one place.
-    params: { ...params.evaluate, championRule: championRuleOf(p, "beats_champion") },
+    // The champion rule comes from the promotion policy (not params.json), the champion from the registry.
+    championGate: "beats_champion",
+    reportContract: SlicedEvaluationReport,
+    params: params.evaluate,
     run: evaluateDamageCnn,
   });
   promoteAlias(p, {
@@ -74,6 +72,6 @@ export default defineProject("vision", (p) => {
     actionPolicy: { id: "quality_gate_review_threshold", artifact: train.outs.policy },
     evaluation: evaluate.outs.report,
     gates: { ...validate.outs, ...gatesOf(evaluate.outs) },
-    champion: aliasDep("vision"),
+    checksChampion: true,
   });
 });

@@ -52,7 +52,7 @@ export function checkPhotos(
   ]);
   const expectedBytes = features.rows.length * TILE * TILE * 3 * 4;
   if (files.pixelBytes !== expectedBytes) {
-    schema = { ...schema, passed: false, value: (schema.value ?? 0) + 1, evidence: { ...schema.evidence, why: `pixels.f32 holds ${files.pixelBytes} bytes, expected ${expectedBytes} for ${features.rows.length} photos`, pixels: files.pixelDigest } };
+    schema = { ...schema, passed: false, value: (typeof schema.value === "number" ? schema.value : 0) + 1, evidence: { ...schema.evidence, why: `pixels.f32 holds ${files.pixelBytes} bytes, expected ${expectedBytes} for ${features.rows.length} photos`, pixels: files.pixelDigest } };
   }
   const usable = features.rows.filter((r) => r["usable"] === "1").length;
   const bySource: Record<string, number> = {};

@@ -34,6 +34,8 @@ export class CodeIdentities {
 
   async of(stage: Stage): Promise<CodeIdentity | undefined> {
     if (stage.action.kind !== "run") return undefined;
+    // A function a package ships changes only with the package.
+    if (stage.action.package !== undefined) return { files: {}, packages: { [stage.action.package]: this.#version(stage.action.package) }, inline: undefined };
     const entry = stage.action.module ?? stage.file;
     const closure = this.#closure(entry);
     const files: Record<string, Digest> = {};

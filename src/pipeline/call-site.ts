@@ -11,7 +11,12 @@ import type { SourceLocation } from "./decl.js";
 import { originalPosition } from "./mirror-positions.js";
 import { originalOf } from "./module-mirror.js";
 
-const OWN_DIR = fileURLToPath(new URL(".", import.meta.url));
+/**
+ * The package's own code: the bundle's folder, or `src/` (`dist/src/`) when
+ * run from sources. Stages declared by the package's factories (the promote
+ * stage) are placed at the user's call of the factory, not inside it.
+ */
+const OWN_DIR = fileURLToPath(new URL(/[\\/]src[\\/]pipeline[\\/][^\\/]*$/.test(import.meta.url) ? ".." : ".", import.meta.url));
 /** This folder's declaration API, in any copy: compiled, source, or a workspace's mirror of the source. */
 const OWN_FILE = /[\\/]src[\\/]pipeline[\\/](define|call-site)\.[cm]?[jt]s$/;
 

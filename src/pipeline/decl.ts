@@ -169,6 +169,45 @@ export interface CmdStageDecl<D extends DepsDecl, P extends ParamsDecl, O extend
   readonly run?: never;
 }
 
+/** Every key a stage declaration may hold; any other is a mistake (`parms:`), reported with the nearest of these. */
+export const STAGE_DECL_KEYS = [
+  "description",
+  "deps",
+  "params",
+  "outs",
+  "env",
+  "probes",
+  "resources",
+  "alwaysRun",
+  "confirmHit",
+  "run",
+  "cmd",
+] as const satisfies readonly (keyof RunStageDecl<DepsDecl, ParamsDecl, OutsDecl>)[];
+
+// The list above names every key of a declaration: a key added to the types but not to the list fails to compile here.
+type UnlistedKey = Exclude<keyof RunStageDecl<DepsDecl, ParamsDecl, OutsDecl> | keyof CmdStageDecl<DepsDecl, ParamsDecl, OutsDecl>, (typeof STAGE_DECL_KEYS)[number]>;
+const everyKeyListed: [UnlistedKey] extends [never] ? true : never = true;
+void everyKeyListed;
+
+/**
+ * A `run` function's context, from the declaration it is part of:
+ *
+ *   export const trainDecl = { deps: { table: features.outs.table }, params: { lr: 0.1 }, outs: { model: file("m.json") } };
+ *   export function train(ctx: StageContextOf<typeof trainDecl>) { ... }
+ *
+ * File deps are paths, json deps the values their zod contract parses to.
+ */
+export type StageContextOf<T> = RunContext<
+  T extends { readonly deps: infer D } ? D : {},
+  T extends { readonly params: infer P } ? P : {},
+  T extends { readonly outs: infer O } ? O : {}
+>;
+
+/** A `run` function typed by its declaration: its context, and the json output values it returns. */
+export type StageFn<T> = (
+  ctx: StageContextOf<T>,
+) => JsonOutValues<T extends { readonly outs: infer O } ? O : {}> | void | Promise<JsonOutValues<T extends { readonly outs: infer O } ? O : {}> | void>;
+
 export type StageDecl<D extends DepsDecl = DepsDecl, P extends ParamsDecl = ParamsDecl, O extends OutsDecl = OutsDecl> =
   | RunStageDecl<D, P, O>
   | CmdStageDecl<D, P, O>;

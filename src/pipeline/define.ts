@@ -53,6 +53,25 @@ export function external<T extends Json>(id: string, resolve: ExternalRef<T>["re
   return { ref: "external", id, resolve };
 }
 
+/** Where a function shipped by a package records that package (a registered symbol: any copy of this module reads it). */
+const PACKAGE_OF = Symbol.for("sluice.stage-function-package");
+
+/**
+ * Marks a stage function shipped by sluice itself (the promote stage): its
+ * code identity is the installed sluice's version, not the pipeline file
+ * that declares the stage, which is not where the function lives.
+ */
+export function packagedFunction<F extends (...args: never[]) => unknown>(fn: F, pkg = "sluice"): F {
+  Object.defineProperty(fn, PACKAGE_OF, { value: pkg });
+  return fn;
+}
+
+/** The package that ships `fn`, when it was marked by {@link packagedFunction}. */
+export function packageOfFunction(fn: unknown): string | undefined {
+  const pkg = typeof fn === "function" ? (fn as { [PACKAGE_OF]?: unknown })[PACKAGE_OF] : undefined;
+  return typeof pkg === "string" ? pkg : undefined;
+}
+
 /** The builder handed to the body of `defineProject`. */
 export interface ProjectBuilder {
   readonly name: string;

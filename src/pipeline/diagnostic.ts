@@ -15,6 +15,7 @@ export type DiagnosticReason =
   | "duplicate-project"
   | "duplicate-stage"
   | "invalid-name"
+  | "unknown-key"
   | "no-action"
   | "two-actions"
   | "duplicate-output"

@@ -1,6 +1,6 @@
 /** Public surface of `pipeline/`: declare, load and validate pipeline files. */
 export * from "./decl.js";
-export { defineProject, defineWorkspace, dir, external, file, json, source, type ProjectBuilder } from "./define.js";
+export { defineProject, defineWorkspace, dir, external, file, json, packagedFunction, packageOfFunction, source, type ProjectBuilder } from "./define.js";
 export type { Diagnostic, DiagnosticReason } from "./diagnostic.js";
 export { findWorkspaceRoot, importModule, loadWorkspace, PIPELINE_FILE, registerTypeScript, type LoadOptions } from "./load.js";
 export { DEFAULT_LOAD_TIMEOUT_MS, LOAD_TIMEOUT_ENV, loadTimeoutMs } from "./load-watchdog.js";

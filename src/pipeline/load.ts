@@ -287,7 +287,19 @@ function loadFailure(file: string, error: unknown): Diagnostic {
   const location = syntaxLocation(text) ?? notFoundLocation(text) ?? throwLocation(error) ?? { file, line: 1, column: 1 };
   const firstLine = text.split("\n").find((line) => line.trim() !== "" && !line.startsWith("Transform failed")) ?? text;
   const message = firstLine.replace(/^.*?:\d+:\d+: (ERROR: )?/, "");
-  return { reason: "load-failed", message: `cannot load ${location.file}: ${message}`, location };
+  return { reason: "load-failed", message: `cannot load ${location.file}: ${message}${installHint(text)}`, location };
+}
+
+/**
+ * What to do about a package the workspace does not have. sluice itself is
+ * the usual one: a global or npx-fetched CLI runs, but the pipeline file's
+ * `import ... from "sluice"` resolves from the workspace, which needs its own.
+ */
+function installHint(text: string): string {
+  const missing = /Cannot find package '((?:@[^'/]+\/)?[^'/]+)[^']*' imported from/.exec(text)?.[1];
+  if (missing === undefined) return "";
+  const command = missing === "sluice" ? "npm install --save-dev sluice" : `npm install ${missing}`;
+  return ` (the workspace has no ${missing} of its own: install it with \`${command}\`)`;
 }
 
 /** Node reports `Cannot find package 'name' imported from /importer`: point at that import. */

@@ -57,6 +57,8 @@ export type StageAction =
       readonly fn: (...args: never[]) => unknown;
       /** Absolute path of the module that exports `fn`; undefined for an inline function. */
       readonly module: string | undefined;
+      /** The package shipping `fn` (the promote stage's is sluice), whose version is its code identity. */
+      readonly package?: string;
     }
   | { readonly kind: "cmd"; readonly cmd: string };
 

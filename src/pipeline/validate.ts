@@ -6,12 +6,14 @@ import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { notJsonReason } from "../util/canonical-json.js";
 import { fail, ok, type Result } from "../util/result.js";
-import type { DeclaredProject, DeclaredStage, DepRef, OutDecl } from "./decl.js";
+import { closestName } from "../util/did-you-mean.js";
+import { STAGE_DECL_KEYS, type DeclaredProject, type DeclaredStage, type DepRef, type OutDecl } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { parseStageId, stageId, STAGE_NAME, type Project, type Stage, type StageDep, type StageId, type StageOut, type Workspace } from "./model.js";
 import type { ModuleLoader } from "./load.js";
 import { PathProbe } from "./path-probe.js";
 import { exportingModules } from "./run-module.js";
+import { packageOfFunction } from "./define.js";
 
 const PLACEHOLDER = /\{(deps|outs|params)\.([A-Za-z0-9_]+)\}/g;
 
@@ -115,6 +117,12 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
   };
 
   if (!STAGE_NAME.test(handle.name)) report("invalid-name", `invalid stage name "${handle.name}" (letters, digits, _ . -)`);
+  for (const key of Object.keys(decl)) {
+    if ((STAGE_DECL_KEYS as readonly string[]).includes(key)) continue;
+    const near = closestName(key, STAGE_DECL_KEYS);
+    const hint = near === undefined ? ` (a stage declares ${STAGE_DECL_KEYS.join(", ")})` : `; did you mean "${near}"?`;
+    problems.push({ reason: "unknown-key", message: at(location, `unknown key "${key}" in stage ${id}${hint}`), stage: id, location });
+  }
   const hasRun = typeof decl.run === "function";
   const hasCmd = typeof decl.cmd === "string";
   if (hasRun && hasCmd) report("two-actions", "declares both run and cmd; choose one");
@@ -173,6 +181,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
 
   if (problems.length > before) return undefined;
   const fn = decl.run as ((...args: never[]) => unknown) | undefined;
+  const pkg = packageOfFunction(fn);
   return {
     id,
     project: project.name,
@@ -185,7 +194,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     deps,
     params,
     outs,
-    action: fn ? { kind: "run", fn, module: modules.get(fn) } : { kind: "cmd", cmd: decl.cmd as string },
+    action: fn ? { kind: "run", fn, module: modules.get(fn), ...(pkg === undefined ? {} : { package: pkg }) } : { kind: "cmd", cmd: decl.cmd as string },
     env: [...new Set(decl.env ?? [])].sort(),
     probes: [...new Set(decl.probes ?? [])].sort(),
     resources,

@@ -52,12 +52,26 @@ export function judgeChallenger(
   return { promote: beatsMargin && breaches.length === 0, beatsMargin, improvement, breaches };
 }
 
-/** The champion/challenger verdict as a gate artifact named by the rule. */
+/** Options of {@link championGate}. */
+export interface ChampionGateOptions {
+  /** A failed champion gate blocks promotion when critical; default false. */
+  readonly critical?: boolean;
+  /** The production release compared against, for the evidence. */
+  readonly championRelease?: string | null;
+  /** Where the rule is written (`contracts/promotion_policy.json#/projects/eta/championChallenger`), for the evidence. */
+  readonly source?: string;
+}
+
+/**
+ * The champion/challenger verdict as a gate artifact named by the rule. Its
+ * value is the improvement (positive = better, in the primary metric's
+ * units) rounded to 6 decimals, its threshold the margin.
+ */
 export function championGate(
   rule: ChampionChallengerRule,
   challenger: Readonly<Record<string, number>>,
   champion: Readonly<Record<string, number>> | null,
-  options: { readonly critical?: boolean; readonly championRelease?: string | null } = {},
+  options: ChampionGateOptions = {},
 ): GateResult {
   const verdict = judgeChallenger(rule, challenger, champion);
   const guardrails = rule.guardrails.map((g) => ({
@@ -66,18 +80,21 @@ export function championGate(
     ...("max" in g ? { max: g.max } : { min: g.min }),
     ok: withinBound(g, challenger[g.name]),
   }));
+  const mine = challenger[rule.primaryMetric];
+  const theirs = champion?.[rule.primaryMetric];
   return {
     name: rule.gate,
     passed: verdict.promote,
-    value: verdict.improvement,
+    value: verdict.improvement === null ? null : round6(verdict.improvement),
     threshold: rule.margin,
     critical: options.critical ?? false,
     evidence: {
       metric: rule.primaryMetric,
       direction: rule.direction,
-      champion: champion?.[rule.primaryMetric] ?? null,
+      ...(options.source === undefined ? {} : { rule: options.source }),
+      champion: theirs ?? null,
       championRelease: options.championRelease ?? null,
-      challenger: challenger[rule.primaryMetric] ?? null,
+      challenger: mine ?? null,
       margin: rule.margin,
       beatsMargin: verdict.beatsMargin,
       guardrails,
@@ -89,6 +106,21 @@ export function championGate(
           : champion === null
             ? "keep: no champion and the policy does not let a first release through"
             : "keep champion (margin not beaten)",
+      why: explain(rule, verdict, mine, theirs, champion !== null),
     },
   };
+}
+
+/** The verdict in one sentence with its numbers, as a reviewer reads it. */
+function explain(rule: ChampionChallengerRule, verdict: ChallengerVerdict, mine: number | undefined, theirs: number | undefined, hasChampion: boolean): string {
+  const guardrails = verdict.breaches.length > 0 ? `; guardrail breached: ${verdict.breaches.join(", ")}` : "";
+  if (mine === undefined) return `the challenger has no ${rule.primaryMetric}${guardrails}`;
+  if (!hasChampion) return `no production release yet: ${rule.withoutChampion === "pass" ? "nothing to beat" : "the policy wants one to beat"}${guardrails}`;
+  if (theirs === undefined || verdict.improvement === null) return `the champion recorded no ${rule.primaryMetric}; cannot compare${guardrails}`;
+  const comparison = `${rule.primaryMetric} ${round6(mine)} vs champion ${round6(theirs)}: improvement ${round6(verdict.improvement)}`;
+  return `${comparison} ${verdict.beatsMargin ? "is more than" : "is not more than"} margin ${rule.margin}${guardrails}`;
+}
+
+function round6(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
 }

@@ -21,13 +21,29 @@ export {
   type RegistrySnapshot,
   type TransactionOutcome,
 } from "./backend.js";
+export {
+  evaluateCandidate,
+  gateOuts,
+  gatesOf,
+  trainCandidate,
+  validateSnapshot,
+  type EvaluateCandidateOptions,
+  type EvaluateDeps,
+  type EvaluateOuts,
+  type EvaluateParams,
+  type GateOuts,
+  type GateValues,
+  type TrainCandidateOptions,
+  type TrainOuts,
+  type ValidateSnapshotOptions,
+} from "./candidate-stages.js";
 export { checkChain, encodeEvent, lineDigest, type ChainHead, type ChainProblem } from "./chain.js";
-export { championGate, judgeChallenger, withinBound, type ChallengerVerdict } from "./champion.js";
+export { championGate, judgeChallenger, withinBound, type ChallengerVerdict, type ChampionGateOptions } from "./champion.js";
 export type { EventDraft, TransactionStamp } from "./event-draft.js";
 export { FileBackend, type AnchorOutcome, type AnchorRefusal } from "./file-backend.js";
 export { trustedLogFromGit, trustedLogFromRegistry, type TrustedLog } from "./anchor-source.js";
 export { checkGates, decisionLabel, type GateVerdict, type RequiredGateRule } from "./gate-check.js";
-export { resolveRef, traceLineage, type Lineage } from "./lineage.js";
+export { liveRef, resolveRef, traceLineage, type Lineage } from "./lineage.js";
 export { openRegistry, registryBackend, UnsupportedRegistryError, type OpenRegistryOptions } from "./open-registry.js";
 export { pinJson, pinPath } from "./pin-artifact.js";
 export { pinnedDigests } from "./pins.js";
@@ -44,6 +60,8 @@ export { planPromotion, type PromotionRequest } from "./plan-promotion.js";
 export { planRegistration, type PlannedRegistration } from "./plan-registration.js";
 export { knownGoodReleases, planRollback, type RollbackRequest } from "./plan-rollback.js";
 export { loadProjectPolicy, loadPromotionPolicy, POLICY_FILE, policyRoles } from "./policy.js";
+export { championRuleOf, championRuleSource, policyLocation, projectPolicyDep, readPolicySection, type PolicyLocation, type PolicySection } from "./policy-section.js";
+export { promoteAlias, runPromoteAlias, type ArtifactRef, type PromoteAliasOptions, type PromoteParams } from "./promote-stage.js";
 export { describeRefusal, isUsageRefusal, type RegistryRefusal } from "./refusal.js";
 export { Registry, type RegistryOptions } from "./registry.js";
 export { encodeRetrainTrigger, retrainTrigger, TRIGGER_ENV } from "./retrain-trigger.js";

@@ -93,6 +93,23 @@ function withCheck(approval: Approval, checks: readonly ApprovalCheck[]): Lineag
   return { ...approval, counted: false, key: check?.fingerprint ?? null, signer: [], why: check?.why ?? "its signature was not checked" };
 }
 
+/** The aliases a lineage without a ref shows, in order of preference: the release users get. */
+const LIVE_ALIASES = ["production", "canary"] as const;
+
+/**
+ * The ref `lineage <project>` traces when none is given: `@production`, else
+ * `@canary` while only the canary is live (right after a first promotion),
+ * else `@production` (whose absence the refusal then explains).
+ */
+export function liveRef(state: RegistryState, project: string): { readonly ref: string; readonly unset: readonly string[] } {
+  const unset: string[] = [];
+  for (const alias of LIVE_ALIASES) {
+    if (state.aliasTarget(project, alias) !== null) return { ref: `@${alias}`, unset };
+    unset.push(alias);
+  }
+  return { ref: "@production", unset: [] };
+}
+
 /** `@alias` -> the release it holds; anything else is a release name. */
 export function resolveRef(state: RegistryState, project: string, ref: string): Result<string, RegistryRefusal> {
   if (!ref.startsWith("@")) return ok(ref);

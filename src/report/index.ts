@@ -4,8 +4,9 @@ export { runDocument, type RunDocument } from "./json-report.js";
 export { plainReporter, resultLine } from "./plain-reporter.js";
 export { formatBytes, formatDuration, table, writeErr, writeOut } from "./terminal.js";
 export { explainChange } from "./explain-change.js";
+export { renderRunsTable, RUNS_WIDTH, type RunRow } from "./runs-table.js";
 export { renderDag, type DagFormat } from "./dag-render.js";
-export { printRegistryError, printRegistryResult, shortDigest, writeRegistryText } from "./registry-messages.js";
+export { printRegistryError, printRegistryNote, printRegistryResult, shortDigest, writeRegistryText } from "./registry-messages.js";
 export { renderCacheProblem, renderCacheVerdict, renderReruns } from "./verify-render.js";
 
 /** The listr2 task list, loaded only for an interactive terminal: listr2 is the biggest thing `run` could load. */

@@ -24,3 +24,8 @@ export function writeRegistryText(text: string): void {
 export function shortDigest(digest: string): string {
   return digest.slice(0, 8);
 }
+
+/** A note on stderr (what a command chose for the user), kept off stdout so --json stays one document. */
+export function printRegistryNote(message: string): void {
+  writeErr(message);
+}

@@ -2,32 +2,17 @@
  * Gate artifacts: the JSON a validation or evaluation stage writes for each
  * check, and the one shape the promote stage reads. A gate is data, never an
  * exception: a failing gate is a successful stage that says "no", with the
- * evidence a reviewer needs to agree.
+ * evidence a reviewer needs to agree. The shape is the release contract's;
+ * these are the example projects' builders for it.
  */
-import { z } from "zod";
+import { GateResult } from "sluice/contracts";
 import { round } from "./numbers.js";
 
-/** The gate contract: `{ name, passed, value, threshold, critical, evidence }`. */
-export const GateSchema = z.object({
-  /** snake_case gate name, as listed in the promotion policy. */
-  name: z.string().regex(/^[a-z][a-z0-9_]*$/),
-  /** Whether the check held. */
-  passed: z.boolean(),
-  /** The measured figure (a rate, a count, a metric); null when it could not be computed. */
-  value: z.number().nullable(),
-  /** The figure it was compared against; null for checks without one. */
-  threshold: z.number().nullable(),
-  /** A failed critical gate blocks promotion. */
-  critical: z.boolean(),
-  /** Counts, offending rows, digests and a human `why`. */
-  evidence: z.record(z.string(), z.json()),
-});
-
-/** A gate artifact. */
-export type Gate = z.infer<typeof GateSchema>;
+/** A gate artifact, as the release contract `GateResult` (in `sluice/contracts`) defines it. */
+export type Gate = GateResult;
 
 /** JSON evidence values. */
-export type Evidence = Record<string, z.infer<ReturnType<typeof z.json>>>;
+export type Evidence = Gate["evidence"];
 
 /** Which way a threshold points. */
 export type Direction = "at_least" | "at_most";
@@ -96,7 +81,7 @@ export function requirePassed(gates: Readonly<Record<string, Gate>>): void {
 export function gatesAmong(deps: Readonly<Record<string, unknown>>): Record<string, Gate> {
   const out: Record<string, Gate> = {};
   for (const key of Object.keys(deps).sort()) {
-    const parsed = GateSchema.safeParse(deps[key]);
+    const parsed = GateResult.safeParse(deps[key]);
     if (parsed.success) out[key] = parsed.data;
   }
   return out;

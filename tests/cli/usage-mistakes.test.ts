@@ -2,10 +2,14 @@
  * A mistyped command, option, target, param or number gets one line naming
  * what was wrong and the nearest real name, exit 2, and nothing runs.
  */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closestName } from "../../src/util/did-you-mean.js";
 import { demoFiles } from "../fixtures/demo-workspace.js";
-import { Workspace } from "../rig.js";
+import { BIN, cliEnv, Workspace } from "../rig.js";
 
 describe("closestName", () => {
   it("finds a swapped pair of letters, a missing letter and another case", () => {
@@ -65,5 +69,22 @@ describe("usage mistakes", () => {
 
   it("says a -C folder does not exist rather than that it holds no workspace", async () => {
     expect(await refused("-C", "/nonexistent/folder", "status")).toBe("error: -C /nonexistent/folder: no such directory");
+  });
+});
+
+describe("a workspace without its own sluice", () => {
+  it("says the package is missing and how to install it, exit 2", () => {
+    const folder = mkdtempSync(join(tmpdir(), "sluice-no-package-"));
+    try {
+      writeFileSync(join(folder, "package.json"), '{ "name": "mine", "type": "module" }\n');
+      writeFileSync(join(folder, "pipeline.ts"), 'import { defineWorkspace } from "sluice";\nexport default defineWorkspace({ projects: [] });\n');
+      const out = spawnSync(process.execPath, [BIN, "run"], { cwd: folder, env: cliEnv(), encoding: "utf8" });
+      expect(out.status).toBe(2);
+      expect(out.stderr).toContain(
+        "error: cannot load pipeline.ts: Cannot find package 'sluice' imported from pipeline.ts (the workspace has no sluice of its own: install it with `npm install --save-dev sluice`)",
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -33,6 +33,17 @@ async function expectDefinitionError(files: Record<string, string>, pattern: Reg
 }
 
 describe("pipeline validation (exit 2, one message naming file and stage)", () => {
+  it("rejects unknown keys in a stage declaration, each with the nearest key it may have meant", async () => {
+    const out = await expectDefinitionError(
+      project(`  const decl = { parms: { n: 1 }, outputs: { y: file("y.txt") }, bogus: 1, cmd: "true" };
+  p.stage("clean", decl);`),
+      /unknown key "parms" in stage p:clean; did you mean "params"\?/,
+    );
+    expect(out.stderr).toContain('projects/p/pipeline.ts:4: unknown key "parms" in stage p:clean; did you mean "params"?');
+    expect(out.stderr).toContain('unknown key "outputs" in stage p:clean (a stage declares');
+    expect(out.stderr).toContain('unknown key "bogus" in stage p:clean (a stage declares description, deps, params, outs, env, probes, resources, alwaysRun, confirmHit, run, cmd)');
+  });
+
   it("rejects a dependency cycle", async () => {
     await expectDefinitionError(
       project(`  const fake = { id: "p:b", project: "p", name: "b", outs: {} };

@@ -5,8 +5,6 @@
  * only, and the gate's evidence shows the rule it was judged by.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { ChampionChallengerRule } from "../../contracts/index.js";
-import { championRuleFrom } from "../../stages/lib/champion-policy.js";
 import type { Gate } from "../../stages/lib/gate.js";
 import { ProjectWorkspace, statusOf, type ProjectRun } from "./project-workspace.js";
 
@@ -33,10 +31,10 @@ describe("the promotion policy as the champion rule's one source", () => {
     const gate = costImproves();
     expect(gate.threshold).toBe(0.01);
     expect(gate.evidence).toMatchObject({
-      primary: "cost_per_shipment",
-      higher_is_better: false,
+      metric: "cost_per_shipment",
+      direction: "lower",
       margin: 0.01,
-      guardrails: ["ece <= 0.08"],
+      guardrails: [expect.objectContaining({ name: "ece", max: 0.08 })],
       rule: "contracts/promotion_policy.json#/projects/eta/championChallenger",
     });
     expect(ws.json<{ primary_metric: string }>("eta", "reports/evaluation.json").primary_metric).toBe("cost_per_shipment");
@@ -59,38 +57,5 @@ describe("the promotion policy as the champion rule's one source", () => {
     expect(run.stderr).toContain('projects.forecast.championChallenger.gate is "peak_underforecast_cost"');
     expect(run.stderr).toContain("projects/forecast/pipeline.ts");
     ws.setPolicy("forecast", "championChallenger", { gate: "mae_improves" });
-  });
-});
-
-describe("championRuleFrom", () => {
-  const rule: ChampionChallengerRule = {
-    gate: "beats_champion",
-    primaryMetric: "auc",
-    direction: "higher",
-    margin: 0.02,
-    guardrails: [
-      { name: "ece", max: 0.08 },
-      { name: "recall", min: 0.8 },
-    ],
-    withoutChampion: "fail",
-  };
-
-  test("words the policy's rule in the terms compareWithChampion takes", () => {
-    expect(championRuleFrom(rule, "policy.json#/projects/vision/championChallenger")).toEqual({
-      primary: "auc",
-      higherIsBetter: true,
-      margin: 0.02,
-      guardrails: [
-        { metric: "ece", max: 0.08 },
-        { metric: "recall", min: 0.8 },
-      ],
-      passWithoutChampion: false,
-      source: "policy.json#/projects/vision/championChallenger",
-    });
-  });
-
-  test("a lower-is-better rule without guardrails lets a first release through", () => {
-    const mae = championRuleFrom({ ...rule, primaryMetric: "mae", direction: "lower", guardrails: [], withoutChampion: "pass" });
-    expect(mae).toEqual({ primary: "mae", higherIsBetter: false, margin: 0.02, guardrails: [], passWithoutChampion: true });
   });
 });

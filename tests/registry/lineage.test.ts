@@ -3,7 +3,9 @@
  * evidence, the evaluation report, approvals and the events that moved it.
  * The alias dep an evaluation declares changes exactly when the alias moves.
  */
+import { spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
+import { BIN, cliEnv } from "../rig.js";
 import { aliasManifestDigest, championMetrics, traceLineage } from "../../src/registry/index.js";
 import { approverFor, signingKey } from "../signers.js";
 import { candidate, LINEAGE, seedPolicy, tempWorkspace, type TempWorkspace } from "./workspace.js";
@@ -41,6 +43,25 @@ describe("lineage", () => {
     await registry.register(await candidate(ws), LINEAGE);
     const traced = traceLineage(await registry.state(), "eta", "@production");
     expect(!traced.ok && traced.error).toMatchObject({ reason: "unknown-alias", alias: "production" });
+  });
+
+  it("without a ref shows the canary while nothing reached production, says so, and shows production once it is set", async () => {
+    ws = await tempWorkspace();
+    const alice = await ws.open("alice");
+    await alice.submitCandidate({ candidate: await candidate(ws, { metrics: { auc: 0.842 } }), lineage: LINEAGE, policy });
+    const lineage = () => spawnSync(process.execPath, [BIN, "lineage", "eta"], { cwd: ws.root, env: cliEnv(), encoding: "utf8" });
+
+    const canary = lineage();
+    expect(canary.status, canary.stderr).toBe(0);
+    expect(canary.stdout).toMatch(/^eta @canary -> eta_v1 .*\(live as canary\)/);
+    expect(canary.stderr).toContain("eta@production points at no release yet: showing eta@canary");
+
+    for (const role of ["ml_lead", "risk"]) await alice.approve(policy, { project: "eta", release: "eta_v1", role, by: approverFor(role), note: "ok" }, signingKey(approverFor(role)));
+    await alice.promote(policy, { project: "eta", release: "eta_v1", alias: "production", expected: null, reason: "first" });
+    const production = lineage();
+    expect(production.status, production.stderr).toBe(0);
+    expect(production.stdout).toMatch(/^eta @production -> eta_v1 /);
+    expect(production.stderr).toBe("");
   });
 
   it("gives evaluations the champion's manifest digest and metrics, changing when production moves", async () => {

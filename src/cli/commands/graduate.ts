@@ -39,8 +39,8 @@ const command: CommandModule<GlobalOptions, GraduateArgs> = {
       .option("write", { type: "boolean", default: false, describe: "insert the declaration into projects/<project>/pipeline.ts instead of printing it" })
       .option("allow-out-of-order", { type: "boolean", default: false, describe: "graduate even though cells were run out of order" })
       .option("force", { type: "boolean", default: false, describe: "overwrite an existing script" })
-      .example("$0 graduate notebooks/train.ipynb --project eta --stage train_py", "print the declaration to paste")
-      .example("$0 graduate notebooks/train.ipynb -p eta -s train_py --write", "add it to projects/eta/pipeline.ts") as unknown as Argv<GraduateArgs>,
+      .example("$0 graduate projects/eta/notebooks/train.ipynb --project eta --stage train_py", "print the declaration to paste")
+      .example("$0 graduate projects/eta/notebooks/train.ipynb -p eta -s train_py --write", "add it to projects/eta/pipeline.ts") as unknown as Argv<GraduateArgs>,
   handler: async (argv) => {
     const from = argv.cwd ?? process.cwd();
     const root = findWorkspaceRoot(from);

@@ -48,7 +48,7 @@ const command: CommandModule<GlobalOptions, MonitorArgs> = {
       .option("dry-run", { alias: "n", type: "boolean", default: false, describe: "show the decisions; record and move nothing" })
       .option("retrain", { type: "boolean", default: true, describe: "start `sluice retrain --trigger drift` when drift reaches the act threshold (--no-retrain: only record it)" })
       .example("$0 monitor eta --windows projects/eta/live/canary-promote.jsonl", "promote the canary once its delayed quality passed")
-      .example("$0 monitor eta --windows live.jsonl --dry-run --json", "what would be decided, as JSON") as unknown as Argv<MonitorArgs>,
+      .example("$0 monitor eta --windows projects/eta/live/canary-pause.jsonl --dry-run --json", "what would be decided, as JSON") as unknown as Argv<MonitorArgs>,
   handler: async (argv) => {
     const [registry, monitor, messages, describe, inputs, { writeErr }, retraining] = await Promise.all([
       import("../../registry/index.js"),

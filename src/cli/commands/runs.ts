@@ -5,13 +5,14 @@
 import type { Argv, CommandModule } from "yargs";
 import { cacheLayout, readHistory, type HistoryEntry } from "../../cache/index.js";
 import { globToRegExp } from "../../graph/index.js";
-import { formatDuration, table, writeOut } from "../../report/index.js";
+import { formatDuration, renderRunsTable, table, writeOut } from "../../report/index.js";
 import { findWorkspaceRoot } from "../../pipeline/index.js";
 import { usageError, type GlobalOptions } from "../context.js";
 
 interface RunsArgs extends GlobalOptions {
   readonly stage?: string;
   readonly limit: number;
+  readonly wide: boolean;
 }
 
 interface DiffArgs extends GlobalOptions {
@@ -31,7 +32,8 @@ const list: CommandModule<GlobalOptions, RunsArgs> = {
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .positional("stage", { type: "string", describe: "a stage id or glob (eta:train, *:train)" })
-      .option("limit", { type: "number", default: 50, describe: "show the newest N runs" }) as unknown as Argv<RunsArgs>,
+      .option("limit", { type: "number", default: 50, describe: "show the newest N runs" })
+      .option("wide", { type: "boolean", default: false, describe: "every param in full (rows then exceed 120 columns)" }) as unknown as Argv<RunsArgs>,
   handler: async (argv) => {
     const entries = await history(argv);
     if (!entries) return;
@@ -39,10 +41,7 @@ const list: CommandModule<GlobalOptions, RunsArgs> = {
     const shown = entries.filter((e) => !pattern || pattern.test(e.stage)).slice(-argv.limit);
     if (argv.json) return void writeOut(JSON.stringify({ runs: shown }, null, 2));
     if (shown.length === 0) return void writeOut("no runs recorded yet");
-    writeOut(table([
-      ["run", "stage", "status", "duration", "params", "metrics"],
-      ...shown.map((e) => [e.run, e.stage, e.status, formatDuration(e.durationMs), JSON.stringify(e.params), e.metrics === undefined ? "" : JSON.stringify(e.metrics)]),
-    ]));
+    writeOut(renderRunsTable(shown, { wide: argv.wide }));
   },
 };
 

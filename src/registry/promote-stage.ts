@@ -1,9 +1,11 @@
 /**
- * The promote stage every project ends with. It declares the gate
- * artifacts it depends on and, when it runs, registers the candidate as an
- * immutable release and opens the canary only if every required gate
- * exists and passed; otherwise it records `hold` with the failed gates,
- * moves nothing, and reports status `held`. Production never moves here.
+ * The promote stage a project ends with. It declares the gate artifacts it
+ * depends on and, when it runs, registers the candidate as an immutable
+ * release and opens the canary only if every required gate exists and
+ * passed; otherwise it records `hold` with the failed gates, moves nothing,
+ * and reports status `held`. Production never moves here.
+ *
+ *   import { promoteAlias } from "sluice/registry";
  *
  *   promoteAlias(p, {
  *     data: { id: "events_2026_05", artifact: snapshot.outs.events },
@@ -12,15 +14,18 @@
  *     actionPolicy: { id: "warning_v1", artifact: train.outs.policy },
  *     evaluation: evaluate.outs.report,
  *     gates: { schema: validate.outs.gate, eval: evaluate.outs.gates },
- *     champion: aliasDep("eta"),
+ *     checksChampion: true,
  *   });
+ *
+ * The project (its policy section, its registry state, its champion) is the
+ * builder's: a copied project never compares against another's champion.
  */
 import { join } from "node:path";
-import { PromotionRecord } from "sluice/contracts";
+import { PromotionRecord } from "../../contracts/index.js";
 import {
   json,
+  packagedFunction,
   type DepRef,
-  type ExternalRef,
   type Json,
   type JsonOutDecl,
   type OutputRef,
@@ -28,21 +33,17 @@ import {
   type RunContext,
   type SourceRef,
   type StageHandle,
-} from "sluice";
-import {
-  assembleCandidate,
-  describeRefusal,
-  initDigests,
-  loadProjectPolicy,
-  openRegistry,
-  pipelineCommit,
-  promotionStateDep,
-  registryBackend,
-  RegistryState,
-  retrainTrigger,
-  storageFailureExitCode,
-} from "sluice/registry";
-import { policyLocation, projectPolicyDep } from "./lib/project-policy.js";
+} from "../pipeline/index.js";
+import { pipelineCommit } from "./actor.js";
+import { aliasDep, promotionStateDep } from "./alias-dep.js";
+import { assembleCandidate } from "./assemble-candidate.js";
+import { openRegistry, registryBackend } from "./open-registry.js";
+import { loadProjectPolicy } from "./policy.js";
+import { policyLocation, projectPolicyDep } from "./policy-section.js";
+import { describeRefusal } from "./refusal.js";
+import { RegistryState } from "./registry-state.js";
+import { retrainTrigger } from "./retrain-trigger.js";
+import { storageFailureExitCode } from "./storage-failure.js";
 
 /** An upstream output or a project source file. */
 export type ArtifactRef = OutputRef | SourceRef;
@@ -61,10 +62,11 @@ export interface PromoteAliasOptions {
   /** Gate artifacts by a short name; each holds one gate or a list of gates. */
   readonly gates: Readonly<Record<string, ArtifactRef>>;
   /**
-   * The production alias the evaluation compared against (`aliasDep(project)`).
-   * When given, a champion that moved since refuses the promotion.
+   * Whether the evaluation compared the candidate with the project's
+   * production release: then a champion that moved since refuses the
+   * promotion (the comparison is stale). Default false.
    */
-  readonly champion?: ExternalRef<string | null>;
+  readonly checksChampion?: boolean;
   /** Workspace-relative policy file; default `contracts/promotion_policy.json`. */
   readonly policyFile?: string;
   /** Why this candidate was built (continuous training); recorded in lineage. Default: the `sluice retrain` that started the run, if any. */
@@ -99,13 +101,13 @@ export function promoteAlias(p: ProjectBuilder, options: PromoteAliasOptions): S
   for (const [name, ref] of Object.entries(options.gates)) deps[`gate_${name}`] = ref;
   // Not read by the run function: it puts the registry state the decision depends on into the key.
   deps["registry_state"] = promotionStateDep(p.name);
-  if (options.champion) deps["champion"] = options.champion;
+  if (options.checksChampion === true) deps["champion"] = aliasDep(p.name);
   const params: PromoteParams = {
     ids: { data: options.data.id, features: options.features.version, model: options.model.id, actionPolicy: options.actionPolicy.id },
     gates: Object.keys(options.gates).sort(),
     // A run started by `sluice retrain` says why; a plain run has no trigger.
     trigger: options.trigger ?? retrainTrigger(p.name),
-    checksChampion: options.champion !== undefined,
+    checksChampion: options.checksChampion === true,
     policyFile: policy.file,
   };
   return p.stage(options.name ?? "promote", {
@@ -113,7 +115,7 @@ export function promoteAlias(p: ProjectBuilder, options: PromoteAliasOptions): S
     deps,
     params,
     outs: { decision: json(PromotionRecord) },
-    run: runPromoteAlias,
+    run: packagedFunction(runPromoteAlias),
     // The decision's effect is in the registry: a hit is replayed only while the registry still holds it.
     confirmHit: ({ workspaceRoot, decisions }) => registryStillHolds(workspaceRoot, p.name, decisions),
   }) as StageHandle<PromoteOuts>;
@@ -123,7 +125,6 @@ export function promoteAlias(p: ProjectBuilder, options: PromoteAliasOptions): S
 async function registryStillHolds(root: string, project: string, decisions: readonly unknown[]): Promise<string | undefined> {
   const recorded = decisions[0] as { readonly release?: string; readonly manifestDigest?: string } | undefined;
   if (recorded?.release === undefined) return undefined;
-  await initDigests();
   // Read-only: no handle (whose actor would ask git who is acting) on every cached run.
   const release = RegistryState.fold((await registryBackend(root).read()).events).release(project, recorded.release);
   if (!release) return `the registry no longer holds ${recorded.release}`;
@@ -131,11 +132,10 @@ async function registryStillHolds(root: string, project: string, decisions: read
   return undefined;
 }
 
-/** The promote stage's function (runs in a worker; exported so its code identity is its module). */
+/** The promote stage's function (runs in a worker; its code identity is the installed sluice's version). */
 export async function runPromoteAlias(
   ctx: RunContext<Record<string, DepRef>, PromoteParams, PromoteOuts>,
 ): Promise<{ decision: PromotionRecord }> {
-  await initDigests();
   const root = ctx.workspaceRoot;
   const project = ctx.id.slice(0, ctx.id.indexOf(":"));
   const deps = ctx.deps as Readonly<Record<string, unknown>>;
