@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { openCache, saveSession, type CacheSession, type StageKey } from "../cache/index.js";
 import type { HttpRemoteCache } from "../cache/remote/index.js";
-import { gitCommit, recordRun, runBuild, type BuildObserver, type BuildResult } from "../exec/index.js";
+import { gitCommit, planBuild, recordRun, runBuild, type BuildObserver, type BuildResult } from "../exec/index.js";
 import { parseShardSpec, selectTargets, withDownstream, withUpstream, type Dag } from "../graph/index.js";
 import type { Json, Stage, StageId, Workspace } from "../pipeline/index.js";
 import { plainReporter, runDocument, writeErr, writeOut } from "../report/index.js";
@@ -121,26 +121,29 @@ export async function runOnce(
   let commit: Promise<string | undefined> | undefined;
   let build: BuildResult;
   try {
-    build = await runBuild(cache, {
+    const common = {
       workspace,
       dag,
       selected: planned,
-      jobs: argv.jobs,
       keepGoing: argv.keepGoing,
       force,
-      dryRun: argv.dryRun,
-      strict: argv.strict === true,
-      resources: resources.value,
       params: paramsWith(overrides.value),
-      explain: (stage, components) => explainStale(cache, stage, components),
       observer,
-      onFirstExecution: () => {
-        // A turn later, so forking git delays no stage; git then answers while the stages run.
-        commit = new Promise((resolve) => setImmediate(() => resolve(gitCommit(workspace.root))));
-      },
       signal: controller.signal,
-      invocation,
-    });
+    };
+    build = argv.dryRun
+      ? await planBuild(cache, { ...common, explain: (stage, components) => explainStale(cache, stage, components) })
+      : await runBuild(cache, {
+          ...common,
+          jobs: argv.jobs,
+          strict: argv.strict === true,
+          resources: resources.value,
+          onFirstExecution: () => {
+            // A turn later, so forking git delays no stage; git then answers while the stages run.
+            commit = new Promise((resolve) => setImmediate(() => resolve(gitCommit(workspace.root))));
+          },
+          invocation,
+        });
     if (!argv.dryRun) {
       // A full disk or a read-only folder here costs the lock file and history, never the cache.
       const variants = variantStages(dag, workspace, overrides.value);

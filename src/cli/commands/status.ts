@@ -31,6 +31,7 @@ function freshness(result: StageResult): "fresh" | "stale" | "missing" | "modifi
     case "would-run":
       return "stale";
     case "failed":
+    case "interrupted":
     case "skipped":
       return "blocked";
   }

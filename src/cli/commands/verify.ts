@@ -52,7 +52,6 @@ const command: CommandModule<GlobalOptions, VerifyArgs> = {
           jobs: argv.jobs,
           keepGoing: true,
           force: new Set(),
-          dryRun: false,
           rerun: named.value,
           resources: {},
           params: (stage) => stage.params,
