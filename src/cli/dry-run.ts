@@ -7,7 +7,7 @@ import type { CacheSession } from "../cache/index.js";
 import { planBuild, type BuildResult, type PlanOptions } from "../exec/index.js";
 import type { StageId } from "../pipeline/index.js";
 import type { Context } from "./context.js";
-import { explainStale } from "./explain-stale.js";
+import { explainStale } from "../ops/index.js";
 
 export function dryRun(
   cache: CacheSession,

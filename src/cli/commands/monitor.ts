@@ -9,8 +9,8 @@ import { resolve } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
 import { withRegistryFailures } from "../registry-usage.js";
-import type { RetrainDecision } from "../retrain-run.js";
-import type { SnapshotMove } from "../snapshot-param.js";
+import type { RetrainDecision } from "../../ops/retrain.js";
+import type { SnapshotMove } from "../../ops/snapshot-param.js";
 
 interface MonitorArgs extends GlobalOptions {
   readonly project: string;
@@ -55,9 +55,9 @@ const command: CommandModule<GlobalOptions, MonitorArgs> = {
       import("../../monitor/index.js"),
       import("../../report/registry-messages.js"),
       import("../../report/monitor-messages.js"),
-      import("../monitor-inputs.js"),
+      import("../../ops/monitor-inputs.js"),
       import("../../report/terminal.js"),
-      import("../retrain-run.js"),
+      import("../../ops/retrain.js"),
     ]);
     const usage = (message: string): void => {
       messages.printRegistryError(message, argv.json);

@@ -27,7 +27,7 @@ const command: CommandModule<GlobalOptions, RetrainArgs> = {
   handler: async (argv) => {
     const [{ findWorkspaceRoot }, { describeRetrain, retrainProject }, messages] = await Promise.all([
       import("../../pipeline/index.js"),
-      import("../retrain-run.js"),
+      import("../../ops/retrain.js"),
       import("../../report/registry-messages.js"),
     ]);
     const cwd = argv.cwd ?? process.cwd();
