@@ -5,6 +5,8 @@
  */
 export { refuse, refuseWith, type FailureKind, type OpFailure, type OpResult } from "./failure.js";
 export { explainStale } from "./explain-stale.js";
+export { monitorPass, type DecisionReport, type MonitorDocument, type MonitorPass, type MonitorRequest, type RetrainReport } from "./monitor-pass.js";
+export { describeRetrain, retrainProject, type RetrainDecision, type RetrainOutcome } from "./retrain.js";
 export { openRemote, peekDuration, type RemoteArgs } from "./remote.js";
 export { runOnce, type LoadedWorkspace, type RunOutcome } from "./run-once.js";
 export type { ParamOverrides, RunRequest } from "./run-request.js";

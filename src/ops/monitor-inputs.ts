@@ -6,8 +6,7 @@
  */
 import { join } from "node:path";
 import type { ReleaseManifest } from "../../contracts/index.js";
-import { initDigests } from "../cache/digest.js";
-import { ObjectStore } from "../cache/object-store.js";
+import { initDigests, ObjectStore } from "../cache/index.js";
 import { Distribution, MonitorPolicy, type MonitorInput, type MonitorState } from "../monitor/index.js";
 import { knownGoodReleases, recordedReferences, type RegistryState } from "../registry/index.js";
 import { fail, ok, type Result } from "../util/result.js";

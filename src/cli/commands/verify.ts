@@ -14,6 +14,7 @@ import { renderCacheVerdict, renderReruns, writeOut } from "../../report/index.j
 import { acquireLock } from "../../util/file-lock.js";
 import { loadContext, reportDiagnostics, usageError, type GlobalOptions } from "../context.js";
 import { verifyRegistryLog } from "../registry-verify.js";
+import { exitWith } from "../exit-code.js";
 
 interface VerifyArgs extends GlobalOptions {
   readonly rerun?: readonly string[];
@@ -79,7 +80,7 @@ const command: CommandModule<GlobalOptions, VerifyArgs> = {
       writeOut(registry.text);
       if (argv.rerun) writeOut(renderReruns(reruns) || "no stage to rerun");
     }
-    if (!ok) process.exitCode = 1;
+    if (!ok) exitWith("failed");
   },
 };
 
