@@ -17,6 +17,21 @@ export default defineProject("p", (p) => {
 `,
 };
 
+const SLOW_FUNCTION = {
+  "pipeline.ts": SLOW["pipeline.ts"],
+  "projects/p/pipeline.ts": `import { defineProject, file } from "sluice";
+export default defineProject("p", (p) => {
+  p.stage("think", {
+    outs: { y: file("think.txt") },
+    run: async () => {
+      console.log("thinking");
+      await new Promise((resolve) => setTimeout(resolve, 30_000));
+    },
+  });
+});
+`,
+};
+
 describe("a stage stopped by Ctrl-C", () => {
   it("is reported as interrupted in --json, its downstream skipped, and the run exits 130", async () => {
     ws = new Workspace(SLOW);
@@ -45,5 +60,16 @@ describe("a stage stopped by Ctrl-C", () => {
     expect(out.stderr).toMatch(/^interrupted p:slow \(.+\): interrupted: stopped by an interrupt/m);
     expect(out.stderr).not.toMatch(/^failed /m);
     expect(out.stderr).toMatch(/1 ran, 1 interrupted, 1 skipped$/m);
+  });
+
+  it("is interrupted too when it is a run function in a worker thread", async () => {
+    ws = new Workspace(SLOW_FUNCTION);
+    const running = ws.start(["run", "--json", "--verbose"]);
+    await running.waitFor("[p:think] thinking");
+    running.child.kill("SIGINT");
+    const out = await running.done;
+    expect(out.code).toBe(130);
+    expect(statuses(JSON.parse(out.stdout) as RunJson)).toEqual({ "p:think": "interrupted" });
+    expect(ws.exists("projects/p/think.txt")).toBe(false);
   });
 });
