@@ -5,6 +5,7 @@
 import { buildDag, topoOrder, type Dag } from "../graph/index.js";
 import { findWorkspaceRoot, loadTimeoutMs, loadWorkspace, type Diagnostic, type Workspace } from "../pipeline/index.js";
 import { renderDiagnostic, writeErr } from "../report/index.js";
+import { exitWith } from "./exit-code.js";
 
 export interface Context {
   readonly root: string;
@@ -31,7 +32,7 @@ export async function loadContext(argv: GlobalOptions): Promise<Context | undefi
   if (!loaded.ok) {
     reportDiagnostics(loaded.error);
     // Ctrl-C during the load: the exit code of an interrupted run, not of a definition error.
-    if (loaded.error.some((d) => d.reason === "load-interrupted")) process.exitCode = 130;
+    if (loaded.error.some((d) => d.reason === "load-interrupted")) exitWith("interrupted");
     return undefined;
   }
   const dag = buildDag(loaded.value);
@@ -52,13 +53,13 @@ export async function loadContext(argv: GlobalOptions): Promise<Context | undefi
 /** Prints diagnostics and sets exit code 2. */
 export function reportDiagnostics(diagnostics: readonly Diagnostic[]): undefined {
   for (const diagnostic of diagnostics) writeErr(renderDiagnostic(diagnostic));
-  process.exitCode = 2;
+  exitWith("usage");
   return undefined;
 }
 
 /** One clear usage message, exit code 2. */
 export function usageError(message: string): undefined {
   writeErr(`error: ${message}`);
-  process.exitCode = 2;
+  exitWith("usage");
   return undefined;
 }

@@ -6,7 +6,7 @@
  * without cache or data can still ask.
  */
 import { lockedComponents, type CacheSession, type KeyComponents, type LockFile, type StageKey } from "../cache/index.js";
-import type { BuildOptions, BuildResult } from "../exec/index.js";
+import type { BuildResult, PlanOptions } from "../exec/index.js";
 import type { StageId, Workspace } from "../pipeline/index.js";
 import { explainChange } from "../report/index.js";
 
@@ -26,7 +26,7 @@ export interface LockCheck {
  * not, the lock's digests are what its run gives (the lock was written by
  * a run of the declared pipeline).
  */
-export function lockedOutputs(workspace: Workspace, lock: LockFile): NonNullable<BuildOptions["assumedOutputs"]> {
+export function lockedOutputs(workspace: Workspace, lock: LockFile): NonNullable<PlanOptions["assumedOutputs"]> {
   return (id) => {
     const locked = lock.stages[id];
     const stage = workspace.stages.get(id);

@@ -6,6 +6,7 @@ import yargs, { type Argv, type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { writeErr } from "../report/index.js";
 import { commandLoaders } from "./commands/index.js";
+import { EXIT } from "./exit-code.js";
 import { ownVersion } from "./own-version.js";
 import { describeMissingFolder, describeNonNumbers, describeUnknownArguments } from "./usage-mistakes.js";
 
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
         writeErr(`error: ${message}\n`);
         writeErr(y.help() as unknown as string);
       }
-      process.exit(2);
+      process.exit(EXIT.usage);
     });
   for (const module of modules) parser = parser.command(module.default);
   skipHelpCache(parser);

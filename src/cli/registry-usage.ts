@@ -1,10 +1,11 @@
 /** A registry command's usage error (no workspace, unknown project or release): one message, exit 2. */
 import { storageFailureExitCode } from "../registry/index.js";
 import type { printRegistryError } from "../report/index.js";
+import { exitWith, kindOfCode } from "./exit-code.js";
 
 export function registryUsageError(messages: { printRegistryError: typeof printRegistryError }, message: string, json: boolean | undefined): void {
   messages.printRegistryError(message, json);
-  process.exitCode = 2;
+  exitWith("usage");
 }
 
 /**
@@ -23,7 +24,7 @@ export async function withRegistryFailures<T>(
     const code = storageFailureExitCode(error);
     if (code === undefined) throw error;
     messages.printRegistryError((error as Error).message, json);
-    process.exitCode = code;
+    exitWith(kindOfCode(code));
     return undefined;
   }
 }

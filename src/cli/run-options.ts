@@ -2,13 +2,13 @@
  * Parsing of the run options that carry values: `--set stage.param=value`
  * (checked against the declared param's type) and `--resources gpu=1,memGiB=16`.
  */
+import type { ParamOverrides } from "../ops/index.js";
 import type { Diagnostic, Json, Stage, StageId, Workspace } from "../pipeline/index.js";
 import { notJsonReason } from "../util/canonical-json.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { fail, ok, type Result } from "../util/result.js";
 
-/** Param overrides per stage. */
-export type ParamOverrides = ReadonlyMap<StageId, Readonly<Record<string, Json>>>;
+export type { ParamOverrides };
 
 export function parseParamOverrides(workspace: Workspace, sets: readonly string[]): Result<ParamOverrides, Diagnostic[]> {
   const overrides = new Map<StageId, Record<string, Json>>();

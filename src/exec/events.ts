@@ -10,11 +10,13 @@ import type { StageDecision, StageId } from "../pipeline/index.js";
  * - `cached`    a hit, the workspace already held the outputs
  * - `restored`  a hit, outputs copied back from the store
  * - `failed`    executed and failed (no record, nothing under the output paths)
- * - `skipped`   not run because an upstream stage failed
+ * - `interrupted` was running when the run was interrupted (Ctrl-C, SIGTERM):
+ *               stopped, no record, nothing under the output paths
+ * - `skipped`   not run: an upstream stage failed or was interrupted, or the run stopped
  * - `held`      a promotion that succeeded but moved nothing
  * - `would-run` dry run only: the stage is stale and would execute
  */
-export type StageStatus = "ran" | "cached" | "restored" | "failed" | "skipped" | "held" | "would-run";
+export type StageStatus = "ran" | "cached" | "restored" | "failed" | "interrupted" | "skipped" | "held" | "would-run";
 
 /** Kebab-case reasons a stage fails. */
 export type FailureReason =

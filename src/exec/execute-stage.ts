@@ -1,45 +1,34 @@
 /**
  * Executes one stage that missed the cache:
  *
- *   temp outs -> run (cmd or worker) -> contracts -> inputs unchanged?
- *     -> store objects -> place outputs -> write run record
+ *   shadow + temp outs -> action (an executor) -> undeclared files? -> contracts
+ *     -> inputs unchanged? -> store objects -> place outputs -> write run record
  *
  * Any failure on the way removes the temp space and the stage's outputs,
- * and writes no record.
+ * and writes no record. Which executor runs the action is the build's
+ * choice (stage-executor.ts); everything else here is the same for all.
  */
-import { readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
-import type { CacheSession, Digest, KeyComponents, RecordedOut, RunRecord, StageKey } from "../cache/index.js";
-import type { Json, Stage, StageDecision, Workspace } from "../pipeline/index.js";
-import { INTERRUPTED, type FailureReason, type StageResult } from "./events.js";
+import type { CacheSession, Digest, RecordedOut, RunRecord } from "../cache/index.js";
+import type { Stage, StageDecision } from "../pipeline/index.js";
+import type { StageFailure } from "./events.js";
+import { checkJsonOutputs } from "./json-contracts.js";
 import { placeOutputs, removeOutputs, storeOutputs, tempOutPaths } from "./outputs.js";
-import { strayFiles, type ShadowPool, type Shadow } from "./shadow.js";
-import { shellQuote } from "../util/shell-quote.js";
-import type { ShellRunners } from "./shell-runner.js";
-import { contractMessage } from "../util/contract-message.js";
-import type { WorkerDep } from "./stage-worker.js";
-import type { WorkerPool } from "./worker-pool.js";
+import { strayFiles, type Shadow, type ShadowPool } from "./shadow.js";
+import { StageAttempt, type ExecutedStage, type StageWork } from "./stage-attempt.js";
+import type { StageExecutor } from "./stage-executor.js";
 
-/** What runs stage actions: shell runners for `cmd` stages, worker threads for `run` stages. */
-export interface Executors {
-  readonly shells: ShellRunners;
-  readonly workers: WorkerPool;
+/** What executing stages shares across one build. */
+export interface ExecutionContext {
+  readonly cache: CacheSession;
+  readonly workspaceRoot: string;
   /** The shadow trees stages run in. */
   readonly shadows: ShadowPool;
+  readonly executorFor: (stage: Stage) => StageExecutor;
+  readonly signal: AbortSignal;
 }
 
-export interface ExecuteOptions {
-  readonly workspace: Workspace;
-  readonly stage: Stage;
-  readonly params: Readonly<Record<string, Json>>;
-  readonly components: KeyComponents;
-  readonly key: StageKey;
-  readonly depDigests: ReadonlyMap<string, Digest>;
-  /** Keys of every upstream stage, transitively (lineage handed to `run` stages). */
-  readonly upstreamKeys: () => Readonly<Record<string, string>>;
-  /** The resolved value of an external dep. */
-  readonly depValue: (name: string) => Promise<Json>;
-  readonly signal: AbortSignal;
+/** How one execution treats what it produces. */
+export interface ExecuteHooks {
   readonly onLog: (text: string) => void;
   /** Problems worth a line that do not fail the stage (an upload the remote refused). */
   readonly onWarning: (message: string) => void;
@@ -55,216 +44,117 @@ export interface ExecuteOptions {
   readonly onActionEnd?: () => void;
 }
 
-/** A stage that executed, with what the run history needs. */
-export interface ExecutedStage {
-  readonly result: StageResult;
-  readonly params: Readonly<Record<string, Json>>;
-  readonly components: KeyComponents;
-  readonly startedAt: string;
-  readonly metrics: Json | undefined;
-}
-
-const LOG_TAIL_LINES = 20;
-
 /**
  * Executes a stage. A filesystem failure on the way (disk full, read-only
  * store, permission denied) fails the stage with the system's message and
  * leaves no record and no output under a real name.
  */
-export async function executeStage(cache: CacheSession, executors: Executors, options: ExecuteOptions): Promise<ExecutedStage> {
-  const startedAt = new Date();
+export async function executeStage(context: ExecutionContext, work: StageWork, hooks: ExecuteHooks): Promise<ExecutedStage> {
+  const attempt = new StageAttempt(work, hooks.onLog);
+  const { stage } = work;
+  const shadow = context.shadows.acquire(context.workspaceRoot, stage, stage.action.kind === "cmd");
+  const strays: { found?: string[] } = {};
+  let executed: ExecutedStage;
   try {
-    return await executeUnguarded(cache, executors, options);
+    executed = await executeInShadow(context, work, hooks, attempt, shadow, strays);
   } catch (error) {
-    await removeOutputs(options.workspace.root, options.stage, cache.statCache).catch(() => undefined);
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      result: {
-        id: options.stage.id,
-        status: "failed",
-        key: options.key,
-        durationMs: Date.now() - startedAt.getTime(),
-        outs: {},
-        decisions: [],
-        failure: { reason: "io-error", message },
-        logTail: undefined,
-        why: [],
-        warnings: [],
-      },
-      params: options.params,
-      components: options.components,
-      startedAt: startedAt.toISOString(),
-      metrics: undefined,
-    };
+    executed = attempt.crashed(error instanceof Error ? error.message : String(error));
+  } finally {
+    context.shadows.release(shadow, stage, strays.found);
   }
+  // A scratch run never wrote to the workspace: the outputs there are the hit's, and stay.
+  if (!hooks.scratch && (executed.result.status === "failed" || executed.result.status === "interrupted")) {
+    await removeOutputs(context.workspaceRoot, stage, context.cache.statCache).catch(() => undefined);
+  }
+  return executed;
 }
 
-async function executeUnguarded(cache: CacheSession, executors: Executors, options: ExecuteOptions): Promise<ExecutedStage> {
-  const { stage, workspace } = options;
-  const startedAt = new Date();
-  const log: string[] = [];
-  const onOutput = (text: string) => {
-    log.push(text);
-    options.onLog(text);
-  };
-  const decisions: StageDecision[] = [];
-  const warnings: string[] = [];
-  let held = false;
-  const done = (result: Omit<StageResult, "id" | "durationMs" | "why" | "warnings">, metrics?: Json): ExecutedStage => ({
-    result: { ...result, id: stage.id, durationMs: Date.now() - startedAt.getTime(), why: [], warnings },
-    params: options.params,
-    components: options.components,
-    startedAt: startedAt.toISOString(),
-    metrics,
-  });
-  const fail = async (reason: FailureReason, message: string): Promise<ExecutedStage> => {
-    await removeOutputs(workspace.root, stage, cache.statCache);
-    const tail = log.join("").trimEnd().split("\n").slice(-LOG_TAIL_LINES).join("\n");
-    return done({ status: "failed", key: options.key, outs: {}, decisions, failure: { reason, message }, logTail: tail || undefined });
-  };
-
-  const shadow = executors.shadows.acquire(workspace.root, stage, stage.action.kind === "cmd");
-  let strays: string[] | undefined;
-  try {
-    return await runInShadow(shadow);
-  } finally {
-    executors.shadows.release(shadow, stage, strays);
-  }
-
-  async function runInShadow(shadow: Shadow): Promise<ExecutedStage> {
+async function executeInShadow(
+  context: ExecutionContext,
+  work: StageWork,
+  hooks: ExecuteHooks,
+  attempt: StageAttempt,
+  shadow: Shadow,
+  strays: { found?: string[] },
+): Promise<ExecutedStage> {
+  const { stage } = work;
   const tempOuts = tempOutPaths(stage, shadow.root);
+  const action = await context.executorFor(stage).run({
+    stage,
+    workspaceRoot: context.workspaceRoot,
+    params: work.params,
+    shadow,
+    tempOuts,
+    upstreamKeys: work.upstreamKeys,
+    depValue: work.depValue,
+    signal: context.signal,
+    onOutput: attempt.output,
+  });
+  hooks.onActionEnd?.();
+  if (!action.ok) return attempt.failed(action.reason, action.message);
+  const decisions = action.decisions.map((d) => d.decision);
+  const held = action.decisions.some((d) => d.held);
   if (stage.action.kind === "cmd") {
-    const command = await expandCommand(stage, stage.action.cmd, options, shadow, tempOuts);
-    const outcome = await executors.shells.run({
-      command,
-      cwd: shadow.cwd,
-      env: { SLUICE_STAGE: stage.id, SLUICE_WORKSPACE: workspace.root },
-      signal: options.signal,
-      onOutput,
-    });
-    options.onActionEnd?.();
-    if (options.signal.aborted) return fail("interrupted", INTERRUPTED);
-    if (outcome.spawnError) return fail("exit-non-zero", `could not start /bin/sh: ${outcome.spawnError}`);
-    if (outcome.exitCode !== 0) {
-      return fail("exit-non-zero", outcome.signal ? `killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`);
-    }
-    strays = strayFiles(shadow, stage);
-    if (strays.length > 0) {
-      const many = strays.length > 1;
-      const message = `wrote undeclared output${many ? "s" : ""} ${strays.join(", ")} (declare ${many ? "them" : "it"} in outs, or it is lost)`;
-      if (options.strict) return fail("undeclared-output", message);
-      warnings.push(message);
-    }
-  } else {
-    const deps: Record<string, WorkerDep> = {};
-    for (const dep of stage.deps) {
-      if (dep.kind === "external") deps[dep.name] = { kind: "value", value: await options.depValue(dep.name) };
-      else if (dep.kind === "output" && dep.outKind === "json") {
-        deps[dep.name] = { kind: "json", path: join(workspace.root, dep.path), from: `${dep.stage}.${dep.out}` };
-      } else deps[dep.name] = { kind: "path", path: join(workspace.root, dep.path) };
-    }
-    const outcome = await executors.workers.run(
-      {
-        id: stage.id,
-        projectFile: stage.moduleFile,
-        projectName: stage.project,
-        stageName: stage.name,
-        projectDir: stage.projectDir,
-        workspaceRoot: workspace.root,
-        params: options.params,
-        deps,
-        outs: tempOuts,
-        upstreamKeys: options.upstreamKeys(),
-      },
-      onOutput,
-      options.signal,
-    );
-    options.onActionEnd?.();
-    if (!outcome.ok) return fail(outcome.reason, outcome.message);
-    for (const entry of outcome.decisions) {
-      decisions.push(entry.decision);
-      held ||= entry.held;
-    }
+    strays.found = strayFiles(shadow, stage);
+    const undeclared = undeclaredOutputs(strays.found, hooks.strict, attempt.warnings);
+    if (undeclared) return attempt.failed(undeclared.reason, undeclared.message, decisions);
   }
-
-  let metrics: Json | undefined;
-  for (const out of stage.outs) {
-    if (out.kind !== "json" || !out.schema) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(await readFile(tempOuts[out.name] as string, "utf8"));
-    } catch (error) {
-      const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-      return fail(missing ? "missing-output" : "contract-violation", missing
-        ? `did not write json output "${out.name}" (${out.path})`
-        : `json output "${out.name}" (${out.path}) is not valid JSON`);
-    }
-    const checked = out.schema.safeParse(value);
-    if (!checked.success) {
-      return fail("contract-violation", `json output "${out.name}" (${out.path}) breaks its contract: ${contractMessage(checked.error)}`);
-    }
-    if (out.name === "metrics") metrics = value as Json;
-  }
-
-  const changed = await changedDep(cache, stage, options.depDigests);
+  const checked = await checkJsonOutputs(stage, tempOuts);
+  if (!checked.ok) return attempt.failed(checked.failure.reason, checked.failure.message, decisions);
+  const changed = await changedDep(context.cache, stage, work.depDigests);
   if (changed) {
-    return fail("input-changed", `input "${changed.name}" (${changed.path}) changed while the stage ran; nothing was cached, run again`);
+    return attempt.failed("input-changed", `input "${changed.name}" (${changed.path}) changed while the stage ran; nothing was cached, run again`, decisions);
   }
-
-  const stored = await storeOutputs(stage, tempOuts, options.scratch ? undefined : cache.store).catch((error: Error) => ({
+  const stored = await storeOutputs(stage, tempOuts, hooks.scratch ? undefined : context.cache.store).catch((error: Error) => ({
     ok: false as const,
     failure: { reason: "store-failed" as const, message: `could not store outputs: ${error.message}` },
   }));
-  if (!stored.ok) return fail(stored.failure.reason, stored.failure.message);
-  if (options.scratch) {
-    return done({ status: "ran", key: options.key, outs: stored.outs, decisions, failure: undefined, logTail: undefined }, metrics);
-  }
-  const logDigest = await cache.store.putBytes(Buffer.from(log.join(""), "utf8"));
-  await placeOutputs(workspace.root, stage, tempOuts, stored.outs, cache.store, cache.statCache);
-  const record: RunRecord = {
-    version: 1,
-    key: options.key,
-    stage: stage.id,
-    components: options.components,
-    outs: stored.outs,
-    log: logDigest,
-    durationMs: Date.now() - startedAt.getTime(),
-    createdAt: new Date().toISOString(),
-    held,
-    decisions,
-    metrics,
-  };
-  await cache.records.put(record);
-  await cache.remote?.publish(record, cache, options.onWarning);
-  return done({ status: held ? "held" : "ran", key: options.key, outs: stored.outs as Record<string, RecordedOut>, decisions, failure: undefined, logTail: undefined }, metrics);
-  }
+  if (!stored.ok) return attempt.failed(stored.failure.reason, stored.failure.message, decisions);
+  if (hooks.scratch) return attempt.succeeded("ran", stored.outs, decisions, checked.metrics);
+  await commitOutputs(context, work, hooks, { attempt, tempOuts, outs: stored.outs, decisions, held, metrics: checked.metrics });
+  return attempt.succeeded(held ? "held" : "ran", stored.outs, decisions, checked.metrics);
 }
 
-/** Substitutes `{deps.x}`, `{outs.y}`, `{params.z}` with shell-quoted values. */
-async function expandCommand(
-  stage: Stage,
-  cmd: string,
-  options: ExecuteOptions,
-  shadow: Shadow,
-  tempOuts: Readonly<Record<string, string>>,
-): Promise<string> {
-  // Paths are relative to the command's working directory: short in logs, and inside the shadow.
-  const local = (path: string) => relative(shadow.cwd, path) || ".";
-  const values = new Map<string, string>();
-  for (const dep of stage.deps) {
-    values.set(
-      `deps.${dep.name}`,
-      dep.kind === "external" ? JSON.stringify(await options.depValue(dep.name)) : local(join(shadow.root, dep.path)),
-    );
-  }
-  for (const out of stage.outs) values.set(`outs.${out.name}`, local(tempOuts[out.name] as string));
-  for (const [name, value] of Object.entries(options.params)) {
-    values.set(`params.${name}`, typeof value === "string" ? value : JSON.stringify(value));
-  }
-  return cmd.replace(/\{((?:deps|outs|params)\.[A-Za-z0-9_]+)\}/g, (whole, name: string) => {
-    const value = values.get(name);
-    return value === undefined ? whole : shellQuote(value);
-  });
+/** Files a command wrote outside its outputs: a failure with `--strict`, else a warning (they are lost). */
+function undeclaredOutputs(strays: readonly string[], strict: boolean, warnings: string[]): StageFailure | undefined {
+  if (strays.length === 0) return undefined;
+  const many = strays.length > 1;
+  const message = `wrote undeclared output${many ? "s" : ""} ${strays.join(", ")} (declare ${many ? "them" : "it"} in outs, or it is lost)`;
+  if (strict) return { reason: "undeclared-output", message };
+  warnings.push(message);
+  return undefined;
+}
+
+/** What a successful execution leaves behind once its objects are stored. */
+interface Produced {
+  readonly attempt: StageAttempt;
+  readonly tempOuts: Readonly<Record<string, string>>;
+  readonly outs: Record<string, RecordedOut>;
+  readonly decisions: readonly StageDecision[];
+  readonly held: boolean;
+  readonly metrics: RunRecord["metrics"];
+}
+
+/** Places the stored outputs under their real names and writes (and publishes) the run record. */
+async function commitOutputs(context: ExecutionContext, work: StageWork, hooks: ExecuteHooks, produced: Produced): Promise<void> {
+  const { cache, workspaceRoot } = context;
+  const logDigest = await cache.store.putBytes(Buffer.from(produced.attempt.log, "utf8"));
+  await placeOutputs(workspaceRoot, work.stage, produced.tempOuts, produced.outs, cache.store, cache.statCache);
+  const record: RunRecord = {
+    version: 1,
+    key: work.key,
+    stage: work.stage.id,
+    components: work.components,
+    outs: produced.outs,
+    log: logDigest,
+    durationMs: Date.now() - produced.attempt.startedAt.getTime(),
+    createdAt: new Date().toISOString(),
+    held: produced.held,
+    decisions: [...produced.decisions],
+    metrics: produced.metrics,
+  };
+  await cache.records.put(record);
+  await cache.remote?.publish(record, cache, hooks.onWarning);
 }
 
 /**

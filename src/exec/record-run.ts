@@ -16,7 +16,7 @@ import {
   type LockFile,
 } from "../cache/index.js";
 import type { StageId, Workspace } from "../pipeline/index.js";
-import type { BuildResult } from "./build.js";
+import type { BuildResult } from "./build-result.js";
 
 /**
  * `commit` is the workspace's git commit when the caller asked for it

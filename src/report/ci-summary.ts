@@ -36,7 +36,7 @@ export async function reportToCi(results: readonly StageResult[], stages: Readon
 export function ciSummaryMarkdown(results: readonly StageResult[]): string {
   const counts = new Map<StageStatus, number>();
   for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-  const failed = (counts.get("failed") ?? 0) > 0;
+  const failed = (counts.get("failed") ?? 0) + (counts.get("interrupted") ?? 0) > 0;
   const headline = [...counts].map(([status, n]) => `${n} ${status}`).join(", ") || "nothing to do";
   const lines = [`### ${failed ? "❌" : "✅"} sluice run: ${headline}`, ""];
   // Hits are most of a typical CI run and say little; fold them so failures stay on screen.
@@ -64,7 +64,7 @@ function stageTable(results: readonly StageResult[]): string[] {
     "| --- | --- | --- |",
     ...results.map((r) => {
       const detail = r.failure ? `: ${r.failure.reason}: ${r.failure.message}` : "";
-      const time = r.status === "ran" || r.status === "failed" || r.status === "held" ? formatDuration(r.durationMs) : "";
+      const time = r.status === "ran" || r.status === "failed" || r.status === "interrupted" || r.status === "held" ? formatDuration(r.durationMs) : "";
       return `| \`${r.id}\` | ${statusText(r.status)}${cell(detail)} | ${time} |`;
     }),
   ];
@@ -76,6 +76,8 @@ function statusText(status: StageStatus): string {
       return "❌ failed";
     case "held":
       return "✋ held";
+    case "interrupted":
+      return "⏹️ interrupted";
     case "skipped":
       return "⏭️ skipped";
     case "ran":

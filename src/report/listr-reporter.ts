@@ -34,7 +34,8 @@ export function listrReporter(): BuildObserver & { done(): Promise<void> } {
             entry.task = task;
             const result = await entry.promise;
             task.title = titleOf(result);
-            if (result.status === "failed") throw new Error(failureText(result));
+            // An interrupted stage shows as a failed task (it did not finish), titled with its own status.
+            if (result.status === "failed" || result.status === "interrupted") throw new Error(failureText(result));
             if (result.status === "skipped") task.skip(titleOf(result));
           },
         })),
@@ -71,7 +72,7 @@ export function listrReporter(): BuildObserver & { done(): Promise<void> } {
 }
 
 function titleOf(result: StageResult): string {
-  const time = result.status === "ran" || result.status === "held" ? ` ${formatDuration(result.durationMs)}` : "";
+  const time = result.status === "ran" || result.status === "held" || result.status === "interrupted" ? ` ${formatDuration(result.durationMs)}` : "";
   return `${result.id} ${result.status}${time}`;
 }
 

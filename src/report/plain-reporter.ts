@@ -31,7 +31,7 @@ export function plainReporter(options: PlainOptions): BuildObserver & { summary(
       // A thousand "cached" lines drown what changed; the summary counts them (--verbose lists them).
       if (result.status !== "cached" || options.verbose) writeErr(resultLine(result));
       for (const warning of result.warnings) writeErr(`warning: ${result.id}: ${warning}`);
-      if (result.status === "failed" && result.logTail) {
+      if ((result.status === "failed" || result.status === "interrupted") && result.logTail) {
         writeErr(result.logTail.split("\n").map((line) => `    | ${line}`).join("\n"));
       }
     },
@@ -44,7 +44,7 @@ export function plainReporter(options: PlainOptions): BuildObserver & { summary(
 }
 
 export function resultLine(result: StageResult): string {
-  const time = result.status === "ran" || result.status === "failed" || result.status === "held" ? ` (${formatDuration(result.durationMs)})` : "";
+  const time = result.status === "ran" || result.status === "failed" || result.status === "interrupted" || result.status === "held" ? ` (${formatDuration(result.durationMs)})` : "";
   const detail = result.failure ? `: ${result.failure.reason}: ${result.failure.message}` : result.why.length > 0 ? `: ${result.why.join("; ")}` : "";
   const decision = result.decisions.map((d) => ` [${d.decision}${d["failed"] ? ` ${String(d["failed"])}` : ""}]`).join("");
   return `${result.status.padEnd(9)} ${result.id}${time}${decision}${detail}`;

@@ -21,7 +21,7 @@ export function renderCacheVerdict(verdict: CacheVerdict): string {
 /** One line per re-executed stage. */
 export function renderReruns(results: readonly StageResult[]): string {
   return results
-    .filter((r) => r.verification || r.status === "failed" || r.status === "skipped")
+    .filter((r) => r.verification || r.status === "failed" || r.status === "interrupted" || r.status === "skipped")
     .map((r) => {
       const v = r.verification;
       if (!v) return `${r.id}: not compared (${r.status}${r.failure ? `: ${r.failure.message}` : ""})`;

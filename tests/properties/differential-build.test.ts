@@ -27,6 +27,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO, statuses, Workspace } from "../rig.js";
+import type { StageId } from "../../src/pipeline/index.js";
 
 const SEED = Number(process.env["SLUICE_PROPERTY_SEED"] ?? 20261205);
 /** A whole-second time long past: inputs carry it, so their mtime is never racy and can be put back exactly. */
@@ -190,7 +191,8 @@ describe("differential: every run gives what a from-scratch build of the current
       ws = new Workspace(workspaceFiles());
       // The built modules, as bin/sluice.js runs them; the pipeline is loaded once and reused by every case.
       const { loadContext } = (await import(join(REPO, "dist/src/cli/context.js"))) as typeof import("../../src/cli/context.js");
-      const { runOnce } = (await import(join(REPO, "dist/src/cli/execute-run.js"))) as typeof import("../../src/cli/execute-run.js");
+      const { runOnce } = (await import(join(REPO, "dist/src/ops/index.js"))) as typeof import("../../src/ops/index.js");
+      const { EXIT } = (await import(join(REPO, "dist/src/cli/exit-code.js"))) as typeof import("../../src/cli/exit-code.js");
       const context = await loadContext({ cwd: ws.root, json: true });
       if (!context) throw new Error("the property's pipeline did not load");
       driver = {
@@ -201,10 +203,12 @@ describe("differential: every run gives what a from-scratch build of the current
           const writes = [stdout.write, stderr.write];
           stdout.write = stderr.write = (() => true) as typeof stdout.write;
           try {
-            const args = { targets: [], jobs: 2, keepGoing: true, force: undefined, dryRun: false, set: [`r:a.p=${p}`], resources: undefined, failOnHold: false, wait: true, watch: false, json: true, cwd: ws.root };
-            const outcome = await runOnce(context, args, new AbortController());
-            if (!outcome) throw new Error("run refused its options");
-            return { exitCode: outcome.exitCode, statuses: Object.fromEntries(outcome.build.results.map((r) => [r.id, r.status])) };
+            const overrides = new Map([["r:a" as StageId, { p }]]);
+            const request = { targets: [], jobs: 2, keepGoing: true, force: undefined, dryRun: false, overrides, resources: {}, failOnHold: false, wait: true };
+            const outcome = await runOnce(context, request, {}, new AbortController());
+            if (!outcome.ok) throw new Error(`run refused its options: ${outcome.error.message}`);
+            const { build, failure } = outcome.value;
+            return { exitCode: EXIT[failure?.kind ?? "ok"], statuses: Object.fromEntries(build.results.map((r) => [r.id, r.status])) };
           } finally {
             [stdout.write, stderr.write] = writes as [typeof stdout.write, typeof stderr.write];
           }

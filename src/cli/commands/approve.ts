@@ -9,6 +9,7 @@
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
 import { registryUsageError, withRegistryFailures } from "../registry-usage.js";
+import { exitWith } from "../exit-code.js";
 
 interface ApproveArgs extends GlobalOptions {
   readonly project: string;
@@ -46,7 +47,7 @@ const command: CommandModule<GlobalOptions, ApproveArgs> = {
     if (!approved) return;
     if (!approved.ok) {
       messages.printRegistryError(registry.describeRefusal(approved.error), argv.json, approved.error);
-      process.exitCode = registry.isUsageRefusal(approved.error) ? 2 : 1;
+      exitWith(registry.isUsageRefusal(approved.error) ? "usage" : "failed");
       return;
     }
     const gap = await handle.approvalGap(policy.value, argv.project, argv.release, "production");

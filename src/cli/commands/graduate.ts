@@ -18,6 +18,7 @@ import {
 import { findWorkspaceRoot, loadTimeoutMs, loadWorkspace } from "../../pipeline/index.js";
 import { writeErr, writeOut } from "../../report/index.js";
 import { reportDiagnostics, usageError, type GlobalOptions } from "../context.js";
+import { exitWith } from "../exit-code.js";
 
 interface GraduateArgs extends GlobalOptions {
   readonly notebook: string;
@@ -95,7 +96,7 @@ async function existingProject(
   const loaded = await loadWorkspace(root, { timeoutMs });
   if (!loaded.ok && loaded.error.some((d) => d.reason === "load-interrupted")) {
     reportDiagnostics(loaded.error.filter((d) => d.reason === "load-interrupted"));
-    process.exitCode = 130;
+    exitWith("interrupted");
     return "interrupted";
   }
   const project = loaded.ok ? loaded.value.projects.find((p) => p.name === name) : undefined;

@@ -7,6 +7,7 @@
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
 import { registryUsageError, withRegistryFailures } from "../registry-usage.js";
+import { exitWith } from "../exit-code.js";
 
 interface LineageArgs extends GlobalOptions {
   readonly project: string;
@@ -45,7 +46,7 @@ const command: CommandModule<GlobalOptions, LineageArgs> = {
     const traced = registry.traceLineage(state, argv.project, ref, checks);
     if (!traced.ok) {
       messages.printRegistryError(registry.describeRefusal(traced.error), argv.json, traced.error);
-      process.exitCode = registry.isUsageRefusal(traced.error) ? 2 : 1;
+      exitWith(registry.isUsageRefusal(traced.error) ? "usage" : "failed");
       return;
     }
     messages.printRegistryResult(argv.json, traced.value, render.renderLineage(traced.value));

@@ -7,9 +7,9 @@ import type { Argv, CommandModule } from "yargs";
 import { openCache } from "../../cache/index.js";
 import { selectTargets } from "../../graph/index.js";
 import { formatDuration, table, writeOut } from "../../report/index.js";
+import { openRemote, peekDuration, planDocument, stageDurations, type RemoteArgs } from "../../ops/index.js";
 import { loadContext, reportDiagnostics, usageError, type GlobalOptions } from "../context.js";
-import { openRemote, peekDuration, type RemoteArgs } from "../execute-run.js";
-import { planDocument, stageDurations } from "../shard-plan.js";
+import { exitWithFailure } from "../exit-code.js";
 
 interface PlanArgs extends GlobalOptions, RemoteArgs {
   readonly targets: readonly string[];
@@ -33,7 +33,7 @@ const command: CommandModule<GlobalOptions, PlanArgs> = {
     const selected = selectTargets(context.dag, argv.targets);
     if (!selected.ok) return void reportDiagnostics(selected.error);
     const remote = await openRemote({ ...argv, remoteCacheReadOnly: true }, context.workspace);
-    if (!remote.ok) return;
+    if (!remote.ok) return void exitWithFailure(remote.error);
     const cache = await openCache(context.root);
     const durations = await stageDurations(cache, selected.value, peekDuration(remote.value));
     const plan = planDocument(context.dag, selected.value, argv.shards, durations);

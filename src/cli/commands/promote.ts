@@ -6,6 +6,7 @@
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
 import { registryUsageError, withRegistryFailures } from "../registry-usage.js";
+import { exitWith } from "../exit-code.js";
 
 interface PromoteArgs extends GlobalOptions {
   readonly project: string;
@@ -33,7 +34,7 @@ const command: CommandModule<GlobalOptions, PromoteArgs> = {
     const policy = await registry.loadProjectPolicy(root, argv.project);
     if (!policy.ok) {
       messages.printRegistryError(registry.describeRefusal(policy.error), argv.json, policy.error);
-      process.exitCode = 2;
+      exitWith("usage");
       return;
     }
     const expected = argv.expect === undefined ? undefined : argv.expect === "none" ? null : argv.expect;
@@ -44,7 +45,7 @@ const command: CommandModule<GlobalOptions, PromoteArgs> = {
     if (!moved) return;
     if (!moved.ok) {
       messages.printRegistryError(registry.describeRefusal(moved.error), argv.json, moved.error);
-      process.exitCode = registry.isUsageRefusal(moved.error) ? 2 : 1;
+      exitWith(registry.isUsageRefusal(moved.error) ? "usage" : "failed");
       return;
     }
     const { from, to, drafts } = moved.value;

@@ -9,6 +9,7 @@
 import type { Argv, CommandModule } from "yargs";
 import type { RawChain } from "../../registry/index.js";
 import type { GlobalOptions } from "../context.js";
+import { exitWith } from "../exit-code.js";
 
 interface ListArgs extends GlobalOptions {
   readonly project?: string;
@@ -38,7 +39,7 @@ async function stateFor(argv: GlobalOptions) {
   const opened = await m.openWorkspaceRegistry(argv.cwd ?? process.cwd());
   if (!opened.ok) {
     m.printRegistryError(opened.error, argv.json);
-    process.exitCode = 2;
+    exitWith("usage");
     return undefined;
   }
   try {
@@ -46,7 +47,7 @@ async function stateFor(argv: GlobalOptions) {
   } catch (error) {
     // An unreachable server is a usage problem (2); a damaged log is a failed verification (1).
     m.printRegistryError((error as Error).message, argv.json);
-    process.exitCode = isUnavailable(error) ? 2 : 1;
+    exitWith(isUnavailable(error) ? "usage" : "failed");
     return undefined;
   }
 }
@@ -63,7 +64,7 @@ async function rootFor(argv: GlobalOptions, m: Awaited<ReturnType<typeof modules
   const root = findWorkspaceRoot(argv.cwd ?? process.cwd());
   if (!root) {
     m.printRegistryError(`no sluice workspace at or above ${argv.cwd ?? process.cwd()}`, argv.json);
-    process.exitCode = 2;
+    exitWith("usage");
   }
   return root ?? undefined;
 }
@@ -71,7 +72,7 @@ async function rootFor(argv: GlobalOptions, m: Awaited<ReturnType<typeof modules
 /** Reports a failure to use the registry: one line, exit 2 when it could not be reached, 1 otherwise. */
 function reportFailure(m: Awaited<ReturnType<typeof modules>>, error: unknown, json: boolean | undefined): void {
   m.printRegistryError((error as Error).message, json);
-  process.exitCode = isUnavailable(error) ? 2 : 1;
+  exitWith(isUnavailable(error) ? "usage" : "failed");
 }
 
 const list: CommandModule<GlobalOptions, ListArgs> = {
@@ -119,7 +120,7 @@ const show: CommandModule<GlobalOptions, ShowArgs> = {
         ? { reason: "unknown-release" as const, project: argv.project, release: resolved.value, known: state.releases(argv.project).map((r) => r.release) }
         : resolved.error;
       m.printRegistryError(m.describeRefusal(refusal), argv.json, refusal);
-      process.exitCode = 2;
+      exitWith("usage");
       return;
     }
     const aliases = state.aliases(argv.project).filter((a) => a.release === record.release).map((a) => a.alias);
@@ -209,7 +210,7 @@ const importChain: CommandModule<GlobalOptions, ImportArgs> = {
       : { ok: false as const, error: "registry import moves a file registry into PostgreSQL: set SLUICE_REGISTRY=postgres://… or pass --to" };
     if (!parsed.ok) {
       m.printRegistryError(parsed.error, argv.json);
-      process.exitCode = 2;
+      exitWith("usage");
       return;
     }
     const { resolve } = await import("node:path");
@@ -222,7 +223,7 @@ const importChain: CommandModule<GlobalOptions, ImportArgs> = {
       if (!imported.ok) {
         // A damaged file failed verification (1); a database holding another chain is the wrong target (2).
         m.printRegistryError(imported.error.message, argv.json, imported.error);
-        process.exitCode = imported.error.reason === "source-damaged" ? 1 : 2;
+        exitWith(imported.error.reason === "source-damaged" ? "failed" : "usage");
         return;
       }
       const report = imported.value;
@@ -232,11 +233,11 @@ const importChain: CommandModule<GlobalOptions, ImportArgs> = {
           ? `nothing to import: ${report.to} already holds all ${report.existing} events of ${report.from}`
           : `imported ${report.imported} events from ${report.from} into ${report.to}${report.existing > 0 ? ` (after the ${report.existing} it already held)` : ""}`;
       m.printRegistryResult(argv.json, { ok: report.verification.ok, ...report }, `${what}\n${renderVerification(report.verification)}`);
-      if (!report.verification.ok) process.exitCode = 1;
+      if (!report.verification.ok) exitWith("failed");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") {
         m.printRegistryError(`${argv.from ?? "registry/releases.jsonl"} does not exist`, argv.json);
-        process.exitCode = 2;
+        exitWith("usage");
         return;
       }
       reportFailure(m, error, argv.json);
@@ -252,7 +253,7 @@ const sync: CommandModule<GlobalOptions, GlobalOptions> = {
     const opened = await m.openWorkspaceRegistry(argv.cwd ?? process.cwd());
     if (!opened.ok) {
       m.printRegistryError(opened.error, argv.json);
-      process.exitCode = 2;
+      exitWith("usage");
       return;
     }
     const backend = opened.value.registry.backend;
@@ -289,14 +290,14 @@ const anchor: CommandModule<GlobalOptions, AnchorArgs> = {
     if (!root) return;
     if (argv.fromGit === undefined && argv.fromRegistry === undefined) {
       m.printRegistryError("name the trusted copy to anchor on: --from-git <commit> or --from-registry postgres://…", argv.json);
-      process.exitCode = 2;
+      exitWith("usage");
       return;
     }
     try {
       const trusted = argv.fromGit !== undefined ? await m.trustedLogFromGit(root, argv.fromGit) : await m.trustedLogFromRegistry(root, argv.fromRegistry as string);
       if (!trusted.ok) {
         m.printRegistryError(trusted.error, argv.json);
-        process.exitCode = 2;
+        exitWith("usage");
         return;
       }
       const backend = new m.FileBackend(root);
@@ -304,7 +305,7 @@ const anchor: CommandModule<GlobalOptions, AnchorArgs> = {
       if (!anchored.ok) {
         // The log is not what the trusted copy says: a failed verification, not a usage error.
         m.printRegistryError(anchored.error.message, argv.json, { reason: "not-a-prefix", line: anchored.error.line });
-        process.exitCode = 1;
+        exitWith("failed");
         return;
       }
       const { lines, fromTrusted } = anchored.value;

@@ -5,6 +5,7 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
+import { exitWith, kindOfCode } from "../exit-code.js";
 
 interface RetrainArgs extends GlobalOptions {
   readonly project: string;
@@ -27,26 +28,26 @@ const command: CommandModule<GlobalOptions, RetrainArgs> = {
   handler: async (argv) => {
     const [{ findWorkspaceRoot }, { describeRetrain, retrainProject }, messages] = await Promise.all([
       import("../../pipeline/index.js"),
-      import("../retrain-run.js"),
+      import("../../ops/index.js"),
       import("../../report/index.js"),
     ]);
     const cwd = argv.cwd ?? process.cwd();
     const root = findWorkspaceRoot(cwd);
     if (!root) {
       messages.printRegistryError(`no sluice workspace at or above ${cwd} (a folder with pipeline.ts and package.json)`, argv.json);
-      process.exitCode = 2;
+      exitWith("usage");
       return;
     }
     const cause = argv.cause ?? `${argv.trigger} retrain requested by hand`;
     const outcome = await retrainProject(root, argv.project, { kind: argv.trigger, cause }, { snapshot: argv.snapshot });
     if (!outcome.ok) {
       messages.printRegistryError(outcome.error.message, argv.json);
-      process.exitCode = outcome.error.exitCode;
+      exitWith(kindOfCode(outcome.error.exitCode));
       return;
     }
     const { snapshot, decision, exitCode } = outcome.value;
     messages.printRegistryResult(argv.json, { ok: exitCode === 0, ...outcome.value }, `${argv.project}: ${describeRetrain(snapshot, decision)}`);
-    process.exitCode = exitCode === 0 ? 0 : 1;
+    exitWith(exitCode === 0 ? "ok" : "failed");
   },
 };
 

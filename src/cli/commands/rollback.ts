@@ -6,6 +6,7 @@
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
 import { registryUsageError, withRegistryFailures } from "../registry-usage.js";
+import { exitWith } from "../exit-code.js";
 
 interface RollbackArgs extends GlobalOptions {
   readonly project: string;
@@ -34,7 +35,7 @@ const command: CommandModule<GlobalOptions, RollbackArgs> = {
     if (!rolled) return;
     if (!rolled.ok) {
       messages.printRegistryError(registry.describeRefusal(rolled.error), argv.json, rolled.error);
-      process.exitCode = registry.isUsageRefusal(rolled.error) ? 2 : 1;
+      exitWith(registry.isUsageRefusal(rolled.error) ? "usage" : "failed");
       return;
     }
     const { from, to } = rolled.value;

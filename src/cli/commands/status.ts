@@ -12,6 +12,7 @@ import { table, writeOut } from "../../report/index.js";
 import { loadContext, reportDiagnostics, type GlobalOptions } from "../context.js";
 import { dryRun } from "../dry-run.js";
 import { checkLock, lockedOutputs } from "../lock-check.js";
+import { exitWith } from "../exit-code.js";
 
 interface StatusArgs extends GlobalOptions {
   readonly targets: readonly string[];
@@ -31,6 +32,7 @@ function freshness(result: StageResult): "fresh" | "stale" | "missing" | "modifi
     case "would-run":
       return "stale";
     case "failed":
+    case "interrupted":
     case "skipped":
       return "blocked";
   }
@@ -91,7 +93,7 @@ const command: CommandModule<GlobalOptions, StatusArgs> = {
         writeOut(drift.length === 0 ? "sluice.lock matches the declared pipeline" : `sluice.lock does not match: ${drift.length} difference${drift.length > 1 ? "s" : ""}`);
       }
     }
-    if (drift.length > 0) process.exitCode = 1;
+    if (drift.length > 0) exitWith("failed");
   },
 };
 

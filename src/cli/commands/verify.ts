@@ -6,13 +6,13 @@
  * record. Exit 1 on any problem.
  */
 import type { Argv, CommandModule } from "yargs";
-import { openCache, saveSession, verifyCache } from "../../cache/index.js";
-import { runBuild, type StageResult } from "../../exec/index.js";
-import { matchTargets, selectTargets } from "../../graph/index.js";
+import { openCache, verifyCache } from "../../cache/index.js";
+import type { StageResult } from "../../exec/index.js";
+import { rerunStages } from "../../ops/index.js";
 import { findWorkspaceRoot } from "../../pipeline/index.js";
 import { renderCacheVerdict, renderReruns, writeOut } from "../../report/index.js";
-import { acquireLock } from "../../util/file-lock.js";
-import { loadContext, reportDiagnostics, usageError, type GlobalOptions } from "../context.js";
+import { loadContext, usageError, type GlobalOptions } from "../context.js";
+import { exitWith, exitWithFailure } from "../exit-code.js";
 import { verifyRegistryLog } from "../registry-verify.js";
 
 interface VerifyArgs extends GlobalOptions {
@@ -38,33 +38,9 @@ const command: CommandModule<GlobalOptions, VerifyArgs> = {
     if (argv.rerun) {
       const context = await loadContext(argv);
       if (!context) return;
-      const named = matchTargets(context.dag, argv.rerun.length > 0 ? argv.rerun : ["all"]);
-      const selected = selectTargets(context.dag, argv.rerun.length > 0 ? argv.rerun : ["all"]);
-      if (!named.ok) return void reportDiagnostics(named.error);
-      if (!selected.ok) return void reportDiagnostics(selected.error);
-      const lock = await acquireLock(cache.layout.lock, { wait: true });
-      if (!lock.ok) return void usageError("the workspace is locked by another process");
-      try {
-        const build = await runBuild(cache, {
-          workspace: context.workspace,
-          dag: context.dag,
-          selected: selected.value,
-          jobs: argv.jobs,
-          keepGoing: true,
-          force: new Set(),
-          dryRun: false,
-          rerun: named.value,
-          resources: {},
-          params: (stage) => stage.params,
-          observer: {},
-          signal: new AbortController().signal,
-          invocation: `verify-${process.pid}`,
-        });
-        await saveSession(cache);
-        reruns = build.results.filter((r) => named.value.has(r.id));
-      } finally {
-        await lock.lock.release();
-      }
+      const rerun = await rerunStages(context, cache, argv.rerun, argv.jobs);
+      if (!rerun.ok) return void exitWithFailure(rerun.error);
+      reruns = rerun.value;
     }
     const differing = reruns.filter((r) => r.verification?.outcome === "differs" || r.status === "failed");
     const ok = cacheVerdict.ok && registry.ok && differing.length === 0;
@@ -80,7 +56,7 @@ const command: CommandModule<GlobalOptions, VerifyArgs> = {
       writeOut(registry.text);
       if (argv.rerun) writeOut(renderReruns(reruns) || "no stage to rerun");
     }
-    if (!ok) process.exitCode = 1;
+    if (!ok) exitWith("failed");
   },
 };
 

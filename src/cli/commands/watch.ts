@@ -9,7 +9,7 @@ const command: CommandModule<GlobalOptions, RunArgs & GlobalOptions> = {
   describe: "Rerun the affected stages whenever an input, param or code file changes",
   builder: (yargs: Argv<GlobalOptions>) => (run.builder as (y: Argv<GlobalOptions>) => Argv<RunArgs & GlobalOptions>)(yargs),
   handler: async (argv) => {
-    const { watchWorkspace } = await import("../watch-loop.js");
+    const { watchWorkspace } = await import("../watch-command.js");
     await watchWorkspace(argv);
   },
 };

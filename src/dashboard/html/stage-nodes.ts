@@ -67,6 +67,7 @@ export function nodeStatus(result: StageResult | undefined, last: HistoryEntry |
       return "failed";
     case "restored":
     case "skipped":
+    case "interrupted":
       return "stale";
     default:
       return unreachable(result.status);

@@ -10,9 +10,12 @@
  * the known ones.
  */
 import { readFile } from "node:fs/promises";
-import { readHistory, readLockFile, type CacheSession, type StageKey } from "../cache/index.js";
-import { partitionShards, type Dag, type ShardPlan } from "../graph/index.js";
+import { readHistory, readLockFile, type CacheSession, type HttpRemoteCache, type StageKey } from "../cache/index.js";
+import { parseShardSpec, partitionShards, withUpstream, type Dag, type ShardPlan } from "../graph/index.js";
 import type { StageId } from "../pipeline/index.js";
+import { ok } from "../util/result.js";
+import { refuse, type OpResult } from "./failure.js";
+import { peekDuration } from "./remote.js";
 
 /** Where an expected duration came from. */
 export type DurationSource = "run-record" | "remote-record" | "history" | "default";
@@ -98,6 +101,26 @@ export async function readShardFromPlan(
     return { ok: false, error: `--shard-plan ${path}: unknown stages ${unknown.join(", ")} (the pipeline changed since the plan; plan again)` };
   }
   return { ok: true, stages: [...shard.stages] };
+}
+
+/** The stages of `--shard i/N`, with their upstream: from `--shard-plan`'s document, else planned here. */
+export async function shardStages(
+  dag: Dag,
+  cache: CacheSession,
+  remote: HttpRemoteCache | undefined,
+  selected: ReadonlySet<StageId>,
+  request: { readonly shard?: string | undefined; readonly shardPlan?: string | undefined },
+): Promise<OpResult<ReadonlySet<StageId>>> {
+  const spec = parseShardSpec(request.shard ?? "");
+  if (!spec) return refuse("usage", `--shard ${request.shard}: expected i/N with 1 <= i <= N, e.g. --shard 2/4`);
+  if (request.shardPlan) {
+    const fromPlan = await readShardFromPlan(request.shardPlan, spec.index, spec.count, new Set(dag.stages.keys()));
+    if (!fromPlan.ok) return refuse("usage", fromPlan.error);
+    return ok(withUpstream(dag, fromPlan.stages));
+  }
+  const durations = await stageDurations(cache, selected, peekDuration(remote));
+  const plan = planDocument(dag, selected, spec.count, durations);
+  return ok(new Set(plan.shards[spec.index - 1]?.stages ?? []));
 }
 
 function median(values: readonly number[]): number | undefined {

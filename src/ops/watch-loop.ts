@@ -18,17 +18,19 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { relative, sep } from "node:path";
 import { writeErr } from "../report/index.js";
-import { loadContext, type GlobalOptions } from "./context.js";
-import { EXIT, type RunArgs } from "./execute-run.js";
+import type { OpFailure } from "./failure.js";
+import type { LoadedWorkspace } from "./run-once.js";
 import { concerns, readWatchSet, WATCH_SET_ENV, watchSetFile, watchSetOf } from "./watch-set.js";
 
 const DEBOUNCE_MS = 200;
 const IGNORED_DIRS = ["cache", "registry", "node_modules", ".git", "dist"];
 
-export async function watchWorkspace(argv: RunArgs & GlobalOptions): Promise<void> {
-  const context = await loadContext(argv);
-  if (!context) return;
-  const { root, workspace } = context;
+/**
+ * Watches until Ctrl-C (an `interrupted` failure) or SIGTERM (`terminated`);
+ * each cycle runs `sluice run <runArgs>`.
+ */
+export async function watchWorkspace(loaded: LoadedWorkspace, runArgs: readonly string[]): Promise<OpFailure> {
+  const { root, workspace } = loaded;
   const { watch } = await import("chokidar");
   let watched = watchSetOf(workspace);
   const reported = watchSetFile(root);
@@ -43,7 +45,7 @@ export async function watchWorkspace(argv: RunArgs & GlobalOptions): Promise<voi
       return;
     }
     rmSync(reported, { force: true });
-    child = spawn(process.execPath, [bin(), "run", ...childArgs(argv)], {
+    child = spawn(process.execPath, [bin(), "run", ...runArgs], {
       cwd: root,
       stdio: "inherit",
       env: { ...process.env, [WATCH_SET_ENV]: reported },
@@ -86,20 +88,10 @@ export async function watchWorkspace(argv: RunArgs & GlobalOptions): Promise<voi
     process.once("SIGTERM", stop);
   });
   // Stopped by the user, as any interrupted sluice command: 130 (143 for SIGTERM).
-  process.exitCode = signal === "SIGINT" ? EXIT.interrupted : 143;
+  return { kind: signal === "SIGINT" ? "interrupted" : "terminated" };
 }
 
 /** The script that started this process: the `sluice` bin. */
 function bin(): string {
   return process.argv[1] as string;
-}
-
-/** The run options a cycle passes on (targets and everything but --watch). */
-function childArgs(argv: RunArgs & GlobalOptions): string[] {
-  const args = [...argv.targets, "--jobs", String(argv.jobs)];
-  if (argv.keepGoing) args.push("--keep-going");
-  for (const set of argv.set) args.push("--set", set);
-  if (argv.resources) args.push("--resources", argv.resources);
-  if (argv.verbose) args.push("--verbose");
-  return args;
 }

@@ -13,12 +13,9 @@ import { describeRefusal, encodeRetrainTrigger, loadProjectPolicy, POLICY_FILE, 
 import { fail, ok, type Result } from "../util/result.js";
 import { applySnapshotMove, planSnapshotMove, type SnapshotMove } from "./snapshot-param.js";
 
-/** What the run decided for the candidate (from its `--json` document). */
-export interface RetrainDecision {
-  readonly release: string;
-  readonly decision: string;
-  readonly failed: readonly string[];
-}
+import type { RetrainDecision } from "./retrain-summary.js";
+
+export type { RetrainDecision } from "./retrain-summary.js";
 
 /** A finished retrain. */
 export interface RetrainOutcome {
@@ -70,12 +67,4 @@ export async function retrainProject(
   }
   const decision = run.decisions.find((d) => (d as { project?: string }).project === project);
   return ok({ project, trigger, snapshot: move.value, exitCode: child.status ?? 1, run, decision });
-}
-
-/** One line for people: where the snapshot moved and what became of the candidate. */
-export function describeRetrain(snapshot: SnapshotMove, decision: RetrainDecision | null | undefined): string {
-  const verdict = decision
-    ? `${decision.release}: ${decision.decision}${decision.failed.length > 0 ? ` (${decision.failed.join(", ")})` : ""}`
-    : "no promotion decision (the run failed before promote)";
-  return `retrained on ${snapshot.param} ${snapshot.from} -> ${snapshot.to} (${snapshot.file}); ${verdict}`;
 }

@@ -1,0 +1,30 @@
+/**
+ * Public surface of `ops/`: the operations the CLI (and tests) call. Each
+ * returns a result document or a typed failure (`OpFailure`, keyed by
+ * `kind`); none parses arguments or decides an exit code.
+ */
+export { refuse, refuseWith, type FailureKind, type OpFailure, type OpResult } from "./failure.js";
+export { explainStale } from "./explain-stale.js";
+export type { DecisionReport, MonitorDocument, MonitorNotes, MonitorPass, MonitorRequest, RetrainReport } from "./monitor-pass.js";
+export type { RetrainOutcome } from "./retrain.js";
+export { describeRetrain, type RetrainDecision } from "./retrain-summary.js";
+export { openRemote, peekDuration, type RemoteArgs } from "./remote.js";
+export { runOnce, type LoadedWorkspace, type RunOutcome } from "./run-once.js";
+export type { ParamOverrides, RunRequest } from "./run-request.js";
+export { planDocument, shardStages, stageDurations, type ShardPlanDocument } from "./shard-plan.js";
+export { rerunStages } from "./verify-rerun.js";
+export { reportWatchSet } from "./watch-set.js";
+export { watchWorkspace } from "./watch-loop.js";
+
+// The monitor pass and retrain are loaded on first use: they read the registry, and a
+// run (which loads this index) never pays for loading the registry and monitor modules.
+
+/** One monitoring pass (see monitor-pass.ts). */
+export async function monitorPass(...args: Parameters<typeof import("./monitor-pass.js").monitorPass>): ReturnType<typeof import("./monitor-pass.js").monitorPass> {
+  return (await import("./monitor-pass.js")).monitorPass(...args);
+}
+
+/** Retrains a project from a later snapshot (see retrain.ts). */
+export async function retrainProject(...args: Parameters<typeof import("./retrain.js").retrainProject>): ReturnType<typeof import("./retrain.js").retrainProject> {
+  return (await import("./retrain.js")).retrainProject(...args);
+}
