@@ -13,6 +13,7 @@ import type { CacheSession, Digest, KeyComponents, RecordedOut, RunRecord, Stage
 import type { Json, Stage, StageDecision, Workspace } from "../pipeline/index.js";
 import { INTERRUPTED, type FailureReason, type StageResult } from "./events.js";
 import { placeOutputs, removeOutputs, storeOutputs, tempOutPaths } from "./outputs.js";
+import { writeParamsOverlays } from "./params-overlay.js";
 import { strayFiles, type ShadowPool, type Shadow } from "./shadow.js";
 import { shellQuote } from "../util/shell-quote.js";
 import type { ShellRunners } from "./shell-runner.js";
@@ -124,6 +125,7 @@ async function executeUnguarded(cache: CacheSession, executors: Executors, optio
   };
 
   const shadow = executors.shadows.acquire(workspace.root, stage, stage.action.kind === "cmd");
+  if (stage.action.kind === "cmd") writeParamsOverlays(shadow, stage, options.params);
   let strays: string[] | undefined;
   try {
     return await runInShadow(shadow);

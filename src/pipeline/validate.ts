@@ -6,10 +6,21 @@ import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { notJsonReason } from "../util/canonical-json.js";
 import { fail, ok, type Result } from "../util/result.js";
-import type { DeclaredProject, DeclaredStage, DepRef, OutDecl } from "./decl.js";
+import type { DeclaredProject, DeclaredStage, DepRef, Json, OutDecl, ParamsFileDecl } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
-import { stageId, type Project, type Stage, type StageDep, type StageId, type StageOut, type Workspace } from "./model.js";
+import {
+  stageId,
+  type Project,
+  type Stage,
+  type StageDep,
+  type StageId,
+  type StageMetrics,
+  type StageOut,
+  type StageParamsFile,
+  type Workspace,
+} from "./model.js";
 import type { ModuleLoader } from "./load.js";
+import { fileParamName, nestedKeyProblem, readStructuredFile, selectKey, structuredFormat } from "./params-file.js";
 import { PathProbe } from "./path-probe.js";
 import { exportingModules } from "./run-module.js";
 
@@ -127,6 +138,10 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
   }
 
   const outs: StageOut[] = [];
+  const metrics: StageMetrics[] = [];
+  const dirOuts = Object.entries(decl.outs ?? {}).flatMap(([name, out]) =>
+    out?.kind === "dir" && typeof out.path === "string" ? [{ name, path: scope.place(out.path).inWorkspace }] : [],
+  );
   for (const [name, out] of Object.entries(decl.outs ?? {}).sort(byKey)) {
     const path = outputPath(handle.name, name, out);
     const placed = scope.place(path);
@@ -139,9 +154,21 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
       report("output-outside-project", `output "${name}" (${path}) would be written through a symlink leading outside the workspace`);
       continue;
     }
+    if (out.kind === "metrics") {
+      const format = structuredFormat(path);
+      if (!format) {
+        report("bad-metrics", `metrics output "${name}" (${path}) must be a .json, .yaml or .yml file`);
+        continue;
+      }
+      // Inside a directory output of this stage, the directory holds the bytes: one writer, one stored object.
+      const holder = dirOuts.find((d) => placed.inWorkspace.startsWith(`${d.path}/`));
+      const inner = holder ? placed.inWorkspace.slice(holder.path.length + 1) : undefined;
+      metrics.push({ name, path: placed.inWorkspace, format, out: holder?.name ?? name, inner });
+      if (holder) continue;
+    }
     outs.push({
       name,
-      kind: out.kind,
+      kind: out.kind === "metrics" ? "file" : out.kind,
       path: placed.inWorkspace,
       schema: out.kind === "json" ? out.schema : undefined,
     });
@@ -156,12 +183,18 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     deps.push(dep);
   }
 
+  const fromFiles = paramsFromFiles(scope, decl, deps, report);
+  const inDirs = new Set(metrics.filter((m) => m.inner !== undefined).map((m) => m.name));
+
   if (hasCmd) {
     // Names as declared: a dep or output that failed its own check above is reported there, not again here.
     const known = { deps: new Set(Object.keys(decl.deps ?? {})), outs: new Set(Object.keys(decl.outs ?? {})), params: new Set(Object.keys(params)) };
     for (const [, group, name] of (decl.cmd as string).matchAll(PLACEHOLDER)) {
       if (!known[group as keyof typeof known].has(name as string)) {
         report("unknown-placeholder", `cmd uses {${group}.${name}} but declares no ${group} named "${name}"`);
+      } else if (group === "outs" && inDirs.has(name as string)) {
+        const holder = metrics.find((m) => m.name === name)?.out;
+        report("unknown-placeholder", `cmd uses {outs.${name}}, a metrics file inside directory output "${holder}": write it below {outs.${holder}}`);
       }
     }
   }
@@ -183,8 +216,10 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     location,
     description: decl.description,
     deps,
-    params,
+    params: fromFiles ? { ...params, ...fromFiles.values } : params,
+    paramsFiles: fromFiles?.files ?? [],
     outs,
+    metrics,
     action: fn ? { kind: "run", fn, module: modules.get(fn) } : { kind: "cmd", cmd: decl.cmd as string },
     env: [...new Set(decl.env ?? [])].sort(),
     probes: [...new Set(decl.probes ?? [])].sort(),
@@ -193,6 +228,76 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     confirmHit: decl.confirmHit,
     upstream: [...upstream].sort(),
   };
+}
+
+/**
+ * The params files a stage declares, read now: each named key must be in
+ * its file, and its value becomes a param of the stage. Undefined when the
+ * stage declares none.
+ */
+function paramsFromFiles(
+  { place, paths, declaredOutputs }: ProjectScope,
+  decl: DeclaredStage["decl"],
+  deps: readonly StageDep[],
+  report: (reason: Diagnostic["reason"], message: string) => void,
+): { values: Record<string, Json>; files: StageParamsFile[] } | undefined {
+  const declared = decl.paramsFiles;
+  if (declared === undefined) return undefined;
+  if (!Array.isArray(declared)) {
+    report("bad-params-file", "paramsFiles must be a list: paramsFiles: [paramsFrom(\"params.yaml\", [\"train.lr\"])]");
+    return undefined;
+  }
+  const values: Record<string, Json> = {};
+  const files: StageParamsFile[] = [];
+  for (const entry of declared as readonly unknown[]) {
+    const file = entry as ParamsFileDecl | undefined;
+    if (file?.kind !== "params-file" || typeof file.path !== "string") {
+      report("bad-params-file", "paramsFiles holds something that is not paramsFrom(path, keys)");
+      continue;
+    }
+    const format = structuredFormat(file.path);
+    const { absolute, inWorkspace: rel } = place(file.path);
+    const keys = Array.isArray(file.keys) ? file.keys : [];
+    const problem = !format
+      ? `params file ${file.path} must be a .yaml, .yml or .json file`
+      : rel.startsWith("../") || isAbsolute(rel) || !paths.inside(absolute)
+        ? `params file ${file.path} is outside the workspace`
+        : keys.length === 0 || keys.some((k) => typeof k !== "string")
+          ? `paramsFrom("${file.path}", keys) names no keys: list the dotted keys the stage reads, e.g. ["train.lr"]`
+          : files.some((f) => f.path === rel)
+            ? `declares params file ${file.path} twice: list all its keys in one paramsFrom`
+            : deps.some((d) => d.kind === "source" && d.path === rel)
+              ? `params file ${file.path} is also a source dep: drop the dep (the stage sees the file with the keys it names)`
+              : outputClash(declaredOutputs, rel);
+    if (problem) {
+      report("bad-params-file", problem.startsWith(rel) ? `params file ${problem}` : problem);
+      continue;
+    }
+    const nested = nestedKeyProblem(keys);
+    if (nested) {
+      report("bad-params-file", `paramsFrom("${file.path}") ${nested}`);
+      continue;
+    }
+    const read = readStructuredFile(absolute, format as NonNullable<typeof format>);
+    if (!read.ok) {
+      report("missing-param", `params file ${file.path} ${read.problem}`);
+      continue;
+    }
+    let complete = true;
+    for (const key of keys) {
+      const selected = selectKey(read.value, key);
+      const notJson = selected.ok ? notJsonReason(selected.value, fileParamName(file.path, key)) : undefined;
+      if (!selected.ok || notJson) {
+        report(selected.ok ? "param-not-json" : "missing-param", selected.ok ? (notJson as string) : `params file ${file.path} ${selected.problem}`);
+        complete = false;
+        continue;
+      }
+      values[fileParamName(file.path, key)] = selected.value;
+    }
+    if (complete) files.push({ declared: file.path, path: rel, format: format as NonNullable<typeof format>, keys: [...keys].sort() });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { values, files };
 }
 
 function resolveDep(
@@ -232,6 +337,11 @@ function resolveDep(
         return undefined;
       }
       const out = ref.out;
+      const holder = out?.kind === "metrics" ? holdingDir(ref.stage, out.path) : undefined;
+      if (holder) {
+        report("unknown-stage", `dep "${name}" reads metrics file ${out.path} inside directory output "${holder}" of ${upstream}: depend on ${ref.stage.name}.outs.${holder}`);
+        return undefined;
+      }
       return {
         name,
         kind: "output",
@@ -239,7 +349,7 @@ function resolveDep(
         stage: upstream as StageId,
         out: ref.name,
         schema: out.kind === "json" ? out.schema : undefined,
-        outKind: out.kind,
+        outKind: out.kind === "metrics" ? "file" : out.kind,
       };
     }
     case "external":
@@ -253,6 +363,15 @@ function resolveDep(
       );
       return undefined;
   }
+}
+
+/** The name of the directory output of `stage` that holds the project-relative `path`, if one does. */
+function holdingDir(stage: DeclaredStage["handle"], path: string): string | undefined {
+  const norm = (p: string) => p.replace(/^\.\//, "").replace(/\/+$/, "");
+  for (const [name, ref] of Object.entries(stage.outs)) {
+    if (ref.out.kind === "dir" && norm(path).startsWith(`${norm(ref.out.path)}/`)) return name;
+  }
+  return undefined;
 }
 
 /** What validating one project's stages needs. */
