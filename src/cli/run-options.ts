@@ -18,7 +18,7 @@ export function parseParamOverrides(workspace: Workspace, sets: readonly string[
     const eq = set.indexOf("=");
     const fileParam = eq > 0 ? fileParamTargets(workspace, set.slice(0, eq)) : [];
     if (fileParam.length > 0) {
-      const files = [...new Set(fileParam.map((t) => t.file))];
+      const files = [...new Set(fileParam.map((t) => t.file))].sort();
       if (files.length > 1) {
         bad(`--set ${set}: key "${set.slice(0, eq)}" is in ${files.join(" and ")}: name the file, e.g. --set ${files[0]}:${set.slice(0, eq)}=...`);
         continue;
@@ -83,7 +83,9 @@ interface FileParamTarget {
 /**
  * Every stage param a `--set` name reaches as a params-file key: the bare
  * dotted key (`train.lr`, as `dvc exp run -S` takes it) in whichever stages
- * read it, or the key prefixed by its file as declared (`params.yaml:train.lr`).
+ * read it, or the key prefixed by its file as declared (`params.yaml:train.lr`)
+ * or by its workspace path (`projects/eta/params.yaml:train.lr`), which is
+ * never ambiguous.
  */
 function fileParamTargets(workspace: Workspace, name: string): FileParamTarget[] {
   const targets: FileParamTarget[] = [];
@@ -91,7 +93,7 @@ function fileParamTargets(workspace: Workspace, name: string): FileParamTarget[]
     for (const file of stage.paramsFiles) {
       for (const key of file.keys) {
         const param = fileParamName(file.declared, key);
-        if (name === key || name === param) targets.push({ stage, param, file: file.path });
+        if (name === key || name === param || name === `${file.path}:${key}`) targets.push({ stage, param, file: file.path });
       }
     }
   }

@@ -1,0 +1,134 @@
+/**
+ * Params files and metrics outputs with plain shell stages (no Python): what
+ * a stage sees of its params file, what enters its key, what a definition
+ * error says, and how metrics are found in the workspace and in a commit.
+ */
+import { spawnSync } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { statuses, Workspace } from "../rig.js";
+
+let ws: Workspace | undefined;
+afterEach(() => ws?.dispose());
+
+const ROOT = `import { defineWorkspace } from "sluice";
+export default defineWorkspace({ projects: ["projects/p"] });
+`;
+
+function project(stages: string, files: Record<string, string> = {}): Record<string, string> {
+  return {
+    "pipeline.ts": ROOT,
+    "projects/p/params.yaml": "train:\n  lr: 0.1\n  epochs: 3\nfeaturize:\n  n: 5\nnotes: keep\n",
+    "projects/p/pipeline.ts": `import { defineProject, dir, file, metrics, paramsFrom, source } from "sluice";
+export default defineProject("p", (p) => {
+${stages}
+});
+`,
+    ...files,
+  };
+}
+
+const TRAIN = `  p.stage("train", {
+    paramsFiles: [paramsFrom("params.yaml", ["train.lr"])],
+    outs: { seen: file("seen.yaml") },
+    cmd: "cat params.yaml > {outs.seen}; echo tampered > params.yaml",
+  });`;
+
+describe("params files", () => {
+  it("hands a cmd a params file holding only the keys it names, and what it does to its copy never reaches the workspace", async () => {
+    ws = new Workspace(project(TRAIN));
+    const run = await ws.runJson();
+    expect(run.code, run.stderr).toBe(0);
+    expect(ws.read("projects/p/seen.yaml")).toBe("train:\n  lr: 0.1\n");
+    expect(ws.read("projects/p/params.yaml")).toContain("epochs: 3");
+    expect((run.stages[0] as { warnings?: string[] }).warnings ?? []).toEqual([]);
+  });
+
+  it("keys a stage on the named keys' values only: another key's edit is a hit, the named key's edit a rerun", async () => {
+    ws = new Workspace(project(TRAIN));
+    expect((await ws.runJson()).code).toBe(0);
+    ws.edit("projects/p/params.yaml", "epochs: 3", "epochs: 30");
+    expect(statuses(await ws.runJson())).toEqual({ "p:train": "cached" });
+    ws.edit("projects/p/params.yaml", "lr: 0.1", "lr: 0.2");
+    expect(statuses(await ws.runJson())).toEqual({ "p:train": "ran" });
+    expect(ws.read("projects/p/seen.yaml")).toBe("train:\n  lr: 0.2\n");
+  });
+
+  it("reads JSON params files and writes the stage's copy as JSON, a whole section when a key names one", async () => {
+    ws = new Workspace(project(`  p.stage("a", {
+    paramsFiles: [paramsFrom("conf/params.json", ["model"])],
+    outs: { seen: file("seen.json") },
+    cmd: "cat conf/params.json > {outs.seen}",
+  });`, { "projects/p/conf/params.json": JSON.stringify({ model: { depth: 4, kind: "tree" }, other: 1 }) }));
+    const run = await ws.runJson(["--set", "model={\"depth\":6,\"kind\":\"tree\"}"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(ws.read("projects/p/seen.json"))).toEqual({ model: { depth: 6, kind: "tree" } });
+  });
+
+  it("refuses a --set of a key two params files hold, asking for the file", async () => {
+    ws = new Workspace(project(`  p.stage("a", { paramsFiles: [paramsFrom("params.yaml", ["train.lr"])], outs: { y: file("a.txt") }, cmd: "echo > {outs.y}" });
+  p.stage("b", { paramsFiles: [paramsFrom("other.yaml", ["train.lr"])], outs: { y: file("b.txt") }, cmd: "echo > {outs.y}" });`,
+    { "projects/p/other.yaml": "train:\n  lr: 1\n" }));
+    const out = await ws.run(["run", "--set", "train.lr=0.5"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('key "train.lr" is in projects/p/other.yaml and projects/p/params.yaml: name the file, e.g. --set projects/p/other.yaml:train.lr=...');
+    const named = await ws.runJson(["--set", "projects/p/other.yaml:train.lr=0.5"]);
+    expect(named.code, named.stderr).toBe(0);
+    const runs = JSON.parse((await ws.run(["runs", "--json"])).stdout) as { runs: { stage: string; params: Record<string, unknown> }[] };
+    expect(runs.runs.map((r) => [r.stage, r.params]).sort()).toEqual([
+      ["p:a", { "params.yaml:train.lr": 0.1 }],
+      ["p:b", { "other.yaml:train.lr": 0.5 }],
+    ]);
+  });
+
+  it("refuses a missing params file, a file of another format, and a key inside a value, naming the stage (exit 2)", async () => {
+    ws = new Workspace(project(`  p.stage("gone", { paramsFiles: [paramsFrom("missing.yaml", ["a"])], outs: { y: file("a.txt") }, cmd: "echo > {outs.y}" });
+  p.stage("toml", { paramsFiles: [paramsFrom("params.toml", ["a"])], outs: { y: file("b.txt") }, cmd: "echo > {outs.y}" });
+  p.stage("deep", { paramsFiles: [paramsFrom("params.yaml", ["train.lr.x"])], outs: { y: file("c.txt") }, cmd: "echo > {outs.y}" });`));
+    const out = await ws.run(["run"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("stage p:gone: params file missing.yaml does not exist");
+    expect(out.stderr).toContain("stage p:toml: params file params.toml must be a .yaml, .yml or .json file");
+    expect(out.stderr).toContain('stage p:deep: params file params.yaml has no key "train.lr.x": train.lr is a value, not a mapping');
+  });
+});
+
+describe("metrics outputs", () => {
+  it("refuses a metrics file inside another stage's directory output, and one that is neither JSON nor YAML", async () => {
+    ws = new Workspace(project(`  p.stage("a", { outs: { d: dir("eval") }, cmd: "mkdir -p {outs.d}" });
+  p.stage("b", { outs: { m: metrics("eval/metrics.json") }, cmd: "echo {} > {outs.m}" });
+  p.stage("c", { outs: { m: metrics("metrics.txt") }, cmd: "echo 1 > {outs.m}" });`));
+    const out = await ws.run(["run"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("stage p:b: output projects/p/eval/metrics.json is also written by p:a");
+    expect(out.stderr).toContain('stage p:c: metrics output "m" (metrics.txt) must be a .json, .yaml or .yml file');
+  });
+
+  it("shows metrics from a file of its own and from inside a directory output, and diffs a commit through its lock and the cache", async () => {
+    ws = new Workspace(project(`  p.stage("ev", {
+    paramsFiles: [paramsFrom("params.yaml", ["train.lr"])],
+    outs: { d: dir("eval"), inner: metrics("eval/scores.yaml"), top: metrics("top.json") },
+    cmd: "mkdir -p {outs.d}; printf 'auc: %s\\\\nnested:\\\\n  n: 2\\\\n' $(sed -n 's/ *lr: //p' params.yaml) > {outs.d}/scores.yaml; echo '{\\"loss\\": 1.5}' > {outs.top}",
+  });`));
+    expect((await ws.runJson()).code).toBe(0);
+    const show = JSON.parse((await ws.run(["metrics", "show", "--json"])).stdout) as { metrics: unknown[] };
+    expect(show.metrics).toEqual([
+      { path: "projects/p/eval/scores.yaml", key: "auc", value: 0.1 },
+      { path: "projects/p/eval/scores.yaml", key: "nested.n", value: 2 },
+      { path: "projects/p/top.json", key: "loss", value: 1.5 },
+    ]);
+    const env = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" };
+    for (const args of [["init", "-q"], ["add", "-A"], ["commit", "-qm", "base"]]) spawnSync("git", args, { cwd: ws.root, env });
+    ws.edit("projects/p/params.yaml", "lr: 0.1", "lr: 0.25");
+    expect((await ws.runJson()).code).toBe(0);
+    const diff = JSON.parse((await ws.run(["metrics", "diff", "--json"])).stdout) as { metrics: unknown[]; problems: string[] };
+    expect(diff).toEqual({
+      a: "HEAD",
+      b: "workspace",
+      metrics: [{ path: "projects/p/eval/scores.yaml", key: "auc", old: 0.1, new: 0.25, delta: 0.15, changed: true }],
+      problems: [],
+    });
+    const unknown = await ws.run(["metrics", "diff", "v9"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no revision "v9" in this repository');
+  });
+});
