@@ -13,6 +13,7 @@ import type { CacheSession, Digest, KeyComponents, RecordedOut, RunRecord, Stage
 import type { Json, Stage, StageDecision, Workspace } from "../pipeline/index.js";
 import { INTERRUPTED, type FailureReason, type StageResult } from "./events.js";
 import { placeOutputs, removeOutputs, storeOutputs, tempOutPaths } from "./outputs.js";
+import { readRunMetrics } from "./metrics-outputs.js";
 import { writeParamsOverlays } from "./params-overlay.js";
 import { strayFiles, type ShadowPool, type Shadow } from "./shadow.js";
 import { shellQuote } from "../util/shell-quote.js";
@@ -207,6 +208,10 @@ async function executeUnguarded(cache: CacheSession, executors: Executors, optio
     }
     if (out.name === "metrics") metrics = value as Json;
   }
+
+  const declaredMetrics = readRunMetrics(stage, shadow.root);
+  if (!declaredMetrics.ok) return fail(declaredMetrics.missing ? "missing-output" : "contract-violation", declaredMetrics.message);
+  metrics ??= declaredMetrics.metrics;
 
   const changed = await changedDep(cache, stage, options.depDigests);
   if (changed) {

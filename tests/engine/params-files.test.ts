@@ -103,6 +103,21 @@ describe("metrics outputs", () => {
     expect(out.stderr).toContain('stage p:c: metrics output "m" (metrics.txt) must be a .json, .yaml or .yml file');
   });
 
+  it("fails a stage whose metrics file is not valid JSON, or missing inside its directory output, and records its metrics when they are", async () => {
+    ws = new Workspace(project(`  p.stage("bad", { outs: { m: metrics("m.json") }, cmd: "echo '{oops' > {outs.m}" });
+  p.stage("gone", { outs: { d: dir("eval"), m: metrics("eval/m.yaml") }, cmd: "mkdir -p {outs.d}" });
+  p.stage("good", { outs: { m: metrics("good.yaml") }, cmd: "echo 'acc: 0.9' > {outs.m}" });`));
+    const run = await ws.runJson(["--keep-going"]);
+    expect(run.code).toBe(1);
+    expect(statuses(run)).toEqual({ "p:bad": "failed", "p:gone": "failed", "p:good": "ran" });
+    const reasons = Object.fromEntries(run.stages.map((s) => [s.id, s.reason]));
+    expect(reasons["p:bad"]).toMatch(/^contract-violation: metrics output "m" \(projects\/p\/m.json\) is not valid JSON/);
+    expect(reasons["p:gone"]).toBe('missing-output: metrics output "m" (projects/p/eval/m.yaml) was not written');
+    expect(ws.exists("projects/p/m.json")).toBe(false);
+    const runs = JSON.parse((await ws.run(["runs", "p:good", "--json"])).stdout) as { runs: { metrics: unknown }[] };
+    expect(runs.runs.at(-1)?.metrics).toEqual({ acc: 0.9 });
+  });
+
   it("shows metrics from a file of its own and from inside a directory output, and diffs a commit through its lock and the cache", async () => {
     ws = new Workspace(project(`  p.stage("ev", {
     paramsFiles: [paramsFrom("params.yaml", ["train.lr"])],
