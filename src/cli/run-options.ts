@@ -4,7 +4,7 @@
  */
 import { fileParamName, type Diagnostic, type Json, type Stage, type StageId, type Workspace } from "../pipeline/index.js";
 import { notJsonReason } from "../util/canonical-json.js";
-import { didYouMean } from "../util/did-you-mean.js";
+import { closestName, didYouMean } from "../util/did-you-mean.js";
 import { fail, ok, type Result } from "../util/result.js";
 
 /** Param overrides per stage. */
@@ -38,6 +38,12 @@ export function parseParamOverrides(workspace: Workspace, sets: readonly string[
     const param = set.slice(dot + 1, eq);
     const raw = set.slice(eq + 1);
     const stage = findStage(workspace, stageName);
+    // A misspelt params-file key reads as <stage>.<param> too: the key it was meant to be says more.
+    const nearKey = closestName(set.slice(0, eq), fileParamKeys(workspace));
+    if (nearKey !== undefined && (!stage || !Object.hasOwn(stage.params, param))) {
+      bad(`--set ${set}: no params-file key "${set.slice(0, eq)}" (did you mean "${nearKey}"?)`);
+      continue;
+    }
     if (!stage) {
       bad(`--set ${set}: no stage "${stageName}"${didYouMean(stageName, workspace.stages.keys())}`);
       continue;
@@ -98,6 +104,13 @@ function fileParamTargets(workspace: Workspace, name: string): FileParamTarget[]
     }
   }
   return targets;
+}
+
+/** Every params-file key a `--set` may name, bare (`train.lr`). */
+function fileParamKeys(workspace: Workspace): Set<string> {
+  const keys = new Set<string>();
+  for (const stage of workspace.stages.values()) for (const file of stage.paramsFiles) for (const key of file.keys) keys.add(key);
+  return keys;
 }
 
 export function parseResources(spec: string | undefined): Result<Record<string, number>, Diagnostic[]> {

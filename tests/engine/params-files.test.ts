@@ -71,6 +71,9 @@ describe("params files", () => {
     const out = await ws.run(["run", "--set", "train.lr=0.5"]);
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('key "train.lr" is in projects/p/other.yaml and projects/p/params.yaml: name the file, e.g. --set projects/p/other.yaml:train.lr=...');
+    const typo = await ws.run(["run", "--set", "train.rl=0.5"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('--set train.rl=0.5: no params-file key "train.rl" (did you mean "train.lr"?)');
     const named = await ws.runJson(["--set", "projects/p/other.yaml:train.lr=0.5"]);
     expect(named.code, named.stderr).toBe(0);
     const runs = JSON.parse((await ws.run(["runs", "--json"])).stdout) as { runs: { stage: string; params: Record<string, unknown> }[] };
