@@ -166,6 +166,8 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
       metrics.push({ name, path: placed.inWorkspace, format, out: holder?.name ?? name, inner });
       if (holder) continue;
     }
+    // A json output named "metrics" was how metrics were declared before metrics(): it still counts as one.
+    if (out.kind === "json" && name === "metrics") metrics.push({ name, path: placed.inWorkspace, format: "json", out: name, inner: undefined });
     outs.push({
       name,
       kind: out.kind === "metrics" ? "file" : out.kind,

@@ -121,6 +121,14 @@ describe("metrics outputs", () => {
     expect(runs.runs.at(-1)?.metrics).toEqual({ acc: 0.9 });
   });
 
+  it("counts a json output named metrics, the earlier way to declare them, as a metrics file", async () => {
+    ws = new Workspace(project(`  p.stage("ev", { outs: { metrics: json(z.object({ acc: z.number() })) }, cmd: "echo '{\\"acc\\": 0.5}' > {outs.metrics}" });`));
+    ws.edit("projects/p/pipeline.ts", 'from "sluice";', 'from "sluice";\nimport { json } from "sluice";\nimport { z } from "zod";');
+    expect((await ws.runJson()).code).toBe(0);
+    const show = JSON.parse((await ws.run(["metrics", "show", "--json"])).stdout) as { metrics: unknown[] };
+    expect(show.metrics).toEqual([{ path: "projects/p/out/ev/metrics.json", key: "acc", value: 0.5 }]);
+  });
+
   it("shows metrics from a file of its own and from inside a directory output, and diffs a commit through its lock and the cache", async () => {
     ws = new Workspace(project(`  p.stage("ev", {
     paramsFiles: [paramsFrom("params.yaml", ["train.lr"])],
