@@ -130,6 +130,11 @@ export interface RunContext<D, P, O> {
   /** Paths of file/dir/source deps; parsed, contract-checked values of json deps. */
   readonly deps: { readonly [K in keyof D]: DepValue<D[K]> };
   readonly params: P;
+  /**
+   * The values of the keys named by `paramsFiles`, by `<file>:<key>` as
+   * declared (`"params.yaml:train.lr"`), a `--set` applied.
+   */
+  readonly fileParams: Readonly<Record<string, Json>>;
   /** Stage keys of every stage upstream of this one, transitively, by stage id: lineage for releases. */
   readonly upstreamKeys: Readonly<Record<string, string>>;
   /** Absolute paths to write file and dir outputs to (temporary until the stage succeeds). */

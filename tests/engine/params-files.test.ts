@@ -64,6 +64,19 @@ describe("params files", () => {
     expect(JSON.parse(ws.read("projects/p/seen.json"))).toEqual({ model: { depth: 6, kind: "tree" } });
   });
 
+  it("hands a run function the named keys' values in ctx.fileParams, a --set included", async () => {
+    ws = new Workspace(project(`  p.stage("fn", { paramsFiles: [paramsFrom("params.yaml", ["train.lr"])], outs: { seen: file("seen.json") }, run: seen });`, {
+      "projects/p/seen.ts": `import { writeFileSync } from "node:fs";
+export function seen(ctx: { fileParams: Record<string, unknown>; outs: { seen: string } }) {
+  writeFileSync(ctx.outs.seen, JSON.stringify(ctx.fileParams));
+}
+`,
+    }));
+    ws.edit("projects/p/pipeline.ts", 'from "sluice";', 'from "sluice";\nimport { seen } from "./seen.js";');
+    expect((await ws.runJson(["--set", "train.lr=0.3"])).code).toBe(0);
+    expect(JSON.parse(ws.read("projects/p/seen.json"))).toEqual({ "params.yaml:train.lr": 0.3 });
+  });
+
   it("refuses a --set of a key two params files hold, asking for the file", async () => {
     ws = new Workspace(project(`  p.stage("a", { paramsFiles: [paramsFrom("params.yaml", ["train.lr"])], outs: { y: file("a.txt") }, cmd: "echo > {outs.y}" });
   p.stage("b", { paramsFiles: [paramsFrom("other.yaml", ["train.lr"])], outs: { y: file("b.txt") }, cmd: "echo > {outs.y}" });`,
