@@ -268,8 +268,8 @@ function paramsFromFiles(
           ? `paramsFrom("${file.path}", keys) names no keys: list the dotted keys the stage reads, e.g. ["train.lr"]`
           : files.some((f) => f.path === rel)
             ? `declares params file ${file.path} twice: list all its keys in one paramsFrom`
-            : deps.some((d) => d.kind === "source" && d.path === rel)
-              ? `params file ${file.path} is also a source dep: drop the dep (the stage sees the file with the keys it names)`
+            : deps.some((d) => d.kind === "source" && (d.path === rel || d.path === "" || d.path === "." || rel.startsWith(`${d.path}/`)))
+              ? `params file ${file.path} is also a source dep, or inside one: the stage would see the whole file through it; drop the dep or move the file out of it`
               : outputClash(declaredOutputs, rel);
     if (problem) {
       report("bad-params-file", problem.startsWith(rel) ? `params file ${problem}` : problem);

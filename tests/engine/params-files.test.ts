@@ -96,6 +96,19 @@ export function seen(ctx: { fileParams: Record<string, unknown>; outs: { seen: s
     ]);
   });
 
+  it("refuses a params file the stage also reads through a source folder, which would show it whole and take the copy's write", async () => {
+    ws = new Workspace(project(`  p.stage("a", {
+    deps: { conf: source("conf") },
+    paramsFiles: [paramsFrom("conf/params.yaml", ["a"])],
+    outs: { y: file("a.txt") },
+    cmd: "cat conf/params.yaml > {outs.y}",
+  });`, { "projects/p/conf/params.yaml": "a: 1\nb: 2\n" }));
+    const out = await ws.run(["run"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("stage p:a: params file conf/params.yaml is also a source dep, or inside one");
+    expect(ws.read("projects/p/conf/params.yaml")).toBe("a: 1\nb: 2\n");
+  });
+
   it("refuses a missing params file, a file of another format, and a key inside a value, naming the stage (exit 2)", async () => {
     ws = new Workspace(project(`  p.stage("gone", { paramsFiles: [paramsFrom("missing.yaml", ["a"])], outs: { y: file("a.txt") }, cmd: "echo > {outs.y}" });
   p.stage("toml", { paramsFiles: [paramsFrom("params.toml", ["a"])], outs: { y: file("b.txt") }, cmd: "echo > {outs.y}" });
