@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { notJsonReason } from "../util/canonical-json.js";
 import { fail, ok, type Result } from "../util/result.js";
-import type { DeclaredProject, DeclaredStage, DepRef, Json, OutDecl, ParamsFileDecl } from "./decl.js";
+import type { DeclaredProject, DeclaredStage, DepRef, OutDecl } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import {
   stageId,
@@ -16,11 +16,11 @@ import {
   type StageId,
   type StageMetrics,
   type StageOut,
-  type StageParamsFile,
   type Workspace,
 } from "./model.js";
 import type { ModuleLoader } from "./load.js";
-import { fileParamName, nestedKeyProblem, readStructuredFile, selectKey, structuredFormat } from "./params-file.js";
+import { structuredFormat } from "./params-file.js";
+import { paramsFromFiles } from "./params-files-decl.js";
 import { PathProbe } from "./path-probe.js";
 import { exportingModules } from "./run-module.js";
 
@@ -185,7 +185,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     deps.push(dep);
   }
 
-  const fromFiles = paramsFromFiles(scope, decl, deps, report);
+  const fromFiles = paramsFromFiles({ ...scope, outputClash: (rel) => outputClash(scope.declaredOutputs, rel) }, decl, deps, report);
   const inDirs = new Set(metrics.filter((m) => m.inner !== undefined).map((m) => m.name));
 
   if (hasCmd) {
@@ -230,76 +230,6 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     confirmHit: decl.confirmHit,
     upstream: [...upstream].sort(),
   };
-}
-
-/**
- * The params files a stage declares, read now: each named key must be in
- * its file, and its value becomes a param of the stage. Undefined when the
- * stage declares none.
- */
-function paramsFromFiles(
-  { place, paths, declaredOutputs }: ProjectScope,
-  decl: DeclaredStage["decl"],
-  deps: readonly StageDep[],
-  report: (reason: Diagnostic["reason"], message: string) => void,
-): { values: Record<string, Json>; files: StageParamsFile[] } | undefined {
-  const declared = decl.paramsFiles;
-  if (declared === undefined) return undefined;
-  if (!Array.isArray(declared)) {
-    report("bad-params-file", "paramsFiles must be a list: paramsFiles: [paramsFrom(\"params.yaml\", [\"train.lr\"])]");
-    return undefined;
-  }
-  const values: Record<string, Json> = {};
-  const files: StageParamsFile[] = [];
-  for (const entry of declared as readonly unknown[]) {
-    const file = entry as ParamsFileDecl | undefined;
-    if (file?.kind !== "params-file" || typeof file.path !== "string") {
-      report("bad-params-file", "paramsFiles holds something that is not paramsFrom(path, keys)");
-      continue;
-    }
-    const format = structuredFormat(file.path);
-    const { absolute, inWorkspace: rel } = place(file.path);
-    const keys = Array.isArray(file.keys) ? file.keys : [];
-    const problem = !format
-      ? `params file ${file.path} must be a .yaml, .yml or .json file`
-      : rel.startsWith("../") || isAbsolute(rel) || !paths.inside(absolute)
-        ? `params file ${file.path} is outside the workspace`
-        : keys.length === 0 || keys.some((k) => typeof k !== "string")
-          ? `paramsFrom("${file.path}", keys) names no keys: list the dotted keys the stage reads, e.g. ["train.lr"]`
-          : files.some((f) => f.path === rel)
-            ? `declares params file ${file.path} twice: list all its keys in one paramsFrom`
-            : deps.some((d) => d.kind === "source" && (d.path === rel || d.path === "" || d.path === "." || rel.startsWith(`${d.path}/`)))
-              ? `params file ${file.path} is also a source dep, or inside one: the stage would see the whole file through it; drop the dep or move the file out of it`
-              : outputClash(declaredOutputs, rel);
-    if (problem) {
-      report("bad-params-file", problem.startsWith(rel) ? `params file ${problem}` : problem);
-      continue;
-    }
-    const nested = nestedKeyProblem(keys);
-    if (nested) {
-      report("bad-params-file", `paramsFrom("${file.path}") ${nested}`);
-      continue;
-    }
-    const read = readStructuredFile(absolute, format as NonNullable<typeof format>);
-    if (!read.ok) {
-      report("missing-param", `params file ${file.path} ${read.problem}`);
-      continue;
-    }
-    let complete = true;
-    for (const key of keys) {
-      const selected = selectKey(read.value, key);
-      const notJson = selected.ok ? notJsonReason(selected.value, fileParamName(file.path, key)) : undefined;
-      if (!selected.ok || notJson) {
-        report(selected.ok ? "param-not-json" : "missing-param", selected.ok ? (notJson as string) : `params file ${file.path} ${selected.problem}`);
-        complete = false;
-        continue;
-      }
-      values[fileParamName(file.path, key)] = selected.value;
-    }
-    if (complete) files.push({ declared: file.path, path: rel, format: format as NonNullable<typeof format>, keys: [...keys].sort() });
-  }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { values, files };
 }
 
 function resolveDep(
