@@ -53,6 +53,21 @@ describe("params files", () => {
     expect(ws.read("projects/p/seen.yaml")).toBe("train:\n  lr: 0.2\n");
   });
 
+  it("watch reruns a stage when a key it names is edited, and not for another key of the file", async () => {
+    ws = new Workspace(project(TRAIN));
+    const watching = ws.start(["watch"]);
+    await watching.waitFor("watching", 1);
+    ws.edit("projects/p/params.yaml", "lr: 0.1", "lr: 0.4");
+    await watching.waitFor("watching", 2);
+    expect(watching.stderr().split(/watching .* for changes/)[1]).toMatch(/^ran +p:train/m);
+    ws.edit("projects/p/params.yaml", "epochs: 3", "epochs: 4");
+    await watching.waitFor("watching", 3);
+    expect(watching.stderr().split(/watching .* for changes/)[2]).toContain("1 cached");
+    watching.child.kill("SIGINT");
+    expect((await watching.done).code).toBe(130);
+    expect(ws.read("projects/p/seen.yaml")).toBe("train:\n  lr: 0.4\n");
+  });
+
   it("reads JSON params files and writes the stage's copy as JSON, a whole section when a key names one", async () => {
     ws = new Workspace(project(`  p.stage("a", {
     paramsFiles: [paramsFrom("conf/params.json", ["model"])],
