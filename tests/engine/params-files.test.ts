@@ -137,14 +137,18 @@ export function seen(ctx: { fileParams: Record<string, unknown>; outs: { seen: s
 });
 
 describe("metrics outputs", () => {
-  it("refuses a metrics file inside another stage's directory output, and one that is neither JSON nor YAML", async () => {
+  it("refuses a metrics file inside another stage's directory output, one neither JSON nor YAML, and a metrics file inside its own stage's directory named on its own", async () => {
     ws = new Workspace(project(`  p.stage("a", { outs: { d: dir("eval") }, cmd: "mkdir -p {outs.d}" });
   p.stage("b", { outs: { m: metrics("eval/metrics.json") }, cmd: "echo {} > {outs.m}" });
-  p.stage("c", { outs: { m: metrics("metrics.txt") }, cmd: "echo 1 > {outs.m}" });`));
+  p.stage("c", { outs: { m: metrics("metrics.txt") }, cmd: "echo 1 > {outs.m}" });
+  const ev = p.stage("ev", { outs: { d: dir("ev"), m: metrics("ev/m.json") }, cmd: "mkdir -p {outs.d}; echo {} > {outs.m}" });
+  p.stage("reader", { deps: { m: ev.outs.m }, outs: { y: file("r.txt") }, cmd: "cat {deps.m} > {outs.y}" });`));
     const out = await ws.run(["run"]);
     expect(out.code).toBe(2);
     expect(out.stderr).toContain("stage p:b: output projects/p/eval/metrics.json is also written by p:a");
     expect(out.stderr).toContain('stage p:c: metrics output "m" (metrics.txt) must be a .json, .yaml or .yml file');
+    expect(out.stderr).toContain('stage p:ev: cmd uses {outs.m}, a metrics file inside directory output "d": write it below {outs.d}');
+    expect(out.stderr).toContain('stage p:reader: dep "m" reads metrics file ev/m.json inside directory output "d" of p:ev: depend on ev.outs.d');
   });
 
   it("fails a stage whose metrics file is not valid JSON, or missing inside its directory output, and records its metrics when they are", async () => {
