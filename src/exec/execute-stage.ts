@@ -12,6 +12,8 @@ import type { CacheSession, Digest, RecordedOut, RunRecord } from "../cache/inde
 import type { Stage, StageDecision } from "../pipeline/index.js";
 import type { StageFailure } from "./events.js";
 import { checkJsonOutputs } from "./json-contracts.js";
+import { readRunMetrics } from "./metrics-outputs.js";
+import { writeParamsOverlays } from "./params-overlay.js";
 import { placeOutputs, removeOutputs, storeOutputs, tempOutPaths } from "./outputs.js";
 import { strayFiles, type Shadow, type ShadowPool } from "./shadow.js";
 import { StageAttempt, type ExecutedStage, type StageWork } from "./stage-attempt.js";
@@ -78,6 +80,7 @@ async function executeInShadow(
   strays: { found?: string[] },
 ): Promise<ExecutedStage> {
   const { stage } = work;
+  if (stage.action.kind === "cmd") writeParamsOverlays(shadow, stage, work.params);
   const tempOuts = tempOutPaths(stage, shadow.root);
   const action = await context.executorFor(stage).run({
     stage,
@@ -101,6 +104,9 @@ async function executeInShadow(
   }
   const checked = await checkJsonOutputs(stage, tempOuts);
   if (!checked.ok) return attempt.failed(checked.failure.reason, checked.failure.message, decisions);
+  const declaredMetrics = readRunMetrics(stage, shadow.root);
+  if (!declaredMetrics.ok) return attempt.failed(declaredMetrics.missing ? "missing-output" : "contract-violation", declaredMetrics.message, decisions);
+  const metrics = checked.metrics ?? declaredMetrics.metrics;
   const changed = await changedDep(context.cache, stage, work.depDigests);
   if (changed) {
     return attempt.failed("input-changed", `input "${changed.name}" (${changed.path}) changed while the stage ran; nothing was cached, run again`, decisions);
@@ -110,9 +116,9 @@ async function executeInShadow(
     failure: { reason: "store-failed" as const, message: `could not store outputs: ${error.message}` },
   }));
   if (!stored.ok) return attempt.failed(stored.failure.reason, stored.failure.message, decisions);
-  if (hooks.scratch) return attempt.succeeded("ran", stored.outs, decisions, checked.metrics);
-  await commitOutputs(context, work, hooks, { attempt, tempOuts, outs: stored.outs, decisions, held, metrics: checked.metrics });
-  return attempt.succeeded(held ? "held" : "ran", stored.outs, decisions, checked.metrics);
+  if (hooks.scratch) return attempt.succeeded("ran", stored.outs, decisions, metrics);
+  await commitOutputs(context, work, hooks, { attempt, tempOuts, outs: stored.outs, decisions, held, metrics });
+  return attempt.succeeded(held ? "held" : "ran", stored.outs, decisions, metrics);
 }
 
 /** Files a command wrote outside its outputs: a failure with `--strict`, else a warning (they are lost). */

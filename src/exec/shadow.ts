@@ -14,8 +14,8 @@
  * reason: a dozen small syscalls in sequence cost less than as many
  * thread-pool round trips.
  */
-import { linkSync, mkdirSync, readdirSync, rmSync, symlinkSync, unlinkSync, type Dirent } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { linkSync, mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync, type Dirent } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
 import type { Stage } from "../pipeline/index.js";
 
 /** One shadow tree, lent to one stage at a time. */
@@ -82,6 +82,24 @@ export class ShadowPool {
       // dropped: the invocation's temp folder is removed at the end anyway
     }
   }
+}
+
+/**
+ * Writes a file the stage reads but the workspace does not hold as such (a
+ * params file cut down to the keys the stage names) at its workspace path
+ * in the shadow. It goes with the links when the shadow is released, and is
+ * no stray: whatever the stage does to it never reaches the workspace.
+ */
+export function placeFile(shadow: Shadow, workspacePath: string, text: string): void {
+  const path = join(shadow.root, workspacePath);
+  ensureDir(shadow, dirname(path));
+  // Never through a linked dep: a folder linked in would carry the write into the workspace, and
+  // "wx" refuses a path a dep already holds (a hard link shares the workspace file's bytes).
+  const inside = realpathSync(dirname(path));
+  const root = realpathSync(shadow.root);
+  if (inside !== root && !inside.startsWith(`${root}${sep}`)) throw new Error(`${workspacePath} would be written through a linked dep`);
+  writeFileSync(path, text, { flag: "wx" });
+  shadow.links.push(path);
 }
 
 /** Workspace-relative paths of files a stage wrote outside its declared outputs. */

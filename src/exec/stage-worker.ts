@@ -85,6 +85,8 @@ async function runTask(task: WorkerTask, post: (message: WorkerMessage) => void)
     workspaceRoot: task.workspaceRoot,
     deps: deps as never,
     params: task.params,
+    // Named `<file>:<key>`, a colon no declared param's name holds (see fileParamName).
+    fileParams: Object.fromEntries(Object.entries(task.params).filter(([name]) => name.includes(":"))),
     upstreamKeys: task.upstreamKeys,
     outs: task.outs,
     log: (...parts) => post({ type: "log", text: `${parts.map((p) => (typeof p === "string" ? p : inspect(p))).join(" ")}\n` }),

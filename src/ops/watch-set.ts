@@ -4,7 +4,7 @@
  * change what a run would do, so it starts no cycle.
  *
  * The set is derived from the loaded workspace: every declared source (a
- * file, or everything under a folder), every module the pipeline files and
+ * file, or everything under a folder), every params file, every module the pipeline files and
  * stage functions reach (their code identity, found by the same import scan),
  * and the package manifests (package versions are part of code identity).
  * A cycle's `sluice run` child writes the set it loaded to the file named by
@@ -44,6 +44,7 @@ export function watchSetOf(workspace: Workspace): WatchSet {
       files.add(dep.path);
       folders.add(dep.path);
     }
+    for (const file of stage.paramsFiles) files.add(file.path);
   }
   for (const module of modules) for (const file of importClosure(module).local) files.add(rel(file));
   return { files: [...files].sort(), folders: [...folders].sort() };

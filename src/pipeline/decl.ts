@@ -41,7 +41,29 @@ export interface JsonOutDecl<S extends z.ZodType = z.ZodType> {
   readonly schema: S;
 }
 
-export type OutDecl = FileOutDecl | DirOutDecl | JsonOutDecl;
+/**
+ * A declared metrics file (JSON or YAML, by its extension): a file output
+ * that `sluice metrics show|diff` reads. It may lie inside a directory
+ * output of the same stage, which then holds it.
+ */
+export interface MetricsOutDecl {
+  readonly kind: "metrics";
+  readonly path: string;
+}
+
+export type OutDecl = FileOutDecl | DirOutDecl | JsonOutDecl | MetricsOutDecl;
+
+/**
+ * Keys of a params file (YAML or JSON, by its extension) a stage reads, as
+ * dotted paths (`featurize.max_features`). Only the named keys' values enter
+ * the stage key, and only they are in the copy of the file the stage sees.
+ */
+export interface ParamsFileDecl {
+  readonly kind: "params-file";
+  /** Project-relative path. */
+  readonly path: string;
+  readonly keys: readonly string[];
+}
 
 /** A raw input file or directory of the project (a CSV, a script). */
 export interface SourceRef {
@@ -108,6 +130,11 @@ export interface RunContext<D, P, O> {
   /** Paths of file/dir/source deps; parsed, contract-checked values of json deps. */
   readonly deps: { readonly [K in keyof D]: DepValue<D[K]> };
   readonly params: P;
+  /**
+   * The values of the keys named by `paramsFiles`, by `<file>:<key>` as
+   * declared (`"params.yaml:train.lr"`), a `--set` applied.
+   */
+  readonly fileParams: Readonly<Record<string, Json>>;
   /** Stage keys of every stage upstream of this one, transitively, by stage id: lineage for releases. */
   readonly upstreamKeys: Readonly<Record<string, string>>;
   /** Absolute paths to write file and dir outputs to (temporary until the stage succeeds). */
@@ -129,6 +156,12 @@ interface StageDeclBase<D extends DepsDecl, P extends ParamsDecl, O extends Outs
   readonly description?: string;
   readonly deps?: D;
   readonly params?: P;
+  /**
+   * Params read from files (`paramsFrom("params.yaml", ["train.lr"])`): a
+   * `cmd` finds the file at its path with exactly the named keys, and a `run`
+   * function finds their values in `ctx.params` as `"params.yaml:train.lr"`.
+   */
+  readonly paramsFiles?: readonly ParamsFileDecl[];
   readonly outs?: O;
   /** Names of environment variables whose values enter the stage key. */
   readonly env?: readonly string[];
@@ -174,6 +207,7 @@ export const STAGE_DECL_KEYS = [
   "description",
   "deps",
   "params",
+  "paramsFiles",
   "outs",
   "env",
   "probes",

@@ -17,10 +17,12 @@ import type {
   FileOutDecl,
   Json,
   JsonOutDecl,
+  MetricsOutDecl,
   OutDecl,
   OutputRef,
   OutsDecl,
   ParamsDecl,
+  ParamsFileDecl,
   RunStageDecl,
   SourceLocation,
   SourceRef,
@@ -41,6 +43,16 @@ export function dir(path: string): DirOutDecl {
 /** A JSON output checked by `schema`; `path` defaults to `out/<stage>/<name>.json`. */
 export function json<S extends z.ZodType>(schema: S, path?: string): JsonOutDecl<S> {
   return { kind: "json", path, schema };
+}
+
+/** A metrics file (JSON or YAML) at a project-relative path; it may lie inside a dir output of the same stage. */
+export function metrics(path: string): MetricsOutDecl {
+  return { kind: "metrics", path };
+}
+
+/** Keys (dotted paths) of a YAML or JSON params file a stage reads; for a stage's `paramsFiles`. */
+export function paramsFrom(path: string, keys: readonly string[]): ParamsFileDecl {
+  return { kind: "params-file", path, keys: [...keys] };
 }
 
 /** A raw input of the project (data file, script), at a project-relative path. */

@@ -1,11 +1,47 @@
 /** Public surface of `pipeline/`: declare, load and validate pipeline files. */
 export * from "./decl.js";
-export { defineProject, defineWorkspace, dir, external, file, json, packagedFunction, packageOfFunction, source, type ProjectBuilder } from "./define.js";
+export {
+  defineProject,
+  defineWorkspace,
+  dir,
+  external,
+  file,
+  json,
+  metrics,
+  packagedFunction,
+  packageOfFunction,
+  paramsFrom,
+  source,
+  type ProjectBuilder,
+} from "./define.js";
 export type { Diagnostic, DiagnosticReason } from "./diagnostic.js";
 export { findWorkspaceRoot, importModule, loadWorkspace, PIPELINE_FILE, registerTypeScript, type LoadOptions } from "./load.js";
 export { DEFAULT_LOAD_TIMEOUT_MS, LOAD_TIMEOUT_ENV, loadTimeoutMs } from "./load-watchdog.js";
 export { originalStack } from "./mirror-positions.js";
-export { parseStageId, STAGE_NAME, stageId, type Project, type Stage, type StageAction, type StageDep, type StageId, type StageOut, type Workspace } from "./model.js";
+export {
+  parseStageId,
+  STAGE_NAME,
+  stageId,
+  type Project,
+  type Stage,
+  type StageAction,
+  type StageDep,
+  type StageId,
+  type StageMetrics,
+  type StageOut,
+  type StageParamsFile,
+  type Workspace,
+} from "./model.js";
+export {
+  documentOf,
+  fileParamName,
+  parseStructured,
+  readStructuredFile,
+  renderStructured,
+  selectKey,
+  structuredFormat,
+  type ParamsFormat,
+} from "./params-file.js";
 export {
   importClosure,
   importStatements,

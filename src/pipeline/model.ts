@@ -34,6 +34,33 @@ export interface StageOut {
   readonly schema: z.ZodType | undefined;
 }
 
+/**
+ * A params file a stage reads. The values of its named keys are among the
+ * stage's `params`, named `<declared>:<key>` (see `fileParamName`).
+ */
+export interface StageParamsFile {
+  /** The path as declared, project-relative: the prefix of the param names. */
+  readonly declared: string;
+  /** Workspace-relative posix path. */
+  readonly path: string;
+  readonly format: "yaml" | "json";
+  /** Dotted keys, sorted. */
+  readonly keys: readonly string[];
+}
+
+/** A metrics file a stage writes: its own output, or a file inside one of its directory outputs. */
+export interface StageMetrics {
+  /** The name it was declared under in `outs`. */
+  readonly name: string;
+  /** Workspace-relative posix path. */
+  readonly path: string;
+  readonly format: "yaml" | "json";
+  /** The output holding the bytes: the metrics output itself, or the directory output it lies in. */
+  readonly out: string;
+  /** Its path below that directory output; undefined when it is an output of its own. */
+  readonly inner: string | undefined;
+}
+
 /** A declared input, resolved. */
 export type StageDep =
   | { readonly name: string; readonly kind: "source"; readonly path: string }
@@ -77,9 +104,14 @@ export interface Stage {
   readonly description: string | undefined;
   /** Sorted by name. */
   readonly deps: readonly StageDep[];
+  /** Declared params, and the named keys' values of each params file. */
   readonly params: Readonly<Record<string, Json>>;
+  /** Sorted by path. */
+  readonly paramsFiles: readonly StageParamsFile[];
   /** Sorted by name. */
   readonly outs: readonly StageOut[];
+  /** Sorted by name. */
+  readonly metrics: readonly StageMetrics[];
   readonly action: StageAction;
   /** Sorted names of environment variables in the key. */
   readonly env: readonly string[];

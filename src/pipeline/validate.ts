@@ -9,8 +9,21 @@ import { fail, ok, type Result } from "../util/result.js";
 import { closestName } from "../util/did-you-mean.js";
 import { STAGE_DECL_KEYS, type DeclaredProject, type DeclaredStage, type DepRef, type OutDecl } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
-import { parseStageId, stageId, STAGE_NAME, type Project, type Stage, type StageDep, type StageId, type StageOut, type Workspace } from "./model.js";
+import {
+  parseStageId,
+  stageId,
+  STAGE_NAME,
+  type Project,
+  type Stage,
+  type StageDep,
+  type StageId,
+  type StageMetrics,
+  type StageOut,
+  type Workspace,
+} from "./model.js";
 import type { ModuleLoader } from "./load.js";
+import { structuredFormat } from "./params-file.js";
+import { paramsFromFiles } from "./params-files-decl.js";
 import { PathProbe } from "./path-probe.js";
 import { exportingModules } from "./run-module.js";
 import { packageOfFunction } from "./define.js";
@@ -135,6 +148,10 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
   }
 
   const outs: StageOut[] = [];
+  const metrics: StageMetrics[] = [];
+  const dirOuts = Object.entries(decl.outs ?? {}).flatMap(([name, out]) =>
+    out?.kind === "dir" && typeof out.path === "string" ? [{ name, path: scope.place(out.path).inWorkspace }] : [],
+  );
   for (const [name, out] of Object.entries(decl.outs ?? {}).sort(byKey)) {
     const path = outputPath(handle.name, name, out);
     const placed = scope.place(path);
@@ -147,9 +164,23 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
       report("output-outside-project", `output "${name}" (${path}) would be written through a symlink leading outside the workspace`);
       continue;
     }
+    if (out.kind === "metrics") {
+      const format = structuredFormat(path);
+      if (!format) {
+        report("bad-metrics", `metrics output "${name}" (${path}) must be a .json, .yaml or .yml file`);
+        continue;
+      }
+      // Inside a directory output of this stage, the directory holds the bytes: one writer, one stored object.
+      const holder = dirOuts.find((d) => placed.inWorkspace.startsWith(`${d.path}/`));
+      const inner = holder ? placed.inWorkspace.slice(holder.path.length + 1) : undefined;
+      metrics.push({ name, path: placed.inWorkspace, format, out: holder?.name ?? name, inner });
+      if (holder) continue;
+    }
+    // A json output named "metrics" was how metrics were declared before metrics(): it still counts as one.
+    if (out.kind === "json" && name === "metrics") metrics.push({ name, path: placed.inWorkspace, format: "json", out: name, inner: undefined });
     outs.push({
       name,
-      kind: out.kind,
+      kind: out.kind === "metrics" ? "file" : out.kind,
       path: placed.inWorkspace,
       schema: out.kind === "json" ? out.schema : undefined,
     });
@@ -164,12 +195,18 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     deps.push(dep);
   }
 
+  const fromFiles = paramsFromFiles({ ...scope, outputClash: (rel) => outputClash(scope.declaredOutputs, rel) }, decl, deps, report);
+  const inDirs = new Set(metrics.filter((m) => m.inner !== undefined).map((m) => m.name));
+
   if (hasCmd) {
     // Names as declared: a dep or output that failed its own check above is reported there, not again here.
     const known = { deps: new Set(Object.keys(decl.deps ?? {})), outs: new Set(Object.keys(decl.outs ?? {})), params: new Set(Object.keys(params)) };
     for (const [, group, name] of (decl.cmd as string).matchAll(PLACEHOLDER)) {
       if (!known[group as keyof typeof known].has(name as string)) {
         report("unknown-placeholder", `cmd uses {${group}.${name}} but declares no ${group} named "${name}"`);
+      } else if (group === "outs" && inDirs.has(name as string)) {
+        const holder = metrics.find((m) => m.name === name)?.out;
+        report("unknown-placeholder", `cmd uses {outs.${name}}, a metrics file inside directory output "${holder}": write it below {outs.${holder}}`);
       }
     }
   }
@@ -192,8 +229,10 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     location,
     description: decl.description,
     deps,
-    params,
+    params: fromFiles ? { ...params, ...fromFiles.values } : params,
+    paramsFiles: fromFiles?.files ?? [],
     outs,
+    metrics,
     action: fn ? { kind: "run", fn, module: modules.get(fn), ...(pkg === undefined ? {} : { package: pkg }) } : { kind: "cmd", cmd: decl.cmd as string },
     env: [...new Set(decl.env ?? [])].sort(),
     probes: [...new Set(decl.probes ?? [])].sort(),
@@ -243,6 +282,11 @@ function resolveDep(
       const upstreamId = parseStageId(upstream);
       if (!upstreamId) return undefined; // its own invalid-name diagnostic says why
       const out = ref.out;
+      const holder = out?.kind === "metrics" ? holdingDir(ref.stage, out.path) : undefined;
+      if (holder) {
+        report("unknown-stage", `dep "${name}" reads metrics file ${out.path} inside directory output "${holder}" of ${upstream}: depend on ${ref.stage.name}.outs.${holder}`);
+        return undefined;
+      }
       return {
         name,
         kind: "output",
@@ -250,7 +294,7 @@ function resolveDep(
         stage: upstreamId,
         out: ref.name,
         schema: out.kind === "json" ? out.schema : undefined,
-        outKind: out.kind,
+        outKind: out.kind === "metrics" ? "file" : out.kind,
       };
     }
     case "external":
@@ -264,6 +308,15 @@ function resolveDep(
       );
       return undefined;
   }
+}
+
+/** The name of the directory output of `stage` that holds the project-relative `path`, if one does. */
+function holdingDir(stage: DeclaredStage["handle"], path: string): string | undefined {
+  const norm = (p: string) => p.replace(/^\.\//, "").replace(/\/+$/, "");
+  for (const [name, ref] of Object.entries(stage.outs)) {
+    if (ref.out.kind === "dir" && norm(path).startsWith(`${norm(ref.out.path)}/`)) return name;
+  }
+  return undefined;
 }
 
 /** What validating one project's stages needs. */

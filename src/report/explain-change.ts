@@ -2,7 +2,7 @@
  * Says which key components changed between two runs of a stage, in the
  * words `explain`, `--dry-run` and `status --locked` use: "params.lr 0.1 -> 0.2",
  * "dep table (eta:features.table) changed", "source projects/eta/raw.csv changed",
- * "code projects/eta/model.ts changed".
+ * "code projects/eta/model.ts changed", "params.yaml:train.lr 0.1 -> 0.2".
  */
 import type { KeyComponents } from "../cache/index.js";
 import { canonicalJson } from "../util/canonical-json.js";
@@ -12,7 +12,9 @@ export function explainChange(before: KeyComponents, after: KeyComponents): stri
   if (before.format !== after.format) changes.push(`key format ${before.format} -> ${after.format}`);
   if (before.action !== after.action) changes.push(`action ${before.action} -> ${after.action}`);
   if ((before.cmd ?? "") !== (after.cmd ?? "")) changes.push(`cmd ${JSON.stringify(before.cmd ?? "")} -> ${JSON.stringify(after.cmd ?? "")}`);
-  changes.push(...mapChanges("params", before.params, after.params, (v) => canonicalJson(v)));
+  // A params-file value is named as the file and key the user edits ("params.yaml:train.lr 0.1 -> 0.2").
+  changes.push(...mapChanges("params", pick(before.params, false), pick(after.params, false), (v) => canonicalJson(v)));
+  changes.push(...mapChanges("", pick(before.params, true), pick(after.params, true), (v) => canonicalJson(v), ""));
   const deps = new Set([...Object.keys(before.deps), ...Object.keys(after.deps)]);
   for (const name of [...deps].sort()) {
     const was = before.deps[name];
@@ -36,6 +38,11 @@ export function explainChange(before: KeyComponents, after: KeyComponents): stri
   changes.push(...mapChanges("probe", before.probes, after.probes, (v) => JSON.stringify(v), " "));
   changes.push(...mapChanges("runtime", before.runtime, after.runtime, String, " "));
   return changes;
+}
+
+/** The params read from files (named `file:key`), or the declared ones. */
+function pick<T>(params: Readonly<Record<string, T>>, fromFiles: boolean): Record<string, T> {
+  return Object.fromEntries(Object.entries(params).filter(([name]) => name.includes(":") === fromFiles));
 }
 
 function mapChanges<T>(

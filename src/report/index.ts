@@ -5,6 +5,7 @@ export { plainReporter, resultLine } from "./plain-reporter.js";
 export { formatBytes, formatDuration, table, writeErr, writeOut } from "./terminal.js";
 export { explainChange } from "./explain-change.js";
 export { renderRunsTable, RUNS_WIDTH, type RunRow } from "./runs-table.js";
+export { renderChanges, renderValues, type ShownChange, type ShownValue } from "./value-tables.js";
 export { renderDag, type DagFormat } from "./dag-render.js";
 export { printRegistryError, printRegistryNote, printRegistryResult, shortDigest, writeRegistryText } from "./registry-messages.js";
 export { renderCacheProblem, renderCacheVerdict, renderReruns } from "./verify-render.js";

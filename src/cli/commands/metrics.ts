@@ -1,0 +1,73 @@
+/**
+ * `sluice metrics show` prints the declared metrics files' values;
+ * `sluice metrics diff [revA [revB]]` compares them between git revisions
+ * and the workspace (HEAD against the workspace by default), with the
+ * change of each number. A revision's values come from its sluice.lock and
+ * the cache: nothing is checked out or rerun.
+ */
+import type { Argv, CommandModule } from "yargs";
+import { cacheLayout } from "../../cache/index.js";
+import { renderChanges, renderValues, writeErr, writeOut } from "../../report/index.js";
+import { loadContext, usageError, type GlobalOptions } from "../context.js";
+import { compareValues, lockOf, metricsOn, sidesOf } from "../../ops/index.js";
+
+interface ShowArgs extends GlobalOptions {
+  readonly md?: boolean;
+}
+
+interface DiffArgs extends ShowArgs {
+  readonly revA?: string;
+  readonly revB?: string;
+  readonly all?: boolean;
+}
+
+const md = { type: "boolean", describe: "a Markdown table (to paste into a pull request)" } as const;
+
+const show: CommandModule<GlobalOptions, ShowArgs> = {
+  command: "show",
+  describe: "The values of every declared metrics file in the workspace",
+  builder: (yargs: Argv<GlobalOptions>) => yargs.option("md", md) as unknown as Argv<ShowArgs>,
+  handler: async (argv) => {
+    const context = await loadContext(argv);
+    if (!context) return;
+    const side = await metricsOn(context.workspace, { kind: "workspace" }, undefined);
+    if (argv.json) return void writeOut(JSON.stringify({ metrics: side.values, problems: side.problems }, null, 2));
+    for (const problem of side.problems) writeErr(`warning: ${problem}`);
+    writeOut(side.values.length === 0 && side.problems.length === 0 ? "no metrics declared (outs: { m: metrics(\"metrics.json\") })" : renderValues(side.values, argv.md === true));
+  },
+};
+
+const diff: CommandModule<GlobalOptions, DiffArgs> = {
+  command: "diff [revA] [revB]",
+  describe: "Compare metrics between git revisions and the workspace (default: HEAD against the workspace)",
+  builder: (yargs: Argv<GlobalOptions>) =>
+    yargs
+      .positional("revA", { type: "string", describe: "a git revision (default HEAD)" })
+      .positional("revB", { type: "string", describe: "a git revision (default: the workspace)" })
+      .option("md", md)
+      .option("all", { type: "boolean", describe: "list unchanged values too" }) as unknown as Argv<DiffArgs>,
+  handler: async (argv) => {
+    const context = await loadContext(argv);
+    if (!context) return;
+    const sides = sidesOf(context.root, argv.revA, argv.revB);
+    if (!sides.ok) return void usageError(sides.problem);
+    const lockPath = cacheLayout(context.root).lockFile;
+    const [a, b] = await Promise.all(
+      [sides.a, sides.b].map(({ side }) => metricsOn(context.workspace, side, lockOf(context.root, lockPath, side))),
+    );
+    const problems = [...(a?.problems ?? []).map((p) => `${sides.a.label}: ${p}`), ...(b?.problems ?? []).map((p) => `${sides.b.label}: ${p}`)];
+    const rows = compareValues(a ?? { values: [], problems: [] }, b ?? { values: [], problems: [] }).filter((r) => argv.all || r.changed);
+    if (argv.json) return void writeOut(JSON.stringify({ a: sides.a.label, b: sides.b.label, metrics: rows, problems }, null, 2));
+    for (const problem of problems) writeErr(`warning: ${problem}`);
+    writeOut(rows.length === 0 ? `no metrics changed between ${sides.a.label} and ${sides.b.label}` : renderChanges(rows, { a: sides.a.label, b: sides.b.label }, argv.md === true));
+  },
+};
+
+const command: CommandModule<GlobalOptions, GlobalOptions> = {
+  command: "metrics",
+  describe: "Metrics files: show their values, or diff them against a git revision",
+  builder: (yargs: Argv<GlobalOptions>) => yargs.command(show).command(diff).demandCommand(1, "name a subcommand: show or diff"),
+  handler: () => undefined,
+};
+
+export default command;

@@ -1,0 +1,177 @@
+/**
+ * The values `params diff` and `metrics show|diff` compare: the named keys
+ * of each params file, and the leaves of each declared metrics file, read
+ * from the workspace or from a git revision. A revision's params come from
+ * its params files; its metrics from its `sluice.lock` (the digest of the
+ * output holding each metrics file) and the object store, so no checkout
+ * is needed.
+ */
+import { join } from "node:path";
+import { digestSize, isDigest, ObjectStore, parseDirManifest, type Digest, type LockFile } from "../cache/index.js";
+import {
+  parseStructured,
+  readStructuredFile,
+  selectKey,
+  type Json,
+  type ParamsFormat,
+  type Stage,
+  type StageMetrics,
+  type Workspace,
+} from "../pipeline/index.js";
+import { revisionFile } from "./revision-files.js";
+
+/** The most bytes a metrics file may have to be read. */
+const MAX_METRICS_BYTES = 1024 * 1024;
+
+/** One value: a leaf of a metrics file or a params key, with the file it is in. */
+export interface TrackedValue {
+  /** Workspace-relative path of the file. */
+  readonly path: string;
+  /** Dotted key inside the file. */
+  readonly key: string;
+  readonly value: Json;
+}
+
+/** The values of one side of a comparison, and what could not be read (a file missing, an object not in the cache). */
+export interface TrackedSide {
+  readonly values: readonly TrackedValue[];
+  readonly problems: readonly string[];
+}
+
+/** Where values are read from: the workspace, or a git revision. */
+export type Side = { readonly kind: "workspace" } | { readonly kind: "revision"; readonly rev: string };
+
+/** The declared keys of every params file of the workspace, by workspace path (a union over the stages that read it). */
+export function declaredParams(workspace: Workspace): Map<string, { format: ParamsFormat; keys: Set<string> }> {
+  const files = new Map<string, { format: ParamsFormat; keys: Set<string> }>();
+  for (const stage of workspace.stages.values()) {
+    for (const file of stage.paramsFiles) {
+      const entry = files.get(file.path) ?? { format: file.format, keys: new Set<string>() };
+      for (const key of file.keys) entry.keys.add(key);
+      files.set(file.path, entry);
+    }
+  }
+  return files;
+}
+
+/** The named keys' values of every params file on one side. */
+export function paramsOn(workspace: Workspace, side: Side): TrackedSide {
+  const values: TrackedValue[] = [];
+  const problems: string[] = [];
+  for (const [path, { format, keys }] of [...declaredParams(workspace)].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const read = readSide(workspace.root, side, path, format);
+    if (!read.ok) {
+      problems.push(`${path} ${read.problem}`);
+      continue;
+    }
+    for (const key of [...keys].sort()) {
+      const selected = selectKey(read.value, key);
+      if (selected.ok) values.push({ path, key, value: selected.value });
+    }
+  }
+  return { values, problems };
+}
+
+/** Every leaf of every declared metrics file on one side, in stage then file order. */
+export async function metricsOn(workspace: Workspace, side: Side, lock: LockFile | undefined): Promise<TrackedSide> {
+  const values: TrackedValue[] = [];
+  const problems: string[] = [];
+  const store = new ObjectStore(join(workspace.root, "cache"));
+  for (const stage of workspace.stages.values()) {
+    for (const metrics of stage.metrics) {
+      const read = side.kind === "workspace"
+        ? readStructuredFile(join(workspace.root, metrics.path), metrics.format)
+        : await lockedMetrics(store, stage, metrics, lock);
+      if (!read.ok) {
+        problems.push(`${metrics.path} (${stage.id}) ${read.problem}`);
+        continue;
+      }
+      for (const [key, value] of leaves(read.value)) values.push({ path: metrics.path, key, value });
+    }
+  }
+  return { values, problems };
+}
+
+/** The metrics file's document as a revision's lock names it: its object, or its entry in the directory output holding it. */
+async function lockedMetrics(
+  store: ObjectStore,
+  stage: Stage,
+  metrics: StageMetrics,
+  lock: LockFile | undefined,
+): Promise<{ ok: true; value: Json } | { ok: false; problem: string }> {
+  const holder = stage.outs.find((o) => o.name === metrics.out);
+  const locked = lock?.stages[stage.id]?.outs.find((o) => o.path === holder?.path);
+  if (!holder || !locked || typeof locked.digest !== "string" || !isDigest(locked.digest)) {
+    return { ok: false, problem: "is not in that revision's sluice.lock" };
+  }
+  let digest: Digest = locked.digest;
+  if (metrics.inner !== undefined) {
+    const manifest = await readObject(store, digest, 64 * MAX_METRICS_BYTES);
+    if (!manifest.ok) return manifest;
+    const parsed = parseDirManifest(manifest.bytes);
+    if (!parsed.ok) return { ok: false, problem: `cannot be found: ${parsed.problem}` };
+    const entry = parsed.files.find(([name]) => name.split("\\").join("/") === metrics.inner);
+    if (!entry) return { ok: false, problem: `is not in ${holder.path} as that revision made it` };
+    digest = entry[1];
+  }
+  const bytes = await readObject(store, digest, MAX_METRICS_BYTES);
+  if (!bytes.ok) return bytes;
+  return parseStructured(bytes.bytes.toString("utf8"), metrics.format);
+}
+
+async function readObject(store: ObjectStore, digest: Digest, limit: number): Promise<{ ok: true; bytes: Buffer } | { ok: false; problem: string }> {
+  if (digestSize(digest) > limit) return { ok: false, problem: `is ${digestSize(digest)} bytes, over the ${limit}-byte limit` };
+  const read = await store.readVerified(digest);
+  if (read.ok) return read;
+  return {
+    ok: false,
+    problem: read.problem.reason === "missing-object"
+      ? "is not in the local cache (run that revision's pipeline here, or pull its results from the remote cache)"
+      : "is corrupt in the local cache",
+  };
+}
+
+/** A params file on one side, parsed. */
+function readSide(root: string, side: Side, path: string, format: ParamsFormat): { ok: true; value: Json } | { ok: false; problem: string } {
+  if (side.kind === "workspace") return readStructuredFile(join(root, path), format);
+  const file = revisionFile(root, side.rev, path);
+  if (file.kind === "absent") return { ok: false, problem: `is not in ${side.rev}` };
+  if (file.kind === "error") return { ok: false, problem: file.problem };
+  return parseStructured(file.text, format);
+}
+
+/** The leaves of a document by dotted key (a list is one leaf). */
+function leaves(document: Json, prefix = ""): [string, Json][] {
+  if (document === null || typeof document !== "object" || Array.isArray(document)) return [[prefix || "value", document]];
+  return Object.entries(document).flatMap(([name, value]) => leaves(value, prefix ? `${prefix}.${name}` : name));
+}
+
+/** One row of a comparison: a value on each side (undefined where absent), and the change of a number. */
+export interface ValueChange {
+  readonly path: string;
+  readonly key: string;
+  readonly old: Json | undefined;
+  readonly new: Json | undefined;
+  /** new - old, when both are numbers. */
+  readonly delta: number | undefined;
+  readonly changed: boolean;
+}
+
+/** Both sides' values row by row, in the order they were found. */
+export function compareValues(a: TrackedSide, b: TrackedSide): ValueChange[] {
+  const id = (v: TrackedValue) => `${v.path}\u0000${v.key}`;
+  const before = new Map(a.values.map((v) => [id(v), v]));
+  const after = new Map(b.values.map((v) => [id(v), v]));
+  const rows: ValueChange[] = [];
+  for (const v of [...b.values, ...a.values.filter((x) => !after.has(id(x)))]) {
+    const [old, now] = [before.get(id(v))?.value, after.get(id(v))?.value];
+    const delta = typeof old === "number" && typeof now === "number" ? round(now - old) : undefined;
+    rows.push({ path: v.path, key: v.key, old, new: now, delta, changed: JSON.stringify(old) !== JSON.stringify(now) });
+  }
+  return rows;
+}
+
+/** Float noise off a difference (0.30000000000000004 - 0.1). */
+function round(value: number): number {
+  return Number.parseFloat(value.toPrecision(12));
+}

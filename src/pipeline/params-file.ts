@@ -1,0 +1,129 @@
+/**
+ * Params files (`params.yaml`, `params.json`): reading one, picking the
+ * values of dotted keys out of it, and writing back a document that holds
+ * only those keys. A stage's key takes the named keys' values and its
+ * command sees a copy made of exactly them, so a key it did not name can
+ * neither change its result unseen nor be read by it at all.
+ */
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { parse, stringify } from "yaml";
+import { didYouMean } from "../util/did-you-mean.js";
+import type { Json } from "./decl.js";
+
+/** The formats a params file may have, told by its extension. */
+export type ParamsFormat = "yaml" | "json";
+
+/** A params file larger than this is refused: it is configuration, not data. */
+export const MAX_PARAMS_FILE_BYTES = 1024 * 1024;
+
+/** The format of a params or metrics file by its extension, or undefined when it is neither YAML nor JSON. */
+export function structuredFormat(path: string): ParamsFormat | undefined {
+  const lower = path.toLowerCase();
+  if (lower.endsWith(".json")) return "json";
+  if (lower.endsWith(".yaml") || lower.endsWith(".yml")) return "yaml";
+  return undefined;
+}
+
+/**
+ * The name a file param has among a stage's params: `params.yaml:train.lr`.
+ * The colon cannot appear in a declared param's placeholder name, so the
+ * two never collide in a `cmd`.
+ */
+export function fileParamName(declaredPath: string, key: string): string {
+  return `${declaredPath}:${key}`;
+}
+
+/** Parses the text of a YAML or JSON document into JSON values, or says why it cannot. */
+export function parseStructured(text: string, format: ParamsFormat): { ok: true; value: Json } | { ok: false; problem: string } {
+  try {
+    // The core schema reads no dates or other non-JSON scalars; a few aliases are fine, an alias bomb is not.
+    const value = format === "json" ? (JSON.parse(text) as Json) : (parse(text, { schema: "core", maxAliasCount: 100 }) as Json);
+    return { ok: true, value: value ?? {} };
+  } catch (error) {
+    return { ok: false, problem: `is not valid ${format === "json" ? "JSON" : "YAML"}: ${(error as Error).message.split("\n")[0]}` };
+  }
+}
+
+/** Reads and parses a params file, bounded in size; a problem is phrased to follow the file's name. */
+export function readStructuredFile(absolute: string, format: ParamsFormat): { ok: true; value: Json } | { ok: false; problem: string } {
+  let fd: number;
+  try {
+    fd = openSync(absolute, "r");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, problem: code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? (error as Error).message})` };
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_PARAMS_FILE_BYTES) return { ok: false, problem: `is ${size} bytes, over the ${MAX_PARAMS_FILE_BYTES}-byte limit of a params file` };
+    const buffer = Buffer.alloc(size);
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, buffer, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return parseStructured(buffer.subarray(0, read).toString("utf8"), format);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The value at a dotted key (`featurize.max_features`) of a parsed document,
+ * or why there is none, with the nearest key that exists at that depth.
+ */
+export function selectKey(document: Json, key: string): { ok: true; value: Json } | { ok: false; problem: string } {
+  const segments = key.split(".");
+  if (segments.some((s) => s === "")) return { ok: false, problem: `"${key}" is not a dotted key (name.name...)` };
+  let node: Json = document;
+  for (let i = 0; i < segments.length; i++) {
+    const prefix = segments.slice(0, i).join(".");
+    if (node === null || typeof node !== "object" || Array.isArray(node)) {
+      return { ok: false, problem: `has no key "${key}": ${prefix} is ${Array.isArray(node) ? "a list" : "a value"}, not a mapping` };
+    }
+    const segment = segments[i] as string;
+    if (!Object.hasOwn(node, segment)) {
+      const siblings = Object.keys(node).map((name) => (prefix ? `${prefix}.${name}` : name));
+      return { ok: false, problem: `has no key "${key}"${didYouMean(segments.slice(0, i + 1).join("."), siblings)}` };
+    }
+    node = node[segment] as Json;
+  }
+  return { ok: true, value: node };
+}
+
+/**
+ * Why two keys of one declaration cannot both be named (one holds the
+ * other, so the copy the stage sees could not hold both as declared), or
+ * undefined.
+ */
+export function nestedKeyProblem(keys: readonly string[]): string | undefined {
+  const sorted = [...keys].sort();
+  for (let i = 1; i < sorted.length; i++) {
+    const [a, b] = [sorted[i - 1] as string, sorted[i] as string];
+    if (a === b) return `names "${a}" twice`;
+    if (b.startsWith(`${a}.`)) return `names both "${a}" and "${b}", which lies inside it: name one of them`;
+  }
+  return undefined;
+}
+
+/** A document holding exactly the given dotted keys with their values, nested as in the file. */
+export function documentOf(entries: Iterable<readonly [string, Json]>): Json {
+  const root: Record<string, Json> = {};
+  for (const [key, value] of entries) {
+    const segments = key.split(".");
+    let node = root;
+    for (const segment of segments.slice(0, -1)) {
+      const next = node[segment];
+      if (next === null || typeof next !== "object" || Array.isArray(next)) node[segment] = {};
+      node = node[segment] as Record<string, Json>;
+    }
+    node[segments[segments.length - 1] as string] = value;
+  }
+  return root;
+}
+
+/** Renders a document in the file's own format. */
+export function renderStructured(document: Json, format: ParamsFormat): string {
+  return format === "json" ? `${JSON.stringify(document, null, 2)}\n` : stringify(document);
+}

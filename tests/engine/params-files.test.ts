@@ -1,0 +1,205 @@
+/**
+ * Params files and metrics outputs with plain shell stages (no Python): what
+ * a stage sees of its params file, what enters its key, what a definition
+ * error says, and how metrics are found in the workspace and in a commit.
+ */
+import { spawnSync } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { statuses, Workspace } from "../rig.js";
+
+let ws: Workspace | undefined;
+afterEach(() => ws?.dispose());
+
+const ROOT = `import { defineWorkspace } from "sluice";
+export default defineWorkspace({ projects: ["projects/p"] });
+`;
+
+function project(stages: string, files: Record<string, string> = {}): Record<string, string> {
+  return {
+    "pipeline.ts": ROOT,
+    "projects/p/params.yaml": "train:\n  lr: 0.1\n  epochs: 3\nfeaturize:\n  n: 5\nnotes: keep\n",
+    "projects/p/pipeline.ts": `import { defineProject, dir, file, metrics, paramsFrom, source } from "sluice";
+export default defineProject("p", (p) => {
+${stages}
+});
+`,
+    ...files,
+  };
+}
+
+const TRAIN = `  p.stage("train", {
+    paramsFiles: [paramsFrom("params.yaml", ["train.lr"])],
+    outs: { seen: file("seen.yaml") },
+    cmd: "cat params.yaml > {outs.seen}; echo tampered > params.yaml",
+  });`;
+
+describe("params files", () => {
+  it("hands a cmd a params file holding only the keys it names, and what it does to its copy never reaches the workspace", async () => {
+    ws = new Workspace(project(TRAIN));
+    const run = await ws.runJson();
+    expect(run.code, run.stderr).toBe(0);
+    expect(ws.read("projects/p/seen.yaml")).toBe("train:\n  lr: 0.1\n");
+    expect(ws.read("projects/p/params.yaml")).toContain("epochs: 3");
+    expect((run.stages[0] as { warnings?: string[] }).warnings ?? []).toEqual([]);
+  });
+
+  it("keys a stage on the named keys' values only: another key's edit is a hit, the named key's edit a rerun", async () => {
+    ws = new Workspace(project(TRAIN));
+    expect((await ws.runJson()).code).toBe(0);
+    ws.edit("projects/p/params.yaml", "epochs: 3", "epochs: 30");
+    expect(statuses(await ws.runJson())).toEqual({ "p:train": "cached" });
+    ws.edit("projects/p/params.yaml", "lr: 0.1", "lr: 0.2");
+    expect(statuses(await ws.runJson())).toEqual({ "p:train": "ran" });
+    expect(ws.read("projects/p/seen.yaml")).toBe("train:\n  lr: 0.2\n");
+  });
+
+  it("watch reruns a stage when a key it names is edited, and not for another key of the file", async () => {
+    ws = new Workspace(project(TRAIN));
+    const watching = ws.start(["watch"]);
+    await watching.waitFor("watching", 1);
+    ws.edit("projects/p/params.yaml", "lr: 0.1", "lr: 0.4");
+    await watching.waitFor("watching", 2);
+    expect(watching.stderr().split(/watching .* for changes/)[1]).toMatch(/^ran +p:train/m);
+    ws.edit("projects/p/params.yaml", "epochs: 3", "epochs: 4");
+    await watching.waitFor("watching", 3);
+    expect(watching.stderr().split(/watching .* for changes/)[2]).toContain("1 cached");
+    watching.child.kill("SIGINT");
+    expect((await watching.done).code).toBe(130);
+    expect(ws.read("projects/p/seen.yaml")).toBe("train:\n  lr: 0.4\n");
+  });
+
+  it("reads JSON params files and writes the stage's copy as JSON, a whole section when a key names one", async () => {
+    ws = new Workspace(project(`  p.stage("a", {
+    paramsFiles: [paramsFrom("conf/params.json", ["model"])],
+    outs: { seen: file("seen.json") },
+    cmd: "cat conf/params.json > {outs.seen}",
+  });`, { "projects/p/conf/params.json": JSON.stringify({ model: { depth: 4, kind: "tree" }, other: 1 }) }));
+    const run = await ws.runJson(["--set", "model={\"depth\":6,\"kind\":\"tree\"}"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(ws.read("projects/p/seen.json"))).toEqual({ model: { depth: 6, kind: "tree" } });
+  });
+
+  it("hands a run function the named keys' values in ctx.fileParams, a --set included", async () => {
+    ws = new Workspace(project(`  p.stage("fn", { paramsFiles: [paramsFrom("params.yaml", ["train.lr"])], outs: { seen: file("seen.json") }, run: seen });`, {
+      "projects/p/seen.ts": `import { writeFileSync } from "node:fs";
+export function seen(ctx: { fileParams: Record<string, unknown>; outs: { seen: string } }) {
+  writeFileSync(ctx.outs.seen, JSON.stringify(ctx.fileParams));
+}
+`,
+    }));
+    ws.edit("projects/p/pipeline.ts", 'from "sluice";', 'from "sluice";\nimport { seen } from "./seen.js";');
+    expect((await ws.runJson(["--set", "train.lr=0.3"])).code).toBe(0);
+    expect(JSON.parse(ws.read("projects/p/seen.json"))).toEqual({ "params.yaml:train.lr": 0.3 });
+  });
+
+  it("refuses a --set of a key two params files hold, asking for the file", async () => {
+    ws = new Workspace(project(`  p.stage("a", { paramsFiles: [paramsFrom("params.yaml", ["train.lr"])], outs: { y: file("a.txt") }, cmd: "echo > {outs.y}" });
+  p.stage("b", { paramsFiles: [paramsFrom("other.yaml", ["train.lr"])], outs: { y: file("b.txt") }, cmd: "echo > {outs.y}" });`,
+    { "projects/p/other.yaml": "train:\n  lr: 1\n" }));
+    const out = await ws.run(["run", "--set", "train.lr=0.5"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('key "train.lr" is in projects/p/other.yaml and projects/p/params.yaml: name the file, e.g. --set projects/p/other.yaml:train.lr=...');
+    const typo = await ws.run(["run", "--set", "train.rl=0.5"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('--set train.rl=0.5: no params-file key "train.rl" (did you mean "train.lr"?)');
+    const named = await ws.runJson(["--set", "projects/p/other.yaml:train.lr=0.5"]);
+    expect(named.code, named.stderr).toBe(0);
+    const runs = JSON.parse((await ws.run(["runs", "--json"])).stdout) as { runs: { stage: string; params: Record<string, unknown> }[] };
+    expect(runs.runs.map((r) => [r.stage, r.params]).sort()).toEqual([
+      ["p:a", { "params.yaml:train.lr": 0.1 }],
+      ["p:b", { "other.yaml:train.lr": 0.5 }],
+    ]);
+  });
+
+  it("refuses a params file the stage also reads through a source folder, which would show it whole and take the copy's write", async () => {
+    ws = new Workspace(project(`  p.stage("a", {
+    deps: { conf: source("conf") },
+    paramsFiles: [paramsFrom("conf/params.yaml", ["a"])],
+    outs: { y: file("a.txt") },
+    cmd: "cat conf/params.yaml > {outs.y}",
+  });`, { "projects/p/conf/params.yaml": "a: 1\nb: 2\n" }));
+    const out = await ws.run(["run"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("stage p:a: params file conf/params.yaml is also a source dep, or inside one");
+    expect(ws.read("projects/p/conf/params.yaml")).toBe("a: 1\nb: 2\n");
+  });
+
+  it("refuses a missing params file, a file of another format, and a key inside a value, naming the stage (exit 2)", async () => {
+    ws = new Workspace(project(`  p.stage("gone", { paramsFiles: [paramsFrom("missing.yaml", ["a"])], outs: { y: file("a.txt") }, cmd: "echo > {outs.y}" });
+  p.stage("toml", { paramsFiles: [paramsFrom("params.toml", ["a"])], outs: { y: file("b.txt") }, cmd: "echo > {outs.y}" });
+  p.stage("deep", { paramsFiles: [paramsFrom("params.yaml", ["train.lr.x"])], outs: { y: file("c.txt") }, cmd: "echo > {outs.y}" });`));
+    const out = await ws.run(["run"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("stage p:gone: params file missing.yaml does not exist");
+    expect(out.stderr).toContain("stage p:toml: params file params.toml must be a .yaml, .yml or .json file");
+    expect(out.stderr).toContain('stage p:deep: params file params.yaml has no key "train.lr.x": train.lr is a value, not a mapping');
+  });
+});
+
+describe("metrics outputs", () => {
+  it("refuses a metrics file inside another stage's directory output, one neither JSON nor YAML, and a metrics file inside its own stage's directory named on its own", async () => {
+    ws = new Workspace(project(`  p.stage("a", { outs: { d: dir("eval") }, cmd: "mkdir -p {outs.d}" });
+  p.stage("b", { outs: { m: metrics("eval/metrics.json") }, cmd: "echo {} > {outs.m}" });
+  p.stage("c", { outs: { m: metrics("metrics.txt") }, cmd: "echo 1 > {outs.m}" });
+  const ev = p.stage("ev", { outs: { d: dir("ev"), m: metrics("ev/m.json") }, cmd: "mkdir -p {outs.d}; echo {} > {outs.m}" });
+  p.stage("reader", { deps: { m: ev.outs.m }, outs: { y: file("r.txt") }, cmd: "cat {deps.m} > {outs.y}" });`));
+    const out = await ws.run(["run"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("stage p:b: output projects/p/eval/metrics.json is also written by p:a");
+    expect(out.stderr).toContain('stage p:c: metrics output "m" (metrics.txt) must be a .json, .yaml or .yml file');
+    expect(out.stderr).toContain('stage p:ev: cmd uses {outs.m}, a metrics file inside directory output "d": write it below {outs.d}');
+    expect(out.stderr).toContain('stage p:reader: dep "m" reads metrics file ev/m.json inside directory output "d" of p:ev: depend on ev.outs.d');
+  });
+
+  it("fails a stage whose metrics file is not valid JSON, or missing inside its directory output, and records its metrics when they are", async () => {
+    ws = new Workspace(project(`  p.stage("bad", { outs: { m: metrics("m.json") }, cmd: "echo '{oops' > {outs.m}" });
+  p.stage("gone", { outs: { d: dir("eval"), m: metrics("eval/m.yaml") }, cmd: "mkdir -p {outs.d}" });
+  p.stage("good", { outs: { m: metrics("good.yaml") }, cmd: "echo 'acc: 0.9' > {outs.m}" });`));
+    const run = await ws.runJson(["--keep-going"]);
+    expect(run.code).toBe(1);
+    expect(statuses(run)).toEqual({ "p:bad": "failed", "p:gone": "failed", "p:good": "ran" });
+    const reasons = Object.fromEntries(run.stages.map((s) => [s.id, s.reason]));
+    expect(reasons["p:bad"]).toMatch(/^contract-violation: metrics output "m" \(projects\/p\/m.json\) is not valid JSON/);
+    expect(reasons["p:gone"]).toBe('missing-output: metrics output "m" (projects/p/eval/m.yaml) was not written');
+    expect(ws.exists("projects/p/m.json")).toBe(false);
+    const runs = JSON.parse((await ws.run(["runs", "p:good", "--json"])).stdout) as { runs: { metrics: unknown }[] };
+    expect(runs.runs.at(-1)?.metrics).toEqual({ acc: 0.9 });
+  });
+
+  it("counts a json output named metrics, the earlier way to declare them, as a metrics file", async () => {
+    ws = new Workspace(project(`  p.stage("ev", { outs: { metrics: json(z.object({ acc: z.number() })) }, cmd: "echo '{\\"acc\\": 0.5}' > {outs.metrics}" });`));
+    ws.edit("projects/p/pipeline.ts", 'from "sluice";', 'from "sluice";\nimport { json } from "sluice";\nimport { z } from "zod";');
+    expect((await ws.runJson()).code).toBe(0);
+    const show = JSON.parse((await ws.run(["metrics", "show", "--json"])).stdout) as { metrics: unknown[] };
+    expect(show.metrics).toEqual([{ path: "projects/p/out/ev/metrics.json", key: "acc", value: 0.5 }]);
+  });
+
+  it("shows metrics from a file of its own and from inside a directory output, and diffs a commit through its lock and the cache", async () => {
+    ws = new Workspace(project(`  p.stage("ev", {
+    paramsFiles: [paramsFrom("params.yaml", ["train.lr"])],
+    outs: { d: dir("eval"), inner: metrics("eval/scores.yaml"), top: metrics("top.json") },
+    cmd: "mkdir -p {outs.d}; printf 'auc: %s\\\\nnested:\\\\n  n: 2\\\\n' $(sed -n 's/ *lr: //p' params.yaml) > {outs.d}/scores.yaml; echo '{\\"loss\\": 1.5}' > {outs.top}",
+  });`));
+    expect((await ws.runJson()).code).toBe(0);
+    const show = JSON.parse((await ws.run(["metrics", "show", "--json"])).stdout) as { metrics: unknown[] };
+    expect(show.metrics).toEqual([
+      { path: "projects/p/eval/scores.yaml", key: "auc", value: 0.1 },
+      { path: "projects/p/eval/scores.yaml", key: "nested.n", value: 2 },
+      { path: "projects/p/top.json", key: "loss", value: 1.5 },
+    ]);
+    const env = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" };
+    for (const args of [["init", "-q"], ["add", "-A"], ["commit", "-qm", "base"]]) spawnSync("git", args, { cwd: ws.root, env });
+    ws.edit("projects/p/params.yaml", "lr: 0.1", "lr: 0.25");
+    expect((await ws.runJson()).code).toBe(0);
+    const diff = JSON.parse((await ws.run(["metrics", "diff", "--json"])).stdout) as { metrics: unknown[]; problems: string[] };
+    expect(diff).toEqual({
+      a: "HEAD",
+      b: "workspace",
+      metrics: [{ path: "projects/p/eval/scores.yaml", key: "auc", old: 0.1, new: 0.25, delta: 0.15, changed: true }],
+      problems: [],
+    });
+    const unknown = await ws.run(["metrics", "diff", "v9"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no revision "v9" in this repository');
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * The DVC-style example (examples/get-started) driven through the CLI as a
+ * DVC user would: unmodified scripts that open params.yaml, a params edit
+ * that reruns exactly its stages, `--set` reaching the script, and diffs of
+ * params and metrics against a git commit.
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeWith, PYTHON, type Requirement } from "../requirements.js";
+import { REPO, statuses, Workspace } from "../rig.js";
+
+const EXAMPLE = join(REPO, "examples", "get-started");
+
+/** The example's scripts import numpy and PyYAML, as DVC's do. */
+const PYTHON_NUMPY: Requirement = {
+  name: "python3 with numpy and PyYAML",
+  install: "python3-numpy python3-yaml",
+  path: PYTHON.path && spawnSync("python3", ["-c", "import numpy, yaml"]).status === 0 ? PYTHON.path : undefined,
+};
+
+/** The example's committed files (what a clone holds), by path. */
+function exampleFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (name === "node_modules" || name === "cache") continue;
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(EXAMPLE, path)] = readFileSync(path, "utf8");
+    }
+  };
+  walk(EXAMPLE);
+  return files;
+}
+
+function git(ws: Workspace, ...args: string[]): string {
+  const out = spawnSync("git", args, {
+    cwd: ws.root,
+    encoding: "utf8",
+    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" },
+  });
+  if (out.status !== 0) throw new Error(`git ${args.join(" ")}: ${out.stderr}`);
+  return out.stdout;
+}
+
+describeWith(PYTHON_NUMPY, "the get-started example", () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = new Workspace(exampleFiles(), { packageJson: false });
+  });
+  afterAll(() => ws.dispose());
+
+  it("runs cold: four stages, a metrics file inside the evaluate stage's directory output", async () => {
+    const cold = await ws.runJson();
+    expect(cold.code, cold.stderr).toBe(0);
+    expect(statuses(cold)).toEqual({
+      "getstarted:prepare": "ran",
+      "getstarted:featurize": "ran",
+      "getstarted:train": "ran",
+      "getstarted:evaluate": "ran",
+    });
+    expect(Object.keys(JSON.parse(ws.read("eval/metrics.json")) as object).sort()).toEqual(["accuracy", "avg_prec", "roc_auc"]);
+  });
+
+  it("reruns exactly featurize, train and evaluate when featurize.max_features is edited, and explain names the key", async () => {
+    ws.edit("params.yaml", "max_features: 200", "max_features: 100");
+    const explain = await ws.run(["explain", "getstarted:featurize"]);
+    expect(explain.stdout).toContain("params.yaml:featurize.max_features 200 -> 100");
+    const rerun = await ws.runJson();
+    expect(statuses(rerun)).toEqual({
+      "getstarted:prepare": "cached",
+      "getstarted:featurize": "ran",
+      "getstarted:train": "ran",
+      "getstarted:evaluate": "ran",
+    });
+  });
+
+  it("reruns nothing when a key no stage names is edited or added", async () => {
+    ws.edit("params.yaml", "train:", "notes:\n  owner: someone\n\ntrain:");
+    const after = await ws.runJson();
+    expect(new Set(Object.values(statuses(after)))).toEqual(new Set(["cached"]));
+  });
+
+  it("hands a --set value to the script that opens params.yaml, records it, and leaves the workspace's file alone", async () => {
+    const before = ws.read("params.yaml");
+    const lock = ws.read("sluice.lock");
+    const variant = await ws.run(["run", "--set", "featurize.max_features=7"]);
+    expect(variant.code, variant.stderr).toBe(0);
+    expect(variant.stderr).toContain("[getstarted:featurize] 7 features");
+    expect(ws.read("params.yaml")).toBe(before);
+    expect(ws.read("sluice.lock")).toBe(lock);
+    const runs = JSON.parse((await ws.run(["runs", "getstarted:featurize", "--json"])).stdout) as { runs: { params: Record<string, unknown> }[] };
+    expect(runs.runs.at(-1)?.params["params.yaml:featurize.max_features"]).toBe(7);
+    // Back on the declared values: the declared results are hits again.
+    const back = await ws.runJson();
+    expect(new Set(Object.values(statuses(back)))).toEqual(new Set(["cached", "restored"]));
+  });
+
+  it("diffs params and metrics against a commit: params diff HEAD names the edited key, metrics diff HEAD the changed numbers", async () => {
+    git(ws, "init", "-q");
+    git(ws, "add", "-A");
+    git(ws, "commit", "-qm", "baseline");
+    const committed = JSON.parse(ws.read("eval/metrics.json")) as Record<string, number>;
+    ws.edit("params.yaml", "max_features: 100", "max_features: 5");
+
+    const params = await ws.run(["params", "diff", "HEAD", "--json"]);
+    expect(params.code, params.stderr).toBe(0);
+    expect(JSON.parse(params.stdout)).toEqual({
+      a: "HEAD",
+      b: "workspace",
+      params: [{ path: "params.yaml", key: "featurize.max_features", old: 100, new: 5, delta: -95, changed: true }],
+      problems: [],
+    });
+
+    expect((await ws.runJson()).code).toBe(0);
+    const now = JSON.parse(ws.read("eval/metrics.json")) as Record<string, number>;
+    const metrics = await ws.run(["metrics", "diff", "HEAD", "--json", "--all"]);
+    expect(metrics.code, metrics.stderr).toBe(0);
+    const rows = (JSON.parse(metrics.stdout) as { metrics: { key: string; old: number; new: number; changed: boolean }[] }).metrics;
+    expect(Object.fromEntries(rows.map((r) => [r.key, [r.old, r.new]]))).toEqual(
+      Object.fromEntries(Object.keys(committed).map((k) => [k, [committed[k], now[k]]])),
+    );
+    expect(rows.some((r) => r.changed)).toBe(true);
+
+    const table = await ws.run(["metrics", "diff", "--md", "--all"]);
+    expect(table.stdout).toContain("| Path | Key | HEAD | workspace | Change |");
+    expect(table.stdout).toContain(`| eval/metrics.json | roc_auc | ${committed["roc_auc"]} | ${now["roc_auc"]} |`);
+  });
+
+  it("refuses a key the params file does not hold, naming the stage and the nearest key (exit 2)", async () => {
+    ws.edit("pipeline.ts", '"featurize.ngrams"]', '"featurize.ngram"]');
+    const out = await ws.run(["run"]);
+    ws.edit("pipeline.ts", '"featurize.ngram"]', '"featurize.ngrams"]');
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("getstarted:featurize");
+    expect(out.stderr).toContain('params file params.yaml has no key "featurize.ngram" (did you mean "featurize.ngrams"?)');
+  });
+});
