@@ -6,11 +6,12 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { openCache, saveSession, type CacheSession, type StageKey } from "../cache/index.js";
 import type { HttpRemoteCache } from "../cache/remote/index.js";
-import { gitCommit, recordRun, runBuild, type BuildObserver, type BuildResult } from "../exec/index.js";
+import { chooseExecutors, gitCommit, recordRun, runBuild, type BuildObserver, type BuildResult, type ExecutorChooser } from "../exec/index.js";
 import { parseShardSpec, selectTargets, withDownstream, withUpstream, type Dag } from "../graph/index.js";
 import type { Json, Stage, StageId, Workspace } from "../pipeline/index.js";
 import { plainReporter, runDocument, writeErr, writeOut } from "../report/index.js";
 import { canonicalJson } from "../util/canonical-json.js";
+import { shellQuote } from "../util/shell-quote.js";
 import { acquireLock } from "../util/file-lock.js";
 import { loadContext, reportDiagnostics, usageError, type Context, type GlobalOptions } from "./context.js";
 import { explainStale } from "./explain-stale.js";
@@ -38,6 +39,8 @@ export interface RunArgs {
   readonly shard?: string | undefined;
   /** A `sluice plan --json` document to take the shard from, so every CI job agrees on the split. */
   readonly shardPlan?: string | undefined;
+  /** Where stages execute, overriding their declarations: `slurm`, `*:train=slurm`, `local`. */
+  readonly executor?: readonly string[] | undefined;
 }
 
 /** The remote options a command accepts (`run`, `plan`). */
@@ -62,11 +65,16 @@ export async function executeRun(argv: RunArgs & GlobalOptions): Promise<void> {
   if (outcome) process.exitCode = outcome.exitCode;
 }
 
-/** One build of the targets with the workspace lock held. Undefined when the options were bad (exit 2 set). */
+/**
+ * One build of the targets with the workspace lock held. Undefined when the
+ * options were bad (exit 2 set). `executorFor` replaces the executors the
+ * declarations and `--executor` choose (a cluster job's own run).
+ */
 export async function runOnce(
   context: Context,
   argv: RunArgs & GlobalOptions,
   controller: AbortController,
+  executorFor?: ExecutorChooser,
 ): Promise<{ exitCode: number; build: BuildResult } | undefined> {
   const { workspace, dag } = context;
   const selected = selectTargets(dag, argv.targets);
@@ -82,6 +90,20 @@ export async function runOnce(
   const observer = await pickObserver(argv);
   const remote = await openRemote(argv, workspace);
   if (!remote.ok) return undefined;
+  const executors = executorFor
+    ? { ok: true as const, value: executorFor }
+    : chooseExecutors({
+        workspace,
+        planned: selected.value,
+        executorSpecs: argv.executor ?? [],
+        remote: remote.value,
+        sets: argv.set,
+        env: process.env,
+        // The same sluice: this node binary and script, which a shared filesystem shows the node at the same path.
+        defaultCommand: [process.execPath, process.argv[1] ?? "sluice"].map(shellQuote).join(" "),
+        onJobState: (id, state) => observer.onJobState?.(id, state),
+      });
+  if (!executors.ok) return usageError(executors.error);
   const cache = await openCache(workspace.root, remote.value);
   let planned: ReadonlySet<StageId> = selected.value;
   if (argv.shard !== undefined) {
@@ -134,6 +156,7 @@ export async function runOnce(
       params: paramsWith(overrides.value),
       explain: (stage, components) => explainStale(cache, stage, components),
       observer,
+      executorFor: executors.value,
       onFirstExecution: () => {
         // A turn later, so forking git delays no stage; git then answers while the stages run.
         commit = new Promise((resolve) => setImmediate(() => resolve(gitCommit(workspace.root))));

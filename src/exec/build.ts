@@ -19,7 +19,8 @@ import type { Dag } from "../graph/index.js";
 import { topoOrder, withUpstream } from "../graph/index.js";
 import type { Json, Stage, StageId, Workspace } from "../pipeline/index.js";
 import type { BuildObserver, DifferingOutput, FailureReason, StageResult, Verification } from "./events.js";
-import { executeStage, type ExecutedStage } from "./execute-stage.js";
+import { executeStage, type ExecuteOptions, type ExecutedStage } from "./execute-stage.js";
+import type { ExecutorChooser } from "./executors/index.js";
 import { emptyLogDigest, restoreOutputs } from "./outputs.js";
 import { Slots } from "./slots.js";
 import { ShadowPool } from "./shadow.js";
@@ -53,6 +54,8 @@ export interface BuildOptions {
   /** Explains why a stage is stale (dry runs), given its current components. */
   readonly explain?: (stage: Stage, components: KeyComponents) => Promise<string[]>;
   readonly observer: BuildObserver;
+  /** Where each stage that misses the cache executes; local when absent or undefined. */
+  readonly executorFor?: ExecutorChooser | undefined;
   /** Called once, as the first stage starts executing (not for hits). */
   readonly onFirstExecution?: () => void;
   readonly signal: AbortSignal;
@@ -189,12 +192,15 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
         options.onFirstExecution?.();
       }
       options.observer.onStart?.(stage.id);
-      const outcome = await executeStage(cache, executors, {
+      const inputs: ExecuteOptions = {
         ...stageInputs(stage, params, components, key, depDigests),
         strict: options.strict === true,
         onLog: (text) => options.observer.onLog?.(stage.id, text, false),
         onActionEnd: release,
-      });
+      };
+      const local = (o: ExecuteOptions) => executeStage(cache, executors, o);
+      const executor = options.executorFor?.(stage);
+      const outcome = await (executor ? executor.execute(cache, inputs, local) : local(inputs));
       executed.push(outcome);
       return finish(outcome.result);
     } finally {

@@ -40,8 +40,8 @@ const list: CommandModule<GlobalOptions, RunsArgs> = {
     if (argv.json) return void writeOut(JSON.stringify({ runs: shown }, null, 2));
     if (shown.length === 0) return void writeOut("no runs recorded yet");
     writeOut(table([
-      ["run", "stage", "status", "duration", "params", "metrics"],
-      ...shown.map((e) => [e.run, e.stage, e.status, formatDuration(e.durationMs), JSON.stringify(e.params), e.metrics === undefined ? "" : JSON.stringify(e.metrics)]),
+      ["run", "stage", "status", "duration", "params", "metrics", "where"],
+      ...shown.map((e) => [e.run, e.stage, e.status, formatDuration(e.durationMs), JSON.stringify(e.params), e.metrics === undefined ? "" : JSON.stringify(e.metrics), where(e)]),
     ]));
   },
 };
@@ -66,6 +66,12 @@ const diff: CommandModule<GlobalOptions, DiffArgs> = {
   },
 };
 
+/** "local", or the executor with its job and node: "slurm job 42 on node7". */
+function where(entry: HistoryEntry): string {
+  if (!entry.executor) return "local";
+  return `${entry.executor}${entry.job ? ` job ${entry.job}` : ""}${entry.node ? ` on ${entry.node}` : ""}`;
+}
+
 /** Flattens params, metrics, deps and outs of two runs into comparable rows. */
 function sideBySide(a: HistoryEntry, b: HistoryEntry): { field: string; a: string; b: string }[] {
   const flat = (entry: HistoryEntry) => {
@@ -80,6 +86,7 @@ function sideBySide(a: HistoryEntry, b: HistoryEntry): { field: string; a: strin
     put("deps", entry.deps);
     put("outs", entry.outs);
     out.set("status", entry.status);
+    out.set("where", where(entry));
     out.set("duration", formatDuration(entry.durationMs));
     return out;
   };
