@@ -150,10 +150,13 @@ describeWith(SLURM, "stages as Slurm jobs", () => {
       expect(cluster.jobs()).toHaveLength(1);
     });
 
-    it("hands the declared resources to sbatch: one GPU, 1 GiB and two CPUs reach the scheduler", async () => {
+    it("hands the declared resources to sbatch (one GPU, 1 GiB, two CPUs reach the scheduler) and signs the job's record with SLUICE_CACHE_KEY", async () => {
       const ws = fresh();
-      const out = parse(await ws.run(["run", "--json", "ml:train", "--remote-cache", nginx.url("resources")], { env: env() }));
+      const out = parse(await ws.run(["run", "--json", "ml:train", "--remote-cache", nginx.url("resources")], { env: { ...env(), SLUICE_CACHE_KEY: "team-secret" } }));
       expect(out.code, out.stderr).toBe(0);
+      // The job's environment carried the key: the record it uploaded is signed, and the submitter accepted it.
+      const envelopes = records("resources").map((f) => JSON.parse(readFileSync(join(nginx.root, "resources", "ac", f), "utf8")) as { record: { stage: string }; signature?: string });
+      expect(envelopes.map((e) => [e.record.stage, typeof e.signature]).sort()).toEqual([["ml:prep", "string"], ["ml:train", "string"]]);
       const id = out.stages.find((s) => s.id === "ml:train")?.job?.id as string;
       const job = cluster.job(id);
       expect(job["TresPerNode"]).toBe("gres:gpu:1");
@@ -220,6 +223,33 @@ describeWith(SLURM, "stages as Slurm jobs", () => {
       expect(out.stderr).toContain("ml:train runs on slurm, whose jobs take their inputs from and leave their outputs in the remote cache");
       expect(ws.exists("projects/ml/data/table.csv")).toBe(false);
     });
+  });
+});
+
+describe("the executor and the key", () => {
+  it("explain says the executor is not part of the key", async () => {
+    const ws = new Workspace(FILES);
+    try {
+      const text = await ws.run(["explain", "ml:train"]);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain("executor: slurm (not part of the key: the same inputs give the same key, local or on a cluster)");
+      const json = JSON.parse((await ws.run(["explain", "ml:prep", "--json"])).stdout) as { executor: string };
+      expect(json.executor).toBe("local");
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it("refuses a stage whose executor is not one sluice knows, naming the stage (exit 2)", async () => {
+    const ws = new Workspace({ ...FILES, "projects/ml/pipeline.ts": PROJECT.replace('executor: "slurm"', 'executor: "kubernetes"') });
+    try {
+      const out = await ws.run(["run", "ml:prep"]);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain('executor "kubernetes" is not one of "local", "slurm"');
+      expect(out.stderr).toContain("ml:train");
+    } finally {
+      ws.dispose();
+    }
   });
 });
 
