@@ -74,8 +74,8 @@ export function jobScript(spec: JobSpec, settings: SlurmSettings): string {
 # sluice: stage ${spec.stage.id}, key ${spec.key}
 set -eu
 export SLUICE_REPO=${shellQuote(checkout.repo)} SLUICE_COMMIT=${shellQuote(checkout.commit)} SLUICE_SUBDIR=${shellQuote(checkout.subdir)}
-job_dir="\${TMPDIR:-/tmp}/sluice-job-\${SLURM_JOB_ID:-$$}"
-rm -rf "$job_dir" && mkdir -p "$job_dir"
+# A fresh folder of its own: job ids repeat across clusters (and a cancelled job's cleanup may still run).
+job_dir=$(mktemp -d "\${TMPDIR:-/tmp}/sluice-job-\${SLURM_JOB_ID:-0}.XXXXXX")
 # The checkout goes whatever happens; a cancelled job (TERM) ends through EXIT too.
 trap 'cd / && rm -rf "$job_dir"' EXIT
 trap 'exit 143' TERM INT
