@@ -183,6 +183,17 @@ describeWith(SLURM, "stages as Slurm jobs", () => {
       expect(existsSync(join(ws.root, "cache", "records")) ? filesUnder(join(ws.root, "cache", "records")) : []).toHaveLength(1);
     });
 
+    it("fails a job whose checkout computes another key (an uncommitted edit on the submitter) before the stage runs there", async () => {
+      const ws = fresh();
+      ws.edit("projects/ml/train.ts", "ctx.log(", "ctx.log(\"edited\", ");
+      const out = parse(await ws.run(["run", "--json", "ml:train", "--remote-cache", nginx.url("mismatch")], { env: env() }));
+      expect(out.code).toBe(1);
+      expect(out.stages.find((s) => s.id === "ml:train")?.reason).toMatch(/^job-failed: slurm job \d+ FAILED/);
+      expect(out.stderr).toMatch(/\| .*key-mismatch: this checkout computes key \w+ but the submitter asked for \w+/);
+      expect(out.stderr).not.toContain("training on");
+      expect(records("mismatch")).toHaveLength(1); // prep, published for the job
+    });
+
     /** Starts `run sleepy` on the cluster, waits for `state`, interrupts it, and checks that nothing is left or cached. */
     async function interruptAt(state: "queued" | "running", prefix: string): Promise<void> {
       const ws = fresh();
