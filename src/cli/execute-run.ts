@@ -90,7 +90,8 @@ export async function runOnce(
   const observer = await pickObserver(argv);
   const remote = await openRemote(argv, workspace);
   if (!remote.ok) return undefined;
-  const executors = executorFor
+  // A dry run executes nothing, so it needs neither a cluster nor a remote cache for one.
+  const executors = executorFor || argv.dryRun
     ? { ok: true as const, value: executorFor }
     : chooseExecutors({
         workspace,

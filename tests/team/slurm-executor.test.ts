@@ -251,6 +251,17 @@ describe("the executor and the key", () => {
     }
   });
 
+  it("plans a cluster stage in a dry run without a remote cache: nothing would be submitted", async () => {
+    const ws = new Workspace(FILES);
+    try {
+      const out = await ws.runJson(["--dry-run", "ml:train"]);
+      expect(out.code, out.stderr).toBe(0);
+      expect(out.stages.map((s) => s.status)).toEqual(["would-run", "would-run"]);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it("refuses a stage whose executor is not one sluice knows, naming the stage (exit 2)", async () => {
     const ws = new Workspace({ ...FILES, "projects/ml/pipeline.ts": PROJECT.replace('executor: "slurm"', 'executor: "kubernetes"') });
     try {
