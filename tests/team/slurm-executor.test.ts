@@ -8,12 +8,15 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { describeWith, NGINX, SLURM } from "../requirements.js";
 import { Workspace, type RunJson, type RunOutput } from "../rig.js";
 import { Nginx } from "./nginx.js";
 import { SlurmCluster } from "./slurm.js";
 import { filesUnder } from "./team-workspace.js";
+
+// A job starts a second sluice on the node (a clone, a pipeline load): on a busy two-core machine a test of two jobs can take half a minute.
+vi.setConfig({ testTimeout: 120_000 });
 
 const PIPELINE = `import { defineWorkspace } from "sluice";
 export default defineWorkspace({ projects: ["projects/ml"], slurm: { partition: "debug" } });

@@ -97,8 +97,18 @@ export class SlurmCluster {
     return Object.fromEntries(line.split(/\s+/).map((field) => [field.slice(0, field.indexOf("=")), field.slice(field.indexOf("=") + 1)]));
   }
 
-  /** Stops the daemons and removes the cluster's files. */
+  /** Cancels every job still queued and waits (bounded) for them to end: no job's processes outlive the cluster. */
+  async cancelAll(): Promise<void> {
+    const ids = this.queued();
+    if (ids.length === 0) return;
+    this.command("scancel", ids);
+    const deadline = Date.now() + 15_000;
+    while (this.queued().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  }
+
+  /** Cancels what is left, stops the daemons and removes the cluster's files. */
   async dispose(): Promise<void> {
+    if (this.#children.every((c) => c.exitCode === null)) await this.cancelAll();
     for (const child of this.#children.reverse()) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -11,6 +11,8 @@ import { resolveSlurmSettings } from "./slurm/slurm-settings.js";
 import type { ExecutorChooser } from "./stage-executor.js";
 
 export { executorOf, parseExecutorRules, type ExecutorRule } from "./executor-rules.js";
+export { jobScript, resourceFlags, sbatchArgs, type JobSpec } from "./slurm/job-script.js";
+export { DEFAULT_PREPARE, resolveSlurmSettings, type SlurmSettings } from "./slurm/slurm-settings.js";
 export { failedStage, keyCheckingExecutor, type ExecutorChooser, type LocalExecution, type StageExecutor } from "./stage-executor.js";
 
 /** What choosing the run's executors needs to know. */

@@ -80,6 +80,13 @@ export class JobQueue {
   async #poll(): Promise<void> {
     const ids = [...this.#watched.keys()];
     const out = await slurmCommand("squeue", ["-h", "--states=all", "-o", "%i|%T|%N|%r", "-j", ids.join(",")]);
+    // A controller that does not answer (restarting, overloaded) says nothing about the jobs: ask again next period.
+    // squeue also fails when it knows none of the ids; those jobs are missing, not unknown.
+    if (!out.ok && !/invalid job id/i.test(out.stderr)) {
+      this.#timer = undefined;
+      this.#schedule();
+      return;
+    }
     const seen = new Map<string, JobSnapshot>();
     for (const line of out.stdout.split("\n")) {
       const [id = "", state = "", node = "", reason = ""] = line.trim().split("|");
