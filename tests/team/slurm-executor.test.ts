@@ -222,7 +222,7 @@ describeWith(SLURM, "stages as Slurm jobs", () => {
 
     it("cancels a job still queued behind another on Ctrl-C", async () => {
       // A job holding both GPUs keeps the stage's job pending.
-      const blocker = cluster.command("sbatch", ["--parsable", "--gres=gpu:2", "--wrap", "sleep 120"]).stdout.trim();
+      const blocker = cluster.command("sbatch", ["--parsable", "--gres=gpu:2", "--output=/dev/null", "--wrap", "sleep 120"]).stdout.trim();
       try {
         await interruptAt("queued", "interrupt-queued");
       } finally {
