@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, it } from "vitest";
 
 /** A program some tests cannot run without. */
@@ -50,6 +50,20 @@ export const CHROMIUM: Requirement = {
   name: "Chromium",
   install: "chromium",
   path: ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p)),
+};
+
+/**
+ * A Slurm cluster's daemons and clients (slurmctld, slurmd, sbatch) with
+ * munge for its authentication: tests start a single-node cluster of their
+ * own. The path is the folder of the client commands.
+ */
+export const SLURM: Requirement = {
+  name: "Slurm",
+  install: "slurm-wlm munge",
+  path: (() => {
+    const found = ["slurmctld", "slurmd", "munged", "sbatch", "squeue", "scontrol", "scancel"].map((p) => onPath(p) ?? ["/usr/sbin", "/usr/bin"].map((d) => join(d, p)).find((f) => existsSync(f)));
+    return found.every((f) => f !== undefined) ? dirname(found[3] as string) : undefined;
+  })(),
 };
 
 /** True when the suite runs in CI, where nothing may be skipped for a missing program. */

@@ -22,6 +22,10 @@ export interface HistoryEntry {
   readonly metrics: Json | undefined;
   readonly commit: string | undefined;
   readonly exit: string | undefined;
+  /** Where it executed when not here: the executor (`slurm`), its job id and node. Absent for local runs. */
+  readonly executor?: string;
+  readonly job?: string;
+  readonly node?: string;
 }
 
 export async function appendHistory(path: string, entries: readonly HistoryEntry[]): Promise<void> {

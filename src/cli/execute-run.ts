@@ -2,10 +2,10 @@
  * `sluice run`, shared by `run --watch` and `watch`: parse the options, call
  * the run operation (src/ops/run-once.ts), render the result, set the exit code.
  */
-import type { BuildObserver, BuildResult } from "../exec/index.js";
+import type { BuildObserver, BuildResult, ExecutorChooser } from "../exec/index.js";
 import { reportWatchSet, runOnce, type RemoteArgs } from "../ops/index.js";
 import { loadCiSummary, loadListrReporter, plainReporter, runDocument, writeOut } from "../report/index.js";
-import { loadContext, reportDiagnostics, type GlobalOptions } from "./context.js";
+import { loadContext, reportDiagnostics, type Context, type GlobalOptions } from "./context.js";
 import { exitWith, exitWithFailure } from "./exit-code.js";
 import { parseParamOverrides, parseResources } from "./run-options.js";
 
@@ -29,6 +29,8 @@ export interface RunArgs extends RemoteArgs {
   readonly shard?: string | undefined;
   /** A `sluice plan --json` document to take the shard from, so every CI job agrees on the split. */
   readonly shardPlan?: string | undefined;
+  /** Where stages execute, overriding their declarations: `slurm`, `*:train=slurm`, `local`. */
+  readonly executor?: readonly string[] | undefined;
 }
 
 export async function executeRun(argv: RunArgs & GlobalOptions): Promise<void> {
@@ -38,6 +40,15 @@ export async function executeRun(argv: RunArgs & GlobalOptions): Promise<void> {
   }
   const context = await loadContext(argv);
   if (!context) return;
+  return runLoaded(context, argv);
+}
+
+/**
+ * One run of a loaded workspace, rendered, its exit code set. `executorFor`
+ * replaces the executors the declarations and `--executor` choose (a
+ * cluster job's own run).
+ */
+export async function runLoaded(context: Context, argv: RunArgs & GlobalOptions, executorFor?: ExecutorChooser): Promise<void> {
   reportWatchSet(context.workspace);
   const overrides = parseParamOverrides(context.workspace, argv.set);
   if (!overrides.ok) return reportDiagnostics(overrides.error);
@@ -45,7 +56,7 @@ export async function executeRun(argv: RunArgs & GlobalOptions): Promise<void> {
   if (!resources.ok) return reportDiagnostics(resources.error);
   const observer = await pickObserver(argv);
   const request = { ...argv, overrides: overrides.value, resources: resources.value };
-  const outcome = await runOnce(context, request, observer, new AbortController());
+  const outcome = await runOnce(context, request, observer, new AbortController(), executorFor);
   if (!outcome.ok) return exitWithFailure(outcome.error);
   const { build, failure } = outcome.value;
   if (failure?.message !== undefined) exitWithFailure(failure); // said before the summary, as the run ends

@@ -17,12 +17,12 @@ import { ExternalValues, resultDigests } from "./dep-digests.js";
 import type { BuildObserver, StageResult } from "./events.js";
 import { executeStage, type ExecutionContext } from "./execute-stage.js";
 import { lookUpHit, serveHit, type HitLookup } from "./hit-serving.js";
-import { LocalExecutors } from "./local-executors.js";
+import { LocalRunners } from "./local-runners.js";
 import { verifyByRerun } from "./rerun-verify.js";
 import { ShadowPool } from "./shadow.js";
 import { Slots } from "./slots.js";
 import type { ExecutedStage, StageWork } from "./stage-attempt.js";
-import type { ExecutorChoice } from "./stage-executor.js";
+import type { ExecutorChooser, LocalExecution } from "./executors/index.js";
 import { forcedToRun, keyStage, type ForceSet } from "./stage-keying.js";
 import { failedResult, skippedResult } from "./stage-results.js";
 import { StopState } from "./stop-state.js";
@@ -49,8 +49,8 @@ export interface BuildOptions {
   readonly observer: BuildObserver;
   /** Called once, as the first stage starts executing (not for hits). */
   readonly onFirstExecution?: () => void;
-  /** Another executor for some stages (a cluster); the others run locally. See stage-executor.ts. */
-  readonly executorFor?: ExecutorChoice;
+  /** Where some stages execute instead of here (a cluster); the others run locally. See executors/. */
+  readonly executorFor?: ExecutorChooser | undefined;
   readonly signal: AbortSignal;
   /** Identifies this invocation in temp paths and history. */
   readonly invocation: string;
@@ -58,14 +58,14 @@ export interface BuildOptions {
 
 export async function runBuild(cache: CacheSession, options: BuildOptions): Promise<BuildResult> {
   const temp = join(cache.layout.tmp, options.invocation);
-  const local = new LocalExecutors(temp);
+  const runners = new LocalRunners(temp);
   const stop = new StopState(options.keepGoing, options.signal);
   const settled = new Settled(options.dag);
   const context: ExecutionContext = {
     cache,
     workspaceRoot: options.workspace.root,
     shadows: new ShadowPool(temp),
-    executorFor: (stage) => options.executorFor?.(stage) ?? local.for(stage),
+    runnerFor: (stage) => runners.for(stage),
     signal: options.signal,
   };
   const builder = new StageBuilder(options, context, stop, settled);
@@ -73,7 +73,7 @@ export async function runBuild(cache: CacheSession, options: BuildOptions): Prom
     const results = await walkPlan({ ...options, stop }, settled, (stage, upstream) => builder.visit(stage, upstream));
     return buildResult(results, options.signal, builder.executed, builder.components);
   } finally {
-    await local.close();
+    await runners.close();
     rmSync(temp, { recursive: true, force: true });
   }
 }
@@ -150,12 +150,15 @@ class StageBuilder {
       this.#beforeFirstExecution?.();
       this.#beforeFirstExecution = undefined;
       this.#options.observer.onStart?.(stage.id);
-      const outcome = await executeStage(this.#context, work, {
+      const hooks = {
         strict: this.#options.strict === true,
-        onLog: (text) => this.#options.observer.onLog?.(stage.id, text, false),
+        onLog: (text: string) => this.#options.observer.onLog?.(stage.id, text, false),
         onWarning: this.#warn(stage),
         onActionEnd: release,
-      });
+      };
+      const local: LocalExecution = (w, h) => executeStage(this.#context, w, h);
+      const elsewhere = this.#options.executorFor?.(stage);
+      const outcome = await (elsewhere ? elsewhere.execute(this.#context, work, hooks, local) : local(work, hooks));
       this.executed.push(outcome);
       return outcome.result;
     } finally {

@@ -32,7 +32,9 @@ export type FailureReason =
   | "undeclared-output"
   | "unstorable-output"
   | "io-error"
-  | "interrupted";
+  | "interrupted"
+  | "job-failed"
+  | "key-mismatch";
 
 /** What an interrupted stage reports (its reason is "interrupted"). */
 export const INTERRUPTED = "stopped by an interrupt: no output kept, nothing cached";
@@ -65,7 +67,24 @@ export interface StageResult {
   readonly differing?: readonly DifferingOutput[];
   /** `verify --rerun`: whether re-executing into scratch space gave the recorded outputs. */
   readonly verification?: Verification;
+  /** A stage executed as a cluster job: which job, on which node. */
+  readonly job?: JobProvenance;
 }
+
+/** Where a stage executed when it ran as a cluster job. */
+export interface JobProvenance {
+  /** The executor's name (`slurm`). */
+  readonly executor: string;
+  /** The scheduler's job id. */
+  readonly id: string;
+  /** The node the job ran on, when the scheduler said. */
+  readonly node: string | undefined;
+}
+
+/** A cluster job's state while it has not ended, for progress displays. */
+export type JobState =
+  | { readonly state: "queued"; readonly job: JobProvenance }
+  | { readonly state: "running"; readonly job: JobProvenance };
 
 /** A workspace output that is not what its run record says. */
 export interface DifferingOutput {
@@ -83,6 +102,8 @@ export type Verification =
 export interface BuildObserver {
   onPlan?(stages: readonly StageId[]): void;
   onStart?(id: StageId): void;
+  /** A stage executing as a cluster job was queued, or started on a node. */
+  onJobState?(id: StageId, state: JobState): void;
   /** Output of a running stage, or the replayed log of a hit. */
   onLog?(id: StageId, text: string, replay: boolean): void;
   onResult?(result: StageResult): void;

@@ -1,12 +1,12 @@
 /**
  * Executes one stage that missed the cache:
  *
- *   shadow + temp outs -> action (an executor) -> undeclared files? -> contracts
+ *   shadow + temp outs -> action (a runner) -> undeclared files? -> contracts
  *     -> inputs unchanged? -> store objects -> place outputs -> write run record
  *
  * Any failure on the way removes the temp space and the stage's outputs,
- * and writes no record. Which executor runs the action is the build's
- * choice (stage-executor.ts); everything else here is the same for all.
+ * and writes no record. A shell or a worker thread runs the action
+ * (action-runner.ts); everything else here is the same for both.
  */
 import type { CacheSession, Digest, RecordedOut, RunRecord } from "../cache/index.js";
 import type { Stage, StageDecision } from "../pipeline/index.js";
@@ -17,7 +17,7 @@ import { writeParamsOverlays } from "./params-overlay.js";
 import { placeOutputs, removeOutputs, storeOutputs, tempOutPaths } from "./outputs.js";
 import { strayFiles, type Shadow, type ShadowPool } from "./shadow.js";
 import { StageAttempt, type ExecutedStage, type StageWork } from "./stage-attempt.js";
-import type { StageExecutor } from "./stage-executor.js";
+import type { ActionRunner } from "./action-runner.js";
 
 /** What executing stages shares across one build. */
 export interface ExecutionContext {
@@ -25,7 +25,7 @@ export interface ExecutionContext {
   readonly workspaceRoot: string;
   /** The shadow trees stages run in. */
   readonly shadows: ShadowPool;
-  readonly executorFor: (stage: Stage) => StageExecutor;
+  readonly runnerFor: (stage: Stage) => ActionRunner;
   readonly signal: AbortSignal;
 }
 
@@ -82,7 +82,7 @@ async function executeInShadow(
   const { stage } = work;
   if (stage.action.kind === "cmd") writeParamsOverlays(shadow, stage, work.params);
   const tempOuts = tempOutPaths(stage, shadow.root);
-  const action = await context.executorFor(stage).run({
+  const action = await context.runnerFor(stage).run({
     stage,
     workspaceRoot: context.workspaceRoot,
     params: work.params,

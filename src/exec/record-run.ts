@@ -71,6 +71,7 @@ export async function recordRun(
     metrics: run.metrics,
     commit: head,
     exit: run.result.failure ? `${run.result.failure.reason}: ${run.result.failure.message}` : undefined,
+    ...(run.result.job ? { executor: run.result.job.executor, job: run.result.job.id, ...(run.result.job.node ? { node: run.result.job.node } : {}) } : {}),
   }));
   await appendHistory(cache.layout.history, entries);
 }

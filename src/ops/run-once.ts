@@ -3,16 +3,17 @@
  * check the options, take the workspace lock, plan or build the targets
  * while Ctrl-C stops the running stages, record the run.
  *
- *   options -> remote -> shard -> lock -> build (signals handled) -> record -> unlock
+ *   options -> remote -> executors -> shard -> lock -> build (signals handled) -> record -> unlock
  */
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { openCache, saveSession, type CacheSession } from "../cache/index.js";
-import { gitCommit, planBuild, recordRun, runBuild, type BuildObserver, type BuildResult } from "../exec/index.js";
+import { chooseExecutors, gitCommit, planBuild, recordRun, runBuild, type BuildObserver, type BuildResult, type ExecutorChooser } from "../exec/index.js";
 import type { Dag } from "../graph/index.js";
 import type { StageId, Workspace } from "../pipeline/index.js";
 import { writeErr } from "../report/index.js";
 import { acquireLock, type AcquireResult } from "../util/file-lock.js";
+import { shellQuote } from "../util/shell-quote.js";
 import { ok } from "../util/result.js";
 import { refuse, type OpFailure, type OpResult } from "./failure.js";
 import { explainStale } from "./explain-stale.js";
@@ -35,17 +36,37 @@ export interface RunOutcome {
   readonly failure: OpFailure | undefined;
 }
 
-/** One build of the targets with the workspace lock held; a usage or environment failure before it starts. */
+/**
+ * One build of the targets with the workspace lock held; a usage or
+ * environment failure before it starts. `executorFor` replaces the
+ * executors the declarations and `--executor` choose (a cluster job's own run).
+ */
 export async function runOnce(
   loaded: LoadedWorkspace,
   request: RunRequest & RemoteArgs,
   observer: BuildObserver,
   controller: AbortController,
+  executorFor?: ExecutorChooser,
 ): Promise<OpResult<RunOutcome>> {
   const prepared = prepareRun(loaded, request);
   if (!prepared.ok) return prepared;
   const remote = await openRemote(request, loaded.workspace);
   if (!remote.ok) return remote;
+  // A dry run executes nothing, so it needs neither a cluster nor a remote cache for one.
+  const executors = executorFor || request.dryRun
+    ? ok(executorFor)
+    : chooseExecutors({
+        workspace: loaded.workspace,
+        planned: prepared.value.selected,
+        executorSpecs: request.executor ?? [],
+        remote: remote.value,
+        sets: request.set ?? [],
+        env: process.env,
+        // The same sluice: this node binary and script, which a shared filesystem shows the node at the same path.
+        defaultCommand: [process.execPath, process.argv[1] ?? "sluice"].map(shellQuote).join(" "),
+        onJobState: (id, state) => observer.onJobState?.(id, state),
+      });
+  if (!executors.ok) return refuse("usage", executors.error);
   const cache = await openCache(loaded.root, remote.value);
   let planned: ReadonlySet<StageId> = prepared.value.selected;
   if (request.shard !== undefined) {
@@ -56,7 +77,7 @@ export async function runOnce(
   const lock = request.dryRun ? ok(undefined) : await takeWorkspaceLock(cache, request.wait, observer);
   if (!lock.ok) return lock;
   try {
-    const run = { ...prepared.value, selected: planned };
+    const run = { ...prepared.value, selected: planned, executorFor: executors.value };
     const outcome = await whileHandlingSignals(controller, () => buildAndRecord(loaded, cache, run, request, observer, controller.signal));
     return ok(outcome);
   } finally {
@@ -107,7 +128,7 @@ async function whileHandlingSignals<T>(controller: AbortController, body: () => 
 async function buildAndRecord(
   loaded: LoadedWorkspace,
   cache: CacheSession,
-  run: PreparedRun,
+  run: PreparedRun & { readonly executorFor: ExecutorChooser | undefined },
   request: RunRequest,
   observer: BuildObserver,
   signal: AbortSignal,
@@ -125,6 +146,7 @@ async function buildAndRecord(
     jobs: request.jobs,
     strict: request.strict === true,
     resources: run.resources,
+    executorFor: run.executorFor,
     // A turn later, so forking git delays no stage; git then answers while the stages run.
     onFirstExecution: () => (commit = new Promise((resolve) => setImmediate(() => resolve(gitCommit(loaded.root))))),
     invocation,

@@ -31,6 +31,10 @@ export interface RunRequest {
   readonly shard?: string | undefined;
   /** A `sluice plan --json` document to take the shard from. */
   readonly shardPlan?: string | undefined;
+  /** Where stages execute, overriding their declarations: `slurm`, `*:train=slurm`, `local`. */
+  readonly executor?: readonly string[] | undefined;
+  /** The `--set` values as given, which a cluster job receives to compute the same keys. */
+  readonly set?: readonly string[] | undefined;
 }
 
 /** A request resolved against the DAG. */

@@ -172,6 +172,13 @@ interface StageDeclBase<D extends DepsDecl, P extends ParamsDecl, O extends Outs
   /** Never a cache hit: the stage runs every time it is planned. */
   readonly alwaysRun?: boolean;
   /**
+   * Where the stage executes when it is not a hit: `"local"` (the default)
+   * or `"slurm"` (a job on the cluster `defineWorkspace({ slurm })` or the
+   * SLUICE_SLURM_* variables describe). Not part of the key: the same
+   * inputs give the same key wherever they run. `--executor` overrides it.
+   */
+  readonly executor?: ExecutorName;
+  /**
    * Asked before a cache hit is served, for a stage whose effect lives
    * outside the workspace (a registry entry, a deployment): return a reason
    * when that effect is gone, and the stage runs again instead of replaying.
@@ -214,6 +221,7 @@ export const STAGE_DECL_KEYS = [
   "resources",
   "alwaysRun",
   "confirmHit",
+  "executor",
   "run",
   "cmd",
 ] as const satisfies readonly (keyof RunStageDecl<DepsDecl, ParamsDecl, OutsDecl>)[];
@@ -285,6 +293,39 @@ export interface WorkspaceOptions {
   readonly projects: readonly (string | DeclaredProject | Promise<DeclaredProject | { default: DeclaredProject }>)[];
   /** Default remote cache URL (overridden by `--remote-cache` and `SLUICE_REMOTE_CACHE`). */
   readonly remoteCache?: string;
+  /** The Slurm cluster stages with `executor: "slurm"` run on (each field overridden by its SLUICE_SLURM_* variable). */
+  readonly slurm?: SlurmOptions;
+}
+
+/** The executors a stage can run on. */
+export type ExecutorName = "local" | "slurm";
+
+/** Every executor name, for validation and messages. */
+export const EXECUTOR_NAMES: readonly ExecutorName[] = ["local", "slurm"];
+
+/**
+ * How stages reach a Slurm cluster. A job runs the same sluice at the same
+ * commit on its node and exchanges inputs and outputs through the remote
+ * cache, so the node needs no access to the submitter's disk.
+ */
+export interface SlurmOptions {
+  /** `--partition` (SLUICE_SLURM_PARTITION). */
+  readonly partition?: string;
+  /** `--account` (SLUICE_SLURM_ACCOUNT). */
+  readonly account?: string;
+  /** `--time`, e.g. `"2:00:00"` (SLUICE_SLURM_TIME). */
+  readonly timeLimit?: string;
+  /** More sbatch flags, e.g. `["--qos=high"]` (SLUICE_SLURM_ARGS, space-separated). */
+  readonly sbatchArgs?: readonly string[];
+  /**
+   * Shell commands that make the job's empty working folder a checkout of
+   * the workspace's repository at the submitting commit, with its packages
+   * installed (SLUICE_SLURM_PREPARE). They see SLUICE_REPO, SLUICE_COMMIT
+   * and SLUICE_SUBDIR. Default: `git clone` of SLUICE_REPO, then checkout.
+   */
+  readonly prepare?: string;
+  /** The sluice command on the node (SLUICE_SLURM_COMMAND). Default: the node, script and file of the submitting sluice. */
+  readonly command?: string;
 }
 
 /** The root pipeline as declared. */

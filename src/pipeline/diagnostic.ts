@@ -32,7 +32,8 @@ export type DiagnosticReason =
   | "cycle"
   | "unknown-target"
   | "bad-param-override"
-  | "bad-resources";
+  | "bad-resources"
+  | "bad-executor";
 
 export interface Diagnostic {
   readonly reason: DiagnosticReason;

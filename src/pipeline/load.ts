@@ -239,7 +239,8 @@ async function loadDeclared(root: string, file: string, loader: ModuleLoader): P
     else problems.push(project.error);
   }
   if (problems.length > 0) return fail(problems);
-  return validateWorkspace(root, file, projects, declared.options.remoteCache, loader);
+  const validated = await validateWorkspace(root, file, projects, declared.options.remoteCache, loader);
+  return validated.ok && declared.options.slurm !== undefined ? { ...validated, value: { ...validated.value, slurm: declared.options.slurm } } : validated;
 }
 
 async function resolveProject(

@@ -4,7 +4,7 @@
  * outs are sorted so keys and messages are stable.
  */
 import type { z } from "zod";
-import type { ConfirmHit, ExternalRef, Json, SourceLocation } from "./decl.js";
+import type { ConfirmHit, ExecutorName, ExternalRef, Json, SlurmOptions, SourceLocation } from "./decl.js";
 
 /** `<project>:<stage>`, minted by `stageId`. */
 export type StageId = string & { readonly __brand: "StageId" };
@@ -119,6 +119,8 @@ export interface Stage {
   readonly probes: readonly string[];
   readonly resources: Readonly<Record<string, number>>;
   readonly alwaysRun: boolean;
+  /** Where the stage executes (see `StageDecl.executor`); never part of its key. */
+  readonly executor: ExecutorName;
   /** See `StageDecl.confirmHit`. */
   readonly confirmHit: ConfirmHit | undefined;
   /** Sorted, de-duplicated ids of the stages this one reads from. */
@@ -143,4 +145,6 @@ export interface Workspace {
   /** Every stage, in declaration order. */
   readonly stages: ReadonlyMap<StageId, Stage>;
   readonly remoteCache: string | undefined;
+  /** The Slurm cluster of `defineWorkspace({ slurm })`, as declared. */
+  readonly slurm?: SlurmOptions | undefined;
 }

@@ -7,7 +7,7 @@ import { isAbsolute, relative, resolve, sep } from "node:path";
 import { notJsonReason } from "../util/canonical-json.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { closestName } from "../util/did-you-mean.js";
-import { STAGE_DECL_KEYS, type DeclaredProject, type DeclaredStage, type DepRef, type OutDecl } from "./decl.js";
+import { EXECUTOR_NAMES, STAGE_DECL_KEYS, type DeclaredProject, type DeclaredStage, type DepRef, type OutDecl } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import {
   parseStageId,
@@ -216,6 +216,10 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     if (typeof amount !== "number" || !(amount >= 0)) report("bad-resources", `resource ${name} must be a non-negative number`);
   }
 
+  if (decl.executor !== undefined && !EXECUTOR_NAMES.includes(decl.executor)) {
+    report("bad-executor", `executor ${JSON.stringify(decl.executor)} is not one of ${EXECUTOR_NAMES.map((n) => `"${n}"`).join(", ")}`);
+  }
+
   if (problems.length > before) return undefined;
   const fn = decl.run as ((...args: never[]) => unknown) | undefined;
   const pkg = packageOfFunction(fn);
@@ -238,6 +242,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     probes: [...new Set(decl.probes ?? [])].sort(),
     resources,
     alwaysRun: decl.alwaysRun === true,
+    executor: decl.executor ?? "local",
     confirmHit: decl.confirmHit,
     upstream: [...upstream].sort(),
   };

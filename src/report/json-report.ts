@@ -5,7 +5,7 @@
  *     "stages": [ { "id", "status", "key", "durationMs" } ],
  *     "decisions": [ { "project", "release", "decision", "failed" } ] }
  *
- * Extra fields (`reason`, `why`, `warnings`) appear only when they carry something.
+ * Extra fields (`reason`, `why`, `warnings`, `job`) appear only when they carry something.
  */
 import type { StageResult } from "../exec/index.js";
 import type { StageDecision } from "../pipeline/index.js";
@@ -20,6 +20,8 @@ export interface RunDocument {
     readonly reason?: string;
     readonly why?: readonly string[];
     readonly warnings?: readonly string[];
+    /** A stage that executed as a cluster job: `{ executor, id, node }`. */
+    readonly job?: { readonly executor: string; readonly id: string; readonly node: string | null };
   }[];
   readonly decisions: readonly StageDecision[];
   readonly interrupted?: boolean;
@@ -36,6 +38,7 @@ export function runDocument(ok: boolean, results: readonly StageResult[], interr
       ...(r.failure ? { reason: `${r.failure.reason}: ${r.failure.message}` } : {}),
       ...(r.why.length > 0 ? { why: r.why } : {}),
       ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
+      ...(r.job ? { job: { executor: r.job.executor, id: r.job.id, node: r.job.node ?? null } } : {}),
     })),
     decisions: results.flatMap((r) => r.decisions),
     ...(interrupted ? { interrupted: true } : {}),

@@ -6,7 +6,7 @@
 import { Listr, type ListrTaskWrapper } from "listr2";
 import type { BuildObserver, StageResult } from "../exec/index.js";
 import type { StageId } from "../pipeline/index.js";
-import { resultLine } from "./plain-reporter.js";
+import { jobStateLine, resultLine } from "./plain-reporter.js";
 import { formatDuration, writeErr } from "./terminal.js";
 
 interface Deferred {
@@ -46,6 +46,10 @@ export function listrReporter(): BuildObserver & { done(): Promise<void> } {
     onStart(id) {
       const task = deferred.get(id)?.task;
       if (task) task.title = `${id} (running)`;
+    },
+    onJobState(id, state) {
+      const task = deferred.get(id)?.task;
+      if (task) task.title = jobStateLine(id, state).replace(/^(\w+)\s+(\S+)/, "$2 $1");
     },
     onLog(id, text, replay) {
       const task = deferred.get(id)?.task;

@@ -2,7 +2,7 @@
  * Line-by-line progress on stderr, for CI and pipes: one line per finished
  * stage, stage output prefixed with its id, failures with their log tail.
  */
-import type { BuildObserver, StageResult } from "../exec/index.js";
+import type { BuildObserver, JobState, StageResult } from "../exec/index.js";
 import type { StageId } from "../pipeline/index.js";
 import { formatDuration, writeErr } from "./terminal.js";
 
@@ -20,6 +20,9 @@ export function plainReporter(options: PlainOptions): BuildObserver & { summary(
       if (!options.logs || (replay && !options.verbose)) return;
       const prefix = replay ? `[${id}] (cached) ` : `[${id}] `;
       writeErr(text.trimEnd().split("\n").map((line) => prefix + line).join("\n"));
+    },
+    onJobState(id, state) {
+      writeErr(jobStateLine(id, state));
     },
     onWarning(message: string) {
       writeErr(`warning: ${message}`);
@@ -43,9 +46,15 @@ export function plainReporter(options: PlainOptions): BuildObserver & { summary(
   };
 }
 
+/** "queued    eta:train (slurm job 42)", "running   eta:train on node7 (slurm job 42)". */
+export function jobStateLine(id: StageId, { state, job }: JobState): string {
+  return `${state.padEnd(9)} ${id}${state === "running" && job.node ? ` on ${job.node}` : ""} (${job.executor} job ${job.id})`;
+}
+
 export function resultLine(result: StageResult): string {
   const time = result.status === "ran" || result.status === "failed" || result.status === "interrupted" || result.status === "held" ? ` (${formatDuration(result.durationMs)})` : "";
   const detail = result.failure ? `: ${result.failure.reason}: ${result.failure.message}` : result.why.length > 0 ? `: ${result.why.join("; ")}` : "";
+  const where = result.job ? ` [${result.job.executor} job ${result.job.id}${result.job.node ? ` on ${result.job.node}` : ""}]` : "";
   const decision = result.decisions.map((d) => ` [${d.decision}${d["failed"] ? ` ${String(d["failed"])}` : ""}]`).join("");
-  return `${result.status.padEnd(9)} ${result.id}${time}${decision}${detail}`;
+  return `${result.status.padEnd(9)} ${result.id}${time}${where}${decision}${detail}`;
 }

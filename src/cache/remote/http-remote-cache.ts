@@ -68,6 +68,16 @@ export class HttpRemoteCache implements RemoteCache {
     this.label = `${redact(config.url)}${config.readOnly ? " (read-only)" : ""}${config.signingKey ? " (signed)" : ""}`;
   }
 
+  /** The base URL, for a cluster job to reach the same cache. */
+  get url(): string {
+    return this.#config.url;
+  }
+
+  /** True when this process may only fetch. */
+  get readOnly(): boolean {
+    return this.#config.readOnly;
+  }
+
   async fetch(key: StageKey, declared: readonly StageOut[], local: CacheSession, warn: Warn): Promise<RunRecord | undefined> {
     const wire = await this.peek(key, warn);
     if (!wire) return undefined;

@@ -35,12 +35,15 @@ const command: CommandModule<GlobalOptions, ExplainArgs> = {
     const modified = result.differing?.some((d) => d.state === "modified") === true;
     const state = result.status === "would-run" ? "stale" : result.status === "restored" ? (modified ? "modified" : "missing") : "fresh";
     const reasons = state === "fresh" ? [`key ${result.key} matches its last run`] : result.why;
+    const executor = context.workspace.stages.get(id)?.executor ?? "local";
     if (argv.json) {
-      writeOut(JSON.stringify({ id, state, key: result.key ?? null, lastKey: locked?.key ?? null, changes: reasons, components: record?.components ?? null }, null, 2));
+      writeOut(JSON.stringify({ id, state, key: result.key ?? null, lastKey: locked?.key ?? null, changes: reasons, components: record?.components ?? null, executor }, null, 2));
       return;
     }
     writeOut(`${id}: ${state}`);
     for (const reason of reasons) writeOut(`  ${reason}`);
+    // Said every time: a user moving a stage to a cluster should know it does not rerun for the move.
+    writeOut(`  executor: ${executor} (not part of the key: the same inputs give the same key, local or on a cluster)`);
   },
 };
 

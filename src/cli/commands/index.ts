@@ -28,6 +28,7 @@ export const commandLoaders: Readonly<Record<string, Loader>> = {
   lineage: () => import("./lineage.js"),
   report: () => import("./report.js"),
   plan: () => import("./plan.js"),
+  job: () => import("./job.js"),
   graduate: () => import("./graduate.js"),
   init: () => import("./init.js"),
 };

@@ -43,10 +43,16 @@ const command: CommandModule<GlobalOptions, RunArgs & GlobalOptions> = {
       })
       .option("remote-cache-read-only", { type: "boolean", default: false, describe: "fetch from the remote cache but never upload (untrusted runners)" })
       .option("shard", { type: "string", describe: "run only shard i of N (with its upstream), e.g. --shard 2/4; see `sluice plan --shards N`" })
+      .option("executor", {
+        type: "string",
+        array: true,
+        describe: "where stages execute, overriding their declared executor: slurm, local, or <stage glob>=<executor> (--executor '*:train=slurm')",
+      })
       .option("shard-plan", { type: "string", describe: "take the shard from this `sluice plan --json` file, so every CI job agrees on the split" })
       .example("$0 run", "run everything that is stale")
       .example("$0 run eta --dry-run", "show what would run in project eta, and why")
       .example("$0 run eta:evaluate --set eta:train.learningRate=0.2", "try a variant without editing files")
+      .example("$0 run eta --executor '*:train=slurm' --remote-cache http://cache:8080/sluice", "train on the Slurm cluster, the rest here")
       .example("$0 run --remote-cache http://cache:8080/sluice --shard 1/4", "one CI shard, sharing outputs through the remote cache") as unknown as Argv<RunArgs & GlobalOptions>,
   handler: async (argv) => {
     await executeRun(argv);

@@ -41,7 +41,7 @@ const list: CommandModule<GlobalOptions, RunsArgs> = {
     const shown = entries.filter((e) => !pattern || pattern.test(e.stage)).slice(-argv.limit);
     if (argv.json) return void writeOut(JSON.stringify({ runs: shown }, null, 2));
     if (shown.length === 0) return void writeOut("no runs recorded yet");
-    writeOut(renderRunsTable(shown, { wide: argv.wide }));
+    writeOut(renderRunsTable(shown.map((e) => ({ ...e, where: where(e) })), { wide: argv.wide }));
   },
 };
 
@@ -65,6 +65,12 @@ const diff: CommandModule<GlobalOptions, DiffArgs> = {
   },
 };
 
+/** "local", or the executor with its job and node: "slurm job 42 on node7". */
+function where(entry: HistoryEntry): string {
+  if (!entry.executor) return "local";
+  return `${entry.executor}${entry.job ? ` job ${entry.job}` : ""}${entry.node ? ` on ${entry.node}` : ""}`;
+}
+
 /** Flattens params, metrics, deps and outs of two runs into comparable rows. */
 function sideBySide(a: HistoryEntry, b: HistoryEntry): { field: string; a: string; b: string }[] {
   const flat = (entry: HistoryEntry) => {
@@ -79,6 +85,7 @@ function sideBySide(a: HistoryEntry, b: HistoryEntry): { field: string; a: strin
     put("deps", entry.deps);
     put("outs", entry.outs);
     out.set("status", entry.status);
+    out.set("where", where(entry));
     out.set("duration", formatDuration(entry.durationMs));
     return out;
   };

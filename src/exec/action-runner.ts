@@ -1,25 +1,23 @@
 /**
- * Where a stage's action runs, behind one small interface.
+ * Where a stage's action (its command or function) runs on this machine,
+ * behind one small interface.
  *
- *   build ──stage──> executorFor(stage) ──> StageExecutor.run(request) ──> ActionOutcome
- *                     (undefined: local)        │
+ *   execute-stage ──> runnerFor(stage) ──> ActionRunner.run(request) ──> ActionOutcome
+ *                                               │
  *                                               └─ writes request.tempOuts, streams onOutput,
  *                                                  stops on signal (reason "interrupted")
  *
  * The execution step (execute-stage.ts) does everything around the action
  * the same way whatever runs it: before, it lays out the stage's shadow tree
  * (deps linked for commands, room for every output) and names the temp path
- * of each output; after, it checks undeclared files and json contracts,
- * confirms the deps did not change, stores the outputs and writes the run
- * record. An executor only makes the action happen and says how it ended.
+ * of each output; after, it checks undeclared files, json contracts and
+ * metrics, confirms the deps did not change, stores the outputs and writes
+ * the run record. A runner only makes the action happen and says how it ended.
  *
- * Today both executors are local (local-executors.ts): `cmd` stages in a
- * reused shell, `run` stages in a worker thread. A cluster executor (a Slurm
- * job) implements the same interface: the shadow lives under the
- * workspace's `cache/tmp`, so a job on a filesystem the cluster shares reads
- * and writes the very paths the request names. It is chosen per stage by
- * passing `executorFor` to `runBuild`; a stage it returns undefined for runs
- * locally.
+ * The runners are local (local-runners.ts): `cmd` stages in a reused shell,
+ * `run` stages in a worker thread. A stage that executes elsewhere (a Slurm
+ * job) is not a runner: its executor (executors/stage-executor.ts) takes the
+ * whole execution, and the job on its node comes back here.
  */
 import type { Json, Stage, StageDecision } from "../pipeline/index.js";
 import type { FailureReason } from "./events.js";
@@ -49,10 +47,7 @@ export type ActionOutcome =
   | { readonly ok: true; readonly decisions: readonly { readonly decision: StageDecision; readonly held: boolean }[] }
   | { readonly ok: false; readonly reason: FailureReason; readonly message: string };
 
-/** Runs stage actions somewhere. */
-export interface StageExecutor {
+/** Runs stage actions. */
+export interface ActionRunner {
   run(request: ActionRequest): Promise<ActionOutcome>;
 }
-
-/** Picks the executor of a stage; undefined keeps the local one. */
-export type ExecutorChoice = (stage: Stage) => StageExecutor | undefined;

@@ -1,22 +1,22 @@
 /**
- * The executors of this machine: a reused shell for `cmd` stages, a worker
- * thread for `run` stages (see stage-executor.ts for the interface).
+ * The action runners of this machine: a reused shell for `cmd` stages, a
+ * worker thread for `run` stages (see action-runner.ts for the interface).
  */
 import { join, relative } from "node:path";
 import type { Stage } from "../pipeline/index.js";
 import { shellQuote } from "../util/shell-quote.js";
 import { INTERRUPTED } from "./events.js";
 import { ShellRunners } from "./shell-runner.js";
-import type { ActionOutcome, ActionRequest, StageExecutor } from "./stage-executor.js";
+import type { ActionOutcome, ActionRequest, ActionRunner } from "./action-runner.js";
 import type { WorkerDep } from "./stage-worker.js";
 import { WorkerPool } from "./worker-pool.js";
 
-/** Both local executors of one build, and their shutdown. */
-export class LocalExecutors {
+/** Both local runners of one build, and their shutdown. */
+export class LocalRunners {
   readonly #shells: ShellRunners;
   readonly #workers = new WorkerPool();
-  readonly #shell: StageExecutor;
-  readonly #worker: StageExecutor;
+  readonly #shell: ActionRunner;
+  readonly #worker: ActionRunner;
 
   /** `tempDir` is a temp folder of this invocation (the shells' job files live there). */
   constructor(tempDir: string) {
@@ -25,8 +25,8 @@ export class LocalExecutors {
     this.#worker = { run: (request) => runFunction(this.#workers, request) };
   }
 
-  /** The local executor of a stage's kind of action. */
-  for(stage: Stage): StageExecutor {
+  /** The runner of a stage's kind of action. */
+  for(stage: Stage): ActionRunner {
     return stage.action.kind === "cmd" ? this.#shell : this.#worker;
   }
 
