@@ -10,7 +10,7 @@
  */
 import type { CacheSession, Digest, RecordedOut, RunRecord } from "../cache/index.js";
 import type { Stage, StageDecision } from "../pipeline/index.js";
-import type { StageFailure } from "./events.js";
+import { INTERRUPTED, type StageFailure } from "./events.js";
 import { checkJsonOutputs } from "./json-contracts.js";
 import { readRunMetrics } from "./metrics-outputs.js";
 import { writeParamsOverlays } from "./params-overlay.js";
@@ -95,6 +95,9 @@ async function executeInShadow(
   });
   hooks.onActionEnd?.();
   if (!action.ok) return attempt.failed(action.reason, action.message);
+  // A stop that came as the action ended may have cut it short (a killed `sleep` inside a script
+  // that then exits 0): what it wrote is not to be trusted, so nothing is kept.
+  if (context.signal.aborted) return attempt.failed("interrupted", INTERRUPTED);
   const decisions = action.decisions.map((d) => d.decision);
   const held = action.decisions.some((d) => d.held);
   if (stage.action.kind === "cmd") {

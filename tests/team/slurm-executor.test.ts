@@ -207,7 +207,7 @@ describeWith(SLURM, "stages as Slurm jobs", () => {
       run.child.kill("SIGINT");
       const out = parse(await run.done);
       expect(out.code, out.stderr).toBe(130);
-      expect(out.stages[0]?.status).toBe("failed");
+      expect(out.stages[0]?.status).toBe("interrupted");
       expect(out.stages[0]?.reason).toContain(`slurm job ${id} cancelled`);
       expect(cluster.queued()).not.toContain(id);
       expect(cluster.jobs().find((j) => j.id === id)?.state).toBe("CANCELLED");
