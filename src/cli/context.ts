@@ -35,6 +35,9 @@ export async function loadContext(argv: GlobalOptions): Promise<Context | undefi
     if (loaded.error.some((d) => d.reason === "load-interrupted")) exitWith("interrupted");
     return undefined;
   }
+  if (argv.verbose && loaded.value.loadedThroughHooks !== undefined) {
+    writeErr(`note: the pipeline loaded through TypeScript loader hooks, which is slower than the compiled mirror: ${loaded.value.loadedThroughHooks}`);
+  }
   const dag = buildDag(loaded.value);
   const ordered = topoOrder(dag, new Set(dag.stages.keys()));
   if (!ordered.ok) {

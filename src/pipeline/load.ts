@@ -145,9 +145,11 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
 }
 
 async function loadEither(root: string, file: string, watchdog: LoadWatchdog): Promise<Result<Workspace, readonly Diagnostic[]>> {
+  let why = "SLUICE_LOADER=hooks";
   if (process.env["SLUICE_LOADER"] !== "hooks") {
     const mirrored = await loadWith(root, file, mirrorLoader(new ModuleMirror(root), watchdog));
-    if (mirrored !== "fallback") return mirrored;
+    if (!("fallback" in mirrored)) return mirrored;
+    why = mirrored.fallback;
   }
   // Modules loaded through tsx's hooks carry inline source maps, which Node
   // applies only while source maps are on; the mirror maps its own positions
@@ -155,7 +157,8 @@ async function loadEither(root: string, file: string, watchdog: LoadWatchdog): P
   process.setSourceMapsEnabled(true);
   try {
     const hooked = await loadWith(root, file, hooksLoader(watchdog));
-    return hooked === "fallback" ? fail([{ reason: "load-failed", message: `cannot load ${file}` }]) : hooked;
+    if ("fallback" in hooked) return fail([{ reason: "load-failed", message: `cannot load ${file}` }]);
+    return hooked.ok ? ok({ ...hooked.value, loadedThroughHooks: why }) : hooked;
   } finally {
     process.setSourceMapsEnabled(false);
   }
@@ -175,23 +178,27 @@ function stoppedDiagnostic(stopped: LoadStopped): Diagnostic {
   };
 }
 
-/** One attempt at loading; "fallback" when the mirror cannot represent the module graph. */
+/** One attempt at loading; a fallback, with why, when the mirror cannot represent the module graph. */
 async function loadWith(
   root: string,
   file: string,
   loader: ModuleLoader,
-): Promise<Result<Workspace, readonly Diagnostic[]> | "fallback"> {
+): Promise<Result<Workspace, readonly Diagnostic[]> | { readonly fallback: string }> {
   try {
     return await loadDeclared(root, file, loader);
   } catch (error) {
-    if (loader.kind === "mirror" && mirrorCannotHold(error)) return "fallback";
+    if (loader.kind === "mirror" && mirrorCannotHold(error)) return { fallback: (error as Error).message.split("\n")[0] ?? "" };
     throw error;
   }
 }
 
-/** A module graph the mirror cannot represent (a JSON import, a file outside the workspace, an unwritable cache). */
+/**
+ * A module graph the mirror cannot represent: a JSON import, a file outside
+ * the workspace, an unwritable cache, a package whose exports name `.ts` files.
+ */
 function mirrorCannotHold(error: unknown): boolean {
-  return error instanceof NotMirrorable || (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND";
+  const code = (error as NodeJS.ErrnoException).code;
+  return error instanceof NotMirrorable || code === "ERR_MODULE_NOT_FOUND" || code === "ERR_UNKNOWN_FILE_EXTENSION";
 }
 
 /**

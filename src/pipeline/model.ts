@@ -147,4 +147,10 @@ export interface Workspace {
   readonly remoteCache: string | undefined;
   /** The Slurm cluster of `defineWorkspace({ slurm })`, as declared. */
   readonly slurm?: SlurmOptions | undefined;
+  /**
+   * Why the pipeline files were loaded through TypeScript loader hooks (a
+   * second thread, slower) instead of the compiled mirror; undefined when the
+   * mirror held them. `--verbose` says it.
+   */
+  readonly loadedThroughHooks?: string | undefined;
 }

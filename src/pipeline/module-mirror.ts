@@ -5,13 +5,16 @@
  * a file is recompiled (esbuild, one file at a time) only when its size,
  * mtime or inode changed. Relative imports keep working because the mirror
  * has the same shape as the workspace (`helper.ts` -> `helper.js`), and bare
- * imports resolve through the workspace's node_modules above it.
+ * imports resolve through the workspace's node_modules above it. A
+ * workspace importing itself by its package name (the repository's own
+ * example imports "sluice") finds itself through a link in the mirror's
+ * node_modules: the mirror's package.json hides the workspace's.
  *
  * `import.meta.url` is compiled to the original file's URL, and a source
  * map beside each compiled file (`mirror-positions.ts` reads it) points
  * diagnostics and stack frames back at the `.ts` source.
  */
-import { readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
@@ -22,8 +25,9 @@ import { scanImports } from "./module-graph.js";
 /**
  * 2: source maps in `.map` files beside the compiled ones, no longer inline.
  * 4: each compiled file starts by naming itself to the load watchdog.
+ * 5: the workspace's own package is linked into the mirror's node_modules.
  */
-const MANIFEST_VERSION = 4;
+const MANIFEST_VERSION = 5;
 /** Timestamps this close to the recording time may hide a later write (see the stat cache). */
 const RACY_MS = 50;
 const OUTPUT_EXTENSION: Readonly<Record<string, string>> = {
@@ -212,12 +216,39 @@ export class ModuleMirror {
       // Atomic like the rest: a run killed mid-write once left an empty one
       // here, which every later run failed to load.
       writeFileAtomicSync(join(this.#dir, "package.json"), '{ "type": "module" }\n');
+      linkWorkspacePackage(this.#root, this.#dir);
       writeFileAtomicSync(this.#manifestPath, JSON.stringify(this.#manifest));
       this.#dirty = false;
     } catch (error) {
       throw new NotMirrorable(`cannot write ${this.#manifestPath}: ${(error as Error).message}`);
     }
   }
+}
+
+/**
+ * Makes `import "<name>"` of a workspace whose package.json has a name and
+ * exports resolve from the mirror as it does from the workspace, where Node
+ * resolves a package's own name to itself. The link points at the
+ * workspace, so the module loaded is the very file the original resolves to.
+ */
+function linkWorkspacePackage(root: string, mirrorDir: string): void {
+  let manifest: { name?: unknown; exports?: unknown };
+  try {
+    manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as typeof manifest;
+  } catch {
+    return; // no package.json or not JSON: nothing resolves to the workspace by name
+  }
+  const name = manifest.name;
+  if (typeof name !== "string" || manifest.exports === undefined || !/^(@[\w.-]+\/)?[\w.-]+$/.test(name)) return;
+  const link = join(mirrorDir, "node_modules", name);
+  try {
+    if (readlinkSync(link) === root) return;
+  } catch {
+    // absent, or not a link
+  }
+  rmSync(link, { recursive: true, force: true });
+  mkdirSync(dirname(link), { recursive: true });
+  symlinkSync(root, link, "dir");
 }
 
 let version: string | undefined;
