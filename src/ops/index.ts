@@ -14,10 +14,14 @@ export type { ParamOverrides, RunRequest } from "./run-request.js";
 export { planDocument, shardStages, stageDurations, type ShardPlanDocument } from "./shard-plan.js";
 export { rerunStages } from "./verify-rerun.js";
 export { reportWatchSet } from "./watch-set.js";
-export { watchWorkspace } from "./watch-loop.js";
 
-// The monitor pass and retrain are loaded on first use: they read the registry, and a
-// run (which loads this index) never pays for loading the registry and monitor modules.
+// The monitor pass, retrain and watch are loaded on first use: a run (which loads this index)
+// never pays for the registry and monitor modules, nor for the watch loop.
+
+/** Watches the workspace and reruns on changes (see watch-loop.ts). */
+export async function watchWorkspace(...args: Parameters<typeof import("./watch-loop.js").watchWorkspace>): ReturnType<typeof import("./watch-loop.js").watchWorkspace> {
+  return (await import("./watch-loop.js")).watchWorkspace(...args);
+}
 
 /** One monitoring pass (see monitor-pass.ts). */
 export async function monitorPass(...args: Parameters<typeof import("./monitor-pass.js").monitorPass>): ReturnType<typeof import("./monitor-pass.js").monitorPass> {

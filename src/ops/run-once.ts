@@ -55,7 +55,7 @@ export async function runOnce(
   // A dry run executes nothing, so it needs neither a cluster nor a remote cache for one.
   const executors = executorFor || request.dryRun
     ? ok(executorFor)
-    : chooseExecutors({
+    : await chooseExecutors({
         workspace: loaded.workspace,
         planned: prepared.value.selected,
         executorSpecs: request.executor ?? [],

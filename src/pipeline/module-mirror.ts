@@ -25,9 +25,8 @@ import { scanImports } from "./module-graph.js";
 /**
  * 2: source maps in `.map` files beside the compiled ones, no longer inline.
  * 4: each compiled file starts by naming itself to the load watchdog.
- * 5: the workspace's own package is linked into the mirror's node_modules.
  */
-const MANIFEST_VERSION = 5;
+const MANIFEST_VERSION = 4;
 /** Timestamps this close to the recording time may hide a later write (see the stat cache). */
 const RACY_MS = 50;
 const OUTPUT_EXTENSION: Readonly<Record<string, string>> = {
@@ -206,6 +205,9 @@ export class ModuleMirror {
       manifest = { version: MANIFEST_VERSION, compiler, files: {} };
     }
     this.#manifest = manifest;
+    // Checked on every load, not only when something recompiles: a link removed by hand would
+    // otherwise send every later load to the loader hooks.
+    linkWorkspacePackage(this.#root, this.#dir);
     return manifest;
   }
 
@@ -216,7 +218,6 @@ export class ModuleMirror {
       // Atomic like the rest: a run killed mid-write once left an empty one
       // here, which every later run failed to load.
       writeFileAtomicSync(join(this.#dir, "package.json"), '{ "type": "module" }\n');
-      linkWorkspacePackage(this.#root, this.#dir);
       writeFileAtomicSync(this.#manifestPath, JSON.stringify(this.#manifest));
       this.#dirty = false;
     } catch (error) {
@@ -246,9 +247,13 @@ function linkWorkspacePackage(root: string, mirrorDir: string): void {
   } catch {
     // absent, or not a link
   }
-  rmSync(link, { recursive: true, force: true });
-  mkdirSync(dirname(link), { recursive: true });
-  symlinkSync(root, link, "dir");
+  try {
+    rmSync(link, { recursive: true, force: true });
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(root, link, "dir");
+  } catch {
+    // A read-only cache: the self-import then fails to resolve and the load falls back to loader hooks.
+  }
 }
 
 let version: string | undefined;

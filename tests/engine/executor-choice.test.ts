@@ -5,7 +5,8 @@
  * cluster in tests/team/slurm-executor.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PREPARE, executorOf, parseExecutorRules, resolveSlurmSettings, resourceFlags, sbatchArgs } from "../../src/exec/executors/index.js";
+import { executorOf, parseExecutorRules } from "../../src/exec/executors/index.js";
+import { DEFAULT_PREPARE, resolveSlurmSettings, resourceFlags, sbatchArgs } from "../../src/exec/executors/slurm/index.js";
 import type { Stage } from "../../src/pipeline/index.js";
 
 const stage = (id: string, executor: "local" | "slurm" = "local", resources: Record<string, number> = {}) => ({ id, executor, resources }) as unknown as Stage;

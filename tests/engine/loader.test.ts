@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { demoFiles } from "../fixtures/demo-workspace.js";
-import { symlinkSync } from "node:fs";
+import { rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { REPO, withStatus, Workspace } from "../rig.js";
 
@@ -61,6 +61,43 @@ export default defineProject("j", (p) => {
     const run = await ws.runJson();
     expect(run.code).toBe(0);
     expect(ws.read("out/y.txt")).toBe("hello\n");
+  });
+
+  it("says with --verbose when the pipeline loads through loader hooks, and why", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+import settings from "./settings.json" with { type: "json" };
+export default defineProject("j", (p) => {
+  p.stage("echo", { params: { greeting: settings.greeting }, outs: { y: file("out/y.txt") }, cmd: "echo {params.greeting} > {outs.y}" });
+});
+`,
+      "settings.json": JSON.stringify({ greeting: "hello" }),
+    });
+    const run = await ws.run(["status", "--verbose"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("note: the pipeline loaded through TypeScript loader hooks");
+  });
+
+  it("loads a workspace that imports itself by its package name from the compiled mirror", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+import { greeting } from "selfie/greeting";
+export default defineProject("s", (p) => {
+  p.stage("echo", { params: { greeting }, outs: { y: file("out/y.txt") }, cmd: "echo {params.greeting} > {outs.y}" });
+});
+`,
+      "greeting.js": `export const greeting = "hi";\n`,
+    });
+    ws.write("package.json", JSON.stringify({ name: "selfie", type: "module", private: true, exports: { "./greeting": "./greeting.js" } }));
+    const run = await ws.run(["run", "--verbose"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(ws.read("out/y.txt")).toBe("hi\n");
+    expect(run.stderr).not.toContain("loader hooks");
+    // A link removed by hand is put back by the next load, which still needs no hooks.
+    rmSync(join(ws.root, "cache", "compiled", "node_modules"), { recursive: true });
+    const again = await ws.run(["status", "--verbose"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain("loader hooks");
   });
 
   it("finds each project's folder when pipelines import the API by a relative path", async () => {

@@ -7,7 +7,7 @@
  * back to the remote for the submitter to restore.
  */
 import type { Argv, CommandModule } from "yargs";
-import { keyCheckingExecutor, type StageExecutor } from "../../exec/index.js";
+import { keyCheckingExecutor } from "../../exec/index.js";
 import { matchTargets } from "../../graph/index.js";
 import { loadContext, reportDiagnostics, usageError, type GlobalOptions } from "../context.js";
 import { runLoaded } from "../execute-run.js";
@@ -18,9 +18,6 @@ interface JobArgs extends GlobalOptions {
   readonly remoteCache: string;
   readonly set: readonly string[];
 }
-
-/** The upstream of the job's stage executes here too, never on another cluster job. */
-const HERE: StageExecutor = { name: "local", execute: (_context, work, hooks, local) => local(work, hooks) };
 
 const command: CommandModule<GlobalOptions, JobArgs> = {
   command: "job <stage>",
@@ -53,7 +50,8 @@ const command: CommandModule<GlobalOptions, JobArgs> = {
         wait: true,
         watch: false,
       },
-      (stage) => (stage.id === id ? expected : HERE),
+      // Given a chooser, the declarations and --executor are not consulted: the upstream runs here (undefined), never as another job.
+      (stage) => (stage.id === id ? expected : undefined),
     );
   },
 };

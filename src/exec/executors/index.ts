@@ -6,11 +6,9 @@
 import type { Stage, StageId, Workspace } from "../../pipeline/index.js";
 import type { JobState } from "../events.js";
 import { executorOf, parseExecutorRules } from "./executor-rules.js";
-import { resolveSlurmSettings, SlurmExecutor } from "./slurm/index.js";
 import type { ExecutorChooser } from "./stage-executor.js";
 
 export { executorOf, parseExecutorRules, type ExecutorRule } from "./executor-rules.js";
-export { DEFAULT_PREPARE, jobScript, resolveSlurmSettings, resourceFlags, sbatchArgs, type JobSpec, type SlurmSettings } from "./slurm/index.js";
 export { keyCheckingExecutor, type ExecutorChooser, type LocalExecution, type StageExecutor } from "./stage-executor.js";
 
 /** What choosing the run's executors needs to know. */
@@ -32,10 +30,10 @@ export interface ExecutorContext {
 
 /**
  * The run's executor chooser: undefined when every planned stage executes
- * locally, or a usage message (a bad `--executor`, a cluster stage without
+ * locally (the Slurm modules are then never loaded), or a usage message (a bad `--executor`, a cluster stage without
  * a writable remote cache, bad cluster settings).
  */
-export function chooseExecutors(context: ExecutorContext): { ok: true; value: ExecutorChooser | undefined } | { ok: false; error: string } {
+export async function chooseExecutors(context: ExecutorContext): Promise<{ ok: true; value: ExecutorChooser | undefined } | { ok: false; error: string }> {
   const parsed = parseExecutorRules(context.executorSpecs);
   if (!parsed.ok) return parsed;
   const onCluster = [...context.planned].map((id) => context.workspace.stages.get(id) as Stage).filter((s) => executorOf(s, parsed.rules) === "slurm");
@@ -47,6 +45,7 @@ export function chooseExecutors(context: ExecutorContext): { ok: true; value: Ex
       error: `${first} runs on slurm, whose jobs take their inputs from and leave their outputs in the remote cache: give a writable --remote-cache <url> (or SLUICE_REMOTE_CACHE), or run it here with --executor local`,
     };
   }
+  const { resolveSlurmSettings, SlurmExecutor } = await import("./slurm/index.js");
   const settings = resolveSlurmSettings(context.workspace.slurm, context.env, context.defaultCommand);
   if (!settings.ok) return settings;
   const slurm = new SlurmExecutor({ settings: settings.value, remoteUrl: context.remote.url, sets: context.sets, onJobState: context.onJobState });
