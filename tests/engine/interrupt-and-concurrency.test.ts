@@ -1,27 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { demoFiles } from "../fixtures/demo-workspace.js";
+import { SLOW_WORKSPACE } from "../fixtures/slow-workspace.js";
 import { withStatus, Workspace } from "../rig.js";
 import { cacheProblems } from "./integrity.js";
 
 let ws: Workspace | undefined;
 afterEach(() => ws?.dispose());
 
-const SLOW = {
-  "pipeline.ts": `import { defineWorkspace } from "sluice";
-export default defineWorkspace({ projects: ["projects/p"] });
-`,
-  "projects/p/pipeline.ts": `import { defineProject, file } from "sluice";
-export default defineProject("p", (p) => {
-  const first = p.stage("first", { outs: { y: file("first.txt") }, cmd: "echo first > {outs.y}" });
-  const slow = p.stage("slow", { deps: { x: first.outs.y }, outs: { y: file("slow.txt") }, cmd: "echo started; sleep 30; cp {deps.x} {outs.y}" });
-  p.stage("last", { deps: { x: slow.outs.y }, outs: { y: file("last.txt") }, cmd: "cp {deps.x} {outs.y}" });
-});
-`,
-};
 
 describe("interrupts and concurrent runs", () => {
   it("stops on SIGINT, leaves the cache valid, and a rerun completes", async () => {
-    ws = new Workspace(SLOW);
+    ws = new Workspace(SLOW_WORKSPACE);
     const running = ws.start(["run"]);
     await running.waitFor("[p:slow] started");
     running.child.kill("SIGINT");
@@ -52,7 +41,7 @@ describe("interrupts and concurrent runs", () => {
   });
 
   it("fails at once with --no-wait while another run holds the workspace", async () => {
-    ws = new Workspace(SLOW);
+    ws = new Workspace(SLOW_WORKSPACE);
     const running = ws.start(["run"]);
     await running.waitFor("[p:slow] started");
     const second = await ws.run(["run", "--no-wait"]);
@@ -63,7 +52,7 @@ describe("interrupts and concurrent runs", () => {
   });
 
   it("recovers at once from a lock left by a killed process", async () => {
-    ws = new Workspace(SLOW);
+    ws = new Workspace(SLOW_WORKSPACE);
     const running = ws.start(["run"]);
     await running.waitFor("[p:slow] started");
     running.child.kill("SIGKILL");

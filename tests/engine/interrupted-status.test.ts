@@ -1,24 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { statuses, Workspace, type RunJson } from "../rig.js";
+import { SLOW_WORKSPACE } from "../fixtures/slow-workspace.js";
 
 let ws: Workspace | undefined;
 afterEach(() => ws?.dispose());
 
-const SLOW = {
-  "pipeline.ts": `import { defineWorkspace } from "sluice";
-export default defineWorkspace({ projects: ["projects/p"] });
-`,
-  "projects/p/pipeline.ts": `import { defineProject, file } from "sluice";
-export default defineProject("p", (p) => {
-  const first = p.stage("first", { outs: { y: file("first.txt") }, cmd: "echo first > {outs.y}" });
-  const slow = p.stage("slow", { deps: { x: first.outs.y }, outs: { y: file("slow.txt") }, cmd: "echo started; sleep 30; cp {deps.x} {outs.y}" });
-  p.stage("last", { deps: { x: slow.outs.y }, outs: { y: file("last.txt") }, cmd: "cp {deps.x} {outs.y}" });
-});
-`,
-};
 
 const SLOW_FUNCTION = {
-  "pipeline.ts": SLOW["pipeline.ts"],
+  "pipeline.ts": SLOW_WORKSPACE["pipeline.ts"],
   "projects/p/pipeline.ts": `import { defineProject, file } from "sluice";
 export default defineProject("p", (p) => {
   p.stage("think", {
@@ -34,7 +23,7 @@ export default defineProject("p", (p) => {
 
 describe("a stage stopped by Ctrl-C", () => {
   it("is reported as interrupted in --json, its downstream skipped, and the run exits 130", async () => {
-    ws = new Workspace(SLOW);
+    ws = new Workspace(SLOW_WORKSPACE);
     // --verbose keeps the stage's output on stderr next to --json, so the test can wait for it.
     const running = ws.start(["run", "--json", "--verbose"]);
     await running.waitFor("[p:slow] started");
@@ -51,7 +40,7 @@ describe("a stage stopped by Ctrl-C", () => {
   });
 
   it("is named interrupted in plain output, not failed", async () => {
-    ws = new Workspace(SLOW);
+    ws = new Workspace(SLOW_WORKSPACE);
     const running = ws.start(["run"]);
     await running.waitFor("[p:slow] started");
     running.child.kill("SIGINT");

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliEnv, REPO } from "../rig.js";
+import { typeCheckApp } from "./type-check-app.js";
 
 const SLOW = 240_000;
 
@@ -133,25 +134,8 @@ describe("sluice as an installed package", { timeout: SLOW }, () => {
   });
 
   it("type-checks the scaffold against the package's exported types", async () => {
-    writeFileSync(
-      join(app, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          module: "nodenext",
-          moduleResolution: "nodenext",
-          target: "ES2022",
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-          // @types/node is the user's business; borrow the repo's so the check needs no install.
-          typeRoots: [join(REPO, "node_modules", "@types")],
-          types: ["node"],
-        },
-        include: ["pipeline.ts", "projects"],
-      }),
-    );
-    const tsc = await run(process.execPath, [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", app], app);
-    expect(tsc.stdout + tsc.stderr).toBe("");
+    const tsc = await typeCheckApp(app);
+    expect(tsc.output).toBe("");
     expect(tsc.code).toBe(0);
   });
 });

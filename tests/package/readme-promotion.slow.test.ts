@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliEnv, REPO } from "../rig.js";
+import { typeCheckApp } from "./type-check-app.js";
 
 const SLOW = 240_000;
 const SECTION = "### Gated promotion in your own repository";
@@ -135,25 +136,8 @@ describe("the README's gated promotion, from the packed tarball in an empty fold
   });
 
   it("type-checks against the package's exported types (sluice, sluice/contracts, sluice/registry)", async () => {
-    writeFileSync(
-      join(app, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          module: "nodenext",
-          moduleResolution: "nodenext",
-          target: "ES2022",
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-          // @types/node is the user's business; borrow the repo's so the check needs no install.
-          typeRoots: [join(REPO, "node_modules", "@types")],
-          types: ["node"],
-        },
-        include: ["pipeline.ts", "projects"],
-      }),
-    );
-    const tsc = await sh(`${JSON.stringify(process.execPath)} ${JSON.stringify(join(REPO, "node_modules", "typescript", "bin", "tsc"))} -p .`, app);
-    expect(tsc.stdout + tsc.stderr).toBe("");
+    const tsc = await typeCheckApp(app);
+    expect(tsc.output).toBe("");
     expect(tsc.code).toBe(0);
   });
 });
