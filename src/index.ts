@@ -14,6 +14,7 @@ export {
   metrics,
   paramsFrom,
   source,
+  url,
   type CachedHit,
   type ConfirmHit,
   type DeclaredProject,
@@ -25,6 +26,7 @@ export {
   type JsonOutDecl,
   type MetricsOutDecl,
   type OutDecl,
+  type OutOptions,
   type OutsDecl,
   type ParamsDecl,
   type ParamsFileDecl,
@@ -38,4 +40,5 @@ export {
   type StageContextOf,
   type StageFn,
   type StageHandle,
+  type UrlRef,
 } from "./pipeline/index.js";

@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { readLockFile } from "./lock-file.js";
 import { readHistory } from "./run-history.js";
-import { recordDigests, type RunRecord } from "./run-record.js";
+import { recordDigests, storedOuts, type RunRecord } from "./run-record.js";
 import type { CacheSession } from "./cache-session.js";
 import type { Digest } from "./digest.js";
 
@@ -72,7 +72,7 @@ function invocationOf(run: string): string {
 /** The objects a record needs: its outputs, its log, and the files listed by directory manifests. */
 export async function referencedObjects(cache: CacheSession, record: RunRecord): Promise<Digest[]> {
   const digests = recordDigests(record);
-  for (const out of Object.values(record.outs)) {
+  for (const out of storedOuts(record)) {
     if (out.kind !== "dir") continue;
     try {
       const manifest = JSON.parse(await readFile(cache.store.pathOf(out.digest), "utf8")) as { files: [string, Digest][] };

@@ -6,7 +6,7 @@ export { lockedComponents, readLockFile, renderLockFile, writeLockFile, type Loc
 export { ObjectStore, type ObjectProblem } from "./object-store.js";
 export { probe, resetProbes } from "./probes.js";
 export { appendHistory, readHistory, type HistoryEntry } from "./run-history.js";
-export { recordDigests, RunRecords, type RecordedOut, type RecordProblem, type RunRecord } from "./run-record.js";
+export { recordDigests, RunRecords, storedOuts, type RecordedOut, type RecordProblem, type RunRecord } from "./run-record.js";
 export type { RecordedHit } from "./record-index.js";
 export { depOrigin, externalDigest, stageComponents } from "./stage-components.js";
 export { KEY_FORMAT, parseStageKey, stageKey, type DepComponent, type KeyComponents, type StageKey } from "./stage-key.js";

@@ -18,6 +18,8 @@ export interface RecordedOut {
   readonly kind: StageOut["kind"];
   readonly digest: Digest;
   readonly size: number;
+  /** Present (false) for an output declared `cache: false`: recorded, its bytes never stored. */
+  readonly cached?: false;
 }
 
 export interface RunRecord {
@@ -121,7 +123,12 @@ export class RunRecords {
 
 /** Every object a record names (outputs and log). Directory file objects are listed by their manifest. */
 export function recordDigests(record: RunRecord): Digest[] {
-  return [record.log, ...Object.values(record.outs).map((o) => o.digest)];
+  return [record.log, ...storedOuts(record).map((o) => o.digest)];
+}
+
+/** The outputs of a record whose bytes are in the store (all but those declared `cache: false`). */
+export function storedOuts(record: Pick<RunRecord, "outs">): RecordedOut[] {
+  return Object.values(record.outs).filter((out) => out.cached !== false);
 }
 
 function checkShape(value: unknown, key: StageKey): string | undefined {

@@ -19,6 +19,8 @@ export function depOrigin(dep: StageDep): string {
       return `${dep.stage}.${dep.out}`;
     case "external":
       return `external ${dep.ref.id}`;
+    case "url":
+      return `url ${dep.url}`;
   }
 }
 
@@ -45,10 +47,12 @@ export async function stageComponents(
   for (const command of stage.probes) probes[command] = await probe(command, stage.projectDir);
   const platform = `${process.platform}-${process.arch}`;
   const outs: Record<string, string> = {};
-  for (const out of stage.outs) outs[out.name] = `${out.kind}:${out.path}`;
+  // A persisted output changes what the stage sees when it runs (its previous copy), so it is a new key.
+  for (const out of stage.outs) outs[out.name] = `${out.kind}:${out.path}${out.persist ? ":persist" : ""}`;
   if (stage.action.kind === "cmd") {
     const runtime = { platform };
-    return { action: "cmd", cmd: stage.action.cmd, deps, env, format: KEY_FORMAT, outs, params, probes, runtime, stage: stage.id };
+    const wdir = stage.wdir === undefined ? {} : { wdir: stage.wdir };
+    return { action: "cmd", cmd: stage.action.cmd, deps, env, format: KEY_FORMAT, outs, params, probes, runtime, stage: stage.id, ...wdir };
   }
   const runtime = { node: process.versions.node.split(".")[0] ?? "", platform };
   const identity = await code.of(stage);

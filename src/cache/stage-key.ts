@@ -26,6 +26,8 @@ export interface KeyComponents {
   readonly stage: StageId;
   readonly action: "run" | "cmd";
   readonly cmd?: string;
+  /** Workspace-relative folder a cmd runs in, when not its project folder. */
+  readonly wdir?: string;
   /** Workspace-relative code file -> digest (run stages). */
   readonly code?: Readonly<Record<string, string>>;
   /** Digest of an inline function's text. */
@@ -33,7 +35,7 @@ export interface KeyComponents {
   readonly packages?: Readonly<Record<string, string>>;
   readonly params: Readonly<Record<string, Json>>;
   readonly deps: Readonly<Record<string, DepComponent>>;
-  /** Output name -> `kind:path`; moving an output is a new key. */
+  /** Output name -> `kind:path` (`:persist` added when persisted); moving an output is a new key. */
   readonly outs: Readonly<Record<string, string>>;
   /** Declared environment variables and their values (null when unset). */
   readonly env: Readonly<Record<string, string | null>>;

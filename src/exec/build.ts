@@ -4,6 +4,7 @@
  * the cache (cached / restored / held) or executes within the run's job and
  * resource limits, on the executor chosen for it.
  *
+ *   frozen? its outputs as they are (frozen-stage.ts)
  *   keyed -> forced? -> hit? serve (and, with --rerun, verify in scratch)
  *                    -> miss: slot -> execute -> record
  */
@@ -16,6 +17,7 @@ import { buildResult, type BuildResult } from "./build-result.js";
 import { ExternalValues, resultDigests } from "./dep-digests.js";
 import type { BuildObserver, StageResult } from "./events.js";
 import { executeStage, type ExecutionContext } from "./execute-stage.js";
+import { frozenStage } from "./frozen-stage.js";
 import { lookUpHit, serveHit, type HitLookup } from "./hit-serving.js";
 import { LocalRunners } from "./local-runners.js";
 import { verifyByRerun } from "./rerun-verify.js";
@@ -104,6 +106,7 @@ class StageBuilder {
   }
 
   async visit(stage: Stage, upstream: readonly StageResult[]): Promise<StageResult> {
+    if (stage.frozen) return frozenStage(this.#context.cache, this.#options.workspace.root, stage, true);
     const params = this.#options.params(stage);
     const keyed = await keyStage(this.#context.cache, this.#externals, stage, params, resultDigests(upstream));
     if (!keyed.ok) return failedResult(stage.id, keyed.failure.reason, keyed.failure.message);

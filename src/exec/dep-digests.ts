@@ -4,7 +4,7 @@
  * (or, when planning, from the outputs assumed for a stage that would run),
  * an external value's from resolving it once per build.
  */
-import { externalDigest, type Digest, type StatCache } from "../cache/index.js";
+import { externalDigest, isDigest, type Digest, type StatCache } from "../cache/index.js";
 import type { ExternalRef, Json, Stage, StageId } from "../pipeline/index.js";
 import type { StageFailure } from "./events.js";
 
@@ -58,6 +58,9 @@ export async function depDigests(stage: Stage, outputDigest: OutputDigest, statC
       const digest = await statCache.digest(dep.path);
       if (!digest) return { ok: false, failure: { reason: "missing-input", message: `input "${dep.name}" (${dep.path}) does not exist` } };
       digests.set(dep.name, digest);
+    } else if (dep.kind === "url") {
+      // The pin is the digest: planning needs no network, and the bytes are checked against it when fetched.
+      if (isDigest(dep.digest)) digests.set(dep.name, dep.digest);
     } else {
       // A registry that cannot be read (a damaged log, a database that is down) fails this stage, not the run.
       const value = await externals.resolve(dep.ref).catch((error: unknown) => error as Error);

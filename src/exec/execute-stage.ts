@@ -1,7 +1,7 @@
 /**
  * Executes one stage that missed the cache:
  *
- *   shadow + temp outs -> action (a runner) -> undeclared files? -> contracts
+ *   URL deps fetched -> shadow + temp outs (persisted ones seeded) -> action (a runner) -> undeclared files? -> contracts
  *     -> inputs unchanged? -> store objects -> place outputs -> write run record
  *
  * Any failure on the way removes the temp space and the stage's outputs,
@@ -14,9 +14,10 @@ import { INTERRUPTED, type StageFailure } from "./events.js";
 import { checkJsonOutputs } from "./json-contracts.js";
 import { readRunMetrics } from "./metrics-outputs.js";
 import { writeParamsOverlays } from "./params-overlay.js";
-import { placeOutputs, removeOutputs, storeOutputs, tempOutPaths } from "./outputs.js";
+import { placeOutputs, removeOutputs, seedPersistedOutputs, storeOutputs, tempOutPaths } from "./outputs.js";
 import { strayFiles, type Shadow, type ShadowPool } from "./shadow.js";
 import { StageAttempt, type ExecutedStage, type StageWork } from "./stage-attempt.js";
+import { placeUrlDeps } from "./url-deps.js";
 import type { ActionRunner } from "./action-runner.js";
 
 /** What executing stages shares across one build. */
@@ -54,6 +55,12 @@ export interface ExecuteHooks {
 export async function executeStage(context: ExecutionContext, work: StageWork, hooks: ExecuteHooks): Promise<ExecutedStage> {
   const attempt = new StageAttempt(work, hooks.onLog);
   const { stage } = work;
+  // Before the shadow links its deps: a URL dep must be in the workspace to be linked.
+  const unfetched = await placeUrlDeps(context.cache, context.workspaceRoot, stage, context.signal).catch((error: Error) => ({
+    reason: "io-error" as const,
+    message: error.message,
+  }));
+  if (unfetched) return attempt.failed(unfetched.reason, unfetched.message);
   const shadow = context.shadows.acquire(context.workspaceRoot, stage, stage.action.kind === "cmd");
   const strays: { found?: string[] } = {};
   let executed: ExecutedStage;
@@ -82,6 +89,7 @@ async function executeInShadow(
   const { stage } = work;
   if (stage.action.kind === "cmd") writeParamsOverlays(shadow, stage, work.params);
   const tempOuts = tempOutPaths(stage, shadow.root);
+  seedPersistedOutputs(context.workspaceRoot, stage, tempOuts);
   const action = await context.runnerFor(stage).run({
     stage,
     workspaceRoot: context.workspaceRoot,

@@ -8,7 +8,7 @@
 import type { CacheSession, RecordedHit, StageKey } from "../cache/index.js";
 import type { Stage } from "../pipeline/index.js";
 import type { BuildObserver, DifferingOutput, StageResult } from "./events.js";
-import { emptyLogDigest, restoreOutputs } from "./outputs.js";
+import { emptyLogDigest, restoreOutputs, type RestoreProblem } from "./outputs.js";
 import { plainResult } from "./stage-results.js";
 
 /** Where a hit may come from. */
@@ -48,11 +48,7 @@ export async function serveHit(lookup: HitLookup, stage: Stage, key: StageKey, r
   const outcome = await restoreOutputs(lookup.workspaceRoot, stage, record, cache.store, cache.statCache);
   if (!outcome.ok) {
     const { problem } = outcome;
-    observer.onWarning?.(
-      problem.reason === "unusable-record"
-        ? `${stage.id}: not reusing the cached result ${key}: ${problem.detail}; rebuilding`
-        : `${stage.id}: stored object ${problem.digest} is ${problem.reason === "missing-object" ? "missing" : "corrupt"}; rebuilding`,
-    );
+    observer.onWarning?.(`${stage.id}: ${restoreProblemText(problem, key)}`);
     return undefined;
   }
   const why = outcome.overwritten.map((o) => `restored ${o.path} over ${o.fromRun ? "the output of another run" : "a local edit"}`);
@@ -60,12 +56,27 @@ export async function serveHit(lookup: HitLookup, stage: Stage, key: StageKey, r
   return hitResult(stage, key, record, outcome.restored, why);
 }
 
+/** Why a hit could not be served, in the words of a warning. */
+function restoreProblemText(problem: RestoreProblem, key: StageKey): string {
+  switch (problem.reason) {
+    case "unusable-record":
+      return `not reusing the cached result ${key}: ${problem.detail}; rebuilding`;
+    case "uncached-output":
+      return `${problem.path} is not kept in the cache (cache: false) and the workspace no longer holds the recorded bytes; running again`;
+    case "missing-object":
+    case "corrupt-object":
+      return `stored object ${problem.digest} is ${problem.reason === "missing-object" ? "missing" : "corrupt"}; rebuilding`;
+  }
+}
+
 /** A hit in a plan: which outputs a build would restore, touching nothing. */
 export async function previewHit(lookup: HitLookup, stage: Stage, key: StageKey, record: RecordedHit): Promise<StageResult> {
   const differing: DifferingOutput[] = [];
   for (const out of stage.outs) {
     const present = await lookup.cache.statCache.digest(out.path);
-    if (present !== record.outs[out.name]?.digest) differing.push({ path: out.path, state: present === undefined ? "missing" : "modified" });
+    if (present === record.outs[out.name]?.digest) continue;
+    if (!out.cached) return plainResult(stage.id, "would-run", key, [`${out.path} is not kept in the cache (cache: false) and is ${present === undefined ? "missing" : "modified"}`]);
+    differing.push({ path: out.path, state: present === undefined ? "missing" : "modified" });
   }
   if (differing.length > 0) {
     const stale = differing.map((d) => `${d.path} (${d.state})`);

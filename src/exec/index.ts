@@ -5,3 +5,4 @@ export type { BuildObserver, DifferingOutput, FailureReason, JobProvenance, JobS
 export type { ExecutedStage } from "./stage-attempt.js";
 export { gitCommit, recordRun } from "./record-run.js";
 export { chooseExecutors, executorOf, keyCheckingExecutor, parseExecutorRules, type ExecutorChooser, type ExecutorContext, type StageExecutor } from "./executors/index.js";
+export { fetchUrl, type Fetched } from "./url-deps.js";

@@ -4,7 +4,7 @@
  * hashed, checked and stored are they renamed into the workspace, so a
  * failed or interrupted stage never leaves an output under its real name.
  */
-import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync } from "node:fs";
+import { cpSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync } from "node:fs";
 import { cp, rename, rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import {
@@ -37,52 +37,62 @@ export async function storeOutputs(
 ): Promise<{ ok: true; outs: Record<string, RecordedOut> } | { ok: false; failure: StageFailure }> {
   const outs: Record<string, RecordedOut> = {};
   for (const out of stage.outs) {
-    const temp = tempPaths[out.name] as string;
-    const info = statSync(temp, { throwIfNoEntry: false });
-    const wantDir = out.kind === "dir";
-    if (!info || info.isDirectory() !== wantDir) {
-      return {
-        ok: false,
-        failure: {
-          reason: "missing-output",
-          message: `did not write ${wantDir ? "directory" : "file"} output "${out.name}" (${out.path})${info ? ` (found a ${info.isDirectory() ? "directory" : "file"})` : ""}`,
-        },
-      };
-    }
-    if (wantDir) {
-      const files: [string, Digest][] = [];
-      let size = 0;
-      const listed = listFiles(temp);
-      if (!Array.isArray(listed)) {
-        const { entry, link } = listed;
-        const what = link === undefined ? "a special file (not a regular file or folder)" : `a symlink (-> ${link})`;
-        const fix = link === undefined
-          ? "write a regular file there instead"
-          : "copy the file into the folder instead of linking it, or declare what it points to as a dep of the stages that read it";
-        return {
-          ok: false,
-          failure: {
-            reason: "unstorable-output",
-            message: `directory output "${out.name}" (${out.path}) holds ${JSON.stringify(join(out.path, relative(temp, entry)))}, ${what}, which the cache cannot store: ${fix}`,
-          },
-        };
-      }
-      for (const file of listed) {
-        const digest = await digestFile(file);
-        await store?.putFile(file, digest);
-        files.push([relative(temp, file), digest]);
-        size += statSync(file).size;
-      }
-      const manifest = directoryManifest(files);
-      const digest = store ? await store.putBytes(Buffer.from(manifest, "utf8")) : digestString(manifest);
-      outs[out.name] = { path: out.path, kind: out.kind, digest, size };
-    } else {
-      const digest = await digestFile(temp);
-      await store?.putFile(temp, digest);
-      outs[out.name] = { path: out.path, kind: out.kind, digest, size: info.size };
-    }
+    const recorded = await storeOutput(out, tempPaths[out.name] as string, out.cached ? store : undefined);
+    if (!recorded.ok) return recorded;
+    outs[out.name] = out.cached ? recorded.out : { ...recorded.out, cached: false };
   }
   return { ok: true, outs };
+}
+
+type Stored = { ok: true; out: RecordedOut } | { ok: false; failure: StageFailure };
+
+/** Hashes one output at its temp path and stores it (only hashes without a store). */
+async function storeOutput(out: StageOut, temp: string, store: ObjectStore | undefined): Promise<Stored> {
+  const info = statSync(temp, { throwIfNoEntry: false });
+  const wantDir = out.kind === "dir";
+  if (!info || info.isDirectory() !== wantDir) {
+    return {
+      ok: false,
+      failure: {
+        reason: "missing-output",
+        message: `did not write ${wantDir ? "directory" : "file"} output "${out.name}" (${out.path})${info ? ` (found a ${info.isDirectory() ? "directory" : "file"})` : ""}`,
+      },
+    };
+  }
+  if (wantDir) return storeDirectory(out, temp, store);
+  const digest = await digestFile(temp);
+  await store?.putFile(temp, digest);
+  return { ok: true, out: { path: out.path, kind: out.kind, digest, size: info.size } };
+}
+
+/** Hashes (and stores) every file of a directory output, then its manifest. */
+async function storeDirectory(out: StageOut, temp: string, store: ObjectStore | undefined): Promise<Stored> {
+  const files: [string, Digest][] = [];
+  let size = 0;
+  const listed = listFiles(temp);
+  if (!Array.isArray(listed)) {
+    const { entry, link } = listed;
+    const what = link === undefined ? "a special file (not a regular file or folder)" : `a symlink (-> ${link})`;
+    const fix = link === undefined
+      ? "write a regular file there instead"
+      : "copy the file into the folder instead of linking it, or declare what it points to as a dep of the stages that read it";
+    return {
+      ok: false,
+      failure: {
+        reason: "unstorable-output",
+        message: `directory output "${out.name}" (${out.path}) holds ${JSON.stringify(join(out.path, relative(temp, entry)))}, ${what}, which the cache cannot store: ${fix}`,
+      },
+    };
+  }
+  for (const file of listed) {
+    const digest = await digestFile(file);
+    await store?.putFile(file, digest);
+    files.push([relative(temp, file), digest]);
+    size += statSync(file).size;
+  }
+  const manifest = directoryManifest(files);
+  const digest = store ? await store.putBytes(Buffer.from(manifest, "utf8")) : digestString(manifest);
+  return { ok: true, out: { path: out.path, kind: out.kind, digest, size } };
 }
 
 /** Renames stored outputs from temp into the workspace and remembers their stats. */
@@ -135,7 +145,11 @@ export interface OverwrittenOutput {
  * or a record (or directory manifest) that does not fit the declaration and
  * is refused before anything is written.
  */
-export type RestoreProblem = ObjectProblem | { readonly reason: "unusable-record"; readonly detail: string };
+export type RestoreProblem =
+  | ObjectProblem
+  | { readonly reason: "unusable-record"; readonly detail: string }
+  /** An output declared `cache: false` that the workspace no longer holds as recorded: only running again makes it. */
+  | { readonly reason: "uncached-output"; readonly path: string };
 
 /**
  * Makes the workspace hold a hit's outputs: untouched when they already
@@ -153,6 +167,11 @@ export async function restoreOutputs(
   // Checked before the first write: the restore below trusts the declared kinds.
   const mismatch = recordOutputsMismatch(stage.outs, record.outs);
   if (mismatch) return { ok: false, problem: { reason: "unusable-record", detail: mismatch } };
+  // Also before the first write: an output whose bytes the cache never kept can only be the workspace's own.
+  for (const out of stage.outs) {
+    if (out.cached || (await statCache.digest(out.path)) === record.outs[out.name]?.digest) continue;
+    return { ok: false, problem: { reason: "uncached-output", path: out.path } };
+  }
   let restored = false;
   const overwritten: OverwrittenOutput[] = [];
   for (const out of stage.outs) {
@@ -170,9 +189,28 @@ export async function restoreOutputs(
   return { ok: true, restored, overwritten };
 }
 
-/** Removes a stage's outputs from the workspace (after a failure: nothing stale under a real name). */
+/**
+ * Copies the workspace's current copy of each persisted output to its temp
+ * path, where the stage finds it when it runs. A copy, not a link: the
+ * workspace keeps its copy untouched until the stage succeeds.
+ */
+export function seedPersistedOutputs(root: string, stage: Stage, tempPaths: Readonly<Record<string, string>>): void {
+  for (const out of stage.outs) {
+    if (!out.persist) continue;
+    const previous = join(root, out.path);
+    if (!statSync(previous, { throwIfNoEntry: false })) continue; // the first run starts afresh
+    cpSync(previous, tempPaths[out.name] as string, { recursive: true });
+  }
+}
+
+/**
+ * Removes a stage's outputs from the workspace (after a failure: nothing
+ * stale under a real name). A persisted output keeps its previous copy: it
+ * is what the next attempt resumes from.
+ */
 export async function removeOutputs(root: string, stage: Stage, statCache: StatCache): Promise<void> {
   for (const out of stage.outs) {
+    if (out.persist) continue;
     await rm(join(root, out.path), { recursive: true, force: true });
     statCache.forget(out.path);
   }

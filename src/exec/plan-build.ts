@@ -3,6 +3,7 @@
  * every selected stage's key and says what a build would do with it,
  * executing, restoring and downloading nothing.
  *
+ *   frozen? its outputs as they are, or would restore them (frozen-stage.ts)
  *   upstream would run? -> outputs assumed? key : would-run (upstream)
  *   keyed -> forced? would-run -> local hit? cached / held / restored (would restore)
  *                              -> miss: would-run (why, from `explain`)
@@ -13,6 +14,7 @@ import type { Json, Stage, StageId, Workspace } from "../pipeline/index.js";
 import { buildResult, type BuildResult } from "./build-result.js";
 import { ExternalValues, resultDigests } from "./dep-digests.js";
 import type { BuildObserver, StageResult } from "./events.js";
+import { frozenStage } from "./frozen-stage.js";
 import { lookUpHit, previewHit, type HitLookup } from "./hit-serving.js";
 import { forcedToRun, keyStage, type ForceSet } from "./stage-keying.js";
 import { failedResult, plainResult } from "./stage-results.js";
@@ -69,6 +71,7 @@ class StagePlanner {
   }
 
   async visit(stage: Stage, upstream: readonly StageResult[]): Promise<StageResult> {
+    if (stage.frozen) return frozenStage(this.#cache, this.#options.workspace.root, stage, false);
     const waiting = upstream.filter((r) => r.status === "would-run").map((r) => r.id);
     const assumed = new Map(waiting.map((id) => [id, this.#options.assumedOutputs?.(id)]));
     const upstreamWouldRun = [`upstream ${waiting.join(", ")} would run`];

@@ -22,7 +22,7 @@ import type { Stage } from "../pipeline/index.js";
 export interface Shadow {
   /** The shadow's root, standing in for the workspace root. */
   readonly root: string;
-  /** The command's working directory: the stage's project folder inside the shadow. */
+  /** The command's working directory: the stage's project folder (or its `wdir`) inside the shadow. */
   cwd: string;
   /** Folders known to exist. */
   readonly made: Set<string>;
@@ -55,7 +55,7 @@ export class ShadowPool {
       shadow.links.push(link);
     }
     for (const out of stage.outs) ensureDir(shadow, out.kind === "dir" ? join(shadow.root, out.path) : dirname(join(shadow.root, out.path)));
-    shadow.cwd = join(shadow.root, relative(workspaceRoot, stage.projectDir));
+    shadow.cwd = stage.wdir === undefined ? join(shadow.root, relative(workspaceRoot, stage.projectDir)) : join(shadow.root, stage.wdir);
     ensureDir(shadow, shadow.cwd);
     return shadow;
   }

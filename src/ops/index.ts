@@ -9,6 +9,7 @@ export type { DecisionReport, MonitorDocument, MonitorNotes, MonitorPass, Monito
 export type { RetrainOutcome } from "./retrain.js";
 export { describeRetrain, type RetrainDecision } from "./retrain-summary.js";
 export { openRemote, peekDuration, type RemoteArgs } from "./remote.js";
+export { pinUrl, type PinnedUrl } from "./pin-url.js";
 export { runOnce, type LoadedWorkspace, type RunOutcome } from "./run-once.js";
 export type { ParamOverrides, RunRequest } from "./run-request.js";
 export { planDocument, shardStages, stageDurations, type ShardPlanDocument } from "./shard-plan.js";

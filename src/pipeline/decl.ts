@@ -18,14 +18,33 @@ export interface SourceLocation {
   readonly column: number;
 }
 
+/** How a file, directory or metrics output is kept (`file("model.pt", { persist: true })`). */
+export interface OutOptions {
+  /**
+   * The stage finds its previous copy of the output at its path when it
+   * runs (resumable training, an append-only log) instead of an empty place.
+   * What it finds is not part of its key: the stage must give the same
+   * result whether it resumes or starts afresh. A failed run leaves the
+   * previous copy in the workspace.
+   */
+  readonly persist?: boolean;
+  /**
+   * `false`: the bytes are hashed and recorded but not stored in the cache
+   * nor pushed to the remote (a large scratch file, a metrics file kept in
+   * git). The stage is a hit only while the workspace still holds exactly
+   * those bytes; otherwise it runs again.
+   */
+  readonly cache?: boolean;
+}
+
 /** A declared file output, written by the stage at `path` (project-relative). */
-export interface FileOutDecl {
+export interface FileOutDecl extends OutOptions {
   readonly kind: "file";
   readonly path: string;
 }
 
 /** A declared directory output; every file below it is part of the artifact. */
-export interface DirOutDecl {
+export interface DirOutDecl extends OutOptions {
   readonly kind: "dir";
   readonly path: string;
 }
@@ -46,7 +65,7 @@ export interface JsonOutDecl<S extends z.ZodType = z.ZodType> {
  * that `sluice metrics show|diff` reads. It may lie inside a directory
  * output of the same stage, which then holds it.
  */
-export interface MetricsOutDecl {
+export interface MetricsOutDecl extends OutOptions {
   readonly kind: "metrics";
   readonly path: string;
 }
@@ -96,7 +115,22 @@ export interface ExternalRef<T extends Json = Json> {
   readonly resolve: (ctx: { readonly workspaceRoot: string }) => T | Promise<T>;
 }
 
-export type DepRef = SourceRef | OutputRef | ExternalRef;
+/**
+ * A file fetched from an http(s) URL, pinned by the digest of its bytes: the
+ * pin is what enters the stage key, so planning needs no network, and bytes
+ * that do not match it are refused. Fetched once into the cache and placed
+ * at `path` (project-relative) in the workspace.
+ */
+export interface UrlRef {
+  readonly ref: "url";
+  readonly url: string;
+  /** The digest of the bytes, as `sluice pin <url>` prints it; undefined is a definition error that says how to pin. */
+  readonly digest: string | undefined;
+  /** Project-relative path where the stage finds the file. */
+  readonly path: string;
+}
+
+export type DepRef = SourceRef | OutputRef | ExternalRef | UrlRef;
 
 /** The value a stage function receives for each kind of dep. */
 export type DepValue<D> = D extends OutputRef<infer O>
@@ -172,6 +206,17 @@ interface StageDeclBase<D extends DepsDecl, P extends ParamsDecl, O extends Outs
   /** Never a cache hit: the stage runs every time it is planned. */
   readonly alwaysRun?: boolean;
   /**
+   * Never runs: downstream stages read its outputs as the workspace holds
+   * them (restored from the result `sluice.lock` records when missing),
+   * whatever its code, params or deps now say.
+   */
+  readonly frozen?: boolean;
+  /**
+   * The folder (project-relative) a `cmd` runs in instead of the project
+   * folder; `{deps.x}` and `{outs.y}` are then relative to it. Part of the key.
+   */
+  readonly wdir?: string;
+  /**
    * Where the stage executes when it is not a hit: `"local"` (the default)
    * or `"slurm"` (a job on the cluster `defineWorkspace({ slurm })` or the
    * SLUICE_SLURM_* variables describe). Not part of the key: the same
@@ -220,6 +265,8 @@ export const STAGE_DECL_KEYS = [
   "probes",
   "resources",
   "alwaysRun",
+  "frozen",
+  "wdir",
   "confirmHit",
   "executor",
   "run",

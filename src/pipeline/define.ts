@@ -19,6 +19,7 @@ import type {
   JsonOutDecl,
   MetricsOutDecl,
   OutDecl,
+  OutOptions,
   OutputRef,
   OutsDecl,
   ParamsDecl,
@@ -27,17 +28,18 @@ import type {
   SourceLocation,
   SourceRef,
   StageHandle,
+  UrlRef,
   WorkspaceOptions,
 } from "./decl.js";
 
-/** A file output at a project-relative path. */
-export function file(path: string): FileOutDecl {
-  return { kind: "file", path };
+/** A file output at a project-relative path (`persist`, `cache: false`: see {@link OutOptions}). */
+export function file(path: string, options: OutOptions = {}): FileOutDecl {
+  return { kind: "file", path, ...options };
 }
 
-/** A directory output at a project-relative path. */
-export function dir(path: string): DirOutDecl {
-  return { kind: "dir", path };
+/** A directory output at a project-relative path (`persist`, `cache: false`: see {@link OutOptions}). */
+export function dir(path: string, options: OutOptions = {}): DirOutDecl {
+  return { kind: "dir", path, ...options };
 }
 
 /** A JSON output checked by `schema`; `path` defaults to `out/<stage>/<name>.json`. */
@@ -46,8 +48,8 @@ export function json<S extends z.ZodType>(schema: S, path?: string): JsonOutDecl
 }
 
 /** A metrics file (JSON or YAML) at a project-relative path; it may lie inside a dir output of the same stage. */
-export function metrics(path: string): MetricsOutDecl {
-  return { kind: "metrics", path };
+export function metrics(path: string, options: OutOptions = {}): MetricsOutDecl {
+  return { kind: "metrics", path, ...options };
 }
 
 /** Keys (dotted paths) of a YAML or JSON params file a stage reads; for a stage's `paramsFiles`. */
@@ -58,6 +60,15 @@ export function paramsFrom(path: string, keys: readonly string[]): ParamsFileDec
 /** A raw input of the project (data file, script), at a project-relative path. */
 export function source(path: string): SourceRef {
   return { ref: "source", path };
+}
+
+/**
+ * A file downloaded from an http(s) URL, pinned by its digest
+ * (`url("https://…/data.xml", { digest: "…", path: "data/data.xml" })`);
+ * `sluice pin <url>` downloads it once and prints the digest to paste.
+ */
+export function url(href: string, pin: { readonly digest?: string; readonly path: string }): UrlRef {
+  return { ref: "url", url: href, digest: pin.digest, path: pin.path };
 }
 
 /** A dep on a value resolved at plan time; its canonical JSON digest enters the key. */

@@ -12,6 +12,7 @@ export {
   packageOfFunction,
   paramsFrom,
   source,
+  url,
   type ProjectBuilder,
 } from "./define.js";
 export type { Diagnostic, DiagnosticReason } from "./diagnostic.js";

@@ -32,6 +32,10 @@ export interface StageOut {
   readonly path: string;
   /** The contract of a json output. */
   readonly schema: z.ZodType | undefined;
+  /** The stage finds its previous copy when it runs (see `OutOptions.persist`). */
+  readonly persist: boolean;
+  /** False: hashed and recorded, but its bytes are not kept in the cache (see `OutOptions.cache`). */
+  readonly cached: boolean;
 }
 
 /**
@@ -74,7 +78,16 @@ export type StageDep =
       readonly schema: z.ZodType | undefined;
       readonly outKind: StageOut["kind"];
     }
-  | { readonly name: string; readonly kind: "external"; readonly ref: ExternalRef };
+  | { readonly name: string; readonly kind: "external"; readonly ref: ExternalRef }
+  | {
+      readonly name: string;
+      readonly kind: "url";
+      /** Workspace-relative posix path where the fetched file is placed. */
+      readonly path: string;
+      readonly url: string;
+      /** The pinned digest of its bytes (`<xxh64>-<length>`, checked by validation): what enters the key. */
+      readonly digest: string;
+    };
 
 /** How a stage produces its outputs. */
 export type StageAction =
@@ -119,6 +132,10 @@ export interface Stage {
   readonly probes: readonly string[];
   readonly resources: Readonly<Record<string, number>>;
   readonly alwaysRun: boolean;
+  /** Never runs; its outputs are taken as the workspace holds them (see `StageDecl.frozen`). */
+  readonly frozen: boolean;
+  /** Workspace-relative folder a `cmd` runs in; undefined for the project folder. */
+  readonly wdir: string | undefined;
   /** Where the stage executes (see `StageDecl.executor`); never part of its key. */
   readonly executor: ExecutorName;
   /** See `StageDecl.confirmHit`. */

@@ -24,6 +24,7 @@ import {
 import type { ModuleLoader } from "./load.js";
 import { structuredFormat } from "./params-file.js";
 import { paramsFromFiles } from "./params-files-decl.js";
+import { outOptions, stageOptions, urlDep } from "./stage-options-decl.js";
 import { PathProbe } from "./path-probe.js";
 import { exportingModules } from "./run-module.js";
 import { packageOfFunction } from "./define.js";
@@ -43,6 +44,7 @@ export async function validateWorkspace(
   const projects: Project[] = [];
   const seenProjects = new Set<string>();
   const outputOwners: OutputOwners = { exact: new Map(), below: new Map() };
+  const urlPaths = new Map<string, { url: string; digest: string; stage: StageId }>();
   const declaredIds = new Set(declared.flatMap((p) => p.stages.map((s) => s.handle.id)));
   const paths = new PathProbe(root);
   const declaredOutputs = outputsDeclared(root, declared);
@@ -76,6 +78,7 @@ export async function validateWorkspace(
       const stage = validateGuarded(scope, declaredStage, problems);
       if (!stage) continue;
       for (const out of stage.outs) claimOutput(out, stage, declaredStage, outputOwners, problems);
+      claimUrlPaths(stage, declaredStage, urlPaths, problems);
       stages.set(stage.id, stage);
       ids.push(stage.id);
     }
@@ -83,6 +86,24 @@ export async function validateWorkspace(
   }
   if (problems.length > 0) return fail(problems);
   return ok({ root, file, projects, stages: linkOutputPaths(stages), remoteCache });
+}
+
+/** Stages may share a URL dep's place only when they fetch the same URL with the same pin. */
+function claimUrlPaths(
+  stage: Stage,
+  declared: DeclaredStage,
+  claimed: Map<string, { url: string; digest: string; stage: StageId }>,
+  problems: Diagnostic[],
+): void {
+  for (const dep of stage.deps) {
+    if (dep.kind !== "url") continue;
+    const first = claimed.get(dep.path);
+    if (!first) claimed.set(dep.path, { url: dep.url, digest: dep.digest, stage: stage.id });
+    else if (first.url !== dep.url || first.digest !== dep.digest) {
+      const message = `stage ${stage.id}: dep "${dep.name}" places ${dep.url} at ${dep.path}, where ${first.stage} places ${first.url} (pinned ${first.digest}): use one url(...) for both, or another path`;
+      problems.push({ reason: "duplicate-output", message: at(declared.location, message), stage: stage.id, location: declared.location });
+    }
+  }
 }
 
 /** Output deps learn the workspace path of the output they read from its writer. */
@@ -183,6 +204,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
       kind: out.kind === "metrics" ? "file" : out.kind,
       path: placed.inWorkspace,
       schema: out.kind === "json" ? out.schema : undefined,
+      ...outOptions(name, out, report),
     });
   }
 
@@ -216,6 +238,8 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     if (typeof amount !== "number" || !(amount >= 0)) report("bad-resources", `resource ${name} must be a non-negative number`);
   }
 
+  const options = stageOptions(decl, scope.place, report);
+
   if (decl.executor !== undefined && !EXECUTOR_NAMES.includes(decl.executor)) {
     report("bad-executor", `executor ${JSON.stringify(decl.executor)} is not one of ${EXECUTOR_NAMES.map((n) => `"${n}"`).join(", ")}`);
   }
@@ -242,6 +266,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     probes: [...new Set(decl.probes ?? [])].sort(),
     resources,
     alwaysRun: decl.alwaysRun === true,
+    ...options,
     executor: decl.executor ?? "local",
     confirmHit: decl.confirmHit,
     upstream: [...upstream].sort(),
@@ -304,12 +329,14 @@ function resolveDep(
     }
     case "external":
       return { name, kind: "external", ref };
+    case "url":
+      return urlDep(name, ref, { place, inside: (absolute) => paths.inside(absolute), outputClash: (rel) => outputClash(declaredOutputs, rel) }, report);
     default:
       report(
         "unknown-stage",
         ref === undefined
           ? `dep "${name}" is undefined: is the output it reads misspelt (stage.outs.<name>)?`
-          : `dep "${name}" is not a source(...), another stage's output or external(...)`,
+          : `dep "${name}" is not a source(...), another stage's output, url(...) or external(...)`,
       );
       return undefined;
   }

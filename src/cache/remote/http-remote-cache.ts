@@ -22,7 +22,7 @@ import { digestFile, digestSize, type Digest } from "../digest.js";
 import { parseDirManifest } from "../dir-manifest.js";
 import { recordOutputsMismatch } from "../record-shape.js";
 import type { RemoteCache } from "../remote-cache.js";
-import type { RecordedOut, RunRecord } from "../run-record.js";
+import { storedOuts, type RecordedOut, type RunRecord } from "../run-record.js";
 import type { StageKey } from "../stage-key.js";
 import { HttpStore, type HttpProblem } from "./http-store.js";
 import { actionPath, casPath, decodeWireRecord, encodeWireRecord, sha256, type WireRecord } from "./wire-record.js";
@@ -89,7 +89,13 @@ export class HttpRemoteCache implements RemoteCache {
       warn(`ignoring the remote record ${key}: ${mismatch}`);
       return undefined;
     }
-    const outs = declared.map((out) => record.outs[out.name] as RecordedOut);
+    const flagged = declared.find((out) => (record.outs[out.name]?.cached === false) === out.cached);
+    if (flagged) {
+      warn(`ignoring the remote record ${key}: it says output "${flagged.name}" is ${flagged.cached ? "not " : ""}cached, the stage declares otherwise`);
+      return undefined;
+    }
+    // An output declared `cache: false` has no bytes anywhere but a workspace: only its digest comes along.
+    const outs = declared.filter((out) => out.cached).map((out) => record.outs[out.name] as RecordedOut);
     const hugeManifest = outs.find((out) => out.kind === "dir" && digestSize(out.digest) > MANIFEST_LIMIT);
     if (hugeManifest) {
       warn(`ignoring the remote record ${key}: the manifest of ${hugeManifest.path} would be over ${MANIFEST_LIMIT} bytes`);
@@ -240,7 +246,7 @@ async function allWithin<T>(items: readonly T[], limit: number, task: (item: T) 
 /** Every object a record needs: outputs (with the files of directory outputs) and the log. */
 async function localObjects(record: RunRecord, local: CacheSession): Promise<Digest[]> {
   const digests: Digest[] = [];
-  for (const out of Object.values(record.outs)) {
+  for (const out of storedOuts(record)) {
     if (out.kind === "dir") {
       const manifest = await local.store.readVerified(out.digest);
       const parsed = manifest.ok ? parseDirManifest(manifest.bytes) : undefined;

@@ -18,6 +18,7 @@ export const commandLoaders: Readonly<Record<string, Loader>> = {
   metrics: () => import("./metrics.js"),
   watch: () => import("./watch.js"),
   gc: () => import("./gc.js"),
+  pin: () => import("./pin.js"),
   verify: () => import("./verify.js"),
   registry: () => import("./registry.js"),
   approve: () => import("./approve.js"),

@@ -1,0 +1,41 @@
+/**
+ * `sluice pin <url>`: download a file once and print the digest that pins a
+ * `url(...)` dep to exactly these bytes.
+ */
+import type { Argv, CommandModule } from "yargs";
+import { pinUrl } from "../../ops/index.js";
+import { formatBytes, writeOut } from "../../report/index.js";
+import { type GlobalOptions } from "../context.js";
+import { exitWithFailure } from "../exit-code.js";
+
+interface PinArgs extends GlobalOptions {
+  readonly url: string;
+  readonly maxBytes: number;
+}
+
+const command: CommandModule<GlobalOptions, PinArgs> = {
+  command: "pin <url>",
+  describe: "Download a file and print the digest that pins a url(...) dep to its bytes",
+  builder: (yargs: Argv<GlobalOptions>) =>
+    yargs
+      .positional("url", { type: "string", demandOption: true, describe: "an http(s) URL" })
+      .option("max-bytes", { type: "number", default: 1 << 30, describe: "refuse a download larger than this (default 1 GiB)" })
+      .example("$0 pin https://example.org/data/data.xml", "print the digest to paste into url(..., { digest, path })") as unknown as Argv<PinArgs>,
+  handler: async (argv) => {
+    const stop = new AbortController();
+    const onSigint = () => stop.abort();
+    process.once("SIGINT", onSigint);
+    try {
+      const pinned = await pinUrl(argv.url, { cwd: argv.cwd ?? process.cwd(), maxBytes: argv.maxBytes, signal: stop.signal });
+      if (!pinned.ok) return exitWithFailure(pinned.error);
+      const { url, digest, bytes, cached } = pinned.value;
+      if (argv.json) return void writeOut(JSON.stringify(pinned.value, null, 2));
+      writeOut(`${url}: ${formatBytes(bytes)}, digest ${digest}${cached ? " (kept in the cache)" : ""}`);
+      writeOut(`  url(${JSON.stringify(url)}, { digest: ${JSON.stringify(digest)}, path: "data/<file>" })`);
+    } finally {
+      process.off("SIGINT", onSigint);
+    }
+  },
+};
+
+export default command;
