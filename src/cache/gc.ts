@@ -9,7 +9,8 @@ import { readLockFile } from "./lock-file.js";
 import { readHistory } from "./run-history.js";
 import { recordDigests, storedOuts, type RunRecord } from "./run-record.js";
 import type { CacheSession } from "./cache-session.js";
-import type { Digest } from "./digest.js";
+import { isDigest, type Digest } from "./digest.js";
+import { URL_ORIGIN } from "./stage-components.js";
 
 export interface GcOptions {
   /** Keep the records of this many most recent invocations (0: none beyond the lock and the pins). */
@@ -40,7 +41,9 @@ export async function collectGarbage(cache: CacheSession, options: GcOptions): P
       continue;
     }
     const { record } = await cache.records.get(key);
-    if (record) for (const digest of await referencedObjects(cache, record)) live.add(digest);
+    if (!record) continue;
+    for (const digest of await referencedObjects(cache, record)) live.add(digest);
+    for (const digest of fetchedDeps(record)) live.add(digest);
   }
 
   let removedObjects = 0;
@@ -67,6 +70,11 @@ function lastRuns(invocations: readonly string[], count: number): string[] {
 /** A history entry's run id is `<invocation>.<n>`; the invocation groups one `sluice run`. */
 function invocationOf(run: string): string {
   return run.split(".")[0] as string;
+}
+
+/** The bytes a record's URL deps were fetched as (if the store has them): keeping them spares the next run a download. */
+function fetchedDeps(record: RunRecord): Digest[] {
+  return Object.values(record.components.deps).flatMap((dep) => (dep.from.startsWith(URL_ORIGIN) && isDigest(dep.digest) ? [dep.digest] : []));
 }
 
 /** The objects a record needs: its outputs, its log, and the files listed by directory manifests. */

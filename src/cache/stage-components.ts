@@ -10,6 +10,9 @@ import { digestString, type Digest } from "./digest.js";
 import { probe } from "./probes.js";
 import { KEY_FORMAT, type DepComponent, type KeyComponents } from "./stage-key.js";
 
+/** How `depOrigin` begins for a URL dep (`url https://…`). */
+export const URL_ORIGIN = "url ";
+
 /** Where a dep comes from, as `explain` names it. */
 export function depOrigin(dep: StageDep): string {
   switch (dep.kind) {
@@ -20,7 +23,7 @@ export function depOrigin(dep: StageDep): string {
     case "external":
       return `external ${dep.ref.id}`;
     case "url":
-      return `url ${dep.url}`;
+      return `${URL_ORIGIN}${dep.url}`;
   }
 }
 

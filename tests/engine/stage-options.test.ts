@@ -8,7 +8,10 @@ import { readdirSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describeWith, NGINX } from "../requirements.js";
 import { statuses, Workspace } from "../rig.js";
+import { filesUnder, sha256File } from "../team/team-workspace.js";
+import { Nginx } from "../team/nginx.js";
 
 let ws: Workspace | undefined;
 afterEach(() => ws?.dispose());
@@ -88,6 +91,35 @@ describe("cache: false", () => {
     expect(rerun.stderr).toContain("is not kept in the cache (cache: false)");
     expect(ws.read("projects/p/big.txt")).toBe("bulk\n");
     expect(await ws.run(["verify"])).toMatchObject({ code: 0 });
+  });
+});
+
+describeWith(NGINX, "cache: false with a remote cache (real nginx)", () => {
+  let nginx: Nginx;
+  const others: Workspace[] = [];
+  beforeAll(async () => {
+    nginx = await Nginx.start();
+  });
+  afterAll(async () => {
+    for (const other of others) other.dispose();
+    await nginx?.dispose();
+  });
+
+  it("never uploads the output's bytes: a teammate's clone runs that stage and restores the rest", async () => {
+    const stages = `  const big = p.stage("big", { outs: { data: file("big.txt", { cache: false }) }, cmd: "echo bulk > {outs.data}" });
+  p.stage("use", { deps: { data: big.outs.data }, outs: { n: file("n.txt") }, cmd: "wc -c < {deps.data} > {outs.n}" });`;
+    ws = new Workspace(project(stages));
+    expect((await ws.runJson(["--remote-cache", nginx.url("uncached")])).code).toBe(0);
+    const uploaded = filesUnder(join(nginx.root, "uncached", "cas"));
+    expect(uploaded).toContain(sha256File(join(ws.root, "projects/p/n.txt")));
+    expect(uploaded).not.toContain(sha256File(join(ws.root, "projects/p/big.txt")));
+
+    const teammate = new Workspace(project(stages));
+    others.push(teammate);
+    const run = await teammate.runJson(["--remote-cache", nginx.url("uncached")]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(statuses(run)).toEqual({ "p:big": "ran", "p:use": "restored" });
+    expect(teammate.read("projects/p/n.txt")).toBe(ws.read("projects/p/n.txt"));
   });
 });
 
@@ -189,6 +221,13 @@ describe("url deps", () => {
     expect(ws.read("projects/p/data/data.csv")).toBe("a,b\n1,2\n");
     expect(ws.read("projects/p/lines.txt").trim()).toBe("2");
     expect(requests - before).toBe(1); // the run found the pinned bytes in the cache
+
+    // gc keeps the fetched bytes of a kept record: a rerun that needs the file again finds them.
+    expect((await ws.run(["gc", "--keep", "0"])).code).toBe(0);
+    rmSync(join(ws.root, "projects/p/data"), { recursive: true });
+    ws.write("projects/p/pipeline.ts", project(stage(digest, 3))["projects/p/pipeline.ts"] as string);
+    expect(statuses(await ws.runJson())).toEqual({ "p:count": "ran" });
+    expect(requests - before).toBe(1);
 
     // The source changes: a run that needs the file again downloads, and refuses what no longer matches the pin.
     served["/data.csv"] = "a,b\n1,2\n3,4\n";

@@ -41,7 +41,7 @@ describe("pipeline validation (exit 2, one message naming file and stage)", () =
     );
     expect(out.stderr).toContain('projects/p/pipeline.ts:4: unknown key "parms" in stage p:clean; did you mean "params"?');
     expect(out.stderr).toContain('unknown key "outputs" in stage p:clean (a stage declares');
-    expect(out.stderr).toContain('unknown key "bogus" in stage p:clean (a stage declares description, deps, params, paramsFiles, outs, env, probes, resources, alwaysRun, confirmHit, executor, run, cmd)');
+    expect(out.stderr).toContain('unknown key "bogus" in stage p:clean (a stage declares description, deps, params, paramsFiles, outs, env, probes, resources, alwaysRun, frozen, wdir, confirmHit, executor, run, cmd)');
   });
 
   it("rejects a dependency cycle", async () => {

@@ -20,7 +20,7 @@ const command: CommandModule<GlobalOptions, PinArgs> = {
     yargs
       .positional("url", { type: "string", demandOption: true, describe: "an http(s) URL" })
       .option("max-bytes", { type: "number", default: 1 << 30, describe: "refuse a download larger than this (default 1 GiB)" })
-      .example("$0 pin https://example.org/data/data.xml", "print the digest to paste into url(..., { digest, path })") as unknown as Argv<PinArgs>,
+      .epilog('Paste the digest it prints into the dep: url("<url>", { digest: "<digest>", path: "data/<file>" })') as unknown as Argv<PinArgs>,
   handler: async (argv) => {
     const stop = new AbortController();
     const onSigint = () => stop.abort();
