@@ -7,5 +7,7 @@
  */
 export { describeMonitorDecision } from "./monitor-messages.js";
 export { renderLineage } from "./registry-lineage.js";
-export { renderHistory, renderRelease, renderReleaseList, type ReleaseRow } from "./registry-tables.js";
+export { renderHistory, renderRelease, renderReleaseList, type AliasMoveRow, type ReleaseRow } from "./registry-tables.js";
 export { renderVerification } from "./registry-verify.js";
+export { renderApproval, renderPromotion, renderRollback } from "./registry-moves.js";
+export { renderAnchor, renderExport, renderImport, renderSync } from "./registry-transfers.js";

@@ -57,7 +57,10 @@ export function renderRelease(manifest: ReleaseManifest, manifestDigest: string,
 }
 
 /** `registry history <project> <alias>`: every move with who, when and why. */
-export function renderHistory(project: string, alias: string, moves: readonly AliasMoved[]): string {
+/** One move of an alias, as `registry history` shows it. */
+export type AliasMoveRow = Pick<AliasMoved, "seq" | "at" | "actor" | "from" | "to" | "cause" | "reason">;
+
+export function renderHistory(project: string, alias: string, moves: readonly AliasMoveRow[]): string {
   if (moves.length === 0) return `${project}@${alias} has never moved`;
   return table([
     ["event", "when", "who", "from", "to", "cause", "why"],

@@ -20,6 +20,8 @@ export interface OpFailure {
   readonly message?: string;
   /** Problems with a location (a bad `--set`, an unknown target), rendered as diagnostics. */
   readonly diagnostics?: readonly Diagnostic[];
+  /** Fields a `--json` error document carries beside the message (a registry refusal's reason, release, missing roles). */
+  readonly detail?: Readonly<Record<string, unknown>>;
 }
 
 /** A result document, or a typed failure. */

@@ -4,7 +4,13 @@
  * `kind`); none parses arguments or decides an exit code.
  */
 export { refuse, refuseWith, type FailureKind, type OpFailure, type OpResult } from "./failure.js";
+export { collectGarbage, type GarbageCollected } from "./collect-garbage.js";
 export { explainStale } from "./explain-stale.js";
+export { explainStage, type StageExplanation } from "./explain-stage.js";
+export { planStages } from "./plan-stages.js";
+export { DEFAULT_REPORT, openInBrowser, writeReport, type WrittenReport } from "./write-report.js";
+export { workspaceStatus, type StatusRow, type WorkspaceStatus } from "./workspace-status.js";
+export { loadWorkspaceAt, type LoadRequest } from "./load-workspace.js";
 export type { DecisionReport, MonitorDocument, MonitorNotes, MonitorPass, MonitorRequest, RetrainReport } from "./monitor-pass.js";
 export type { RetrainOutcome } from "./retrain.js";
 export { describeRetrain, type RetrainDecision } from "./retrain-summary.js";
@@ -14,6 +20,11 @@ export { runOnce, type LoadedWorkspace, type RunOutcome } from "./run-once.js";
 export type { ParamOverrides, RunRequest } from "./run-request.js";
 export { planDocument, shardStages, stageDurations, type ShardPlanDocument } from "./shard-plan.js";
 export { rerunStages } from "./verify-rerun.js";
+export { verifyWorkspace, type Verification, type VerifyRequest } from "./verify-workspace.js";
+// The registry operations import the registry on use: listing them here costs `sluice run` nothing.
+export { approveRelease, promoteRelease, rollbackAlias, traceRelease, type ApproveRequest, type PromoteRequest, type RollbackRequest } from "./registry-moves.js";
+export { anchorLog, exportLog, importLog, syncAliases } from "./registry-transfers.js";
+export { aliasHistory, listReleases, showRelease } from "./registry-views.js";
 export { reportWatchSet } from "./watch-set.js";
 
 // The monitor pass, retrain and watch are loaded on first use: a run (which loads this index)

@@ -9,6 +9,7 @@ export { renderChanges, renderValues, type ShownChange, type ShownValue } from "
 export { renderDag, type DagFormat } from "./dag-render.js";
 export { printRegistryError, printRegistryNote, printRegistryResult, shortDigest, writeRegistryText } from "./registry-messages.js";
 export { renderCacheProblem, renderCacheVerdict, renderReruns } from "./verify-render.js";
+export { freshness, renderLockSummary, renderStatusTable, statusDetail, type Freshness } from "./status-render.js";
 
 /** The listr2 task list, loaded only for an interactive terminal: listr2 is the biggest thing `run` could load. */
 export const loadListrReporter = () => import("./listr-reporter.js");

@@ -8,8 +8,8 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
-import { registryUsageError, withRegistryFailures } from "../registry-usage.js";
-import { exitWith } from "../exit-code.js";
+import { approveRelease } from "../../ops/index.js";
+import { printOutcome } from "../registry-output.js";
 
 interface ApproveArgs extends GlobalOptions {
   readonly project: string;
@@ -32,34 +32,9 @@ const command: CommandModule<GlobalOptions, ApproveArgs> = {
       .option("note", { type: "string", describe: "why, for the record" })
       .option("key", { type: "string", describe: "SSH key to sign with (default: SLUICE_SIGNING_KEY, then git config user.signingkey)" }) as unknown as Argv<ApproveArgs>,
   handler: async (argv) => {
-    const [registry, messages] = await Promise.all([import("../../registry/index.js"), import("../../report/index.js")]);
-    const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
-    if (!opened.ok) return registryUsageError(messages, opened.error, argv.json);
-    const { root, registry: handle } = opened.value;
-    const policy = await registry.loadProjectPolicy(root, argv.project);
-    if (!policy.ok) return registryUsageError(messages, registry.describeRefusal(policy.error), argv.json);
-    const key = registry.resolveSigningKey(argv.key, argv.cwd ?? process.cwd());
-    if (!key.ok) return registryUsageError(messages, key.error, argv.json);
-    const by = argv.by ?? handle.actor;
-    const approved = await withRegistryFailures(messages, argv.json, () =>
-      handle.approve(policy.value, { project: argv.project, release: argv.release, role: argv.role, by, note: argv.note ?? "" }, key.value),
-    );
-    if (!approved) return;
-    if (!approved.ok) {
-      messages.printRegistryError(registry.describeRefusal(approved.error), argv.json, approved.error);
-      exitWith(registry.isUsageRefusal(approved.error) ? "usage" : "failed");
-      return;
-    }
-    const gap = await handle.approvalGap(policy.value, argv.project, argv.release, "production");
-    const still = gap.missing.length > 0 ? `; production still needs ${gap.missing.join(", ")}` : "; production approvals complete";
-    const check = approved.value.check;
-    const signer = check.counted ? { key: check.fingerprint, signer: check.principals } : { key: check.fingerprint ?? null, signer: [] };
-    messages.printRegistryResult(
-      argv.json,
-      { ok: true, recorded: approved.value.recorded, project: argv.project, release: argv.release, role: argv.role, by, ...signer, missingForProduction: gap.missing },
-      `${approved.value.recorded ? "approved" : "already approved"}: ${argv.project} ${argv.release} as ${argv.role} by ${by}` +
-        ` (key ${signer.key ?? "?"}, ${signer.signer.join(", ")} in the allowed signers)${still}`,
-    );
+    const { renderApproval } = await import("../../dashboard/index.js");
+    const request = { project: argv.project, release: argv.release, role: argv.role, by: argv.by, note: argv.note, key: argv.key };
+    printOutcome(argv.json, await approveRelease(argv.cwd ?? process.cwd(), request), renderApproval);
   },
 };
 

@@ -3,12 +3,10 @@
  * last successful run ("params.lr 0.1 -> 0.2", "code projects/eta/model.ts changed").
  */
 import type { Argv, CommandModule } from "yargs";
-import { openCache, readLockFile, type StageKey } from "../../cache/index.js";
-import { matchTargets, withUpstream } from "../../graph/index.js";
-import type { StageId } from "../../pipeline/index.js";
+import { explainStage } from "../../ops/index.js";
 import { writeOut } from "../../report/index.js";
-import { loadContext, reportDiagnostics, usageError, type GlobalOptions } from "../context.js";
-import { dryRun } from "../dry-run.js";
+import { loadContext, type GlobalOptions } from "../context.js";
+import { exitWithFailure } from "../exit-code.js";
 
 interface ExplainArgs extends GlobalOptions {
   readonly stage: string;
@@ -22,28 +20,15 @@ const command: CommandModule<GlobalOptions, ExplainArgs> = {
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
-    const matched = matchTargets(context.dag, [argv.stage]);
-    if (!matched.ok) return void reportDiagnostics(matched.error);
-    if (matched.value.size !== 1) return void usageError(`"${argv.stage}" matches ${matched.value.size} stages; name one stage id`);
-    const id = [...matched.value][0] as StageId;
-    const cache = await openCache(context.root);
-    const build = await dryRun(cache, context, withUpstream(context.dag, [id]));
-    const result = build.results.find((r) => r.id === id);
-    if (!result) return;
-    const locked = readLockFile(cache.layout.lockFile).stages[id];
-    const record = locked ? (await cache.records.get(locked.key as StageKey)).record : undefined;
-    const modified = result.differing?.some((d) => d.state === "modified") === true;
-    const state = result.status === "would-run" ? "stale" : result.status === "restored" ? (modified ? "modified" : "missing") : "fresh";
-    const reasons = state === "fresh" ? [`key ${result.key} matches its last run`] : result.why;
-    const executor = context.workspace.stages.get(id)?.executor ?? "local";
-    if (argv.json) {
-      writeOut(JSON.stringify({ id, state, key: result.key ?? null, lastKey: locked?.key ?? null, changes: reasons, components: record?.components ?? null, executor }, null, 2));
-      return;
-    }
+    const explained = await explainStage(context, argv.stage);
+    if (!explained.ok) return exitWithFailure(explained.error);
+    const { id, state, changes, executor } = explained.value;
+    if (argv.json) return void writeOut(JSON.stringify(explained.value, null, 2));
     writeOut(`${id}: ${state}`);
-    for (const reason of reasons) writeOut(`  ${reason}`);
+    for (const change of changes) writeOut(`  ${change}`);
     // Said every time: a user moving a stage to a cluster should know it does not rerun for the move.
     writeOut(`  executor: ${executor} (not part of the key: the same inputs give the same key, local or on a cluster)`);
+
   },
 };
 

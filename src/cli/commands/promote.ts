@@ -5,8 +5,8 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
-import { registryUsageError, withRegistryFailures } from "../registry-usage.js";
-import { exitWith } from "../exit-code.js";
+import { promoteRelease } from "../../ops/index.js";
+import { printOutcome } from "../registry-output.js";
 
 interface PromoteArgs extends GlobalOptions {
   readonly project: string;
@@ -27,30 +27,10 @@ const command: CommandModule<GlobalOptions, PromoteArgs> = {
       .option("expect", { type: "string", describe: "refuse unless the alias holds this release now (`none`: unset)" })
       .option("reason", { type: "string", describe: "why, for the record" }) as unknown as Argv<PromoteArgs>,
   handler: async (argv) => {
-    const [registry, messages] = await Promise.all([import("../../registry/index.js"), import("../../report/index.js")]);
-    const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
-    if (!opened.ok) return registryUsageError(messages, opened.error, argv.json);
-    const { root, registry: handle } = opened.value;
-    const policy = await registry.loadProjectPolicy(root, argv.project);
-    if (!policy.ok) {
-      messages.printRegistryError(registry.describeRefusal(policy.error), argv.json, policy.error);
-      exitWith("usage");
-      return;
-    }
+    const { renderPromotion } = await import("../../dashboard/index.js");
     const expected = argv.expect === undefined ? undefined : argv.expect === "none" ? null : argv.expect;
-    const reason = argv.reason ?? `promoted by ${handle.actor}`;
-    const moved = await withRegistryFailures(messages, argv.json, () =>
-      handle.promote(policy.value, { project: argv.project, release: argv.release, alias: argv.to, expected, reason }),
-    );
-    if (!moved) return;
-    if (!moved.ok) {
-      messages.printRegistryError(registry.describeRefusal(moved.error), argv.json, moved.error);
-      exitWith(registry.isUsageRefusal(moved.error) ? "usage" : "failed");
-      return;
-    }
-    const { from, to, drafts } = moved.value;
-    const human = drafts.length === 0 ? `${argv.project}@${argv.to} already holds ${to}` : `${argv.project}@${argv.to}: ${from ?? "(unset)"} -> ${to}`;
-    messages.printRegistryResult(argv.json, { ok: true, project: argv.project, alias: argv.to, from, to, moved: drafts.length > 0 }, human);
+    const request = { project: argv.project, release: argv.release, alias: argv.to, expected, reason: argv.reason };
+    printOutcome(argv.json, await promoteRelease(argv.cwd ?? process.cwd(), request), renderPromotion);
   },
 };
 

@@ -4,89 +4,36 @@
  * its release timeline, the gates of what is live, the monitoring plots and
  * the lineage of live releases.
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, statSync } from "node:fs";
-import { delimiter, dirname, join, relative, resolve } from "node:path";
+import { relative } from "node:path";
 import type { Argv, CommandModule } from "yargs";
-import { openCache } from "../../cache/index.js";
+import { DEFAULT_REPORT, openInBrowser, writeReport } from "../../ops/index.js";
 import { writeErr, writeOut } from "../../report/index.js";
-import { writeFileAtomicSync } from "../../util/atomic-write.js";
 import { loadContext, type GlobalOptions } from "../context.js";
-import { dryRun } from "../dry-run.js";
+import { exitWithFailure } from "../exit-code.js";
 
 interface ReportArgs extends GlobalOptions {
   readonly out?: string;
   readonly open: boolean;
 }
 
-/** Where the report goes when `--out` is not given, relative to the workspace root (git-ignored). */
-const DEFAULT_OUT = join("report", "index.html");
-
 const command: CommandModule<GlobalOptions, ReportArgs> = {
   command: "report",
   describe: "Write a self-contained HTML report: DAG status, release timeline, live gates, monitoring plots, lineage",
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
-      .option("out", { type: "string", describe: `the HTML file to write (default: ${DEFAULT_OUT} in the workspace)` })
+      .option("out", { type: "string", describe: `the HTML file to write (default: ${DEFAULT_REPORT} in the workspace)` })
       .option("open", { type: "boolean", default: false, describe: "open the report in a browser (xdg-open) once written" }) as unknown as Argv<ReportArgs>,
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
-    const out = outputPath(argv.out, argv.cwd ?? process.cwd(), context.root);
-    const html = await import("../../dashboard/html/index.js");
-    const cache = await openCache(context.root);
-    const build = await dryRun(cache, context, new Set(context.dag.stages.keys()));
-    const inputs = await html.gatherReportInputs(context.workspace, cache, build, new Date());
-    const model = html.buildReportModel(inputs);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileAtomicSync(out, html.renderReportPage(model));
-
-    const shown = relative(process.cwd(), out) || out;
-    for (const note of model.notes) writeErr(`warning: ${note}`);
-    writeErr(`wrote ${shown}`);
-    if (argv.open) openInBrowser(out);
-    if (argv.json) {
-      writeOut(
-        JSON.stringify(
-          {
-            ok: true,
-            out,
-            projects: model.projects.map((p) => ({
-              name: p.name,
-              stages: p.dag.nodes.length,
-              releases: p.releases.length,
-              live: Object.fromEntries(p.gateTables.map((t) => [t.alias, t.release])),
-              windows: p.monitor.feeds.reduce((n, f) => n + f.windowCount, 0),
-            })),
-            notes: model.notes,
-          },
-          null,
-          2,
-        ),
-      );
-    }
+    const written = await writeReport(context, { out: argv.out, cwd: argv.cwd ?? process.cwd() });
+    if (!written.ok) return exitWithFailure(written.error);
+    const { out, notes } = written.value;
+    for (const note of notes) writeErr(`warning: ${note}`);
+    writeErr(`wrote ${relative(process.cwd(), out) || out}`);
+    if (argv.open) writeErr(openInBrowser(out, writeErr));
+    if (argv.json) writeOut(JSON.stringify(written.value, null, 2));
   },
 };
-
-/** `--out` relative to where sluice was started; the default relative to the workspace. A folder gets `index.html`. */
-function outputPath(out: string | undefined, cwd: string, root: string): string {
-  if (out === undefined) return join(root, DEFAULT_OUT);
-  const path = resolve(cwd, out);
-  const isFolder = out.endsWith("/") || (existsSync(path) && statSync(path).isDirectory());
-  return isFolder ? join(path, "index.html") : path;
-}
-
-/** Best effort: hands the file to xdg-open and never waits for it or fails the command. */
-function openInBrowser(file: string): void {
-  const opener = (process.env["PATH"] ?? "").split(delimiter).map((dir) => join(dir, "xdg-open")).find((p) => existsSync(p));
-  if (!opener) {
-    writeErr(`--open: xdg-open is not available; open ${file} in a browser`);
-    return;
-  }
-  writeErr(`opening ${file} with xdg-open`);
-  const child = spawn(opener, [file], { detached: true, stdio: "ignore" });
-  child.on("error", (error) => writeErr(`--open: ${error.message}; open ${file} in a browser`));
-  child.unref();
-}
 
 export default command;

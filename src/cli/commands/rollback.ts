@@ -5,8 +5,8 @@
  */
 import type { Argv, CommandModule } from "yargs";
 import type { GlobalOptions } from "../context.js";
-import { registryUsageError, withRegistryFailures } from "../registry-usage.js";
-import { exitWith } from "../exit-code.js";
+import { rollbackAlias } from "../../ops/index.js";
+import { printOutcome } from "../registry-output.js";
 
 interface RollbackArgs extends GlobalOptions {
   readonly project: string;
@@ -25,26 +25,9 @@ const command: CommandModule<GlobalOptions, RollbackArgs> = {
       .option("alias", { type: "string", default: "production", describe: "the alias to roll back" })
       .option("reason", { type: "string", demandOption: true, describe: "why, for the record" }) as unknown as Argv<RollbackArgs>,
   handler: async (argv) => {
-    const [registry, messages] = await Promise.all([import("../../registry/index.js"), import("../../report/index.js")]);
-    const opened = await registry.openWorkspaceRegistry(argv.cwd ?? process.cwd());
-    if (!opened.ok) return registryUsageError(messages, opened.error, argv.json);
-    const handle = opened.value.registry;
-    const rolled = await withRegistryFailures(messages, argv.json, () =>
-      handle.rollback({ project: argv.project, alias: argv.alias, reason: argv.reason, ...(argv.to ? { to: argv.to } : {}) }),
-    );
-    if (!rolled) return;
-    if (!rolled.ok) {
-      messages.printRegistryError(registry.describeRefusal(rolled.error), argv.json, rolled.error);
-      exitWith(registry.isUsageRefusal(rolled.error) ? "usage" : "failed");
-      return;
-    }
-    const { from, to } = rolled.value;
-    const manifest = to === null ? undefined : (await handle.state()).release(argv.project, to)?.manifest;
-    messages.printRegistryResult(
-      argv.json,
-      { ok: true, project: argv.project, alias: argv.alias, from, to, reason: argv.reason, aliasFile: registry.aliasFilePath(argv.project, argv.alias), manifest },
-      `${argv.project}@${argv.alias}: ${from ?? "(unset)"} -> ${to} (rolled back: ${argv.reason}); ${registry.aliasFilePath(argv.project, argv.alias)} restored`,
-    );
+    const { renderRollback } = await import("../../dashboard/index.js");
+    const request = { project: argv.project, alias: argv.alias, to: argv.to, reason: argv.reason };
+    printOutcome(argv.json, await rollbackAlias(argv.cwd ?? process.cwd(), request), renderRollback);
   },
 };
 

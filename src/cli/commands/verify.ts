@@ -6,14 +6,10 @@
  * record. Exit 1 on any problem.
  */
 import type { Argv, CommandModule } from "yargs";
-import { openCache, verifyCache } from "../../cache/index.js";
-import type { StageResult } from "../../exec/index.js";
-import { rerunStages } from "../../ops/index.js";
-import { findWorkspaceRoot } from "../../pipeline/index.js";
+import { verifyWorkspace } from "../../ops/index.js";
 import { renderCacheVerdict, renderReruns, writeOut } from "../../report/index.js";
-import { loadContext, usageError, type GlobalOptions } from "../context.js";
+import type { GlobalOptions } from "../context.js";
 import { exitWith, exitWithFailure } from "../exit-code.js";
-import { verifyRegistryLog } from "../registry-verify.js";
 
 interface VerifyArgs extends GlobalOptions {
   readonly rerun?: readonly string[];
@@ -28,35 +24,20 @@ const command: CommandModule<GlobalOptions, VerifyArgs> = {
       .option("rerun", { type: "string", array: true, describe: "re-execute these cached stages (all, a project, ids, globs) and compare outputs" })
       .option("jobs", { alias: "j", type: "number", default: 2 }) as unknown as Argv<VerifyArgs>,
   handler: async (argv) => {
-    const root = findWorkspaceRoot(argv.cwd ?? process.cwd());
-    if (!root) return void usageError("no sluice workspace here (a folder with pipeline.ts and package.json)");
-    const cache = await openCache(root);
-    const cacheVerdict = await verifyCache(cache);
-    const registry = await verifyRegistryLog(root);
-    if (registry.unavailable !== undefined) return void usageError(registry.unavailable);
-    let reruns: StageResult[] = [];
-    if (argv.rerun) {
-      const context = await loadContext(argv);
-      if (!context) return;
-      const rerun = await rerunStages(context, cache, argv.rerun, argv.jobs);
-      if (!rerun.ok) return void exitWithFailure(rerun.error);
-      reruns = rerun.value;
-    }
-    const differing = reruns.filter((r) => r.verification?.outcome === "differs" || r.status === "failed");
-    const ok = cacheVerdict.ok && registry.ok && differing.length === 0;
+    const verified = await verifyWorkspace({ cwd: argv.cwd ?? process.cwd(), loadTimeoutMs: argv.loadTimeoutMs, rerun: argv.rerun, jobs: argv.jobs });
+    if (!verified.ok) return exitWithFailure(verified.error);
+    const { ok, cache, registry, reruns } = verified.value;
     if (argv.json) {
-      writeOut(JSON.stringify({
-        ok,
-        cache: cacheVerdict,
-        registry: registry.json,
-        ...(argv.rerun ? { reruns: reruns.map((r) => ({ id: r.id, status: r.status, verification: r.verification ?? null })) } : {}),
-      }, null, 2));
+      const rerunRows = reruns?.map((r) => ({ id: r.id, status: r.status, verification: r.verification ?? null }));
+      writeOut(JSON.stringify({ ok, cache, registry, ...(rerunRows ? { reruns: rerunRows } : {}) }, null, 2));
     } else {
-      writeOut(renderCacheVerdict(cacheVerdict));
-      writeOut(registry.text);
-      if (argv.rerun) writeOut(renderReruns(reruns) || "no stage to rerun");
+      const { renderVerification } = await import("../../dashboard/index.js");
+      writeOut(renderCacheVerdict(cache));
+      writeOut(renderVerification(registry));
+      if (reruns) writeOut(renderReruns(reruns) || "no stage to rerun");
     }
-    if (!ok) exitWith("failed");
+    exitWith(ok ? "ok" : "failed");
+
   },
 };
 

@@ -6,12 +6,12 @@
 import type { CacheSession } from "../cache/index.js";
 import { planBuild, type BuildResult, type PlanOptions } from "../exec/index.js";
 import type { StageId } from "../pipeline/index.js";
-import type { Context } from "./context.js";
-import { explainStale } from "../ops/index.js";
+import { explainStale } from "./explain-stale.js";
+import type { LoadedWorkspace } from "./run-once.js";
 
-export function dryRun(
+export function planStages(
   cache: CacheSession,
-  context: Context,
+  context: LoadedWorkspace,
   selected: ReadonlySet<StageId>,
   assumedOutputs?: PlanOptions["assumedOutputs"],
 ): Promise<BuildResult> {
