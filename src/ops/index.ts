@@ -20,7 +20,7 @@ export { pinUrl, type PinnedUrl } from "./pin-url.js";
 export { diffRuns, listRuns, whereRan, type RunComparison } from "./run-history.js";
 export { runOnce, type LoadedWorkspace, type RunOutcome } from "./run-once.js";
 export type { ParamOverrides, RunRequest } from "./run-request.js";
-export { planDocument, shardStages, stageDurations, type ShardPlanDocument } from "./shard-plan.js";
+export { planDocument, planShards, shardStages, stageDurations, type ShardPlanDocument } from "./shard-plan.js";
 export { rerunStages } from "./verify-rerun.js";
 export { verifyWorkspace, type Verification, type VerifyRequest } from "./verify-workspace.js";
 // The registry operations import the registry on use: listing them here costs `sluice run` nothing.

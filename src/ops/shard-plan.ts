@@ -10,12 +10,13 @@
  * the known ones.
  */
 import { readFile } from "node:fs/promises";
-import { readHistory, readLockFile, type CacheSession, type HttpRemoteCache, type StageKey } from "../cache/index.js";
-import { parseShardSpec, partitionShards, withUpstream, type Dag, type ShardPlan } from "../graph/index.js";
+import { openCache, readHistory, readLockFile, type CacheSession, type HttpRemoteCache, type StageKey } from "../cache/index.js";
+import { parseShardSpec, partitionShards, selectTargets, withUpstream, type Dag, type ShardPlan } from "../graph/index.js";
 import type { StageId } from "../pipeline/index.js";
 import { ok } from "../util/result.js";
-import { refuse, type OpResult } from "./failure.js";
-import { peekDuration } from "./remote.js";
+import { refuse, refuseWith, type OpResult } from "./failure.js";
+import { openRemote, peekDuration, type RemoteArgs } from "./remote.js";
+import type { LoadedWorkspace } from "./run-once.js";
 
 /** Where an expected duration came from. */
 export type DurationSource = "run-record" | "remote-record" | "history" | "default";
@@ -128,4 +129,22 @@ function median(values: readonly number[]): number | undefined {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/**
+ * `sluice plan`: the targets split into `shards` dependency-closed shards,
+ * balanced by recorded durations (the remote cache's records too, read-only).
+ */
+export async function planShards(
+  loaded: LoadedWorkspace,
+  request: RemoteArgs & { readonly targets: readonly string[]; readonly shards: number },
+): Promise<OpResult<ShardPlanDocument>> {
+  if (!Number.isInteger(request.shards) || request.shards < 1) return refuse("usage", `--shards must be a positive whole number (got ${request.shards})`);
+  const selected = selectTargets(loaded.dag, request.targets);
+  if (!selected.ok) return refuseWith(selected.error);
+  const remote = await openRemote({ ...request, remoteCacheReadOnly: true }, loaded.workspace);
+  if (!remote.ok) return remote;
+  const cache = await openCache(loaded.root);
+  const durations = await stageDurations(cache, selected.value, peekDuration(remote.value));
+  return ok(planDocument(loaded.dag, selected.value, request.shards, durations));
 }

@@ -4,11 +4,9 @@
  * Each job then runs `sluice run --shard i/N --shard-plan plan.json`.
  */
 import type { Argv, CommandModule } from "yargs";
-import { openCache } from "../../cache/index.js";
-import { selectTargets } from "../../graph/index.js";
 import { formatDuration, table, writeOut } from "../../report/index.js";
-import { openRemote, peekDuration, planDocument, stageDurations, type RemoteArgs } from "../../ops/index.js";
-import { loadContext, reportDiagnostics, usageError, type GlobalOptions } from "../context.js";
+import { planShards, type RemoteArgs } from "../../ops/index.js";
+import { loadContext, type GlobalOptions } from "../context.js";
 import { exitWithFailure } from "../exit-code.js";
 
 interface PlanArgs extends GlobalOptions, RemoteArgs {
@@ -27,16 +25,11 @@ const command: CommandModule<GlobalOptions, PlanArgs> = {
       .example("$0 plan --shards 4 --json > plan.json", "a plan for a 4-job CI matrix")
       .example("$0 run --shard 2/4 --shard-plan plan.json", "run one shard of it") as unknown as Argv<PlanArgs>,
   handler: async (argv) => {
-    if (!Number.isInteger(argv.shards) || argv.shards < 1) return void usageError(`--shards must be a positive whole number (got ${argv.shards})`);
     const context = await loadContext(argv);
     if (!context) return;
-    const selected = selectTargets(context.dag, argv.targets);
-    if (!selected.ok) return void reportDiagnostics(selected.error);
-    const remote = await openRemote({ ...argv, remoteCacheReadOnly: true }, context.workspace);
-    if (!remote.ok) return void exitWithFailure(remote.error);
-    const cache = await openCache(context.root);
-    const durations = await stageDurations(cache, selected.value, peekDuration(remote.value));
-    const plan = planDocument(context.dag, selected.value, argv.shards, durations);
+    const planned = await planShards(context, argv);
+    if (!planned.ok) return void exitWithFailure(planned.error);
+    const plan = planned.value;
     if (argv.json) return void writeOut(JSON.stringify(plan, null, 2));
     const rows = [["shard", "stages", "estimated", "stage ids"]];
     for (const shard of plan.shards) {
