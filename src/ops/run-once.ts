@@ -106,21 +106,30 @@ async function takeWorkspaceLock(cache: CacheSession, wait: boolean, observer: B
 
 /**
  * Runs `body` with Ctrl-C and SIGTERM stopping the running stages (the
- * signal aborts); a second Ctrl-C exits at once.
+ * signal aborts). A second one is the forced stop: the handlers step aside
+ * and the signal is raised again, so the process ends the way an
+ * unhandled Ctrl-C (or SIGTERM) ends it, at once.
  */
 async function whileHandlingSignals<T>(controller: AbortController, body: () => Promise<T>): Promise<T> {
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(130); // the forced stop: the exit code of an interrupt
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      stepAside();
+      process.kill(process.pid, signal);
+      return;
+    }
     writeErr("interrupted: stopping running stages (Ctrl-C again to force)");
     controller.abort();
+  };
+  const stepAside = () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
     return await body();
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stepAside();
   }
 }
 

@@ -29,6 +29,25 @@ describe("interrupts and concurrent runs", () => {
     expect(ws.read("projects/p/last.txt")).toBe("first\n");
   });
 
+  it("ends at once on a second Ctrl-C while a stage ignores the first stop, and the next run recovers", async () => {
+    ws = new Workspace(SLOW_WORKSPACE);
+    ws.edit("projects/p/pipeline.ts", "echo started; sleep 30", "trap '' TERM; echo started; sleep 30");
+    const running = ws.start(["run"]);
+    await running.waitFor("[p:slow] started");
+    running.child.kill("SIGINT");
+    await running.waitFor("Ctrl-C again to force");
+    running.child.kill("SIGINT");
+    const out = await running.done;
+    expect(out.signal).toBe("SIGINT"); // ended by the signal itself, as an unhandled Ctrl-C ends a process
+    expect(ws.exists("projects/p/slow.txt")).toBe(false);
+
+    ws.edit("projects/p/pipeline.ts", "sleep 30", "sleep 0");
+    const rerun = await ws.runJson();
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(withStatus(rerun, "ran")).toEqual(["p:last", "p:slow"]);
+    expect(await cacheProblems(ws.root)).toEqual([]);
+  });
+
   it("serialises two concurrent runs on one workspace without corrupting the cache", async () => {
     ws = new Workspace(demoFiles());
     const [a, b] = await Promise.all([ws.runJson(), ws.runJson()]);
