@@ -37,6 +37,7 @@ export {
   fileParamName,
   parseStructured,
   readStructuredFile,
+  withKeysSet,
   renderStructured,
   selectKey,
   structuredFormat,
