@@ -11,6 +11,7 @@ export { describeRetrain, type RetrainDecision } from "./retrain-summary.js";
 export { openRemote, peekDuration, type RemoteArgs } from "./remote.js";
 export { runOnce, type LoadedWorkspace, type RunOutcome } from "./run-once.js";
 export type { ParamOverrides, RunRequest } from "./run-request.js";
+export { parseParamOverrides } from "./param-overrides.js";
 export { planDocument, shardStages, stageDurations, type ShardPlanDocument } from "./shard-plan.js";
 export { rerunStages } from "./verify-rerun.js";
 export { reportWatchSet } from "./watch-set.js";
