@@ -13,10 +13,10 @@
  *
  * The copy's stat cache, record index, temp space and lock are its own.
  */
-import { constants, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { constants, cpSync, existsSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { cacheLayout } from "../cache/index.js";
-import { withKeysSet, type Json, type Workspace } from "../pipeline/index.js";
+import { fileWithKeysSet, type Json, type Workspace } from "../pipeline/index.js";
 import { ok } from "../util/result.js";
 import { refuse, type OpResult } from "./failure.js";
 
@@ -59,7 +59,7 @@ export function makeScratch(workspace: Workspace, name: string, edits: ReadonlyM
   for (const [path, keys] of edits) {
     const file = join(scratch, path);
     const format = [...workspace.stages.values()].flatMap((s) => s.paramsFiles).find((f) => f.path === path)?.format ?? "yaml";
-    const edited = withKeysSet(readFileSync(file, "utf8"), format, keys);
+    const edited = fileWithKeysSet(file, format, keys);
     if (!edited.ok) return refuse("usage", `${path} ${edited.problem}`);
     writeFileSync(file, edited.text);
   }

@@ -41,7 +41,7 @@ const experiment = z
 
 const experimentsFile = z.object({ version: z.literal(1), experiments: z.array(experiment).max(MAX_EXPERIMENTS) }).strict();
 
-/** One value an experiment ran with or produced: a params-file key (or `<stage id>` and param for one declared in pipeline.ts), a metrics leaf. */
+/** One value an experiment ran with or produced: a params-file key (`pipeline.ts` and `<stage id>.<param>` for a param declared there), a metrics leaf. */
 export interface ExperimentValue {
   readonly path: string;
   readonly key: string;

@@ -35,3 +35,6 @@ export async function retrainProject(...args: Parameters<typeof import("./retrai
 }
 export { lockOf, sidesOf, type LabelledSide } from "./compare-sides.js";
 export { compareValues, metricsOn, paramsOn, type Side, type TrackedSide, type TrackedValue, type ValueChange } from "./tracked-values.js";
+
+/** The experiment operations (`sluice exp`; `gc` keeps what they need), loaded on first use. */
+export const loadExperiments = () => import("./experiments.js");

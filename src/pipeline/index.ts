@@ -37,7 +37,7 @@ export {
   fileParamName,
   parseStructured,
   readStructuredFile,
-  withKeysSet,
+  fileWithKeysSet,
   renderStructured,
   selectKey,
   structuredFormat,

@@ -130,6 +130,14 @@ export function withKeysSet(text: string, format: ParamsFormat, entries: Iterabl
   return { ok: true, text: String(document) };
 }
 
+/** `withKeysSet` of the file at `absolute` (read bounded): its new text, which the caller writes. */
+export function fileWithKeysSet(absolute: string, format: ParamsFormat, entries: Iterable<readonly [string, Json]>): { ok: true; text: string } | { ok: false; problem: string } {
+  const read = readBoundedText(absolute, MAX_PARAMS_FILE_BYTES);
+  if (read.kind === "absent") return { ok: false, problem: "does not exist" };
+  if (read.kind === "error") return { ok: false, problem: read.problem };
+  return withKeysSet(read.text, format, entries);
+}
+
 function setIn(node: Record<string, Json>, segments: readonly string[], value: Json): void {
   const [first, ...rest] = segments as [string, ...string[]];
   if (rest.length === 0) {
