@@ -44,6 +44,8 @@ export interface ExpRunRequest {
   /** Experiments built at once; each build gets an equal share of the cores. */
   readonly jobs: number;
   readonly wait: boolean;
+  /** Show each build's stage logs, hits' too (`--verbose`, passed on to each build). */
+  readonly verbose: boolean;
 }
 
 /** What an `exp run` did: experiments queued, experiments built (done or failed), and how it failed if it did. */
@@ -73,7 +75,7 @@ export async function runExperiments(loaded: LoadedWorkspace, request: ExpRunReq
       const written = writeExperiments(loaded.root, [...experiments, ...todo]);
       return written.ok ? ok({ queued: todo, finished: [], failure: undefined }) : written;
     }
-    const finished = await whileHandlingSignals(controller, () => buildAll(loaded, todo, experiments, request.jobs, controller.signal));
+    const finished = await whileHandlingSignals(controller, () => buildAll(loaded, todo, experiments, request, controller.signal));
     if (!finished.ok) return finished;
     const failed = finished.value.filter((e) => e.status === "failed").map((e) => e.name);
     const failure: OpFailure | undefined = controller.signal.aborted
@@ -111,30 +113,38 @@ function newExperiments(workspace: Workspace, request: ExpRunRequest, recorded: 
 }
 
 /**
- * Builds `todo`, at most `jobs` at once, recording each as it finishes (so
- * Ctrl-C loses none that finished). Each build runs `cores / jobs` stages
- * at once (at least one), so the experiments together use the cores once
- * over, not `jobs` times over.
+ * Builds `todo`, at most `jobs` at once (and no more than there are cores),
+ * recording each as it finishes (so Ctrl-C loses none that finished). Each
+ * build runs `cores / lanes` stages at once (at least one), so the
+ * experiments together use the cores once over, not `jobs` times over.
  */
-async function buildAll(loaded: LoadedWorkspace, todo: readonly Experiment[], recorded: readonly Experiment[], jobs: number, signal: AbortSignal): Promise<OpResult<Experiment[]>> {
+async function buildAll(
+  loaded: LoadedWorkspace,
+  todo: readonly Experiment[],
+  recorded: readonly Experiment[],
+  { jobs, verbose }: ExpRunRequest,
+  signal: AbortSignal,
+): Promise<OpResult<Experiment[]>> {
   let list = [...recorded];
   const finished: Experiment[] = [];
   const cores = availableParallelism();
-  const lanes = Math.min(jobs, todo.length);
-  const stageJobs = Math.max(1, Math.floor(cores / Math.max(1, lanes)));
+  const lanes = Math.min(jobs, todo.length, cores);
+  const runArgs = ["--jobs", String(Math.max(1, Math.floor(cores / Math.max(1, lanes)))), ...(verbose ? ["--verbose"] : [])];
   let next = 0;
   let problem: OpFailure | undefined;
   const lane = async (): Promise<void> => {
     while (!signal.aborted && problem === undefined && next < todo.length) {
       const experiment = todo[next++] as Experiment;
-      const built = await buildOne(loaded, experiment, stageJobs, signal);
+      const built = await buildOne(loaded, experiment, runArgs, signal);
       if (!built.ok) {
         problem = built.error;
         return;
       }
       if (built.value === undefined) continue; // interrupted: not recorded
       finished.push(built.value);
-      list = [...list.filter((e) => e.name !== experiment.name), built.value];
+      // A queued experiment keeps its place in the list; a new one goes last.
+      const done = built.value;
+      list = list.some((e) => e.name === done.name) ? list.map((e) => (e.name === done.name ? done : e)) : [...list, done];
       const written = writeExperiments(loaded.root, list);
       if (!written.ok) problem = written.error;
     }
@@ -144,7 +154,7 @@ async function buildAll(loaded: LoadedWorkspace, todo: readonly Experiment[], re
 }
 
 /** One experiment built in its scratch copy: recorded done or failed, or undefined when interrupted. */
-async function buildOne(loaded: LoadedWorkspace, experiment: Experiment, stageJobs: number, signal: AbortSignal): Promise<OpResult<Experiment | undefined>> {
+async function buildOne(loaded: LoadedWorkspace, experiment: Experiment, runArgs: readonly string[], signal: AbortSignal): Promise<OpResult<Experiment | undefined>> {
   const parsed = parseParamOverrides(loaded.workspace, experiment.set);
   if (!parsed.ok) return refuseWith(parsed.error);
   const { edits, inline } = splitOverrides(loaded.workspace, parsed.value);
@@ -152,7 +162,7 @@ async function buildOne(loaded: LoadedWorkspace, experiment: Experiment, stageJo
   if (!scratch.ok) return scratch;
   try {
     writeErr(`experiment ${experiment.name}: ${experiment.set.length > 0 ? experiment.set.join(" ") : "the workspace's params"}`);
-    const args = ["run", ...experiment.targets, "--json", "--jobs", String(stageJobs), ...inline.flatMap((s) => ["--set", s])];
+    const args = ["run", ...experiment.targets, "--json", ...runArgs, ...inline.flatMap((s) => ["--set", s])];
     const run = await sluiceIn(scratch.value, args, experiment.name, signal);
     if (run.code === 130 || run.code === 143 || signal.aborted) return ok(undefined);
     if (run.document === undefined) {

@@ -13,7 +13,7 @@
  *
  * The copy's stat cache, record index, temp space and lock are its own.
  */
-import { constants, cpSync, existsSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { constants, cpSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { cacheLayout } from "../cache/index.js";
 import { fileWithKeysSet, type Json, type Workspace } from "../pipeline/index.js";
@@ -40,16 +40,17 @@ export function makeScratch(workspace: Workspace, name: string, edits: ReadonlyM
   try {
     rmSync(scratch, { recursive: true, force: true });
     mkdirSync(scratch, { recursive: true });
-    cpSync(root, scratch, {
-      recursive: true,
-      // A copy-on-write clone where the filesystem has them, a copy elsewhere.
-      mode: constants.COPYFILE_FICLONE,
-      verbatimSymlinks: true,
-      filter: (source) => {
-        const rel = relative(root, source);
-        return rel === "" || (!NOT_COPIED.has(rel) && !outputs.has(rel));
-      },
-    });
+    // Entry by entry: the copy lies inside the workspace, which a copy of the whole root would enter.
+    for (const name of readdirSync(root)) {
+      if (NOT_COPIED.has(name) || outputs.has(name)) continue;
+      cpSync(join(root, name), join(scratch, name), {
+        recursive: true,
+        // A copy-on-write clone where the filesystem has them, a copy elsewhere.
+        mode: constants.COPYFILE_FICLONE,
+        verbatimSymlinks: true,
+        filter: (source) => !outputs.has(relative(root, source)),
+      });
+    }
     if (existsSync(join(root, "node_modules"))) symlinkSync(realpathSync(join(root, "node_modules")), join(scratch, "node_modules"), "junction");
     linkSharedCache(root, scratch);
   } catch (error) {

@@ -82,7 +82,7 @@ export function readExperiments(root: string): OpResult<Experiment[]> {
   const read = readBoundedText(path, MAX_FILE_BYTES);
   if (read.kind === "absent") return ok([]);
   const broken = (why: string) =>
-    refuse("usage", `${path} ${why}; fix it, or move it away to start a new list (the experiments' results stay in the cache until gc)`);
+    refuse("usage", `${path} ${why}; fix it, or move it away to start a new list (until then exp commands and gc refuse, so no experiment's results are dropped)`);
   if (read.kind === "error") return broken(read.problem);
   let json: unknown;
   try {

@@ -41,14 +41,14 @@ const run: CommandModule<GlobalOptions, RunArgs> = {
         alias: "j",
         type: "number",
         default: 1,
-        describe: `experiments built at once; each gets cores/jobs stage slots, so together they use the ${availableParallelism()} cores once`,
+        describe: `experiments built at once (at most one per core); each gets cores/jobs stage slots, so together they use the ${availableParallelism()} cores once`,
       })
       .option("wait", { type: "boolean", default: true, describe: "wait for another sluice process to release the workspace (--no-wait fails at once)" }) as unknown as Argv<RunArgs>,
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
     const { runExperiments } = await loadExperiments();
-    const request = { set: argv.set, name: argv.name, targets: argv.targets, queue: argv.queue, runAll: argv.runAll, jobs: argv.jobs, wait: argv.wait };
+    const request = { set: argv.set, name: argv.name, targets: argv.targets, queue: argv.queue, runAll: argv.runAll, jobs: argv.jobs, wait: argv.wait, verbose: argv.verbose === true };
     const outcome = await runExperiments(context, request, new AbortController());
     if (!outcome.ok) return void exitWithFailure(outcome.error);
     const { queued, finished, failure } = outcome.value;
