@@ -41,9 +41,9 @@ export function makeScratch(workspace: Workspace, name: string, edits: ReadonlyM
     rmSync(scratch, { recursive: true, force: true });
     mkdirSync(scratch, { recursive: true });
     // Entry by entry: the copy lies inside the workspace, which a copy of the whole root would enter.
-    for (const name of readdirSync(root)) {
-      if (NOT_COPIED.has(name) || outputs.has(name)) continue;
-      cpSync(join(root, name), join(scratch, name), {
+    for (const entry of readdirSync(root)) {
+      if (NOT_COPIED.has(entry) || outputs.has(entry)) continue;
+      cpSync(join(root, entry), join(scratch, entry), {
         recursive: true,
         // A copy-on-write clone where the filesystem has them, a copy elsewhere.
         mode: constants.COPYFILE_FICLONE,
@@ -61,7 +61,10 @@ export function makeScratch(workspace: Workspace, name: string, edits: ReadonlyM
     const file = join(scratch, path);
     const format = [...workspace.stages.values()].flatMap((s) => s.paramsFiles).find((f) => f.path === path)?.format ?? "yaml";
     const edited = fileWithKeysSet(file, format, keys);
-    if (!edited.ok) return refuse("usage", `${path} ${edited.problem}`);
+    if (!edited.ok) {
+      removeScratch(scratch);
+      return refuse("usage", `${path} ${edited.problem}`);
+    }
     writeFileSync(file, edited.text);
   }
   return ok(scratch);
