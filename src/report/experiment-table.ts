@@ -39,6 +39,13 @@ export function renderExperimentTable(shown: ShownExperimentTable, options: { re
   return `${table([header, ...body])}${marked ? "\n\n* differs from the workspace" : ""}`;
 }
 
+/** What `exp run` built: one line per experiment, its status and how its stages went (`1 restored, 3 ran`). */
+export function renderBuiltExperiments(built: readonly { readonly name: string; readonly status: string; readonly stages: readonly { readonly status: string }[] }[]): string {
+  const counts = (stages: readonly { readonly status: string }[]) =>
+    [...new Set(stages.map((s) => s.status))].map((status) => `${stages.filter((s) => s.status === status).length} ${status}`).join(", ");
+  return table(built.map((e) => [e.name, e.status, counts(e.stages)]));
+}
+
 /** A column's key alone (`train.lr`) where no other column shows the same key, its whole id otherwise. */
 function columnLabels(ids: readonly string[]): Map<string, string> {
   const keyOf = (id: string) => id.slice(id.indexOf(":") + 1);

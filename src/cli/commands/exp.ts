@@ -7,7 +7,7 @@
 import { availableParallelism } from "node:os";
 import type { Argv, CommandModule } from "yargs";
 import { loadExperiments } from "../../ops/index.js";
-import { renderChanges, renderExperimentTable, table, writeErr, writeOut } from "../../report/index.js";
+import { renderBuiltExperiments, renderChanges, renderExperimentTable, writeErr, writeOut } from "../../report/index.js";
 import { loadContext, type GlobalOptions } from "../context.js";
 import { exitWith, exitWithFailure } from "../exit-code.js";
 
@@ -57,8 +57,7 @@ const run: CommandModule<GlobalOptions, RunArgs> = {
       for (const e of queued) writeOut(`queued ${e.name}${e.set.length > 0 ? `: ${e.set.join(" ")}` : ""}`);
       if (queued.length > 0) writeOut("build them with: sluice exp run --run-all");
       if (finished.length > 0) {
-        const counts = (e: (typeof finished)[number]) => [...new Set(e.stages.map((s) => s.status))].map((s) => `${e.stages.filter((x) => x.status === s).length} ${s}`).join(", ");
-        writeOut(table(finished.map((e) => [e.name, e.status, counts(e)])));
+        writeOut(renderBuiltExperiments(finished));
         writeOut("compare them with: sluice exp show");
       }
       if (queued.length === 0 && finished.length === 0 && argv.runAll) writeOut("no queued experiments (sluice exp run --queue --set ... records some)");
