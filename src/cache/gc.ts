@@ -1,6 +1,7 @@
 /**
  * Garbage collection of the cache: keep the run records named by
- * `sluice.lock` and by the last K invocations in the history, plus every
+ * `sluice.lock`, by the last K invocations in the history and by the
+ * recorded experiments, plus every
  * object they reference and every object pinned from outside (releases);
  * drop the rest.
  */
@@ -17,6 +18,8 @@ export interface GcOptions {
   readonly keepRuns: number;
   /** Objects that must survive whatever the records say (release artifacts). */
   readonly pinned: ReadonlySet<string>;
+  /** Run records to keep whatever the lock and history say (recorded experiments' stages). */
+  readonly keepKeys?: ReadonlySet<string>;
   readonly dryRun: boolean;
 }
 
@@ -27,6 +30,7 @@ export interface GcReport {
 
 export async function collectGarbage(cache: CacheSession, options: GcOptions): Promise<GcReport> {
   const keepKeys = new Set<string>(Object.values(readLockFile(cache.layout.lockFile).stages).map((s) => s.key));
+  for (const key of options.keepKeys ?? []) keepKeys.add(key);
   const history = await readHistory(cache.layout.history);
   const invocations = new Set(lastRuns(history.map((e) => invocationOf(e.run)), options.keepRuns));
   for (const entry of history) if (invocations.has(invocationOf(entry.run))) keepKeys.add(entry.key);

@@ -6,6 +6,9 @@
  *   cache/record-index.json          what hits need from the records the last run used
  *   cache/history.jsonl              run history (the experiment tracker)
  *   cache/stat-cache.json            path, size, mtime, inode -> digest
+ *   cache/experiments.json           the experiments (src/ops/experiments-file.ts)
+ *   cache/exp/<name>/                an experiment's scratch workspace while it builds; its
+ *                                    cache/ links objects, records and history.jsonl here
  *   cache/tmp/                       temp files, cleared by the lock holder
  *   cache/lock                       the one-writer-per-workspace lock
  */

@@ -1,117 +1,13 @@
 /**
- * Parsing of the run options that carry values: `--set stage.param=value`
- * (checked against the declared param's type) and `--resources gpu=1,memGiB=16`.
+ * Parsing of the run options that carry values: `--resources gpu=1,memGiB=16`
+ * here, `--set stage.param=value` in src/ops/param-overrides.ts (queued
+ * experiments are parsed there too).
  */
-import type { ParamOverrides } from "../ops/index.js";
-import { fileParamName, type Diagnostic, type Json, type Stage, type StageId, type Workspace } from "../pipeline/index.js";
-import { notJsonReason } from "../util/canonical-json.js";
-import { closestName, didYouMean } from "../util/did-you-mean.js";
+import { parseParamOverrides, type ParamOverrides } from "../ops/index.js";
+import type { Diagnostic } from "../pipeline/index.js";
 import { fail, ok, type Result } from "../util/result.js";
 
-export type { ParamOverrides };
-
-export function parseParamOverrides(workspace: Workspace, sets: readonly string[]): Result<ParamOverrides, Diagnostic[]> {
-  const overrides = new Map<StageId, Record<string, Json>>();
-  const problems: Diagnostic[] = [];
-  const bad = (message: string) => problems.push({ reason: "bad-param-override", message });
-  for (const set of sets) {
-    const eq = set.indexOf("=");
-    const fileParam = eq > 0 ? fileParamTargets(workspace, set.slice(0, eq)) : [];
-    if (fileParam.length > 0) {
-      const files = [...new Set(fileParam.map((t) => t.file))].sort();
-      if (files.length > 1) {
-        bad(`--set ${set}: key "${set.slice(0, eq)}" is in ${files.join(" and ")}: name the file, e.g. --set ${files[0]}:${set.slice(0, eq)}=...`);
-        continue;
-      }
-      const first = fileParam[0] as FileParamTarget;
-      const value = checkedValue(set, set.slice(eq + 1), first.stage.params[first.param] as Json, first.param, bad);
-      if (value === undefined) continue;
-      for (const { stage, param } of fileParam) overrides.set(stage.id, { ...(overrides.get(stage.id) ?? {}), [param]: value });
-      continue;
-    }
-    const dot = set.lastIndexOf(".", eq);
-    if (eq < 0 || dot < 0) {
-      bad(`--set ${set}: expected <stage>.<param>=<value>, e.g. --set eta:train.learningRate=0.2`);
-      continue;
-    }
-    const stageName = set.slice(0, dot);
-    const param = set.slice(dot + 1, eq);
-    const raw = set.slice(eq + 1);
-    const stage = findStage(workspace, stageName);
-    // A misspelt params-file key reads as <stage>.<param> too: the key it was meant to be says more.
-    const nearKey = closestName(set.slice(0, eq), fileParamKeys(workspace));
-    if (nearKey !== undefined && (!stage || !Object.hasOwn(stage.params, param))) {
-      bad(`--set ${set}: no params-file key "${set.slice(0, eq)}" (did you mean "${nearKey}"?)`);
-      continue;
-    }
-    if (!stage) {
-      bad(`--set ${set}: no stage "${stageName}"${didYouMean(stageName, workspace.stages.keys())}`);
-      continue;
-    }
-    if (!Object.hasOwn(stage.params, param)) { // not `in`: "constructor" is in every object
-      const known = Object.keys(stage.params);
-      const near = didYouMean(param, known);
-      bad(`--set ${set}: stage ${stage.id} has no param "${param}"${near || ` (params: ${known.length ? known.join(", ") : "none"})`}`);
-      continue;
-    }
-    const value = checkedValue(set, raw, stage.params[param] as Json, `${stage.id}.${param}`, bad);
-    if (value === undefined) continue;
-    overrides.set(stage.id, { ...(overrides.get(stage.id) ?? {}), [param]: value });
-  }
-  return problems.length > 0 ? fail(problems) : ok(overrides);
-}
-
-/** The value of a `--set`, parsed and checked against the declared value's type; undefined (and reported) when it does not fit. */
-function checkedValue(set: string, raw: string, declared: Json, label: string, bad: (message: string) => void): Json | undefined {
-  const value = parseValue(raw, declared);
-  // JSON.parse reads 1e999 as Infinity, which a key would record as null: refused as in a pipeline file.
-  const notJson = notJsonReason(value, `param ${label}`);
-  if (notJson) {
-    bad(`--set ${set}: ${notJson}`);
-    return undefined;
-  }
-  if (jsonType(value) !== jsonType(declared)) {
-    bad(`--set ${set}: param ${label} is a ${jsonType(declared)} (declared ${JSON.stringify(declared)}), got a ${jsonType(value)}`);
-    return undefined;
-  }
-  return value;
-}
-
-/** A stage param read from a params file, which a `--set` of its key reaches. */
-interface FileParamTarget {
-  readonly stage: Stage;
-  /** The param's name in the stage (`params.yaml:train.lr`). */
-  readonly param: string;
-  /** The params file's workspace path. */
-  readonly file: string;
-}
-
-/**
- * Every stage param a `--set` name reaches as a params-file key: the bare
- * dotted key (`train.lr`, as `dvc exp run -S` takes it) in whichever stages
- * read it, or the key prefixed by its file as declared (`params.yaml:train.lr`)
- * or by its workspace path (`projects/eta/params.yaml:train.lr`), which is
- * never ambiguous.
- */
-function fileParamTargets(workspace: Workspace, name: string): FileParamTarget[] {
-  const targets: FileParamTarget[] = [];
-  for (const stage of workspace.stages.values()) {
-    for (const file of stage.paramsFiles) {
-      for (const key of file.keys) {
-        const param = fileParamName(file.declared, key);
-        if (name === key || name === param || name === `${file.path}:${key}`) targets.push({ stage, param, file: file.path });
-      }
-    }
-  }
-  return targets;
-}
-
-/** Every params-file key a `--set` may name, bare (`train.lr`). */
-function fileParamKeys(workspace: Workspace): Set<string> {
-  const keys = new Set<string>();
-  for (const stage of workspace.stages.values()) for (const file of stage.paramsFiles) for (const key of file.keys) keys.add(key);
-  return keys;
-}
+export { parseParamOverrides, type ParamOverrides };
 
 export function parseResources(spec: string | undefined): Result<Record<string, number>, Diagnostic[]> {
   const capacity: Record<string, number> = {};
@@ -124,27 +20,4 @@ export function parseResources(spec: string | undefined): Result<Record<string, 
     capacity[match[1] as string] = Number(match[2]);
   }
   return ok(capacity);
-}
-
-function findStage(workspace: Workspace, name: string): Stage | undefined {
-  const exact = workspace.stages.get(name as StageId);
-  if (exact) return exact;
-  const byName = [...workspace.stages.values()].filter((s) => s.name === name);
-  return byName.length === 1 ? byName[0] : undefined;
-}
-
-/** A string param takes the raw text; anything else is parsed as JSON. */
-function parseValue(raw: string, declared: Json): Json {
-  if (typeof declared === "string") return raw;
-  try {
-    return JSON.parse(raw) as Json;
-  } catch {
-    return raw;
-  }
-}
-
-function jsonType(value: Json): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  return typeof value;
 }

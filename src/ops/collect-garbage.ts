@@ -1,7 +1,7 @@
 /**
  * `sluice gc`: drops run records and objects that neither `sluice.lock`,
- * the last K runs, nor any registered release references, holding the
- * workspace lock so no run is writing meanwhile.
+ * the last K runs, a recorded experiment nor any registered release
+ * references, holding the workspace lock so no run is writing meanwhile.
  */
 import { collectGarbage as collect, openCache, type GcReport } from "../cache/index.js";
 import { findWorkspaceRoot } from "../pipeline/index.js";
@@ -25,7 +25,11 @@ export async function collectGarbage(cwd: string, request: { readonly keep: numb
     // gc must never remove an object a release references; the registry is imported here, not by every command.
     const { pinnedDigests } = await import("../registry/index.js");
     const pinned = new Set(await pinnedDigests(root));
-    const report = await collect(cache, { keepRuns: request.keep, pinned, dryRun: request.dryRun });
+    // The experiments' results stay until `exp remove`; a corrupt list refuses rather than drop them.
+    const { experimentKeys } = await import("./experiments.js");
+    const keepKeys = experimentKeys(root);
+    if (!keepKeys.ok) return keepKeys;
+    const report = await collect(cache, { keepRuns: request.keep, pinned, keepKeys: keepKeys.value, dryRun: request.dryRun });
     return { ok: true, value: { dryRun: request.dryRun, pinned: pinned.size, ...report } };
   } finally {
     await lock.lock.release();

@@ -20,6 +20,7 @@ export { pinUrl, type PinnedUrl } from "./pin-url.js";
 export { diffRuns, listRuns, whereRan, type RunComparison } from "./run-history.js";
 export { runOnce, type LoadedWorkspace, type RunOutcome } from "./run-once.js";
 export type { ParamOverrides, RunRequest } from "./run-request.js";
+export { parseParamOverrides } from "./param-overrides.js";
 export { planDocument, planShards, shardStages, stageDurations, type ShardPlanDocument } from "./shard-plan.js";
 export { rerunStages } from "./verify-rerun.js";
 export { verifyWorkspace, type Verification, type VerifyRequest } from "./verify-workspace.js";
@@ -48,3 +49,6 @@ export async function retrainProject(...args: Parameters<typeof import("./retrai
 }
 export { lockOf, sidesOf, type LabelledSide } from "./compare-sides.js";
 export { compareValues, metricsOn, paramsOn, type Side, type TrackedSide, type TrackedValue, type ValueChange } from "./tracked-values.js";
+
+/** The experiment operations (`sluice exp`; `gc` keeps what they need), loaded on first use. */
+export const loadExperiments = () => import("./experiments.js");

@@ -86,7 +86,7 @@ export async function runOnce(
 }
 
 /** The workspace lock (waiting for it unless `--no-wait`); temp space a killed run left is cleared once held. */
-async function takeWorkspaceLock(cache: CacheSession, wait: boolean, observer: BuildObserver): Promise<OpResult<AcquireResult>> {
+export async function takeWorkspaceLock(cache: CacheSession, wait: boolean, observer: BuildObserver): Promise<OpResult<AcquireResult>> {
   const lock = await acquireLock(cache.layout.lock, {
     wait,
     onWait: (owner) => observer.onWaitForLock?.(owner ? `pid ${owner.pid} (sluice ${owner.command}) since ${owner.since}` : "another process"),
@@ -108,9 +108,10 @@ async function takeWorkspaceLock(cache: CacheSession, wait: boolean, observer: B
  * Runs `body` with Ctrl-C and SIGTERM stopping the running stages (the
  * signal aborts). A second one is the forced stop: the handlers step aside
  * and the signal is raised again, so the process ends the way an
- * unhandled Ctrl-C (or SIGTERM) ends it, at once.
+ * unhandled Ctrl-C (or SIGTERM) ends it, at once. `exp run` stops its
+ * experiments' builds the same way.
  */
-async function whileHandlingSignals<T>(controller: AbortController, body: () => Promise<T>): Promise<T> {
+export async function whileHandlingSignals<T>(controller: AbortController, body: () => Promise<T>): Promise<T> {
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       stepAside();

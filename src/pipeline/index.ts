@@ -38,6 +38,7 @@ export {
   fileParamName,
   parseStructured,
   readStructuredFile,
+  fileWithKeysSet,
   renderStructured,
   selectKey,
   structuredFormat,

@@ -5,8 +5,8 @@
  * command sees a copy made of exactly them, so a key it did not name can
  * neither change its result unseen nor be read by it at all.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { parse, stringify } from "yaml";
+import { parse, parseDocument, stringify } from "yaml";
+import { readBoundedText } from "../util/bounded-read.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import type { Json } from "./decl.js";
 
@@ -46,27 +46,10 @@ export function parseStructured(text: string, format: ParamsFormat): { ok: true;
 
 /** Reads and parses a params file, bounded in size; a problem is phrased to follow the file's name. */
 export function readStructuredFile(absolute: string, format: ParamsFormat): { ok: true; value: Json } | { ok: false; problem: string } {
-  let fd: number;
-  try {
-    fd = openSync(absolute, "r");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, problem: code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? (error as Error).message})` };
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size > MAX_PARAMS_FILE_BYTES) return { ok: false, problem: `is ${size} bytes, over the ${MAX_PARAMS_FILE_BYTES}-byte limit of a params file` };
-    const buffer = Buffer.alloc(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, buffer, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return parseStructured(buffer.subarray(0, read).toString("utf8"), format);
-  } finally {
-    closeSync(fd);
-  }
+  const read = readBoundedText(absolute, MAX_PARAMS_FILE_BYTES);
+  if (read.kind === "absent") return { ok: false, problem: "does not exist" };
+  if (read.kind === "error") return { ok: false, problem: read.problem };
+  return parseStructured(read.text, format);
 }
 
 /**
@@ -126,4 +109,42 @@ export function documentOf(entries: Iterable<readonly [string, Json]>): Json {
 /** Renders a document in the file's own format. */
 export function renderStructured(document: Json, format: ParamsFormat): string {
   return format === "json" ? `${JSON.stringify(document, null, 2)}\n` : stringify(document);
+}
+
+/**
+ * The text of a params file with the given dotted keys set, everything else
+ * (other keys, YAML comments and layout) kept as it was: what `exp run`
+ * writes into an experiment's copy and `exp apply` into the workspace.
+ */
+export function withKeysSet(text: string, format: ParamsFormat, entries: Iterable<readonly [string, Json]>): { ok: true; text: string } | { ok: false; problem: string } {
+  if (format === "json") {
+    const parsed = parseStructured(text, "json");
+    if (!parsed.ok) return parsed;
+    const document = parsed.value !== null && typeof parsed.value === "object" && !Array.isArray(parsed.value) ? parsed.value : {};
+    for (const [key, value] of entries) setIn(document, key.split("."), value);
+    return { ok: true, text: `${JSON.stringify(document, null, 2)}\n` };
+  }
+  const document = parseDocument(text, { schema: "core" });
+  if (document.errors.length > 0) return { ok: false, problem: `is not valid YAML: ${(document.errors[0] as Error).message.split("\n")[0]}` };
+  for (const [key, value] of entries) document.setIn(key.split("."), value);
+  return { ok: true, text: String(document) };
+}
+
+/** `withKeysSet` of the file at `absolute` (read bounded): its new text, which the caller writes. */
+export function fileWithKeysSet(absolute: string, format: ParamsFormat, entries: Iterable<readonly [string, Json]>): { ok: true; text: string } | { ok: false; problem: string } {
+  const read = readBoundedText(absolute, MAX_PARAMS_FILE_BYTES);
+  if (read.kind === "absent") return { ok: false, problem: "does not exist" };
+  if (read.kind === "error") return { ok: false, problem: read.problem };
+  return withKeysSet(read.text, format, entries);
+}
+
+function setIn(node: Record<string, Json>, segments: readonly string[], value: Json): void {
+  const [first, ...rest] = segments as [string, ...string[]];
+  if (rest.length === 0) {
+    node[first] = value;
+    return;
+  }
+  const next = node[first];
+  if (next === null || typeof next !== "object" || Array.isArray(next)) node[first] = {};
+  setIn(node[first] as Record<string, Json>, rest, value);
 }

@@ -6,6 +6,7 @@ export { formatBytes, formatDuration, table, writeErr, writeOut } from "./termin
 export { explainChange } from "./explain-change.js";
 export { renderRunsTable, RUNS_WIDTH, type RunRow } from "./runs-table.js";
 export { renderChanges, renderValues, type ShownChange, type ShownValue } from "./value-tables.js";
+export { renderBuiltExperiments, renderExperimentTable, type ShownExperiment, type ShownExperimentTable } from "./experiment-table.js";
 export { renderDag, type DagFormat } from "./dag-render.js";
 export { printRegistryError, printRegistryNote, printRegistryResult, shortDigest, writeRegistryText } from "./registry-messages.js";
 export { renderCacheProblem, renderCacheVerdict, renderReruns } from "./verify-render.js";

@@ -4,46 +4,10 @@
  * that reruns exactly its stages, `--set` reaching the script, and diffs of
  * params and metrics against a git commit.
  */
-import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeWith, PYTHON, type Requirement } from "../requirements.js";
-import { REPO, statuses, Workspace } from "../rig.js";
-
-const EXAMPLE = join(REPO, "examples", "get-started");
-
-/** The example's scripts import numpy and PyYAML, as DVC's do. */
-const PYTHON_NUMPY: Requirement = {
-  name: "python3 with numpy and PyYAML",
-  install: "python3-numpy python3-yaml",
-  path: PYTHON.path && spawnSync("python3", ["-c", "import numpy, yaml"]).status === 0 ? PYTHON.path : undefined,
-};
-
-/** The example's committed files (what a clone holds), by path. */
-function exampleFiles(): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (name === "node_modules" || name === "cache") continue;
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(EXAMPLE, path)] = readFileSync(path, "utf8");
-    }
-  };
-  walk(EXAMPLE);
-  return files;
-}
-
-function git(ws: Workspace, ...args: string[]): string {
-  const out = spawnSync("git", args, {
-    cwd: ws.root,
-    encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" },
-  });
-  if (out.status !== 0) throw new Error(`git ${args.join(" ")}: ${out.stderr}`);
-  return out.stdout;
-}
+import { exampleFiles, git, PYTHON_NUMPY } from "../fixtures/get-started-workspace.js";
+import { describeWith } from "../requirements.js";
+import { statuses, Workspace } from "../rig.js";
 
 describeWith(PYTHON_NUMPY, "the get-started example", () => {
   let ws: Workspace;

@@ -1,6 +1,6 @@
 /**
  * `sluice gc`: drop run records and objects that neither sluice.lock, the
- * last K runs, nor any registered release references.
+ * last K runs, a recorded experiment nor any registered release references.
  */
 import type { Argv, CommandModule } from "yargs";
 import { collectGarbage } from "../../ops/index.js";
@@ -15,7 +15,7 @@ interface GcArgs extends GlobalOptions {
 
 const command: CommandModule<GlobalOptions, GcArgs> = {
   command: "gc",
-  describe: "Remove cache entries no recent run, sluice.lock or release references",
+  describe: "Remove cache entries no recent run, sluice.lock, experiment or release references",
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .option("keep", { type: "number", default: 5, describe: "keep the records of the last K runs (0: only what sluice.lock and releases reference)" })

@@ -16,6 +16,7 @@ export const commandLoaders: Readonly<Record<string, Loader>> = {
   runs: () => import("./runs.js"),
   params: () => import("./params.js"),
   metrics: () => import("./metrics.js"),
+  exp: () => import("./exp.js"),
   watch: () => import("./watch.js"),
   gc: () => import("./gc.js"),
   pin: () => import("./pin.js"),

@@ -1,0 +1,132 @@
+/**
+ * `sluice exp apply <name>`: the workspace takes an experiment's params and
+ * outputs. Its params are written into the params files (each key set in
+ * place, comments and other keys kept) and its outputs restored from the
+ * cache by the run records it built, so the next `sluice run` finds every
+ * stage a hit and reruns nothing.
+ *
+ * Refused, with nothing written, when: the experiment did not finish; it
+ * set a pipeline.ts param (apply writes no TypeScript); its results are no
+ * longer in the cache; or a params-file key it would change holds an edit
+ * not committed to git, which would be lost (`--force` overwrites it).
+ * Outside a git repository there is no commit to compare with, and the
+ * keys are written as they are.
+ */
+import { join } from "node:path";
+import { openCache, parseStageKey, referencedObjects, saveSession, type CacheSession, type RunRecord } from "../cache/index.js";
+import { restoreOutputs } from "../exec/index.js";
+import { fileWithKeysSet, type Json, type StageId, type Workspace } from "../pipeline/index.js";
+import { writeFileAtomicSync } from "../util/atomic-write.js";
+import { ok } from "../util/result.js";
+import { readExperiments, type Experiment } from "./experiments-file.js";
+import { PIPELINE_PARAMS, unknownExperiment } from "./exp-views.js";
+import { refuse, type OpResult } from "./failure.js";
+import { revisionProblem } from "./revision-files.js";
+import { takeWorkspaceLock, type LoadedWorkspace } from "./run-once.js";
+import { declaredParams, paramsOn, type TrackedValue } from "./tracked-values.js";
+
+/** What `exp apply` changed: params keys written, outputs restored. */
+export interface ApplyReport {
+  readonly name: string;
+  readonly params: readonly { readonly path: string; readonly key: string; readonly old: Json | undefined; readonly new: Json }[];
+  readonly restored: readonly string[];
+}
+
+export async function applyExperiment(loaded: LoadedWorkspace, name: string, options: { readonly force: boolean; readonly wait: boolean }): Promise<OpResult<ApplyReport>> {
+  const cache = await openCache(loaded.root);
+  const lock = await takeWorkspaceLock(cache, options.wait, {});
+  if (!lock.ok) return lock;
+  try {
+    const recorded = readExperiments(loaded.root);
+    if (!recorded.ok) return recorded;
+    const experiment = recorded.value.find((e) => e.name === name);
+    if (!experiment) return refuse("usage", unknownExperiment(name, recorded.value));
+    if (experiment.status !== "done") {
+      return refuse("usage", `experiment ${name} is ${experiment.status}: only a finished experiment can be applied${experiment.status === "queued" ? " (sluice exp run --run-all runs the queue)" : ""}`);
+    }
+    const changes = paramChanges(loaded.workspace, experiment);
+    if (!changes.ok) return changes;
+    if (!options.force) {
+      const unsaved = uncommittedKeys(loaded.workspace, changes.value);
+      if (unsaved.length > 0) {
+        return refuse("usage", `applying ${name} would overwrite uncommitted edits of ${unsaved.join(", ")}: commit them, or pass --force to overwrite`);
+      }
+    }
+    const records = await recordsOf(cache, loaded.workspace, experiment);
+    if (!records.ok) return records;
+    const written = writeParams(loaded.root, loaded.workspace, changes.value);
+    if (!written.ok) return written;
+    const restored: string[] = [];
+    for (const [id, record] of records.value) {
+      const stage = loaded.workspace.stages.get(id);
+      if (!stage) continue;
+      const outcome = await restoreOutputs(loaded.root, stage, record, cache.store, cache.statCache);
+      if (!outcome.ok) return refuse("failed", `${id}: could not restore its outputs (${outcome.problem.reason}); its params are written, so sluice run rebuilds it`);
+      if (outcome.restored) restored.push(...stage.outs.map((o) => o.path));
+    }
+    await saveSession(cache);
+    return ok({ name, params: changes.value.map((c) => ({ path: c.path, key: c.key, old: c.old, new: c.value })), restored });
+  } finally {
+    if (lock.value.ok) await lock.value.lock.release();
+  }
+}
+
+/** A params-file key the experiment ran with another value than the workspace holds. */
+interface ParamChange extends TrackedValue {
+  readonly old: Json | undefined;
+}
+
+/** The keys to write, or a refusal when the experiment set params no file holds. */
+function paramChanges(workspace: Workspace, experiment: Experiment): OpResult<ParamChange[]> {
+  const inline = experiment.params.filter((p) => p.path === PIPELINE_PARAMS);
+  if (inline.length > 0) {
+    const sets = inline.map((p) => `${p.key}=${JSON.stringify(p.value)}`).join(", ");
+    return refuse("usage", `experiment ${experiment.name} set params declared in pipeline.ts (${sets}); apply writes only params files: edit pipeline.ts, then sluice run`);
+  }
+  const current = new Map(paramsOn(workspace, { kind: "workspace" }).values.map((v) => [`${v.path}:${v.key}`, v.value]));
+  const files = declaredParams(workspace);
+  return ok(
+    experiment.params
+      .filter((p) => files.get(p.path)?.keys.has(p.key) === true && JSON.stringify(current.get(`${p.path}:${p.key}`)) !== JSON.stringify(p.value))
+      .map((p) => ({ ...p, old: current.get(`${p.path}:${p.key}`) })),
+  );
+}
+
+/** The keys among `changes` whose workspace value differs from HEAD's (none outside git). */
+function uncommittedKeys(workspace: Workspace, changes: readonly ParamChange[]): string[] {
+  if (changes.length === 0 || revisionProblem(workspace.root, "HEAD") !== undefined) return [];
+  const committed = new Map(paramsOn(workspace, { kind: "revision", rev: "HEAD" }).values.map((v) => [`${v.path}:${v.key}`, v.value]));
+  return changes.filter((c) => JSON.stringify(committed.get(`${c.path}:${c.key}`)) !== JSON.stringify(c.old)).map((c) => `${c.path}:${c.key}`);
+}
+
+/** The run records of the experiment's stages, each with every object it needs present; or which is gone. */
+async function recordsOf(cache: CacheSession, workspace: Workspace, experiment: Experiment): Promise<OpResult<Map<StageId, RunRecord>>> {
+  const records = new Map<StageId, RunRecord>();
+  const gone = `the results of experiment ${experiment.name} are no longer in the cache (sluice gc or exp remove dropped them?): run it again with sluice exp run`;
+  for (const { id, key } of experiment.stages) {
+    if (!workspace.stages.has(id as StageId)) continue;
+    const stageKey = parseStageKey(key);
+    const { record } = stageKey ? await cache.records.get(stageKey) : { record: undefined };
+    if (!record) return refuse("failed", gone);
+    for (const digest of await referencedObjects(cache, record)) if (!(await cache.store.has(digest))) return refuse("failed", gone);
+    records.set(id as StageId, record);
+  }
+  return ok(records);
+}
+
+/** Sets the changed keys in their files, each file written whole and atomically. */
+function writeParams(root: string, workspace: Workspace, changes: readonly ParamChange[]): OpResult<void> {
+  const files = declaredParams(workspace);
+  const byFile = new Map<string, [string, Json][]>();
+  for (const change of changes) byFile.set(change.path, [...(byFile.get(change.path) ?? []), [change.key, change.value]]);
+  const texts: [string, string][] = [];
+  for (const [path, entries] of byFile) {
+    const format = files.get(path)?.format ?? "yaml";
+    const edited = fileWithKeysSet(join(root, path), format, entries);
+    if (!edited.ok) return refuse("usage", `${path} ${edited.problem}`);
+    texts.push([join(root, path), edited.text]);
+  }
+  // Every file is edited in memory first: a problem with one writes none.
+  for (const [path, text] of texts) writeFileAtomicSync(path, text);
+  return ok(undefined);
+}

@@ -1,0 +1,92 @@
+/**
+ * The scratch workspace an experiment builds in: `cache/exp/<name>/`, a
+ * copy of the workspace's files (not its outputs, its cache or .git;
+ * node_modules linked) whose `cache/` links the workspace's object store,
+ * run records and run history. A hit found by either side is a hit for the
+ * other, and the workspace's own outputs, sluice.lock and params files are
+ * never written.
+ *
+ *   <ws>/cache/exp/<name>/            the copy
+ *   <ws>/cache/exp/<name>/cache/objects       -> <ws>/cache/objects
+ *   <ws>/cache/exp/<name>/cache/records       -> <ws>/cache/records
+ *   <ws>/cache/exp/<name>/cache/history.jsonl -> <ws>/cache/history.jsonl
+ *
+ * The copy's stat cache, record index, temp space and lock are its own.
+ */
+import { constants, cpSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { cacheLayout } from "../cache/index.js";
+import { fileWithKeysSet, type Json, type Workspace } from "../pipeline/index.js";
+import { ok } from "../util/result.js";
+import { refuse, type OpResult } from "./failure.js";
+
+/** The folder holding every scratch workspace. */
+export function scratchRoot(root: string): string {
+  return join(cacheLayout(root).dir, "exp");
+}
+
+/** Top-level entries never copied: the cache (the copy links it), git's store, installed packages (linked). */
+const NOT_COPIED = new Set(["cache", ".git", "node_modules"]);
+
+/**
+ * A fresh copy of the workspace for experiment `name`, its params files
+ * holding `edits` (workspace path -> dotted key -> value). Whatever a
+ * previous, interrupted attempt left there is replaced.
+ */
+export function makeScratch(workspace: Workspace, name: string, edits: ReadonlyMap<string, ReadonlyMap<string, Json>>): OpResult<string> {
+  const root = workspace.root;
+  const scratch = join(scratchRoot(root), name);
+  const outputs = new Set([...workspace.stages.values()].flatMap((s) => s.outs.map((o) => o.path.split("/").join(sep))));
+  try {
+    rmSync(scratch, { recursive: true, force: true });
+    mkdirSync(scratch, { recursive: true });
+    // Entry by entry: the copy lies inside the workspace, which a copy of the whole root would enter.
+    for (const entry of readdirSync(root)) {
+      if (NOT_COPIED.has(entry) || outputs.has(entry)) continue;
+      cpSync(join(root, entry), join(scratch, entry), {
+        recursive: true,
+        // A copy-on-write clone where the filesystem has them, a copy elsewhere.
+        mode: constants.COPYFILE_FICLONE,
+        verbatimSymlinks: true,
+        filter: (source) => !outputs.has(relative(root, source)),
+      });
+    }
+    if (existsSync(join(root, "node_modules"))) symlinkSync(realpathSync(join(root, "node_modules")), join(scratch, "node_modules"), "junction");
+    linkSharedCache(root, scratch);
+  } catch (error) {
+    rmSync(scratch, { recursive: true, force: true });
+    return refuse("failed", `could not make the experiment's copy of the workspace in ${scratch}: ${(error as Error).message}`);
+  }
+  for (const [path, keys] of edits) {
+    const file = join(scratch, path);
+    const format = [...workspace.stages.values()].flatMap((s) => s.paramsFiles).find((f) => f.path === path)?.format ?? "yaml";
+    const edited = fileWithKeysSet(file, format, keys);
+    if (!edited.ok) {
+      removeScratch(scratch);
+      return refuse("usage", `${path} ${edited.problem}`);
+    }
+    writeFileSync(file, edited.text);
+  }
+  return ok(scratch);
+}
+
+/** Removes an experiment's copy (its results are in the shared cache). */
+export function removeScratch(scratch: string): void {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+/** The copy's cache links the workspace's objects, records and history (relative links: the workspace may move). */
+function linkSharedCache(root: string, scratch: string): void {
+  const shared = cacheLayout(root);
+  const own = cacheLayout(scratch);
+  mkdirSync(own.dir, { recursive: true });
+  for (const [target, link] of [
+    [join(shared.dir, "objects"), join(own.dir, "objects")],
+    [shared.records, own.records],
+  ] as const) {
+    mkdirSync(target, { recursive: true });
+    symlinkSync(relative(own.dir, target), link, "junction");
+  }
+  // A link to a history file not yet written: the first append creates it at the workspace's path.
+  symlinkSync(relative(own.dir, shared.history), own.history);
+}
