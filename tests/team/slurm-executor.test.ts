@@ -6,7 +6,7 @@
  * repository its prepare step clones.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { describeWith, NGINX, SLURM } from "../requirements.js";
@@ -43,6 +43,17 @@ export default defineProject("ml", (p) => {
     deps: { model: fit.outs.model },
     outs: { report: file("out/report.txt") },
     cmd: "wc -c {deps.model} > {outs.report}",
+  });
+  // Holds summary back until the test creates $SLUICE_TEST_GO (outside the workspace, so not an input).
+  const hold = p.stage("hold", {
+    deps: { raw: source("raw.csv") },
+    outs: { done: file("out/held.txt") },
+    cmd: 'while [ ! -e "$SLUICE_TEST_GO" ]; do sleep 0.1; done; echo > {outs.done}',
+  });
+  p.stage("summary", {
+    deps: { table: prep.outs.table, held: hold.outs.done },
+    outs: { lines: file("out/lines.txt") },
+    cmd: "wc -l < {deps.table} > {outs.lines}",
   });
   p.stage("sleepy", {
     deps: { raw: source("raw.csv") },
@@ -184,6 +195,27 @@ describeWith(SLURM, "stages as Slurm jobs", () => {
       // Only prep's record is on the remote (the submitter published it for the job).
       expect(records(prefix)).toHaveLength(1);
       expect(existsSync(join(ws.root, "cache", "records")) ? filesUnder(join(ws.root, "cache", "records")) : []).toHaveLength(1);
+    });
+
+    it("goes on past a failed job with --keep-going (the rest still runs) and stops at it without", async () => {
+      const status = (out: ReturnType<typeof parse>) => Object.fromEntries(out.stages.map((s) => [s.id, s.status]));
+      /** A run of a fresh workspace in which summary's upstream finishes only once the job has failed: summary is still to start then. */
+      const afterFailure = async (prefix: string, extra: string[]) => {
+        const ws = fresh();
+        const go = join(ws.counts, "go");
+        const args = ["run", "--json", "ml:evaluate", "ml:summary", "--jobs", "2", "--set", "ml:train.fail=true", "--remote-cache", nginx.url(prefix), ...extra];
+        const started = ws.start(args, { env: { ...env(), SLUICE_TEST_GO: go } });
+        await started.waitFor("failed    ml:train");
+        writeFileSync(go, "");
+        return { ws, out: parse(await started.done) };
+      };
+      const stopped = await afterFailure("stop-at-failure", []);
+      expect(stopped.out.code).toBe(1);
+      expect(status(stopped.out)).toMatchObject({ "ml:train": "failed", "ml:evaluate": "skipped", "ml:hold": "ran", "ml:summary": "skipped" });
+      const kept = await afterFailure("keep-going", ["--keep-going"]);
+      expect(kept.out.code).toBe(1);
+      expect(status(kept.out)).toMatchObject({ "ml:train": "failed", "ml:evaluate": "skipped", "ml:hold": "ran", "ml:summary": "ran" });
+      expect(kept.ws.read("projects/ml/out/lines.txt").trim()).toBe("4");
     });
 
     it("fails a job whose checkout computes another key (an uncommitted edit on the submitter) before the stage runs there", async () => {
