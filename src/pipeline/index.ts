@@ -11,6 +11,7 @@ export {
   packagedFunction,
   packageOfFunction,
   paramsFrom,
+  plots,
   source,
   type ProjectBuilder,
 } from "./define.js";
@@ -30,6 +31,8 @@ export {
   type StageMetrics,
   type StageOut,
   type StageParamsFile,
+  type PlotFormat,
+  type StagePlot,
   type Workspace,
 } from "./model.js";
 export {
@@ -51,3 +54,5 @@ export {
   type ImportStatement,
   type ModuleImports,
 } from "./module-graph.js";
+export { MAX_PLOT_FILE_BYTES, parsePlotTable, plotLines, type PlotCell, type PlotLines, type PlotSeries, type PlotTable } from "./plot-file.js";
+export { plotFormat } from "./plots-decl.js";
