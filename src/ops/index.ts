@@ -32,5 +32,7 @@ export async function monitorPass(...args: Parameters<typeof import("./monitor-p
 export async function retrainProject(...args: Parameters<typeof import("./retrain.js").retrainProject>): ReturnType<typeof import("./retrain.js").retrainProject> {
   return (await import("./retrain.js")).retrainProject(...args);
 }
-export { lockOf, sidesOf, type LabelledSide } from "./compare-sides.js";
+export { lockOf, sideFiles, sidesNamed, sidesOf, type LabelledSide } from "./compare-sides.js";
+export { metricsDiff, metricsShow, type MetricsDiff } from "./metrics-values.js";
+export { outputFiles, workspaceFiles, type HeldFile, type OutputFiles } from "./output-files.js";
 export { compareValues, metricsOn, paramsOn, type Side, type TrackedSide, type TrackedValue, type ValueChange } from "./tracked-values.js";
