@@ -9,3 +9,4 @@ export { describeMonitorDecision } from "./monitor-messages.js";
 export { renderLineage } from "./registry-lineage.js";
 export { renderHistory, renderRelease, renderReleaseList, type ReleaseRow } from "./registry-tables.js";
 export { renderVerification } from "./registry-verify.js";
+export type { PlotsPage, PlotView, PlotViewSeries } from "./html/index.js";

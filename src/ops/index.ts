@@ -36,3 +36,4 @@ export { lockOf, sideFiles, sidesNamed, sidesOf, type LabelledSide } from "./com
 export { metricsDiff, metricsShow, type MetricsDiff } from "./metrics-values.js";
 export { outputFiles, workspaceFiles, type HeldFile, type OutputFiles } from "./output-files.js";
 export { compareValues, metricsOn, paramsOn, type Side, type TrackedSide, type TrackedValue, type ValueChange } from "./tracked-values.js";
+export { comparePlots, workspacePlots, type PlotsDocument } from "./plots.js";

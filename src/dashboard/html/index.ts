@@ -9,3 +9,4 @@ export { readProjectWindows, type ProjectWindows } from "./read-report-files.js"
 export { renderReportPage } from "./render-page.js";
 export type { NodeStatus, ProjectReport, ReportModel, StageNode } from "./report-model.js";
 export type { StageEvidence } from "./stage-nodes.js";
+export type { PlotsPage, PlotView, PlotViewSeries } from "./plot-view.js";
