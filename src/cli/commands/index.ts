@@ -16,6 +16,7 @@ export const commandLoaders: Readonly<Record<string, Loader>> = {
   runs: () => import("./runs.js"),
   params: () => import("./params.js"),
   metrics: () => import("./metrics.js"),
+  plots: () => import("./plots.js"),
   watch: () => import("./watch.js"),
   gc: () => import("./gc.js"),
   verify: () => import("./verify.js"),

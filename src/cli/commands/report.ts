@@ -5,14 +5,15 @@
  * the lineage of live releases.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, statSync } from "node:fs";
-import { delimiter, dirname, join, relative, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import { openCache } from "../../cache/index.js";
 import { writeErr, writeOut } from "../../report/index.js";
-import { writeFileAtomicSync } from "../../util/atomic-write.js";
+import { workspacePlots } from "../../ops/index.js";
 import { loadContext, type GlobalOptions } from "../context.js";
 import { dryRun } from "../dry-run.js";
+import { htmlOutputPath, writeHtmlPage } from "../html-output.js";
 
 interface ReportArgs extends GlobalOptions {
   readonly out?: string;
@@ -32,18 +33,14 @@ const command: CommandModule<GlobalOptions, ReportArgs> = {
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
-    const out = outputPath(argv.out, argv.cwd ?? process.cwd(), context.root);
+    const out = htmlOutputPath(argv.out, argv.cwd ?? process.cwd(), context.root, DEFAULT_OUT);
     const html = await import("../../dashboard/html/index.js");
     const cache = await openCache(context.root);
     const build = await dryRun(cache, context, new Set(context.dag.stages.keys()));
-    const inputs = await html.gatherReportInputs(context.workspace, cache, build, new Date());
+    const inputs = await html.gatherReportInputs(context.workspace, cache, build, await workspacePlots(context.workspace), new Date());
     const model = html.buildReportModel(inputs);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileAtomicSync(out, html.renderReportPage(model));
-
-    const shown = relative(process.cwd(), out) || out;
     for (const note of model.notes) writeErr(`warning: ${note}`);
-    writeErr(`wrote ${shown}`);
+    writeHtmlPage(out, html.renderReportPage(model));
     if (argv.open) openInBrowser(out);
     if (argv.json) {
       writeOut(
@@ -67,14 +64,6 @@ const command: CommandModule<GlobalOptions, ReportArgs> = {
     }
   },
 };
-
-/** `--out` relative to where sluice was started; the default relative to the workspace. A folder gets `index.html`. */
-function outputPath(out: string | undefined, cwd: string, root: string): string {
-  if (out === undefined) return join(root, DEFAULT_OUT);
-  const path = resolve(cwd, out);
-  const isFolder = out.endsWith("/") || (existsSync(path) && statSync(path).isDirectory());
-  return isFolder ? join(path, "index.html") : path;
-}
 
 /** Best effort: hands the file to xdg-open and never waits for it or fails the command. */
 function openInBrowser(file: string): void {
