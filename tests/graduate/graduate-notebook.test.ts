@@ -89,6 +89,75 @@ describe("graduating a notebook with a parameters cell", () => {
   });
 });
 
+describe("a parameters cell with None, lists and dicts", () => {
+  const g = graduated("library-outputs.ipynb");
+
+  it("makes None, list and dict literals params with their JSON values; a computed value stays code", () => {
+    expect(g.params.map((p) => [p.name, p.kind, p.value])).toEqual([
+      ["threshold", "none", null],
+      ["weights", "list", [1, 2.5, -3]],
+      ["options", "dict", { name: "run", scale: 2, tags: ["a", "b"], strict: false }],
+    ]);
+    expect(g.warnings).toContain("parameters limit are computed, not literals: they stay code and are not params");
+  });
+
+  it("parses them as JSON flags defaulting to the notebook's own literal, and declares them as values", () => {
+    expect(g.script).toContain('add_argument("--threshold", dest="threshold", type=_sluice_json.loads, default=None)');
+    expect(g.script).toContain('add_argument("--weights", dest="weights", type=_sluice_json.loads, default=[1, 2.5, -3])');
+    expect(g.script).toContain('add_argument("--options", dest="options", type=_sluice_json.loads, default={\n    "name": "run",');
+    expect(g.declaration).toContain('params: { threshold: null, weights: [1, 2.5, -3], options: { name: "run", scale: 2, tags: ["a", "b"], strict: false } },');
+  });
+
+  it("lists the calls whose files it cannot see (a computed path, scrapbook's glue), but not a file handle passed on", () => {
+    expect(g.undetected).toEqual([
+      { cell: 5, line: 2, code: 'savefig(os.path.join("figures", name + ".png"))', direction: "write", why: "writes to a path built at run time" },
+      { cell: 5, line: 7, code: "open(path, ...)", direction: "write", why: "writes to a path built at run time" },
+      { cell: 5, line: 10, code: 'glue("total", ...)', direction: "elsewhere", why: "records a value in the executed notebook (scrapbook), which a script run does not write" },
+    ]);
+    expect(g.files.map((f) => [f.role, f.path, f.calls.join(",")])).toEqual([
+      ["dep", "data/raw.csv", "open"],
+      ["dep", "data/meta.json", "open"],
+    ]);
+  });
+
+  it("declares the files given with --deps and --outs without a flag: the script computes those paths", () => {
+    const result = graduateNotebook({
+      notebookPath: join(ROOT, "projects/demo/notebooks/library-outputs.ipynb"),
+      notebookText: readFileSync(new URL("library-outputs.ipynb", FIXTURES), "utf8"),
+      workspaceRoot: ROOT,
+      project: "demo",
+      stage: "total",
+      allowOutOfOrder: false,
+      declared: { deps: ["data/raw.csv", "config/extra.yaml"], outs: ["reports/run.json"] },
+    });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.files.map((f) => [f.role, f.name, f.path, f.flag ?? null])).toEqual([
+      ["dep", "raw", "data/raw.csv", "--dep-raw"],
+      ["dep", "meta", "data/meta.json", "--dep-meta"],
+      ["dep", "extra", "config/extra.yaml", null],
+      ["out", "run", "reports/run.json", null],
+    ]);
+    expect(result.value.declaration).toContain('outs: { run: file("reports/run.json") },');
+    expect(result.value.declaration).toContain('extra: source("config/extra.yaml")');
+    expect(result.value.script).not.toContain("reports/run.json");
+  });
+
+  it("refuses an --outs path outside the project folder", () => {
+    const result = graduateNotebook({
+      notebookPath: join(ROOT, "projects/demo/notebooks/library-outputs.ipynb"),
+      notebookText: readFileSync(new URL("library-outputs.ipynb", FIXTURES), "utf8"),
+      workspaceRoot: ROOT,
+      project: "demo",
+      stage: "total",
+      allowOutOfOrder: false,
+      declared: { deps: [], outs: ["../elsewhere/run.json"] },
+    });
+    expect(result.ok ? "" : result.error.message).toBe(
+      "--outs ../elsewhere/run.json: an output lies inside the project folder (projects/demo); give the path relative to it, where the stage runs",
+    );
+  });
+});
+
 describe("refusing notebooks run out of order", () => {
   it("names the cells whose execution counts go backwards", () => {
     const result = graduate("out-of-order.ipynb");
@@ -147,7 +216,7 @@ describe("commenting out magics and shell escapes", () => {
       "out values save",
       "out model save",
     ]);
-    expect(g.warnings).toContain('cell 5: savefig(f"out/{name}.png") builds its path at run time; declare that file by hand');
+    expect(g.undetected).toEqual([{ cell: 5, line: 6, code: 'savefig(f"out/{name}.png")', direction: "write", why: "writes to a path built at run time" }]);
   });
 });
 
@@ -180,7 +249,7 @@ describeWith(PYTHON, "the generated scripts", () => {
   it("are valid python3 for every fixture", () => {
     const dir = mkdtempSync(join(tmpdir(), "sluice-graduate-"));
     try {
-      for (const fixture of ["train-with-parameters.ipynb", "magics.ipynb", "no-parameters.ipynb"]) {
+      for (const fixture of ["train-with-parameters.ipynb", "magics.ipynb", "no-parameters.ipynb", "library-outputs.ipynb"]) {
         const file = join(dir, fixture.replace(".ipynb", ".py"));
         writeFileSync(file, graduated(fixture).script);
         const compiled = spawnSync("python3", ["-m", "py_compile", file], { encoding: "utf8" });

@@ -172,8 +172,9 @@ describeWith(CHROMIUM, "the plots diff page in Chromium", () => {
     page.on("request", (request) => {
       if (!request.url().startsWith("file://")) requests.push(request.url());
     });
-    await page.addInitScript(() => {
-      document.addEventListener("securitypolicyviolation", (event) => console.error(`CSP: ${event.violatedDirective} ${event.blockedURI}`));
+    // A CSP violation becomes a console error, which the listener above collects.
+    await page.addInitScript({
+      content: 'document.addEventListener("securitypolicyviolation", (e) => console.error("CSP: " + e.violatedDirective + " " + e.blockedURI));',
     });
     await page.goto(`file://${join(ws.root, "plots.html")}`, { waitUntil: "load" });
     svgs = await page.locator(".plot svg").count();
