@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWith, PYTHON, type Requirement } from "../requirements.js";
-import { REPO, statuses, Workspace } from "../rig.js";
+import { git, REPO, statuses, Workspace } from "../rig.js";
 
 const EXAMPLE = join(REPO, "examples", "get-started");
 
@@ -33,16 +33,6 @@ function exampleFiles(): Record<string, string> {
   };
   walk(EXAMPLE);
   return files;
-}
-
-function git(ws: Workspace, ...args: string[]): string {
-  const out = spawnSync("git", args, {
-    cwd: ws.root,
-    encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" },
-  });
-  if (out.status !== 0) throw new Error(`git ${args.join(" ")}: ${out.stderr}`);
-  return out.stdout;
 }
 
 describeWith(PYTHON_NUMPY, "the get-started example", () => {

@@ -9,12 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeWith, PYTHON } from "../requirements.js";
-import { graduateNotebook, insertStage, type Graduation } from "../../src/graduate/index.js";
+import { graduateNotebook, insertStage, type DeclaredFiles, type Graduation } from "../../src/graduate/index.js";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 const ROOT = "/ws";
 
-function graduate(fixture: string, options: { allowOutOfOrder?: boolean; at?: string } = {}) {
+function graduate(fixture: string, options: { allowOutOfOrder?: boolean; at?: string; declared?: DeclaredFiles } = {}) {
   return graduateNotebook({
     notebookPath: join(ROOT, options.at ?? "projects/demo/notebooks", fixture),
     notebookText: readFileSync(new URL(fixture, FIXTURES), "utf8"),
@@ -22,10 +22,11 @@ function graduate(fixture: string, options: { allowOutOfOrder?: boolean; at?: st
     project: "demo",
     stage: "train",
     allowOutOfOrder: options.allowOutOfOrder ?? false,
+    declared: options.declared,
   });
 }
 
-function graduated(fixture: string, options: { allowOutOfOrder?: boolean; at?: string } = {}): Graduation {
+function graduated(fixture: string, options: { allowOutOfOrder?: boolean; at?: string; declared?: DeclaredFiles } = {}): Graduation {
   const result = graduate(fixture, options);
   if (!result.ok) throw new Error(result.error.message);
   return result.value;
@@ -121,37 +122,20 @@ describe("a parameters cell with None, lists and dicts", () => {
   });
 
   it("declares the files given with --deps and --outs without a flag: the script computes those paths", () => {
-    const result = graduateNotebook({
-      notebookPath: join(ROOT, "projects/demo/notebooks/library-outputs.ipynb"),
-      notebookText: readFileSync(new URL("library-outputs.ipynb", FIXTURES), "utf8"),
-      workspaceRoot: ROOT,
-      project: "demo",
-      stage: "total",
-      allowOutOfOrder: false,
-      declared: { deps: ["data/raw.csv", "config/extra.yaml"], outs: ["reports/run.json"] },
-    });
-    if (!result.ok) throw new Error(result.error.message);
-    expect(result.value.files.map((f) => [f.role, f.name, f.path, f.flag ?? null])).toEqual([
+    const g = graduated("library-outputs.ipynb", { declared: { deps: ["data/raw.csv", "config/extra.yaml"], outs: ["reports/run.json"] } });
+    expect(g.files.map((f) => [f.role, f.name, f.path, f.flag ?? null])).toEqual([
       ["dep", "raw", "data/raw.csv", "--dep-raw"],
       ["dep", "meta", "data/meta.json", "--dep-meta"],
       ["dep", "extra", "config/extra.yaml", null],
       ["out", "run", "reports/run.json", null],
     ]);
-    expect(result.value.declaration).toContain('outs: { run: file("reports/run.json") },');
-    expect(result.value.declaration).toContain('extra: source("config/extra.yaml")');
-    expect(result.value.script).not.toContain("reports/run.json");
+    expect(g.declaration).toContain('outs: { run: file("reports/run.json") },');
+    expect(g.declaration).toContain('extra: source("config/extra.yaml")');
+    expect(g.script).not.toContain("reports/run.json");
   });
 
   it("refuses an --outs path outside the project folder", () => {
-    const result = graduateNotebook({
-      notebookPath: join(ROOT, "projects/demo/notebooks/library-outputs.ipynb"),
-      notebookText: readFileSync(new URL("library-outputs.ipynb", FIXTURES), "utf8"),
-      workspaceRoot: ROOT,
-      project: "demo",
-      stage: "total",
-      allowOutOfOrder: false,
-      declared: { deps: [], outs: ["../elsewhere/run.json"] },
-    });
+    const result = graduate("library-outputs.ipynb", { declared: { deps: [], outs: ["../elsewhere/run.json"] } });
     expect(result.ok ? "" : result.error.message).toBe(
       "--outs ../elsewhere/run.json: an output lies inside the project folder (projects/demo); give the path relative to it, where the stage runs",
     );

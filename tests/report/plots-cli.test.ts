@@ -6,13 +6,12 @@
  * wrong declaration, and the page opened in a real Chromium from file://
  * with no CSP violation, console error or network request.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM, describeWith } from "../requirements.js";
-import { Workspace } from "../rig.js";
+import { git, Workspace } from "../rig.js";
 
 const PIPELINE = `import { defineProject, dir, plots, source } from "sluice";
 
@@ -42,15 +41,6 @@ interface PlotsJson {
   plots: { path: string; stage: string; title: string; x: string; series: { revision: string; y: string; x: (number | string)[]; values: (number | null)[] }[] }[];
   problems: string[];
   out: string | null;
-}
-
-function git(ws: Workspace, ...args: string[]): void {
-  const out = spawnSync("git", args, {
-    cwd: ws.root,
-    encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" },
-  });
-  if (out.status !== 0) throw new Error(`git ${args.join(" ")}: ${out.stderr}`);
 }
 
 async function plotsJson(ws: Workspace, args: readonly string[]): Promise<PlotsJson> {
