@@ -309,7 +309,7 @@ function resolveDep(
       const out = ref.out;
       const holder = out?.kind === "metrics" || out?.kind === "plots" ? holdingDir(ref.stage, out.path) : undefined;
       if (holder) {
-        report("unknown-stage", `dep "${name}" reads ${out.kind} ${out.path} inside directory output "${holder}" of ${upstream}: depend on ${ref.stage.name}.outs.${holder}`);
+        report("unknown-stage", `dep "${name}" reads ${out.kind === "metrics" ? "metrics file" : "plot"} ${out.path} inside directory output "${holder}" of ${upstream}: depend on ${ref.stage.name}.outs.${holder}`);
         return undefined;
       }
       return {

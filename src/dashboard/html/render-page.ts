@@ -1,10 +1,9 @@
 /**
- * The whole report as one self-contained HTML document: style and script
- * inline, every figure pre-rendered SVG, and a content security policy that
- * forbids any fetch, so the file opens the same from disk, mail or CI
- * artifacts, with no server and no network.
+ * The whole report as one self-contained HTML document (page-document.ts):
+ * style and script inline, every figure pre-rendered SVG, nothing fetched.
  */
-import { PAGE_SCRIPT, PAGE_STYLE } from "./page-assets.js";
+import { PAGE_SCRIPT } from "./page-assets.js";
+import { renderDocument } from "./page-document.js";
 import { formatTime } from "./format.js";
 import { renderDag, renderStatusLegend } from "./render-dag.js";
 import { renderGateTables } from "./render-gates.js";
@@ -14,9 +13,6 @@ import { renderPlotFigures } from "./render-plots.js";
 import { renderReleases } from "./render-releases.js";
 import { NODE_STATUSES, type NodeStatus, type ProjectReport, type ReportModel } from "./report-model.js";
 import { domId, html, raw, type SafeHtml } from "./safe-html.js";
-
-/** Inline style and script only; nothing may be loaded from anywhere. */
-const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
 /** Renders the model as an HTML document. */
 export function renderReportPage(model: ReportModel): string {
@@ -36,24 +32,6 @@ ${model.projects.length > 0 ? model.projects.map(renderProject) : html`<p class=
 <footer>Stage status comes from a dry run against the cache and the run history; releases, decisions and approvals from the registry; plots from the live window files and the plot files stages declare.</footer>
 <script>${raw(PAGE_SCRIPT)}</script>`;
   return renderDocument(`sluice report — ${model.workspace}`, body);
-}
-
-/** A self-contained HTML document: the policy, the inline style sheet, and `body`. */
-export function renderDocument(title: string, body: SafeHtml): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
-<title>${title}</title>
-<style>${raw(PAGE_STYLE)}</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`.text;
 }
 
 function renderProject(project: ProjectReport): SafeHtml {

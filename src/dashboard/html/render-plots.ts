@@ -7,7 +7,7 @@
 import { formatTime } from "./format.js";
 import type { PlotsPage, PlotView, PlotViewSeries } from "./plot-view.js";
 import { PALETTE, renderLineChart, renderXYChart } from "./render-chart.js";
-import { renderDocument } from "./render-page.js";
+import { renderDocument } from "./page-document.js";
 import { html, type SafeHtml } from "./safe-html.js";
 
 /** More points than this per series are thinned evenly (first and last kept): the page stays light and a line looks the same. */
