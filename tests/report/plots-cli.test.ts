@@ -10,7 +10,8 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, describeWith } from "../requirements.js";
+import { CHROMIUM, describeWith, NGINX } from "../requirements.js";
+import { Nginx } from "../team/nginx.js";
 import { git, Workspace } from "../rig.js";
 
 const PIPELINE = `import { defineProject, dir, plots, source } from "sluice";
@@ -29,11 +30,12 @@ export default defineProject("p", (p) => {
 });
 `;
 
-/** What dvclive writes (timestamp, step, value per line) and what DVC's example writes ({"prc": [...]}), from one number. */
+/** What dvclive writes (timestamp, step, value per line; metrics.json) and what DVC's example writes ({"prc": [...]}), from one number. */
 const GEN = `set -e
 mkdir -p "$2/plots/metrics" "$(dirname "$3")"
 printf 'timestamp\\tstep\\tloss\\n100\\t0\\t%s\\n101\\t1\\t0.5\\n102\\t2\\t0.25\\n' "$1" > "$2/plots/metrics/loss.tsv"
 printf '{"prc": [{"recall": 0, "precision": 1}, {"recall": 0.5, "precision": %s}, {"recall": 1, "precision": 0.5}]}' "$1" > "$3"
+printf '{"scale": %s}' "$1" > "$2/metrics.json"
 `;
 
 interface PlotsJson {
@@ -126,6 +128,40 @@ describe("sluice plots", () => {
     const html = readFileSync(join(ws.root, "report", "index.html"), "utf8");
     expect(html).toContain('data-plot="eval/prc.json"');
     expect(html).toContain('data-plot="dvclive/plots/metrics/loss.tsv"');
+  });
+});
+
+describeWith(NGINX, "plots diff and metrics diff with a remote cache (real nginx)", () => {
+  let nginx: Nginx;
+  let ws: Workspace;
+  beforeAll(async () => {
+    nginx = await Nginx.start();
+    const pipeline = PIPELINE.replace("plots, source", "metrics, plots, source").replace("curves: plots(", 'm: metrics("dvclive/metrics.json"),\n      curves: plots(');
+    ws = new Workspace({ "pipeline.ts": pipeline, "gen.sh": GEN, ".gitignore": "/cache/\n" });
+    expect((await ws.runJson(["--remote-cache", nginx.url("plots")])).code).toBe(0);
+    git(ws, "init", "-q");
+    git(ws, "add", "-A");
+    git(ws, "commit", "-qm", "scale 0.9");
+    ws.edit("pipeline.ts", "scale: 0.9", "scale: 0.7");
+    expect((await ws.runJson()).code).toBe(0);
+    // This clone never ran the committed pipeline: HEAD's results are only on the remote.
+    rmSync(join(ws.root, "cache"), { recursive: true, force: true });
+  });
+  afterAll(async () => {
+    ws?.dispose();
+    await nginx?.dispose();
+  });
+
+  it("fetches a revision's files the local cache lacks from the remote cache", async () => {
+    const diff = await plotsJson(ws, ["diff", "--remote-cache", nginx.url("plots")]);
+    expect(diff.problems).toEqual([]);
+    expect(diff.plots.find((p) => p.path === "eval/prc.json")?.series.map((s) => [s.revision, s.values[1]])).toEqual([
+      ["HEAD", 0.9],
+      ["workspace", 0.7],
+    ]);
+    const metrics = await ws.run(["metrics", "diff", "--json", "--remote-cache", nginx.url("plots")]);
+    expect(metrics.code, metrics.stderr).toBe(0);
+    expect(JSON.parse(metrics.stdout)).toMatchObject({ metrics: [{ path: "dvclive/metrics.json", key: "scale", old: 0.9, new: 0.7 }], problems: [] });
   });
 });
 
