@@ -2,7 +2,7 @@
  * The end-to-end test rig: a temp workspace made from an object of files,
  * the real CLI run as a child process, and helpers to read its `--json`.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -165,4 +165,15 @@ export function statuses(json: RunJson): Record<string, string> {
 /** The ids with a given status, sorted. */
 export function withStatus(json: RunJson, status: string): string[] {
   return json.stages.filter((s) => s.status === status).map((s) => s.id).sort();
+}
+
+/** `git <args>` in the workspace, as a fixed author; fails the test with git's message. */
+export function git(ws: Workspace, ...args: string[]): string {
+  const out = spawnSync("git", args, {
+    cwd: ws.root,
+    encoding: "utf8",
+    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" },
+  });
+  if (out.status !== 0) throw new Error(`git ${args.join(" ")}: ${out.stderr}`);
+  return out.stdout;
 }

@@ -2,9 +2,11 @@
  * DVC's example-get-started pipeline (prepare -> featurize -> train ->
  * evaluate) as sluice stages. The Python scripts are the DVC ones' shape:
  * each opens params.yaml itself and finds there exactly the keys its stage
- * names in `paramsFiles`, so editing any other key reruns nothing.
+ * names in `paramsFiles`, so editing any other key reruns nothing. The
+ * evaluate stage's metrics file and precision-recall curve lie inside its
+ * `eval` folder, as DVC's do.
  */
-import { defineProject, dir, file, metrics, paramsFrom, source } from "sluice";
+import { defineProject, dir, file, metrics, paramsFrom, plots, source } from "sluice";
 
 export default defineProject("getstarted", (p) => {
   const prepare = p.stage("prepare", {
@@ -27,7 +29,11 @@ export default defineProject("getstarted", (p) => {
   });
   p.stage("evaluate", {
     deps: { script: source("src/evaluate.py"), model: train.outs.model, features: featurize.outs.features },
-    outs: { eval: dir("eval"), metrics: metrics("eval/metrics.json") },
+    outs: {
+      eval: dir("eval"),
+      metrics: metrics("eval/metrics.json"),
+      prc: plots("eval/prc.json", { x: "recall", y: "precision", title: "Precision-recall curve (test set)" }),
+    },
     cmd: "python3 {deps.script} {deps.model} {deps.features}/test.npy {outs.eval}",
   });
 });

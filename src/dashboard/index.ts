@@ -11,3 +11,4 @@ export { renderHistory, renderRelease, renderReleaseList, type AliasMoveRow, typ
 export { renderVerification } from "./registry-verify.js";
 export { renderApproval, renderPromotion, renderRollback } from "./registry-moves.js";
 export { renderAnchor, renderExport, renderImport, renderSync } from "./registry-transfers.js";
+export type { PlotsPage, PlotView, PlotViewSeries } from "./html/index.js";

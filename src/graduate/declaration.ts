@@ -26,13 +26,13 @@ export function renderDeclaration(input: DeclarationInput, builder = "p", indent
   const outs = input.files.filter((f) => f.role === "out");
   const flags = [
     ...input.params.map((p) => `${paramFlag(p.name)} {params.${p.name}}`),
-    ...deps.map((f) => `${f.flag} {deps.${f.name}}`),
-    ...outs.map((f) => `${f.flag} {outs.${f.name}}`),
+    ...deps.filter((f) => f.flag !== undefined).map((f) => `${f.flag} {deps.${f.name}}`),
+    ...outs.filter((f) => f.flag !== undefined).map((f) => `${f.flag} {outs.${f.name}}`),
   ];
   const body = [
     `description: ${ts(`graduated from ${input.notebook}`)},`,
     `deps: ${record([["script", `source(${ts(input.script)})`], ...deps.map((f): Entry => [f.name, `source(${ts(f.path)})`])])},`,
-    ...(input.params.length > 0 ? [`params: ${record(input.params.map((p): Entry => [p.name, JSON.stringify(p.value)]))},`] : []),
+    ...(input.params.length > 0 ? [`params: ${record(input.params.map((p): Entry => [p.name, oneLine(p.value)]))},`] : []),
     ...(outs.length > 0 ? [`outs: ${record(outs.map((f): Entry => [f.name, `file(${ts(f.path)})`]))},`] : []),
     `probes: ["python3 --version"],`,
     `cmd: ${ts(["python3 {deps.script}", ...flags].join(" "))},`,
@@ -56,7 +56,14 @@ type Entry = readonly [string, string];
 /** `{ a: x, b: y }`, with keys quoted only when they are not identifiers. */
 function record(entries: readonly Entry[]): string {
   const parts = entries.map(([key, value]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : ts(key)}: ${value}`);
-  return `{ ${parts.join(", ")} }`;
+  return parts.length === 0 ? "{}" : `{ ${parts.join(", ")} }`;
+}
+
+/** A param's value as a TypeScript literal on one line: `[1, 2.5]`, `{ name: "run" }`. */
+function oneLine(value: NotebookParam["value"]): string {
+  if (Array.isArray(value)) return `[${value.map(oneLine).join(", ")}]`;
+  if (value !== null && typeof value === "object") return record(Object.entries(value).map(([key, v]): Entry => [key, oneLine(v)]));
+  return JSON.stringify(value);
 }
 
 function ts(text: string): string {

@@ -17,11 +17,21 @@ export interface FileCandidate {
   readonly literal: string;
   /** Project-relative posix path for `source(...)` / `file(...)`. */
   readonly path: string;
-  /** The script's flag (`--dep-raw`) and its argparse dest (`dep_raw`). */
-  readonly flag: string;
-  readonly dest: string;
-  /** The calls that use it, for the summary (`read_csv`, `to_csv`). */
+  /**
+   * The script's flag (`--dep-raw`) and its argparse dest (`dep_raw`);
+   * undefined for a file declared with `--deps`/`--outs`, whose path the
+   * script computes itself.
+   */
+  readonly flag: string | undefined;
+  readonly dest: string | undefined;
+  /** The calls that use it, for the summary (`read_csv`, `to_csv`); empty for a file declared by flag. */
   readonly calls: readonly string[];
+}
+
+/** Files the user declares by flag, project-relative: where the stage, run in the project folder, reads and writes them. */
+export interface DeclaredFiles {
+  readonly deps: readonly string[];
+  readonly outs: readonly string[];
 }
 
 /** Where the notebook, project and workspace are (absolute paths). */
@@ -31,8 +41,16 @@ export interface Places {
   readonly workspaceRoot: string;
 }
 
-/** Groups the uses by literal path, names them, and notes anything the user should check. */
-export function fileCandidates(uses: readonly PathUse[], places: Places): { files: FileCandidate[]; warnings: string[] } {
+/**
+ * Groups the uses by literal path, names them, and notes anything the user
+ * should check; then adds the files declared by flag, or says why one
+ * cannot be declared.
+ */
+export function fileCandidates(
+  uses: readonly PathUse[],
+  places: Places,
+  declared: DeclaredFiles = { deps: [], outs: [] },
+): { files: FileCandidate[]; warnings: string[]; problems: string[] } {
   const byLiteral = new Map<string, PathUse[]>();
   for (const use of uses) byLiteral.set(use.path, [...(byLiteral.get(use.path) ?? []), use]);
   const warnings: string[] = [];
@@ -57,7 +75,21 @@ export function fileCandidates(uses: readonly PathUse[], places: Places): { file
       calls: [...new Set(group.map((u) => u.call))],
     });
   }
-  return { files, warnings };
+  const problems: string[] = [];
+  for (const [role, paths] of [["dep", declared.deps], ["out", declared.outs]] as const) {
+    for (const given of paths) {
+      const absolute = resolve(places.projectDir, given);
+      const outside = isOutside(role === "out" ? places.projectDir : places.workspaceRoot, absolute);
+      if (isAbsolute(given) || outside) {
+        problems.push(`--${role}s ${given}: ${role === "out" ? "an output lies inside the project folder" : "a dep lies inside the workspace"} (${toPosix(relative(places.workspaceRoot, places.projectDir))}); give the path relative to it, where the stage runs`);
+        continue;
+      }
+      const path = toPosix(relative(places.projectDir, absolute));
+      if (files.some((f) => f.path === path)) continue; // found in the code already
+      files.push({ name: uniqueName(identifier(path), taken[role]), role, literal: given, path, flag: undefined, dest: undefined, calls: [] });
+    }
+  }
+  return { files, warnings, problems };
 }
 
 function depPath(literal: string, places: Places, warnings: string[]): string {

@@ -1,8 +1,8 @@
 /**
  * Finds the files a notebook reads and writes, when it names them plainly:
  * a string literal as the path argument of a well-known I/O call. A path
- * built at run time (`f"data/{day}.csv"`, `os.path.join(...)`) is not found;
- * that is the price of never guessing.
+ * built at run time (`f"data/{day}.csv"`, `os.path.join(...)`) is not
+ * guessed: the call is reported as undetected, for the user to declare.
  */
 import { tokenize, type Token } from "./python-lexer.js";
 
@@ -37,24 +37,108 @@ const FIRST_ARG: Readonly<Record<string, Direction>> = {
 const EITHER_ARG: Readonly<Record<string, Direction>> = { save: "write", dump: "write" };
 
 /**
- * Every literal path in the code, in order; and the I/O calls whose path is
- * an f-string, which the user has to declare by hand (`savefig(f"{name}.png")`).
+ * Calls that put a result somewhere other than a file the stage could
+ * declare: scrapbook's `glue` records a value in the executed notebook
+ * (papermill's output notebook, which a script run does not have), MLflow's
+ * `log_*` send files and values to a tracking server.
  */
-export function findPathUses(code: string): { uses: PathUse[]; dynamic: string[] } {
+const SIDE_OUTPUTS: Readonly<Record<string, string>> = {
+  glue: "records a value in the executed notebook (scrapbook), which a script run does not write",
+  log_artifact: "sends a file to the tracking server, not to a file the stage declares",
+  log_artifacts: "sends files to the tracking server, not to files the stage declares",
+  log_figure: "sends a figure to the tracking server, not to a file the stage declares",
+  log_dict: "sends a value to the tracking server, not to a file the stage declares",
+  log_text: "sends text to the tracking server, not to a file the stage declares",
+  log_image: "sends an image to the tracking server, not to a file the stage declares",
+};
+
+/** A file use graduate cannot pin down: a path built at run time, or an output sent elsewhere. */
+export interface UndetectedUse {
+  /** The call as written, shortened (`savefig(os.path.join(...))`). */
+  readonly code: string;
+  /** `read` or `write` for an I/O call whose path is computed; `elsewhere` for a side output. */
+  readonly direction: Direction | "elsewhere";
+  /** Why it could not be declared, for the message. */
+  readonly why: string;
+  /** Offset of the call in the cell code. */
+  readonly offset: number;
+}
+
+/**
+ * Every literal path in the code, in order; and every I/O call whose path
+ * is built at run time (`savefig(f"{name}.png")`, `open(path, "w")`) or
+ * whose output goes somewhere other than a file (`sb.glue`), which the user
+ * has to declare by hand. A file handle from `open(...)` passed on
+ * (`json.load(f)`) is not a path and is not reported.
+ */
+export function findPathUses(code: string): { uses: PathUse[]; undetected: UndetectedUse[] } {
   const tokens = tokenize(code).filter((t) => t.kind !== "comment" && t.kind !== "newline");
+  const handles = fileHandles(tokens);
   const uses: PathUse[] = [];
-  const dynamic: string[] = [];
+  const undetected: UndetectedUse[] = [];
   for (let i = 0; i < tokens.length - 1; i++) {
     const name = tokens[i] as Token;
     if (name.kind !== "name" || tokens[i + 1]?.text !== "(" || tokens[i - 1]?.text === "def") continue;
     const args = callArguments(tokens, i + 2);
+    const call = `${name.text}(${shorten(args, code)})`;
+    const elsewhere = SIDE_OUTPUTS[name.text];
+    if (elsewhere && tokens[i - 1]?.text === ".") {
+      undetected.push({ code: call, direction: "elsewhere", why: elsewhere, offset: name.start });
+      continue;
+    }
     const use = pathArgument(name.text, args);
     if (use) uses.push({ ...use, call: name.text });
-    else if (isIoCall(name.text) && args.some((a) => a.tokens.length === 1 && a.tokens[0]?.kind === "string" && a.tokens[0].value === undefined)) {
-      dynamic.push(`${name.text}(${args[0]?.tokens[0]?.text ?? ""}${args.length > 1 ? ", ..." : ""})`);
+    else if (isIoCall(name.text) && computedPath(name.text, args, handles)) {
+      const direction = name.text === "open" ? openDirection(args) : (FIRST_ARG[name.text] ?? EITHER_ARG[name.text] ?? "read");
+      undetected.push({ code: call, direction, why: `${direction === "write" ? "writes to" : "reads from"} a path built at run time`, offset: name.start });
     }
   }
-  return { uses, dynamic };
+  return { uses, undetected };
+}
+
+/** Whether the path argument of an I/O call is an expression rather than a literal or an open file handle. */
+function computedPath(call: string, args: readonly Argument[], handles: ReadonlySet<string>): boolean {
+  const positional = args.filter((a) => a.keyword === undefined);
+  const candidates = call in EITHER_ARG ? positional.slice(0, 2) : positional.slice(0, 1);
+  // `yaml.dump(data)` returns text; `dump` writes a file only when given one as well.
+  if (candidates.length === 0 || (call === "dump" && candidates.length < 2)) return false;
+  const isHandle = (a: Argument) => a.tokens.length === 1 && a.tokens[0]?.kind === "name" && handles.has(a.tokens[0].text);
+  // `pickle.dump(obj, f)`: one of the two is the handle; `np.save(path, x)`: a literal was found already.
+  if (candidates.some(isHandle)) return false;
+  const path = call in EITHER_ARG ? candidates[candidates.length - 1] : candidates[0];
+  return path !== undefined && !(path.tokens.length === 1 && path.tokens[0]?.kind === "string" && path.tokens[0].value !== undefined);
+}
+
+/** Names bound to an open file: `with open(...) as f`, `f = open(...)`. */
+function fileHandles(tokens: readonly Token[]): Set<string> {
+  const handles = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]?.text !== "open" || tokens[i + 1]?.text !== "(") continue;
+    if (tokens[i - 1]?.text === "=" && tokens[i - 2]?.kind === "name") handles.add(tokens[i - 2]?.text as string);
+    let depth = 0;
+    let j = i + 1;
+    for (; j < tokens.length; j++) {
+      if (tokens[j]?.text === "(") depth++;
+      else if (tokens[j]?.text === ")" && --depth === 0) break;
+    }
+    if (tokens[j + 1]?.text === "as" && tokens[j + 2]?.kind === "name") handles.add(tokens[j + 2]?.text as string);
+  }
+  return handles;
+}
+
+function openDirection(args: readonly Argument[]): Direction {
+  const positional = args.filter((a) => a.keyword === undefined);
+  const mode = literalOf(positional[1])?.value ?? literalOf(args.find((a) => a.keyword === "mode"))?.value ?? "r";
+  return /[wax+]/.test(mode) ? "write" : "read";
+}
+
+/** The first argument as written, and `...` for the rest: enough to find the call in the notebook. */
+function shorten(args: readonly Argument[], code: string): string {
+  const first = args[0];
+  const [from, to] = [first?.tokens[0], first?.tokens[first.tokens.length - 1]];
+  if (!first || !from || !to) return "";
+  const text = `${first.keyword ? `${first.keyword}=` : ""}${code.slice(from.start, to.end).replace(/\s+/g, " ")}`;
+  return `${text.length > 40 ? `${text.slice(0, 37)}...` : text}${args.length > 1 ? ", ..." : ""}`;
 }
 
 function isIoCall(call: string): boolean {
@@ -67,9 +151,7 @@ function pathArgument(call: string, args: readonly Argument[]): Omit<PathUse, "c
   const positional = args.filter((a) => a.keyword === undefined);
   if (call === "open") {
     const path = literalOf(positional[0]);
-    if (!path) return undefined;
-    const mode = literalOf(positional[1])?.value ?? literalOf(args.find((a) => a.keyword === "mode"))?.value ?? "r";
-    return { ...path, direction: /[wax+]/.test(mode) ? "write" : "read" };
+    return path ? { ...path, direction: openDirection(args) } : undefined;
   }
   const first = FIRST_ARG[call];
   if (first) {

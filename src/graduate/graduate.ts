@@ -12,8 +12,8 @@ import { dirname, join, relative, sep } from "node:path";
 import { fail, ok, type Result } from "../util/result.js";
 import { renderDeclaration, declarationImports } from "./declaration.js";
 import { describeViolations, executionOrderViolations } from "./execution-order.js";
-import { fileCandidates, scriptPathInProject, type FileCandidate } from "./file-candidates.js";
-import { findPathUses, type PathUse } from "./file-paths.js";
+import { fileCandidates, scriptPathInProject, type DeclaredFiles, type FileCandidate } from "./file-candidates.js";
+import { findPathUses, type PathUse, type UndetectedUse } from "./file-paths.js";
 import { commentOutMagics, type Magic } from "./magics.js";
 import { parseNotebook, type NotebookCell } from "./notebook.js";
 import { readParameters, type NotebookParam } from "./parameters.js";
@@ -30,6 +30,8 @@ export interface GraduateRequest {
   readonly project: string;
   readonly stage: string;
   readonly allowOutOfOrder: boolean;
+  /** Files the code's paths do not show (`--deps`, `--outs`), project-relative. */
+  readonly declared?: DeclaredFiles | undefined;
   /**
    * Where the project already lives (absolute folder and pipeline file), when
    * the workspace declares it; a new project goes under `projects/<project>/`.
@@ -52,7 +54,20 @@ export interface Graduation {
   readonly params: readonly NotebookParam[];
   readonly files: readonly FileCandidate[];
   readonly magics: readonly Magic[];
+  /** File uses it could not pin down, for the user to declare with `--deps`/`--outs`. */
+  readonly undetected: readonly Undetected[];
   readonly warnings: readonly string[];
+}
+
+/** A call whose file graduate could not declare: a path built at run time, or an output sent elsewhere. */
+export interface Undetected {
+  readonly cell: number;
+  /** 1-based line in the cell. */
+  readonly line: number;
+  /** The call, shortened. */
+  readonly code: string;
+  readonly direction: UndetectedUse["direction"];
+  readonly why: string;
 }
 
 const NAME = /^[a-z][a-z0-9_-]*$/;
@@ -80,11 +95,12 @@ export function graduateNotebook(request: GraduateRequest): Result<Graduation, G
   const pipelineFile = request.existing?.file ?? join(projectDir, "pipeline.ts");
   const code = codeCells(cells, warnings);
   const uses = code.flatMap((c) => c.uses);
-  const { files, warnings: fileWarnings } = fileCandidates(uses, {
-    notebookDir: dirname(request.notebookPath),
-    projectDir,
-    workspaceRoot: request.workspaceRoot,
-  });
+  const { files, warnings: fileWarnings, problems } = fileCandidates(
+    uses,
+    { notebookDir: dirname(request.notebookPath), projectDir, workspaceRoot: request.workspaceRoot },
+    request.declared,
+  );
+  if (problems.length > 0) return fail({ reason: "bad-file-flag", message: problems.join("\n") });
   warnings.push(...fileWarnings);
   const params = code.flatMap((c) => c.params);
   const byLiteral = new Map(files.map((f) => [f.literal, f]));
@@ -108,6 +124,7 @@ export function graduateNotebook(request: GraduateRequest): Result<Graduation, G
     params,
     files,
     magics,
+    undetected: code.flatMap((c) => c.undetected),
     warnings,
   });
 }
@@ -117,6 +134,7 @@ interface CodeCell {
   readonly code: string;
   readonly params: readonly NotebookParam[];
   readonly uses: readonly PathUse[];
+  readonly undetected: readonly Undetected[];
   readonly magics: readonly Magic[];
 }
 
@@ -135,12 +153,12 @@ function codeCells(cells: readonly NotebookCell[], warnings: string[]): CodeCell
         params = [...new Map(read.params.map((p) => [p.name, p])).values()];
         if (read.computed.length > 0) warnings.push(`parameters ${read.computed.join(", ")} are computed, not literals: they stay code and are not params`);
         for (const p of params) if (p.kind === "str" && /[\\/]|\.\w{1,5}$/.test(String(p.value))) {
-          warnings.push(`param ${p.name} = ${JSON.stringify(p.value)} looks like a file path: if the notebook reads or writes it, declare it as a dep or out by hand`);
+          warnings.push(`param ${p.name} = ${JSON.stringify(p.value)} looks like a file path: if the notebook reads or writes it, declare it with --deps or --outs`);
         }
       }
-      const { uses, dynamic } = findPathUses(code);
-      for (const call of dynamic) warnings.push(`cell ${cell.number}: ${call} builds its path at run time; declare that file by hand`);
-      return { cell: cell.number, code, params, uses, magics };
+      const found = findPathUses(code);
+      const undetected = found.undetected.map(({ offset, ...use }) => ({ cell: cell.number, line: code.slice(0, offset).split("\n").length, ...use }));
+      return { cell: cell.number, code, params, uses: found.uses, undetected, magics };
     });
 }
 

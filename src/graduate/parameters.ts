@@ -3,18 +3,25 @@
  * a notebook. Each `name = <literal>` in it becomes a stage param with the
  * literal as its value, and a command-line flag the script parses; anything
  * computed (`lr = base / 10`) stays code, because its value is not known
- * until Python runs it.
+ * until Python runs it. A literal is a number, a string, True, False, None,
+ * or a list or dict of literals (dict keys strings), so its value is JSON.
  */
+import type { Json } from "../pipeline/index.js";
 import { tokenize, type Token } from "./python-lexer.js";
 
-/** The Python types a literal param can have; each maps to an argparse `type`. */
-export type ParamKind = "int" | "float" | "str" | "bool";
+/**
+ * The Python types a literal param can have; each maps to an argparse
+ * `type` (None, lists and dicts are passed as JSON).
+ */
+export type ParamKind = "int" | "float" | "str" | "bool" | "none" | "list" | "dict";
 
 /** A literal assignment of the parameters cell. */
 export interface NotebookParam {
   readonly name: string;
   readonly kind: ParamKind;
-  readonly value: number | string | boolean;
+  readonly value: Json;
+  /** The literal as the notebook wrote it (a list or dict may span lines). */
+  readonly source: string;
   /** Offsets of the literal in the cell code, to be replaced by the parsed flag. */
   readonly start: number;
   readonly end: number;
@@ -27,7 +34,7 @@ export function readParameters(code: string): { params: NotebookParam[]; compute
   for (const statement of statements(tokenize(code))) {
     const target = assignmentTarget(statement);
     if (!target) continue;
-    const param = literal(target.name, statement.slice(target.valueAt));
+    const param = literal(target.name, statement.slice(target.valueAt), code);
     if (param) params.push(param);
     else computed.push(target.name);
   }
@@ -56,21 +63,68 @@ function assignmentTarget(statement: readonly Token[]): { name: string; valueAt:
   return undefined;
 }
 
-function literal(name: string, value: readonly Token[]): NotebookParam | undefined {
-  const [first, second] = value;
-  if (!first) return undefined;
-  if (value.length === 1 && first.kind === "string" && first.value !== undefined) {
-    return { name, kind: "str", value: first.value, start: first.start, end: first.end };
+function literal(name: string, value: readonly Token[], code: string): NotebookParam | undefined {
+  const parsed = pyValue(value, 0);
+  const first = value[0];
+  const last = value[value.length - 1];
+  if (!parsed || parsed.next !== value.length || !first || !last) return undefined;
+  return { name, kind: parsed.kind, value: parsed.value, source: code.slice(first.start, last.end), start: first.start, end: last.end };
+}
+
+/** The literal starting at token `at`: its value, kind, and the index of the token after it. */
+function pyValue(tokens: readonly Token[], at: number): { value: Json; kind: ParamKind; next: number } | undefined {
+  const token = tokens[at];
+  if (!token) return undefined;
+  if (token.kind === "string") {
+    // Adjacent literals concatenate in Python; such a value is left as code.
+    if (token.value === undefined || tokens[at + 1]?.kind === "string") return undefined;
+    return { value: token.value, kind: "str", next: at + 1 };
   }
-  if (value.length === 1 && first.kind === "name" && (first.text === "True" || first.text === "False")) {
-    return { name, kind: "bool", value: first.text === "True", start: first.start, end: first.end };
+  if (token.kind === "name") {
+    const named: Record<string, { value: Json; kind: ParamKind }> = { True: { value: true, kind: "bool" }, False: { value: false, kind: "bool" }, None: { value: null, kind: "none" } };
+    const found = named[token.text];
+    return found ? { ...found, next: at + 1 } : undefined;
   }
-  const negative = value.length === 2 && first.text === "-" && second?.kind === "number";
-  const number = negative ? second : value.length === 1 && first.kind === "number" ? first : undefined;
-  if (!number || /[jJ]$/.test(number.text)) return undefined;
-  const parsed = parseNumber(number.text);
-  if (parsed === undefined) return undefined;
-  return { name, ...parsed, value: negative ? -parsed.value : parsed.value, start: first.start, end: number.end };
+  const negative = token.text === "-" && tokens[at + 1]?.kind === "number";
+  const number = negative ? tokens[at + 1] : token.kind === "number" ? token : undefined;
+  if (number) {
+    const parsed = /[jJ]$/.test(number.text) ? undefined : parseNumber(number.text);
+    return parsed ? { kind: parsed.kind, value: negative ? -parsed.value : parsed.value, next: at + (negative ? 2 : 1) } : undefined;
+  }
+  if (token.text === "[") return pyList(tokens, at + 1);
+  if (token.text === "{") return pyDict(tokens, at + 1);
+  return undefined;
+}
+
+function pyList(tokens: readonly Token[], from: number): { value: Json; kind: ParamKind; next: number } | undefined {
+  const items: Json[] = [];
+  let at = from;
+  while (tokens[at]?.text !== "]") {
+    const item = pyValue(tokens, at);
+    if (!item) return undefined;
+    items.push(item.value);
+    at = item.next;
+    if (tokens[at]?.text === ",") at++;
+    else if (tokens[at]?.text !== "]") return undefined;
+  }
+  return { value: items, kind: "list", next: at + 1 };
+}
+
+function pyDict(tokens: readonly Token[], from: number): { value: Json; kind: ParamKind; next: number } | undefined {
+  const entries: Record<string, Json> = {};
+  let at = from;
+  while (tokens[at]?.text !== "}") {
+    const key = pyValue(tokens, at);
+    // JSON keys are strings: a dict keyed by numbers or names stays code.
+    if (!key || key.kind !== "str" || tokens[key.next]?.text !== ":") return undefined;
+    const item = pyValue(tokens, key.next + 1);
+    if (!item) return undefined;
+    entries[key.value as string] = item.value;
+    at = item.next;
+    if (tokens[at]?.text === ",") at++;
+    else if (tokens[at]?.text !== "}") return undefined;
+  }
+  return { value: entries, kind: "dict", next: at + 1 };
 }
 
 function parseNumber(text: string): { kind: "int" | "float"; value: number } | undefined {

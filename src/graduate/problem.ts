@@ -9,6 +9,7 @@ export type GraduateReason =
   | "not-python"
   | "out-of-order"
   | "invalid-name"
+  | "bad-file-flag"
   | "script-exists"
   | "stage-exists"
   | "no-project-callback";

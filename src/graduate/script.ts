@@ -41,15 +41,18 @@ function flagCell(notebook: string, params: readonly NotebookParam[], files: rea
     "import sys as _sluice_sys",
     "",
   ];
+  if (params.some(isJsonParam)) lines.splice(2, 0, "import json as _sluice_json");
   if (params.some((p) => p.kind === "bool")) {
     lines.push("", "def _sluice_bool(text):", '    return str(text).strip().lower() in ("1", "true", "yes", "on")', "", "");
   }
   lines.push(`_sluice_parser = _sluice_argparse.ArgumentParser(description=${pyString(`graduated from ${notebook}`)})`);
   for (const param of params) {
-    const type = param.kind === "bool" ? "_sluice_bool" : param.kind;
+    const type = param.kind === "bool" ? "_sluice_bool" : isJsonParam(param) ? "_sluice_json.loads" : param.kind;
     lines.push(`_sluice_parser.add_argument(${pyString(paramFlag(param.name))}, dest=${pyString(param.name)}, type=${type}, default=${pyLiteral(param)})`);
   }
   for (const file of files) {
+    // A file declared with --deps/--outs has no literal to replace: the script computes its path.
+    if (file.flag === undefined || file.dest === undefined) continue;
     const help = file.role === "dep" ? "input file" : "output file";
     lines.push(`_sluice_parser.add_argument(${pyString(file.flag)}, dest=${pyString(file.dest)}, default=${pyString(file.literal)}, help=${pyString(help)})`);
   }
@@ -65,6 +68,11 @@ function cellLines(cell: ScriptCell): string[] {
   // jupytext writes a tagged cell as `# %% tags=["parameters"]`; keeping that lets it round-trip.
   const marker = cell.tags.length > 0 ? `# %% tags=${JSON.stringify(cell.tags)}` : "# %%";
   return [marker, cell.text.trimEnd(), "", ""];
+}
+
+/** None, a list or a dict: passed on the command line as JSON (the stage renders such a param as JSON). */
+function isJsonParam(param: NotebookParam): boolean {
+  return param.kind === "none" || param.kind === "list" || param.kind === "dict";
 }
 
 /** `learning_rate` -> `--learning-rate`. */
@@ -89,6 +97,11 @@ function pyLiteral(param: NotebookParam): string {
       const text = String(param.value);
       return /^-?\d+$/.test(text) ? `${text}.0` : text;
     }
+    case "none":
+    case "list":
+    case "dict":
+      // The notebook's own literal: valid Python, and what the stage passes as JSON parses back to it.
+      return param.source;
     default:
       return unreachable(param.kind);
   }

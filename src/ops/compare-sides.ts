@@ -1,10 +1,15 @@
 /**
- * The two sides `params diff` and `metrics diff` compare, from their
- * positional revisions: none is HEAD against the workspace, one is that
- * revision against the workspace, two are the first against the second.
+ * The sides `params diff`, `metrics diff` and `plots diff` compare, from
+ * their positional revisions: none is HEAD against the workspace, one is
+ * that revision against the workspace, two are the first against the
+ * second (plots take more).
  */
-import { readLockFile, type LockFile } from "../cache/index.js";
-import { parseStructured } from "../pipeline/index.js";
+import { cacheLayout, openCache, readLockFile, type LockFile } from "../cache/index.js";
+import { parseStructured, type Workspace } from "../pipeline/index.js";
+import { ok } from "../util/result.js";
+import type { OpResult } from "./failure.js";
+import { outputFiles, type OutputFiles } from "./output-files.js";
+import { openRemote, type RemoteArgs } from "./remote.js";
 import { revisionFile, revisionProblem } from "./revision-files.js";
 import type { Side } from "./tracked-values.js";
 
@@ -16,10 +21,21 @@ export interface LabelledSide {
 
 /** The sides named by `revA` and `revB`, or why a revision cannot be read. */
 export function sidesOf(root: string, revA: string | undefined, revB: string | undefined): { ok: true; a: LabelledSide; b: LabelledSide } | { ok: false; problem: string } {
-  const named = [revA ?? "HEAD", revB];
+  const named = sidesNamed(root, [revA, revB].filter((rev): rev is string => rev !== undefined));
+  if (!named.ok) return named;
+  return { ok: true, a: named.sides[0] as LabelledSide, b: named.sides[1] as LabelledSide };
+}
+
+/**
+ * The sides a list of revisions names (`workspace` names the workspace):
+ * none is HEAD and the workspace, one is that revision and the workspace,
+ * more are those, in order.
+ */
+export function sidesNamed(root: string, revisions: readonly string[]): { ok: true; sides: LabelledSide[] } | { ok: false; problem: string } {
+  const named = revisions.length === 0 ? ["HEAD", "workspace"] : revisions.length === 1 ? [revisions[0] as string, "workspace"] : revisions;
   const sides: LabelledSide[] = [];
   for (const rev of named) {
-    if (rev === undefined || rev === "workspace") {
+    if (rev === "workspace") {
       sides.push({ side: { kind: "workspace" }, label: "workspace" });
       continue;
     }
@@ -27,7 +43,21 @@ export function sidesOf(root: string, revA: string | undefined, revB: string | u
     if (problem) return { ok: false, problem };
     sides.push({ side: { kind: "revision", rev }, label: rev });
   }
-  return { ok: true, a: sides[0] as LabelledSide, b: sides[1] as LabelledSide };
+  return { ok: true, sides };
+}
+
+/**
+ * Each side's output files, sharing one cache session; the remote cache
+ * (`--remote-cache`, SLUICE_REMOTE_CACHE or the pipeline's `remoteCache`)
+ * is opened only when a revision is read.
+ */
+export async function sideFiles(workspace: Workspace, sides: readonly LabelledSide[], remoteArgs: RemoteArgs): Promise<OpResult<OutputFiles[]>> {
+  const revisions = sides.some(({ side }) => side.kind === "revision");
+  const remote = revisions ? await openRemote(remoteArgs, workspace) : ok(undefined);
+  if (!remote.ok) return remote;
+  const cache = await openCache(workspace.root, remote.value);
+  const lockPath = cacheLayout(workspace.root).lockFile;
+  return ok(sides.map(({ side }) => outputFiles(workspace.root, side, lockOf(workspace.root, lockPath, side), cache)));
 }
 
 /** The lock file a side's metrics are found by: the workspace's, or the one committed in the revision. */

@@ -30,6 +30,7 @@ import { parseParamOverrides } from "./param-overrides.js";
 import type { ParamOverrides } from "./run-request.js";
 import { takeWorkspaceLock, whileHandlingSignals, type LoadedWorkspace } from "./run-once.js";
 import { metricsOn, paramsOn } from "./tracked-values.js";
+import { workspaceFiles } from "./output-files.js";
 
 /** What `exp run` is asked to do. */
 export interface ExpRunRequest {
@@ -169,7 +170,7 @@ async function buildOne(loaded: LoadedWorkspace, experiment: Experiment, runArgs
       return refuse(run.code === 2 ? "usage" : "failed", `experiment ${experiment.name}: sluice run exited ${run.code} without a result (its lines above say why)`);
     }
     const scratchWorkspace: Workspace = { ...loaded.workspace, root: scratch.value };
-    const [params, metrics] = [paramsOn(scratchWorkspace, { kind: "workspace" }), await metricsOn(scratchWorkspace, { kind: "workspace" }, undefined)];
+    const [params, metrics] = [paramsOn(scratchWorkspace, { kind: "workspace" }), await metricsOn(scratchWorkspace, workspaceFiles(scratchWorkspace.root))];
     return ok({
       ...experiment,
       status: run.code === 0 ? "done" : "failed",

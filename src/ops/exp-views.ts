@@ -11,6 +11,7 @@ import { ok } from "../util/result.js";
 import { readExperiments, type Experiment, type ExperimentValue } from "./experiments-file.js";
 import { refuse, type OpResult } from "./failure.js";
 import { compareValues, metricsOn, paramsOn, type TrackedSide, type ValueChange } from "./tracked-values.js";
+import { workspaceFiles } from "./output-files.js";
 
 /** The name the baseline row goes by (in `exp diff` too). */
 export const BASELINE = "workspace";
@@ -102,7 +103,7 @@ async function baselineSide(workspace: Workspace, recorded: readonly Experiment[
     const param = value.key.slice(dot + 1);
     if (stage && Object.hasOwn(stage.params, param)) declared.set(value.key, { path: PIPELINE_PARAMS, key: value.key, value: stage.params[param] as Json });
   }
-  const metrics = await metricsOn(workspace, { kind: "workspace" }, undefined);
+  const metrics = await metricsOn(workspace, workspaceFiles(workspace.root));
   return { params: { values: [...params.values, ...declared.values()], problems: params.problems }, metrics };
 }
 

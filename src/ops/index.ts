@@ -8,7 +8,8 @@ export { collectGarbage, type GarbageCollected } from "./collect-garbage.js";
 export { explainStale } from "./explain-stale.js";
 export { explainStage, type StageExplanation } from "./explain-stage.js";
 export { planStages } from "./plan-stages.js";
-export { DEFAULT_REPORT, openInBrowser, writeReport, type WrittenReport } from "./write-report.js";
+export { htmlOutputPath, openInBrowser, writeHtmlPage } from "./html-page.js";
+export { DEFAULT_REPORT, writeReport, type WrittenReport } from "./write-report.js";
 export { workspaceStatus, type StatusRow, type WorkspaceStatus } from "./workspace-status.js";
 export { initWorkspace, type InitializedWorkspace } from "./init-workspace.js";
 export { loadWorkspaceAt, type LoadRequest } from "./load-workspace.js";
@@ -47,8 +48,11 @@ export async function monitorPass(...args: Parameters<typeof import("./monitor-p
 export async function retrainProject(...args: Parameters<typeof import("./retrain.js").retrainProject>): ReturnType<typeof import("./retrain.js").retrainProject> {
   return (await import("./retrain.js")).retrainProject(...args);
 }
-export { lockOf, sidesOf, type LabelledSide } from "./compare-sides.js";
+export { lockOf, sideFiles, sidesNamed, sidesOf, type LabelledSide } from "./compare-sides.js";
+export { metricsDiff, metricsShow, type MetricsDiff } from "./metrics-values.js";
+export { outputFiles, workspaceFiles, type HeldFile, type OutputFiles } from "./output-files.js";
 export { compareValues, metricsOn, paramsOn, type Side, type TrackedSide, type TrackedValue, type ValueChange } from "./tracked-values.js";
+export { comparePlots, workspacePlots, type PlotsDocument } from "./plots.js";
 
 /** The experiment operations (`sluice exp`; `gc` keeps what they need), loaded on first use. */
 export const loadExperiments = () => import("./experiments.js");

@@ -72,7 +72,8 @@ function checkedValue(set: string, raw: string, declared: Json, label: string, b
     bad(`--set ${set}: ${notJson}`);
     return undefined;
   }
-  if (jsonType(value) !== jsonType(declared)) {
+  // A param declared null (a notebook's `threshold = None`) is unset, not typed: any value may set it.
+  if (declared !== null && jsonType(value) !== jsonType(declared)) {
     bad(`--set ${set}: param ${label} is a ${jsonType(declared)} (declared ${JSON.stringify(declared)}), got a ${jsonType(value)}`);
     return undefined;
   }

@@ -2,22 +2,19 @@
  * The values `params diff` and `metrics show|diff` compare: the named keys
  * of each params file, and the leaves of each declared metrics file, read
  * from the workspace or from a git revision. A revision's params come from
- * its params files; its metrics from its `sluice.lock` (the digest of the
- * output holding each metrics file) and the object store, so no checkout
- * is needed.
+ * its params files; its metrics through its output files (output-files.ts),
+ * so no checkout is needed.
  */
 import { join } from "node:path";
-import { digestSize, isDigest, ObjectStore, parseDirManifest, type Digest, type LockFile } from "../cache/index.js";
 import {
   parseStructured,
   readStructuredFile,
   selectKey,
   type Json,
   type ParamsFormat,
-  type Stage,
-  type StageMetrics,
   type Workspace,
 } from "../pipeline/index.js";
+import type { OutputFiles } from "./output-files.js";
 import { revisionFile } from "./revision-files.js";
 
 /** The most bytes a metrics file may have to be read. */
@@ -73,15 +70,13 @@ export function paramsOn(workspace: Workspace, side: Side): TrackedSide {
 }
 
 /** Every leaf of every declared metrics file on one side, in stage then file order. */
-export async function metricsOn(workspace: Workspace, side: Side, lock: LockFile | undefined): Promise<TrackedSide> {
+export async function metricsOn(workspace: Workspace, files: OutputFiles): Promise<TrackedSide> {
   const values: TrackedValue[] = [];
   const problems: string[] = [];
-  const store = new ObjectStore(join(workspace.root, "cache"));
   for (const stage of workspace.stages.values()) {
     for (const metrics of stage.metrics) {
-      const read = side.kind === "workspace"
-        ? readStructuredFile(join(workspace.root, metrics.path), metrics.format)
-        : await lockedMetrics(store, stage, metrics, lock);
+      const bytes = await files.read(stage, metrics, MAX_METRICS_BYTES);
+      const read = bytes.ok ? parseStructured(bytes.bytes.toString("utf8"), metrics.format) : bytes;
       if (!read.ok) {
         problems.push(`${metrics.path} (${stage.id}) ${read.problem}`);
         continue;
@@ -90,45 +85,6 @@ export async function metricsOn(workspace: Workspace, side: Side, lock: LockFile
     }
   }
   return { values, problems };
-}
-
-/** The metrics file's document as a revision's lock names it: its object, or its entry in the directory output holding it. */
-async function lockedMetrics(
-  store: ObjectStore,
-  stage: Stage,
-  metrics: StageMetrics,
-  lock: LockFile | undefined,
-): Promise<{ ok: true; value: Json } | { ok: false; problem: string }> {
-  const holder = stage.outs.find((o) => o.name === metrics.out);
-  const locked = lock?.stages[stage.id]?.outs.find((o) => o.path === holder?.path);
-  if (!holder || !locked || typeof locked.digest !== "string" || !isDigest(locked.digest)) {
-    return { ok: false, problem: "is not in that revision's sluice.lock" };
-  }
-  let digest: Digest = locked.digest;
-  if (metrics.inner !== undefined) {
-    const manifest = await readObject(store, digest, 64 * MAX_METRICS_BYTES);
-    if (!manifest.ok) return manifest;
-    const parsed = parseDirManifest(manifest.bytes);
-    if (!parsed.ok) return { ok: false, problem: `cannot be found: ${parsed.problem}` };
-    const entry = parsed.files.find(([name]) => name.split("\\").join("/") === metrics.inner);
-    if (!entry) return { ok: false, problem: `is not in ${holder.path} as that revision made it` };
-    digest = entry[1];
-  }
-  const bytes = await readObject(store, digest, MAX_METRICS_BYTES);
-  if (!bytes.ok) return bytes;
-  return parseStructured(bytes.bytes.toString("utf8"), metrics.format);
-}
-
-async function readObject(store: ObjectStore, digest: Digest, limit: number): Promise<{ ok: true; bytes: Buffer } | { ok: false; problem: string }> {
-  if (digestSize(digest) > limit) return { ok: false, problem: `is ${digestSize(digest)} bytes, over the ${limit}-byte limit` };
-  const read = await store.readVerified(digest);
-  if (read.ok) return read;
-  return {
-    ok: false,
-    problem: read.problem.reason === "missing-object"
-      ? "is not in the local cache (run that revision's pipeline here, or pull its results from the remote cache)"
-      : "is corrupt in the local cache",
-  };
 }
 
 /** A params file on one side, parsed. */

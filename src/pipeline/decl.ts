@@ -70,7 +70,29 @@ export interface MetricsOutDecl extends OutOptions {
   readonly path: string;
 }
 
-export type OutDecl = FileOutDecl | DirOutDecl | JsonOutDecl | MetricsOutDecl;
+/** How a plot reads its file: the x column, the y column(s), a title. */
+export interface PlotOptions {
+  /** The column along x; default `step` when the file has one, else the row number. */
+  readonly x?: string;
+  /** The column(s) drawn; default every column of numbers other than x and `timestamp` (dvclive's). */
+  readonly y?: string | readonly string[];
+  /** The plot's title; default the file's path. */
+  readonly title?: string;
+}
+
+/**
+ * A declared plot: a series file (`.json`, `.csv` or `.tsv`, by its
+ * extension) or a folder of them (dvclive's `dvclive/plots/metrics`), that
+ * `sluice plots show|diff` and the HTML report draw. Like a metrics file it
+ * may lie inside a directory output of the same stage, which then holds it.
+ */
+export interface PlotsOutDecl {
+  readonly kind: "plots";
+  readonly path: string;
+  readonly options: PlotOptions;
+}
+
+export type OutDecl = FileOutDecl | DirOutDecl | JsonOutDecl | MetricsOutDecl | PlotsOutDecl;
 
 /**
  * Keys of a params file (YAML or JSON, by its extension) a stage reads, as

@@ -23,6 +23,8 @@ import type {
   OutputRef,
   OutsDecl,
   ParamsDecl,
+  PlotOptions,
+  PlotsOutDecl,
   ParamsFileDecl,
   RunStageDecl,
   SourceLocation,
@@ -50,6 +52,14 @@ export function json<S extends z.ZodType>(schema: S, path?: string): JsonOutDecl
 /** A metrics file (JSON or YAML) at a project-relative path; it may lie inside a dir output of the same stage. */
 export function metrics(path: string, options: OutOptions = {}): MetricsOutDecl {
   return { kind: "metrics", path, ...options };
+}
+
+/**
+ * A plot: a series file (`.json`, `.csv`, `.tsv`) or a folder of them, at a
+ * project-relative path; it may lie inside a dir output of the same stage.
+ */
+export function plots(path: string, options: PlotOptions = {}): PlotsOutDecl {
+  return { kind: "plots", path, options };
 }
 
 /** Keys (dotted paths) of a YAML or JSON params file a stage reads; for a stage's `paramsFiles`. */

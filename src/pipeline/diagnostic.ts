@@ -28,6 +28,7 @@ export type DiagnosticReason =
   | "bad-params-file"
   | "missing-param"
   | "bad-metrics"
+  | "bad-plots"
   | "unknown-placeholder"
   | "cycle"
   | "unknown-target"

@@ -11,6 +11,7 @@ export {
   packagedFunction,
   packageOfFunction,
   paramsFrom,
+  plots,
   source,
   url,
   type ProjectBuilder,
@@ -31,6 +32,8 @@ export {
   type StageMetrics,
   type StageOut,
   type StageParamsFile,
+  type PlotFormat,
+  type StagePlot,
   type Workspace,
 } from "./model.js";
 export {
@@ -53,3 +56,5 @@ export {
   type ImportStatement,
   type ModuleImports,
 } from "./module-graph.js";
+export { MAX_PLOT_FILE_BYTES, parsePlotTable, plotLines, type PlotCell, type PlotLines, type PlotSeries, type PlotTable } from "./plot-file.js";
+export { plotFormat } from "./plots-decl.js";

@@ -65,6 +65,27 @@ export interface StageMetrics {
   readonly inner: string | undefined;
 }
 
+/** The formats a plot file may have, told by its extension. */
+export type PlotFormat = "json" | "csv" | "tsv";
+
+/** A plot a stage writes: a series file or a folder of them, its own output or inside one of its directory outputs. */
+export interface StagePlot {
+  /** The name it was declared under in `outs`. */
+  readonly name: string;
+  /** Workspace-relative posix path. */
+  readonly path: string;
+  /** A file's format; undefined for a folder of plot files. */
+  readonly format: PlotFormat | undefined;
+  /** The output holding the bytes: the plots output itself, or the directory output it lies in. */
+  readonly out: string;
+  /** Its path below that directory output; undefined when it is an output of its own. */
+  readonly inner: string | undefined;
+  readonly x: string | undefined;
+  /** Empty: the default columns. */
+  readonly y: readonly string[];
+  readonly title: string | undefined;
+}
+
 /** A declared input, resolved. */
 export type StageDep =
   | { readonly name: string; readonly kind: "source"; readonly path: string }
@@ -125,6 +146,8 @@ export interface Stage {
   readonly outs: readonly StageOut[];
   /** Sorted by name. */
   readonly metrics: readonly StageMetrics[];
+  /** Sorted by name. */
+  readonly plots: readonly StagePlot[];
   readonly action: StageAction;
   /** Sorted names of environment variables in the key. */
   readonly env: readonly string[];

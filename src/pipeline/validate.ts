@@ -19,12 +19,14 @@ import {
   type StageId,
   type StageMetrics,
   type StageOut,
+  type StagePlot,
   type Workspace,
 } from "./model.js";
 import type { ModuleLoader } from "./load.js";
 import { structuredFormat } from "./params-file.js";
 import { paramsFromFiles } from "./params-files-decl.js";
 import { outOptions, stageOptions, urlDep } from "./stage-options-decl.js";
+import { plotFormat, stagePlot } from "./plots-decl.js";
 import { PathProbe } from "./path-probe.js";
 import { exportingModules } from "./run-module.js";
 import { packageOfFunction } from "./define.js";
@@ -170,6 +172,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
 
   const outs: StageOut[] = [];
   const metrics: StageMetrics[] = [];
+  const plots: StagePlot[] = [];
   const dirOuts = Object.entries(decl.outs ?? {}).flatMap(([name, out]) =>
     out?.kind === "dir" && typeof out.path === "string" ? [{ name, path: scope.place(out.path).inWorkspace }] : [],
   );
@@ -197,11 +200,23 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
       metrics.push({ name, path: placed.inWorkspace, format, out: holder?.name ?? name, inner });
       if (holder) continue;
     }
+    let plot: StagePlot | undefined;
+    if (out.kind === "plots") {
+      const holder = dirOuts.find((d) => placed.inWorkspace.startsWith(`${d.path}/`));
+      const checked = stagePlot(out, { name, inWorkspace: placed.inWorkspace, holder });
+      if (!checked.ok) {
+        report("bad-plots", `plots output "${name}" (${path}) ${checked.problem}`);
+        continue;
+      }
+      plot = checked.plot;
+      plots.push(plot);
+      if (holder) continue;
+    }
     // A json output named "metrics" was how metrics were declared before metrics(): it still counts as one.
     if (out.kind === "json" && name === "metrics") metrics.push({ name, path: placed.inWorkspace, format: "json", out: name, inner: undefined });
     outs.push({
       name,
-      kind: out.kind === "metrics" ? "file" : out.kind,
+      kind: out.kind === "metrics" ? "file" : out.kind === "plots" ? (plot?.format ? "file" : "dir") : out.kind,
       path: placed.inWorkspace,
       schema: out.kind === "json" ? out.schema : undefined,
       ...outOptions(name, out, report),
@@ -218,7 +233,11 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
   }
 
   const fromFiles = paramsFromFiles({ ...scope, outputClash: (rel) => outputClash(scope.declaredOutputs, rel) }, decl, deps, report);
-  const inDirs = new Set(metrics.filter((m) => m.inner !== undefined).map((m) => m.name));
+  const inDirs = new Map(
+    [...metrics.map((m) => ({ ...m, what: "a metrics file" })), ...plots.map((p) => ({ ...p, what: "a plot" }))]
+      .filter((m) => m.inner !== undefined)
+      .map((m) => [m.name, m]),
+  );
 
   if (hasCmd) {
     // Names as declared: a dep or output that failed its own check above is reported there, not again here.
@@ -227,8 +246,8 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
       if (!known[group as keyof typeof known].has(name as string)) {
         report("unknown-placeholder", `cmd uses {${group}.${name}} but declares no ${group} named "${name}"`);
       } else if (group === "outs" && inDirs.has(name as string)) {
-        const holder = metrics.find((m) => m.name === name)?.out;
-        report("unknown-placeholder", `cmd uses {outs.${name}}, a metrics file inside directory output "${holder}": write it below {outs.${holder}}`);
+        const held = inDirs.get(name as string);
+        report("unknown-placeholder", `cmd uses {outs.${name}}, ${held?.what} inside directory output "${held?.out}": write it below {outs.${held?.out}}`);
       }
     }
   }
@@ -261,6 +280,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     paramsFiles: fromFiles?.files ?? [],
     outs,
     metrics,
+    plots,
     action: fn ? { kind: "run", fn, module: modules.get(fn), ...(pkg === undefined ? {} : { package: pkg }) } : { kind: "cmd", cmd: decl.cmd as string },
     env: [...new Set(decl.env ?? [])].sort(),
     probes: [...new Set(decl.probes ?? [])].sort(),
@@ -312,9 +332,9 @@ function resolveDep(
       const upstreamId = parseStageId(upstream);
       if (!upstreamId) return undefined; // its own invalid-name diagnostic says why
       const out = ref.out;
-      const holder = out?.kind === "metrics" ? holdingDir(ref.stage, out.path) : undefined;
+      const holder = out?.kind === "metrics" || out?.kind === "plots" ? holdingDir(ref.stage, out.path) : undefined;
       if (holder) {
-        report("unknown-stage", `dep "${name}" reads metrics file ${out.path} inside directory output "${holder}" of ${upstream}: depend on ${ref.stage.name}.outs.${holder}`);
+        report("unknown-stage", `dep "${name}" reads ${out.kind === "metrics" ? "metrics file" : "plot"} ${out.path} inside directory output "${holder}" of ${upstream}: depend on ${ref.stage.name}.outs.${holder}`);
         return undefined;
       }
       return {
@@ -324,7 +344,7 @@ function resolveDep(
         stage: upstreamId,
         out: ref.name,
         schema: out.kind === "json" ? out.schema : undefined,
-        outKind: out.kind === "metrics" ? "file" : out.kind,
+        outKind: out.kind === "metrics" ? "file" : out.kind === "plots" ? (plotFormat(out.path) ? "file" : "dir") : out.kind,
       };
     }
     case "external":

@@ -7,8 +7,8 @@
  * front of a new user. `init` is run where it belongs, in an empty folder.
  *
  * The examples are read from the help text itself (yargs wraps an example's
- * command across lines in its left column), so a new example is covered
- * without touching this test.
+ * command across lines in its left column), a subcommand's from its own
+ * help, so a new example is covered without touching this test.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -26,6 +26,12 @@ function help(args: readonly string[]): string {
 /** The commands `sluice --help` lists (`sluice run [targets..]` -> `run`). */
 function commands(): string[] {
   return [...help([]).matchAll(/^ {2}sluice (\w[\w-]*)/gm)].map((m) => m[1] as string);
+}
+
+/** The subcommands a command's help lists under Commands: (`sluice plots show` -> ["plots", "show"]). */
+function subcommands(command: string): string[][] {
+  const block = help([command]).split(/^Commands:\n/m)[1]?.split(/\n\n/)[0] ?? "";
+  return [...block.matchAll(new RegExp(`^ {2}sluice ${command} (\\w[\\w-]*)`, "gm"))].map((m) => [command, m[1] as string]);
 }
 
 /** The example command lines of one help text, joined back across yargs' wrapping. */
@@ -54,7 +60,9 @@ function rank(command: string): number {
 }
 
 describe("the examples of every --help", { timeout: 600_000 }, () => {
-  const all = commands().flatMap((command) => examplesIn(help([command])).map((example) => ({ command, example })));
+  const all = commands().flatMap((command) =>
+    [[command], ...subcommands(command)].flatMap((args) => examplesIn(help(args)).map((example) => ({ command, example }))),
+  );
   const ordered = all.map((entry, index) => ({ ...entry, index })).sort((a, b) => rank(a.command) - rank(b.command) || a.index - b.index);
   const ws = new ProjectWorkspace("git-clone");
   const empty = mkdtempSync(join(tmpdir(), "sluice-help-init-"));
@@ -63,8 +71,9 @@ describe("the examples of every --help", { timeout: 600_000 }, () => {
     rmSync(empty, { recursive: true, force: true });
   });
 
-  it("finds the examples, each written as a sluice command", () => {
+  it("finds the examples, each written as a sluice command, a subcommand's too", () => {
     expect(all.length).toBeGreaterThanOrEqual(10);
+    expect(all.map((e) => e.example)).toContain("sluice plots diff --out plots.html");
     expect(all.map((e) => e.example)).toContain("sluice run eta:evaluate --set eta:train.learningRate=0.2");
   });
 

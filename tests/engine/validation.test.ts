@@ -33,6 +33,21 @@ async function expectDefinitionError(files: Record<string, string>, pattern: Reg
 }
 
 describe("pipeline validation (exit 2, one message naming file and stage)", () => {
+  it("rejects plot options that are not column names, and options a plot does not take, each message naming the output", async () => {
+    const files = project(`  p.stage("curve", {
+    outs: {
+      a: plots("a.csv", { x: 3 } as never),
+      b: plots("b.csv", { y: [] }),
+      c: plots("c.csv", { colour: "red" } as never),
+    },
+    cmd: "true",
+  });`);
+    files["projects/p/pipeline.ts"] = (files["projects/p/pipeline.ts"] as string).replace("source }", "source, plots }");
+    const out = await expectDefinitionError(files, /plots output "a" \(a\.csv\) has an x that is not a column name/);
+    expect(out.stderr).toContain('plots output "b" (b.csv) has a y that is not a column name or a non-empty list of them');
+    expect(out.stderr).toContain('plots output "c" (c.csv) has unknown option "colour" (a plot takes x, y and title)');
+  });
+
   it("rejects unknown keys in a stage declaration, each with the nearest key it may have meant", async () => {
     const out = await expectDefinitionError(
       project(`  const decl = { parms: { n: 1 }, outputs: { y: file("y.txt") }, bogus: 1, cmd: "true" };

@@ -10,10 +10,10 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { exampleFiles, git, PYTHON_NUMPY } from "../fixtures/get-started-workspace.js";
+import { exampleFiles, PYTHON_NUMPY } from "../fixtures/get-started-workspace.js";
 import { SLOW_WORKSPACE } from "../fixtures/slow-workspace.js";
 import { describeWith } from "../requirements.js";
-import { statuses, Workspace } from "../rig.js";
+import { git, statuses, Workspace } from "../rig.js";
 
 interface Row {
   name: string;

@@ -2,12 +2,12 @@
  * The DVC-style example (examples/get-started) driven through the CLI as a
  * DVC user would: unmodified scripts that open params.yaml, a params edit
  * that reruns exactly its stages, `--set` reaching the script, and diffs of
- * params and metrics against a git commit.
+ * params, metrics and plots against a git commit.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { exampleFiles, git, PYTHON_NUMPY } from "../fixtures/get-started-workspace.js";
+import { exampleFiles, PYTHON_NUMPY } from "../fixtures/get-started-workspace.js";
 import { describeWith } from "../requirements.js";
-import { statuses, Workspace } from "../rig.js";
+import { git, statuses, Workspace } from "../rig.js";
 
 describeWith(PYTHON_NUMPY, "the get-started example", () => {
   let ws: Workspace;
@@ -91,6 +91,18 @@ describeWith(PYTHON_NUMPY, "the get-started example", () => {
     const table = await ws.run(["metrics", "diff", "--md", "--all"]);
     expect(table.stdout).toContain("| Path | Key | HEAD | workspace | Change |");
     expect(table.stdout).toContain(`| eval/metrics.json | roc_auc | ${committed["roc_auc"]} | ${now["roc_auc"]} |`);
+  });
+
+  it("overlays the committed and the current precision-recall curve: plots diff HEAD", async () => {
+    const out = await ws.run(["plots", "diff", "HEAD", "--json"]);
+    expect(out.code, out.stderr).toBe(0);
+    const doc = JSON.parse(out.stdout) as { plots: { path: string; x: string; series: { revision: string; y: string; values: number[] }[] }[]; problems: string[] };
+    expect(doc.problems).toEqual([]);
+    expect(doc.plots.map((p) => [p.path, p.x, p.series.map((s) => `${s.revision}:${s.y}`)])).toEqual([
+      ["eval/prc.json", "recall", ["HEAD:precision", "workspace:precision"]],
+    ]);
+    const [head, now] = doc.plots[0]!.series;
+    expect(head!.values).not.toEqual(now!.values);
   });
 
   it("refuses a key the params file does not hold, naming the stage and the nearest key (exit 2)", async () => {

@@ -63,6 +63,36 @@ describeWith(PYTHON, "graduating a notebook into a running stage", () => {
   });
 });
 
+describeWith(PYTHON, "graduating a notebook whose outputs the code does not show", () => {
+  it("lists what it could not detect, takes --outs for it, and the stage runs with None, list and dict params", async () => {
+    const w = workspace();
+    w.write("projects/demo/notebooks/total.ipynb", fixture("library-outputs.ipynb"));
+    w.write("projects/demo/data/meta.json", '{"unit": "kg"}');
+    const bare = await w.run(["graduate", "projects/demo/notebooks/total.ipynb", "-p", "demo", "-s", "total"]);
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(bare.stderr).toContain("warning: could not detect the files of 3 call(s); declare what they read or write with --deps or --outs");
+    expect(bare.stderr).toContain("  cell 5, line 7: open(path, ...) writes to a path built at run time (--outs <path>)");
+    expect(bare.stderr).toContain('  cell 5, line 10: glue("total", ...) records a value in the executed notebook (scrapbook), which a script run does not write (write it to a file and --outs <path>)');
+
+    const out = await w.run(["graduate", "projects/demo/notebooks/total.ipynb", "-p", "demo", "-s", "total", "--outs", "reports/run.json", "--write", "--force", "--json"]);
+    expect(out.code, out.stderr).toBe(0);
+    const doc = JSON.parse(out.stdout) as { params: Record<string, unknown>; outs: { path: string; flag: string | null }[]; undetected: unknown[] };
+    expect(doc.params).toEqual({ threshold: null, weights: [1, 2.5, -3], options: { name: "run", scale: 2, tags: ["a", "b"], strict: false } });
+    expect(doc.outs).toEqual([{ name: "run", path: "reports/run.json", flag: null }]);
+    expect(doc.undetected).toHaveLength(3);
+    expect(out.stderr).toContain("writes reports/run.json  (declared by --outs)");
+
+    const run = await w.runJson(["demo:total"]);
+    expect(run.code, run.stderr).toBe(0);
+    // (1*1 + 2.5*2 - 3*3) * scale 2, written where the stage runs: the project folder.
+    expect(JSON.parse(w.read("projects/demo/reports/run.json"))).toEqual({ total: -6, tags: 2, threshold: null, unit: "kg" });
+
+    const variant = await w.runJson(["demo:total", "--set", "demo:total.weights=[1,1,1]", "--set", "demo:total.threshold=10"]);
+    expect(variant.code, variant.stderr).toBe(0);
+    expect(JSON.parse(w.read("projects/demo/reports/run.json"))).toMatchObject({ total: 10, threshold: 10 });
+  });
+});
+
 describeWith(PYTHON, "graduating into the workspace sluice init scaffolds", () => {
   it("adds the stage to the project's pipeline under projects/, and runs it", async () => {
     ws = new Workspace({});

@@ -9,12 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeWith, PYTHON } from "../requirements.js";
-import { graduateNotebook, insertStage, type Graduation } from "../../src/graduate/index.js";
+import { graduateNotebook, insertStage, type DeclaredFiles, type Graduation } from "../../src/graduate/index.js";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 const ROOT = "/ws";
 
-function graduate(fixture: string, options: { allowOutOfOrder?: boolean; at?: string } = {}) {
+function graduate(fixture: string, options: { allowOutOfOrder?: boolean; at?: string; declared?: DeclaredFiles } = {}) {
   return graduateNotebook({
     notebookPath: join(ROOT, options.at ?? "projects/demo/notebooks", fixture),
     notebookText: readFileSync(new URL(fixture, FIXTURES), "utf8"),
@@ -22,10 +22,11 @@ function graduate(fixture: string, options: { allowOutOfOrder?: boolean; at?: st
     project: "demo",
     stage: "train",
     allowOutOfOrder: options.allowOutOfOrder ?? false,
+    declared: options.declared,
   });
 }
 
-function graduated(fixture: string, options: { allowOutOfOrder?: boolean; at?: string } = {}): Graduation {
+function graduated(fixture: string, options: { allowOutOfOrder?: boolean; at?: string; declared?: DeclaredFiles } = {}): Graduation {
   const result = graduate(fixture, options);
   if (!result.ok) throw new Error(result.error.message);
   return result.value;
@@ -89,6 +90,58 @@ describe("graduating a notebook with a parameters cell", () => {
   });
 });
 
+describe("a parameters cell with None, lists and dicts", () => {
+  const g = graduated("library-outputs.ipynb");
+
+  it("makes None, list and dict literals params with their JSON values; a computed value stays code", () => {
+    expect(g.params.map((p) => [p.name, p.kind, p.value])).toEqual([
+      ["threshold", "none", null],
+      ["weights", "list", [1, 2.5, -3]],
+      ["options", "dict", { name: "run", scale: 2, tags: ["a", "b"], strict: false }],
+    ]);
+    expect(g.warnings).toContain("parameters limit are computed, not literals: they stay code and are not params");
+  });
+
+  it("parses them as JSON flags defaulting to the notebook's own literal, and declares them as values", () => {
+    expect(g.script).toContain('add_argument("--threshold", dest="threshold", type=_sluice_json.loads, default=None)');
+    expect(g.script).toContain('add_argument("--weights", dest="weights", type=_sluice_json.loads, default=[1, 2.5, -3])');
+    expect(g.script).toContain('add_argument("--options", dest="options", type=_sluice_json.loads, default={\n    "name": "run",');
+    expect(g.declaration).toContain('params: { threshold: null, weights: [1, 2.5, -3], options: { name: "run", scale: 2, tags: ["a", "b"], strict: false } },');
+  });
+
+  it("lists the calls whose files it cannot see (a computed path, scrapbook's glue), but not a file handle passed on", () => {
+    expect(g.undetected).toEqual([
+      { cell: 5, line: 2, code: 'savefig(os.path.join("figures", name + ".png"))', direction: "write", why: "writes to a path built at run time" },
+      { cell: 5, line: 7, code: "open(path, ...)", direction: "write", why: "writes to a path built at run time" },
+      { cell: 5, line: 10, code: 'glue("total", ...)', direction: "elsewhere", why: "records a value in the executed notebook (scrapbook), which a script run does not write" },
+    ]);
+    expect(g.files.map((f) => [f.role, f.path, f.calls.join(",")])).toEqual([
+      ["dep", "data/raw.csv", "open"],
+      ["dep", "data/meta.json", "open"],
+    ]);
+  });
+
+  it("declares the files given with --deps and --outs without a flag: the script computes those paths", () => {
+    const g = graduated("library-outputs.ipynb", { declared: { deps: ["data/raw.csv", "config/extra.yaml"], outs: ["reports/run.json"] } });
+    expect(g.files.map((f) => [f.role, f.name, f.path, f.flag ?? null])).toEqual([
+      ["dep", "raw", "data/raw.csv", "--dep-raw"],
+      ["dep", "meta", "data/meta.json", "--dep-meta"],
+      ["dep", "extra", "config/extra.yaml", null],
+      ["out", "run", "reports/run.json", null],
+    ]);
+    expect(g.declaration).toContain('outs: { run: file("reports/run.json") },');
+    expect(g.declaration).toContain('extra: source("config/extra.yaml")');
+    expect(g.script).not.toContain("reports/run.json");
+  });
+
+  it("refuses an --outs path outside the project folder", () => {
+    const result = graduate("library-outputs.ipynb", { declared: { deps: [], outs: ["../elsewhere/run.json"] } });
+    expect(result.ok ? "" : result.error.message).toBe(
+      "--outs ../elsewhere/run.json: an output lies inside the project folder (projects/demo); give the path relative to it, where the stage runs",
+    );
+  });
+});
+
 describe("refusing notebooks run out of order", () => {
   it("names the cells whose execution counts go backwards", () => {
     const result = graduate("out-of-order.ipynb");
@@ -147,7 +200,7 @@ describe("commenting out magics and shell escapes", () => {
       "out values save",
       "out model save",
     ]);
-    expect(g.warnings).toContain('cell 5: savefig(f"out/{name}.png") builds its path at run time; declare that file by hand');
+    expect(g.undetected).toEqual([{ cell: 5, line: 6, code: 'savefig(f"out/{name}.png")', direction: "write", why: "writes to a path built at run time" }]);
   });
 });
 
@@ -180,7 +233,7 @@ describeWith(PYTHON, "the generated scripts", () => {
   it("are valid python3 for every fixture", () => {
     const dir = mkdtempSync(join(tmpdir(), "sluice-graduate-"));
     try {
-      for (const fixture of ["train-with-parameters.ipynb", "magics.ipynb", "no-parameters.ipynb"]) {
+      for (const fixture of ["train-with-parameters.ipynb", "magics.ipynb", "no-parameters.ipynb", "library-outputs.ipynb"]) {
         const file = join(dir, fixture.replace(".ipynb", ".py"));
         writeFileSync(file, graduated(fixture).script);
         const compiled = spawnSync("python3", ["-m", "py_compile", file], { encoding: "utf8" });

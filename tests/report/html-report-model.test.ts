@@ -173,6 +173,8 @@ test("text from the registry is escaped, and the page carries its only script in
         gateTables: [],
         monitor: { dir: "projects/eta/live", problems: [], policySource: undefined, feeds: [] },
         lineage: [],
+        // A plot file's title, revision and column names are whatever a stage wrote.
+        plots: [{ path: hostile, stage: "eta:train", title: hostile, x: hostile, series: [{ revision: hostile, y: hostile, x: [0, 1], values: [1, 2] }] }],
       },
     ],
   };
@@ -180,5 +182,6 @@ test("text from the registry is escaped, and the page carries its only script in
   expect(page).not.toContain(hostile);
   expect(page).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
   expect(page.match(/<script\b/g)).toHaveLength(1);
+  expect(page.match(/<polyline\b/g)).toHaveLength(1);
   expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;`);
 });

@@ -27,6 +27,8 @@ interface GraduateArgs extends GlobalOptions {
   readonly write: boolean;
   readonly allowOutOfOrder: boolean;
   readonly force: boolean;
+  readonly deps?: readonly string[];
+  readonly outs?: readonly string[];
 }
 
 const command: CommandModule<GlobalOptions, GraduateArgs> = {
@@ -40,6 +42,8 @@ const command: CommandModule<GlobalOptions, GraduateArgs> = {
       .option("write", { type: "boolean", default: false, describe: "insert the declaration into projects/<project>/pipeline.ts instead of printing it" })
       .option("allow-out-of-order", { type: "boolean", default: false, describe: "graduate even though cells were run out of order" })
       .option("force", { type: "boolean", default: false, describe: "overwrite an existing script" })
+      .option("deps", { type: "string", array: true, describe: "files the script reads that graduate could not detect (a path built at run time), relative to the project folder" })
+      .option("outs", { type: "string", array: true, describe: "files the script writes that graduate could not detect (savefig to a computed path), relative to the project folder" })
       .example("$0 graduate projects/eta/notebooks/train.ipynb --project eta --stage train_py", "print the declaration to paste")
       .example("$0 graduate projects/eta/notebooks/train.ipynb -p eta -s train_py --write", "add it to projects/eta/pipeline.ts") as unknown as Argv<GraduateArgs>,
   handler: async (argv) => {
@@ -60,6 +64,7 @@ const command: CommandModule<GlobalOptions, GraduateArgs> = {
       project: argv.project,
       stage: argv.stage,
       allowOutOfOrder: argv.allowOutOfOrder,
+      declared: { deps: splitList(argv.deps), outs: splitList(argv.outs) },
       existing,
     });
     if (!graduated.ok) return void usageError(graduated.error.message);
@@ -81,6 +86,11 @@ const command: CommandModule<GlobalOptions, GraduateArgs> = {
     else if (!pipeline) writeOut(graduation.declaration);
   },
 };
+
+/** `--outs a.png --outs b.csv` and `--outs a.png,b.csv` alike. */
+function splitList(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => String(v).split(",")).map((v) => v.trim()).filter((v) => v !== "");
+}
 
 /**
  * The folder and pipeline file of the project when the workspace declares it

@@ -17,6 +17,7 @@ export const commandLoaders: Readonly<Record<string, Loader>> = {
   params: () => import("./params.js"),
   metrics: () => import("./metrics.js"),
   exp: () => import("./exp.js"),
+  plots: () => import("./plots.js"),
   watch: () => import("./watch.js"),
   gc: () => import("./gc.js"),
   pin: () => import("./pin.js"),

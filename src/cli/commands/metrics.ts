@@ -3,19 +3,20 @@
  * `sluice metrics diff [revA [revB]]` compares them between git revisions
  * and the workspace (HEAD against the workspace by default), with the
  * change of each number. A revision's values come from its sluice.lock and
- * the cache: nothing is checked out or rerun.
+ * the cache (local, else remote): nothing is checked out or rerun.
  */
 import type { Argv, CommandModule } from "yargs";
-import { cacheLayout } from "../../cache/index.js";
 import { renderChanges, renderValues, writeErr, writeOut } from "../../report/index.js";
-import { loadContext, usageError, type GlobalOptions } from "../context.js";
-import { compareValues, lockOf, metricsOn, sidesOf } from "../../ops/index.js";
+import { loadContext, type GlobalOptions } from "../context.js";
+import { exitWithFailure } from "../exit-code.js";
+import { REMOTE_CACHE_OPTION } from "../revision-options.js";
+import { metricsDiff, metricsShow, type RemoteArgs } from "../../ops/index.js";
 
 interface ShowArgs extends GlobalOptions {
   readonly md?: boolean;
 }
 
-interface DiffArgs extends ShowArgs {
+interface DiffArgs extends ShowArgs, RemoteArgs {
   readonly revA?: string;
   readonly revB?: string;
   readonly all?: boolean;
@@ -30,7 +31,7 @@ const show: CommandModule<GlobalOptions, ShowArgs> = {
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
-    const side = await metricsOn(context.workspace, { kind: "workspace" }, undefined);
+    const side = await metricsShow(context.workspace);
     if (argv.json) return void writeOut(JSON.stringify({ metrics: side.values, problems: side.problems }, null, 2));
     for (const problem of side.problems) writeErr(`warning: ${problem}`);
     writeOut(side.values.length === 0 && side.problems.length === 0 ? "no metrics declared (outs: { m: metrics(\"metrics.json\") })" : renderValues(side.values, argv.md === true));
@@ -45,21 +46,18 @@ const diff: CommandModule<GlobalOptions, DiffArgs> = {
       .positional("revA", { type: "string", describe: "a git revision (default HEAD)" })
       .positional("revB", { type: "string", describe: "a git revision (default: the workspace)" })
       .option("md", md)
-      .option("all", { type: "boolean", describe: "list unchanged values too" }) as unknown as Argv<DiffArgs>,
+      .option("all", { type: "boolean", describe: "list unchanged values too" })
+      .option("remote-cache", REMOTE_CACHE_OPTION) as unknown as Argv<DiffArgs>,
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
-    const sides = sidesOf(context.root, argv.revA, argv.revB);
-    if (!sides.ok) return void usageError(sides.problem);
-    const lockPath = cacheLayout(context.root).lockFile;
-    const [a, b] = await Promise.all(
-      [sides.a, sides.b].map(({ side }) => metricsOn(context.workspace, side, lockOf(context.root, lockPath, side))),
-    );
-    const problems = [...(a?.problems ?? []).map((p) => `${sides.a.label}: ${p}`), ...(b?.problems ?? []).map((p) => `${sides.b.label}: ${p}`)];
-    const rows = compareValues(a ?? { values: [], problems: [] }, b ?? { values: [], problems: [] }).filter((r) => argv.all || r.changed);
-    if (argv.json) return void writeOut(JSON.stringify({ a: sides.a.label, b: sides.b.label, metrics: rows, problems }, null, 2));
+    const compared = await metricsDiff(context.workspace, argv.revA, argv.revB, argv);
+    if (!compared.ok) return exitWithFailure(compared.error);
+    const { a, b, problems } = compared.value;
+    const rows = compared.value.rows.filter((r) => argv.all || r.changed);
+    if (argv.json) return void writeOut(JSON.stringify({ a, b, metrics: rows, problems }, null, 2));
     for (const problem of problems) writeErr(`warning: ${problem}`);
-    writeOut(rows.length === 0 ? `no metrics changed between ${sides.a.label} and ${sides.b.label}` : renderChanges(rows, { a: sides.a.label, b: sides.b.label }, argv.md === true));
+    writeOut(rows.length === 0 ? `no metrics changed between ${a} and ${b}` : renderChanges(rows, { a, b }, argv.md === true));
   },
 };
 

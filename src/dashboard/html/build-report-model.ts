@@ -10,6 +10,7 @@ import type { RegistryState } from "../../registry/index.js";
 import { layoutDag } from "./dag-layout.js";
 import { gateTables, liveLineage } from "./live-releases.js";
 import { monitorView } from "./monitor-series.js";
+import type { PlotView } from "./plot-view.js";
 import type { ProjectWindows } from "./read-report-files.js";
 import { aliasSpans, releaseSummaries, timelineEntries } from "./release-timeline.js";
 import type { ProjectReport, ReportModel } from "./report-model.js";
@@ -27,6 +28,8 @@ export interface ReportInputs {
   readonly windows: ReadonlyMap<string, ProjectWindows>;
   /** Reference distributions recorded for a release. */
   readonly references: (project: string, release: string) => Readonly<Record<string, Distribution>> | undefined;
+  /** The workspace's plots (every project's), by the stage writing each. */
+  readonly plots: readonly PlotView[];
   /** Problems met while reading, shown at the top of the page. */
   readonly notes: readonly string[];
 }
@@ -65,6 +68,7 @@ function projectReport(inputs: ReportInputs, project: string, stageIds: readonly
       references: (release) => inputs.references(project, release),
     }),
     lineage: liveLineage(state, project),
+    plots: inputs.plots.filter((plot) => stageIds.includes(plot.stage)),
   };
 }
 

@@ -14,11 +14,18 @@ import type { Distribution } from "../../monitor/index.js";
 import type { Workspace } from "../../pipeline/index.js";
 import { describeRefusal, loadPromotionPolicy, openWorkspaceRegistry, POLICY_FILE, recordedReferences, RegistryState } from "../../registry/index.js";
 import type { ReportInputs } from "./build-report-model.js";
+import type { PlotView } from "./plot-view.js";
 import { readProjectWindows, type ProjectWindows } from "./read-report-files.js";
 
-/** Gathers the inputs of `buildReportModel`. */
-export async function gatherReportInputs(workspace: Workspace, cache: CacheSession, dryRun: BuildResult, now: Date): Promise<ReportInputs> {
-  const notes: string[] = [];
+/** Gathers the inputs of `buildReportModel`; the workspace's plots are read by the caller (src/ops), their problems become notes. */
+export async function gatherReportInputs(
+  workspace: Workspace,
+  cache: CacheSession,
+  dryRun: BuildResult,
+  plots: { readonly plots: readonly PlotView[]; readonly problems: readonly string[] },
+  now: Date,
+): Promise<ReportInputs> {
+  const notes: string[] = plots.problems.map((p) => `plot ${p}`);
   const history = await readHistory(cache.layout.history);
   const records = new Map<string, RunRecord>();
   for (const result of dryRun.results) {
@@ -52,6 +59,7 @@ export async function gatherReportInputs(workspace: Workspace, cache: CacheSessi
     policy,
     windows,
     references: (project, release) => references.get(`${project}/${release}`),
+    plots: plots.plots,
     notes,
   };
 }

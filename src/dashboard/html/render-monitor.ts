@@ -5,12 +5,10 @@
  */
 import { breaches } from "../../monitor/index.js";
 import { formatNumber, formatTime } from "./format.js";
-import { renderLineChart, type ChartSeries } from "./render-chart.js";
+import { PALETTE, renderLineChart, type ChartSeries } from "./render-chart.js";
 import type { MonitorFeed, MonitorView, WindowPoint } from "./report-model.js";
 import { domId, html, type SafeHtml } from "./safe-html.js";
 
-/** Series colours, picked in order; readable on white and distinct in greyscale. */
-const PALETTE = ["#1f5fa8", "#c4621a", "#2b8a3e", "#7b3fa0", "#8a6d00", "#b0306a"];
 const RED = "#c62828";
 const AMBER = "#b7791f";
 const GREY = "#555";

@@ -7,6 +7,7 @@
  */
 import type { Approval, Decision, DecisionKind, GateResult, RegistryEvent } from "../../../contracts/index.js";
 import type { Lineage } from "../../registry/index.js";
+import type { PlotView } from "./plot-view.js";
 
 /**
  * The last status of a stage, as the DAG colours it:
@@ -202,6 +203,8 @@ export interface ProjectReport {
   readonly aliasSpans: readonly AliasSpan[];
   readonly gateTables: readonly GateTable[];
   readonly monitor: MonitorView;
+  /** The plot files the project's stages declare, as the workspace holds them. */
+  readonly plots: readonly PlotView[];
   /** Lineage of each live release (production first), one per release. */
   readonly lineage: readonly Lineage[];
 }
