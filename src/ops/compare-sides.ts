@@ -4,7 +4,7 @@
  * that revision against the workspace, two are the first against the
  * second (plots take more).
  */
-import { cacheLayout, openCache, readLockFile, type LockFile } from "../cache/index.js";
+import { cacheLayout, openCache, parseStageKey, readLockFile, type CacheSession, type LockedStage, type LockFile } from "../cache/index.js";
 import { parseStructured, type Workspace } from "../pipeline/index.js";
 import { ok } from "../util/result.js";
 import type { OpResult } from "./failure.js";
@@ -27,16 +27,21 @@ export function sidesOf(root: string, revA: string | undefined, revB: string | u
 }
 
 /**
- * The sides a list of revisions names (`workspace` names the workspace):
- * none is HEAD and the workspace, one is that revision and the workspace,
- * more are those, in order.
+ * The sides a list of revisions names (`workspace` names the workspace,
+ * and a name in `experiments` that experiment): none is HEAD and the
+ * workspace, one is that revision and the workspace, more are those, in order.
  */
-export function sidesNamed(root: string, revisions: readonly string[]): { ok: true; sides: LabelledSide[] } | { ok: false; problem: string } {
+export function sidesNamed(
+  root: string,
+  revisions: readonly string[],
+  experiments: ReadonlyMap<string, Side> = new Map(),
+): { ok: true; sides: LabelledSide[] } | { ok: false; problem: string } {
   const named = revisions.length === 0 ? ["HEAD", "workspace"] : revisions.length === 1 ? [revisions[0] as string, "workspace"] : revisions;
   const sides: LabelledSide[] = [];
   for (const rev of named) {
-    if (rev === "workspace") {
-      sides.push({ side: { kind: "workspace" }, label: "workspace" });
+    const experiment = experiments.get(rev);
+    if (rev === "workspace" || experiment) {
+      sides.push({ side: experiment ?? { kind: "workspace" }, label: rev });
       continue;
     }
     const problem = revisionProblem(root, rev);
@@ -57,11 +62,23 @@ export async function sideFiles(workspace: Workspace, sides: readonly LabelledSi
   if (!remote.ok) return remote;
   const cache = await openCache(workspace.root, remote.value);
   const lockPath = cacheLayout(workspace.root).lockFile;
-  return ok(sides.map(({ side }) => outputFiles(workspace.root, side, lockOf(workspace.root, lockPath, side), cache)));
+  const locks = await Promise.all(sides.map(({ side }) => (side.kind === "experiment" ? experimentLock(cache, side.stages) : lockOf(workspace.root, lockPath, side))));
+  return ok(sides.map(({ side }, i) => outputFiles(workspace.root, side, locks[i], cache)));
+}
+
+/** An experiment's outputs as a lock file would list them: each stage's key and the outputs its run record holds. */
+async function experimentLock(cache: CacheSession, stages: readonly { readonly id: string; readonly key: string }[]): Promise<LockFile> {
+  const locked: Record<string, LockedStage> = {};
+  for (const { id, key } of stages) {
+    const parsed = parseStageKey(key);
+    const record = parsed && (await cache.records.get(parsed)).record;
+    if (record) locked[id] = { key, outs: Object.values(record.outs).map(({ path, digest, size }) => ({ path, digest, size })) };
+  }
+  return { version: 1, stages: locked };
 }
 
 /** The lock file a side's metrics are found by: the workspace's, or the one committed in the revision. */
-export function lockOf(root: string, lockPath: string, side: Side): LockFile | undefined {
+export function lockOf(root: string, lockPath: string, side: Exclude<Side, { kind: "experiment" }>): LockFile | undefined {
   if (side.kind === "workspace") return readLockFile(lockPath);
   const file = revisionFile(root, side.rev, "sluice.lock");
   if (file.kind !== "text") return undefined;

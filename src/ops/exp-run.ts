@@ -126,8 +126,14 @@ async function buildAll(
   { jobs, verbose }: ExpRunRequest,
   signal: AbortSignal,
 ): Promise<OpResult<Experiment[]>> {
-  let list = [...recorded];
-  const finished: Experiment[] = [];
+  // Finished experiments by name; the list and the result keep the grid's order, whichever build ends first.
+  const done = new Map<string, Experiment>();
+  const known = new Set(recorded.map((e) => e.name));
+  const inOrder = (): Experiment[] => [
+    // A queued experiment keeps its place in the list; new ones go last, in the grid's order.
+    ...recorded.map((e) => done.get(e.name) ?? e),
+    ...todo.flatMap((e) => (known.has(e.name) ? [] : (done.get(e.name) ?? []))),
+  ];
   const cores = availableParallelism();
   const lanes = Math.min(jobs, todo.length, cores);
   const runArgs = ["--jobs", String(Math.max(1, Math.floor(cores / Math.max(1, lanes)))), ...(verbose ? ["--verbose"] : [])];
@@ -142,16 +148,13 @@ async function buildAll(
         return;
       }
       if (built.value === undefined) continue; // interrupted: not recorded
-      finished.push(built.value);
-      // A queued experiment keeps its place in the list; a new one goes last.
-      const done = built.value;
-      list = list.some((e) => e.name === done.name) ? list.map((e) => (e.name === done.name ? done : e)) : [...list, done];
-      const written = writeExperiments(loaded.root, list);
+      done.set(built.value.name, built.value);
+      const written = writeExperiments(loaded.root, inOrder());
       if (!written.ok) problem = written.error;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
-  return problem ? { ok: false, error: problem } : ok(finished);
+  return problem ? { ok: false, error: problem } : ok(todo.flatMap((e) => done.get(e.name) ?? []));
 }
 
 /** One experiment built in its scratch copy: recorded done or failed, or undefined when interrupted. */

@@ -1,7 +1,7 @@
 /**
  * `plots show` and `plots diff`: the series of every declared plot file,
- * from the workspace or from git revisions (read through their sluice.lock
- * and the cache), overlaid plot by plot. A declared column the workspace's
+ * from the workspace, git revisions (read through their sluice.lock and the
+ * cache) or experiments (through their run records), overlaid plot by plot. A declared column the workspace's
  * file lacks is a definition error naming the file and the columns it has;
  * the same in an older revision, whose file may predate the declaration, is
  * a problem shown beside the plots.
@@ -13,6 +13,7 @@ import { sideFiles, sidesNamed, type LabelledSide } from "./compare-sides.js";
 import { refuse, type OpResult } from "./failure.js";
 import { workspaceFiles, type OutputFiles } from "./output-files.js";
 import type { RemoteArgs } from "./remote.js";
+import type { Side } from "./tracked-values.js";
 
 /** The plots of one or more revisions: `plots show|diff --json`. */
 export interface PlotsDocument {
@@ -23,7 +24,7 @@ export interface PlotsDocument {
 
 /** The plots of the named revisions (see `sidesNamed`); `undefined`: the workspace alone (`plots show`). */
 export async function comparePlots(workspace: Workspace, revisions: readonly string[] | undefined, remoteArgs: RemoteArgs): Promise<OpResult<PlotsDocument>> {
-  const named = revisions === undefined ? { ok: true as const, sides: [WORKSPACE] } : sidesNamed(workspace.root, revisions);
+  const named = revisions === undefined ? { ok: true as const, sides: [WORKSPACE] } : sidesNamed(workspace.root, revisions, await experimentSides(workspace.root));
   if (!named.ok) return refuse("usage", named.problem);
   const files = await sideFiles(workspace, named.sides, remoteArgs);
   if (!files.ok) return files;
@@ -40,6 +41,14 @@ export async function workspacePlots(workspace: Workspace): Promise<{ plots: Plo
 }
 
 const WORKSPACE: LabelledSide = { side: { kind: "workspace" }, label: "workspace" };
+
+/** The finished experiments by name, as sides `plots diff` may name; none when the list cannot be read. */
+async function experimentSides(root: string): Promise<Map<string, Side>> {
+  const { readExperiments } = await import("./experiments-file.js");
+  const read = readExperiments(root);
+  const done = read.ok ? read.value.filter((e) => e.status === "done") : [];
+  return new Map(done.map((e) => [e.name, { kind: "experiment", name: e.name, stages: e.stages } as const]));
+}
 
 interface SidePlots {
   readonly plots: PlotView[];

@@ -36,7 +36,11 @@ export interface TrackedSide {
 }
 
 /** Where values are read from: the workspace, or a git revision. */
-export type Side = { readonly kind: "workspace" } | { readonly kind: "revision"; readonly rev: string };
+export type Side =
+  | { readonly kind: "workspace" }
+  | { readonly kind: "revision"; readonly rev: string }
+  /** An experiment (`sluice exp`): its outputs are those of the run records its stages' keys name. */
+  | { readonly kind: "experiment"; readonly name: string; readonly stages: readonly { readonly id: string; readonly key: string }[] };
 
 /** The declared keys of every params file of the workspace, by workspace path (a union over the stages that read it). */
 export function declaredParams(workspace: Workspace): Map<string, { format: ParamsFormat; keys: Set<string> }> {
@@ -90,6 +94,7 @@ export async function metricsOn(workspace: Workspace, files: OutputFiles): Promi
 /** A params file on one side, parsed. */
 function readSide(root: string, side: Side, path: string, format: ParamsFormat): { ok: true; value: Json } | { ok: false; problem: string } {
   if (side.kind === "workspace") return readStructuredFile(join(root, path), format);
+  if (side.kind === "experiment") return { ok: false, problem: `is not kept for experiment ${side.name} (sluice exp show lists its params)` };
   const file = revisionFile(root, side.rev, path);
   if (file.kind === "absent") return { ok: false, problem: `is not in ${side.rev}` };
   if (file.kind === "error") return { ok: false, problem: file.problem };

@@ -124,6 +124,19 @@ describeWith(PYTHON_NUMPY, "experiments on the get-started example", () => {
     expect(unknown.stderr).toContain("no experiment named max_features-21");
   });
 
+  it("overlays the workspace's plots with experiments' in plots diff, each series its own", async () => {
+    const out = await ws.run(["plots", "diff", "workspace", "max_features-20", "max_features-100", "--json"]);
+    expect(out.code, out.stderr).toBe(0);
+    const doc = JSON.parse(out.stdout) as { revisions: string[]; plots: { path: string; series: { revision: string; values: number[] }[] }[]; problems: string[] };
+    expect(doc.revisions).toEqual(["workspace", "max_features-20", "max_features-100"]);
+    expect(doc.problems).toEqual([]);
+    const prc = doc.plots.find((p) => p.path === "eval/prc.json");
+    expect(prc?.series.map((s) => s.revision)).toEqual(["workspace", "max_features-20", "max_features-100"]);
+    // Each experiment's curve is its own model's, read through its run records: not the workspace's.
+    const curves = new Set(prc?.series.map((s) => JSON.stringify(s.values)));
+    expect(curves.size).toBe(3);
+  });
+
   it("runs the same params again as cache hits only", async () => {
     const again = await expRun("--set", "featurize.max_features=50");
     expect(again.experiments[0]?.name).toBe("max_features-50-2");

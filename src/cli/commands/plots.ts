@@ -1,7 +1,7 @@
 /**
  * `sluice plots show [--out plots.html]` draws every declared plot file of
  * the workspace; `sluice plots diff [revisions..] [--out plots.html]`
- * overlays each plot's series from git revisions and the workspace (HEAD
+ * overlays each plot's series from git revisions, experiments and the workspace (HEAD
  * against the workspace by default) in one self-contained page. A
  * revision's files come from its sluice.lock and the cache (local, else
  * remote). `--json` prints the series instead, and writes the page only
@@ -44,10 +44,10 @@ const show: CommandModule<GlobalOptions, ShowArgs> = {
 
 const diff: CommandModule<GlobalOptions, DiffArgs> = {
   command: "diff [revisions..]",
-  describe: "Overlay each plot's series from git revisions and the workspace (default: HEAD against the workspace) in one page",
+  describe: "Overlay each plot's series from git revisions, experiments and the workspace (default: HEAD against the workspace) in one page",
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
-      .positional("revisions", { type: "string", array: true, describe: "git revisions (`workspace` names the workspace); one is compared with the workspace" })
+      .positional("revisions", { type: "string", array: true, describe: "git revisions or experiment names (`workspace` names the workspace); one is compared with the workspace" })
       .option("out", out)
       .option("remote-cache", REMOTE_CACHE_OPTION)
       .example("$0 plots diff --out plots.html", "HEAD's plots against the workspace's")
