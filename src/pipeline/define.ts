@@ -17,12 +17,14 @@ import type {
   FileOutDecl,
   Json,
   JsonOutDecl,
+  LazyRun,
   MetricsOutDecl,
   OutDecl,
   OutputRef,
   OutsDecl,
   ParamsDecl,
   ParamsFileDecl,
+  RunFunction,
   RunStageDecl,
   SourceLocation,
   SourceRef,
@@ -65,6 +67,36 @@ export function external<T extends Json>(id: string, resolve: ExternalRef<T>["re
   return { ref: "external", id, resolve };
 }
 
+/**
+ * Names a stage's `run` function by its module and export, so planning
+ * (a no-op run, `status`, `explain`) never loads the module:
+ *
+ *   run: runFrom(() => import("./train-delay-model.js"), "trainDelayModel"),
+ *
+ * The compiler checks that the module exists and exports that name; the
+ * module types the function from the stage's handle (see `StageFn`), so a
+ * renamed dep fails to compile there. The check here stops at the name on
+ * purpose: asking for the export's type would make the project's type
+ * depend on the module's, which depends on the project's (a cycle the
+ * compiler reports as `any`). Write
+ * the loader exactly as `() => import("<relative path>")`: its path is read
+ * from its text, without calling it, to find the module's code identity.
+ */
+export function runFrom<M, K extends keyof M & string>(load: () => Promise<M>, exportName: K): LazyRun {
+  return { kind: "lazy-run", load, exportName, location: callSite() };
+}
+
+/** Whether a declaration's `run` is a {@link runFrom} reference. */
+export function isLazyRun(run: unknown): run is LazyRun {
+  return typeof run === "object" && run !== null && (run as { kind?: unknown }).kind === "lazy-run";
+}
+
+/** The relative specifier of a `runFrom` loader (`() => import("./x.js")`), read from its text; undefined when it is written otherwise. */
+export function lazyRunSpecifier(run: LazyRun): string | undefined {
+  const match = /^(?:async\s*)?\(\s*\)\s*=>\s*\{?\s*(?:return\s+)?import\(\s*(["'`])(\.{1,2}\/[^"'`]+)\1\s*\)\s*;?\s*\}?$/.exec(String(run.load).trim());
+  return match?.[2];
+}
+
 /** Where a function shipped by a package records that package (a registered symbol: any copy of this module reads it). */
 const PACKAGE_OF = Symbol.for("sluice.stage-function-package");
 
@@ -92,14 +124,16 @@ export interface ProjectBuilder {
   stage<const D extends DepsDecl = {}, const P extends ParamsDecl = {}, const O extends OutsDecl = {}>(
     name: string,
     decl: RunStageDecl<D, P, O> | CmdStageDecl<D, P, O>,
-  ): StageHandle<O>;
+  ): StageHandle<O, RunFunction<D, P, O>>;
 }
 
 /**
  * Declares a project. Its directory is the folder of the file that calls
- * this, so paths in the declaration are relative to the pipeline file.
+ * this, so paths in the declaration are relative to the pipeline file. What
+ * the body returns (its stage handles, by name) types the stage functions
+ * of the project's modules: see `StagesOf`.
  */
-export function defineProject(name: string, body: (p: ProjectBuilder) => void): DeclaredProject {
+export function defineProject<S = void>(name: string, body: (p: ProjectBuilder) => S): DeclaredProject<S> {
   const site = callSite();
   const stages: DeclaredStage[] = [];
   const names = new Set<string>();

@@ -26,7 +26,8 @@ import { structuredFormat } from "./params-file.js";
 import { paramsFromFiles } from "./params-files-decl.js";
 import { PathProbe } from "./path-probe.js";
 import { exportingModules } from "./run-module.js";
-import { packageOfFunction } from "./define.js";
+import { isLazyRun, packageOfFunction } from "./define.js";
+import { lazyRunModule } from "./lazy-run.js";
 
 const PLACEHOLDER = /\{(deps|outs|params)\.([A-Za-z0-9_]+)\}/g;
 
@@ -63,7 +64,11 @@ export async function validateWorkspace(
       root,
       project,
       declaredIds,
-      modules: await exportingModules(project.file, loader),
+      // Finding which module exports a function imports every module the pipeline file does: only for
+      // stages that hold their function (`runFrom` names its module, and a packaged function its package).
+      modules: project.stages.some(({ decl }) => typeof decl.run === "function" && packageOfFunction(decl.run) === undefined)
+        ? await exportingModules(project.file, loader)
+        : new Map(),
       moduleFile: loader.entryFor(project.file),
       paths,
       place: placer(root, project.dir),
@@ -136,7 +141,9 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     const hint = near === undefined ? ` (a stage declares ${STAGE_DECL_KEYS.join(", ")})` : `; did you mean "${near}"?`;
     problems.push({ reason: "unknown-key", message: at(location, `unknown key "${key}" in stage ${id}${hint}`), stage: id, location });
   }
-  const hasRun = typeof decl.run === "function";
+  const lazy = isLazyRun(decl.run) ? lazyRunModule(decl.run) : undefined;
+  if (lazy && "problem" in lazy) report("bad-run-reference", lazy.problem);
+  const hasRun = typeof decl.run === "function" || lazy !== undefined;
   const hasCmd = typeof decl.cmd === "string";
   if (hasRun && hasCmd) report("two-actions", "declares both run and cmd; choose one");
   if (!hasRun && !hasCmd) report("no-action", "declares neither run (a function) nor cmd (a shell command)");
@@ -221,8 +228,9 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
   }
 
   if (problems.length > before) return undefined;
-  const fn = decl.run as ((...args: never[]) => unknown) | undefined;
+  const fn = typeof decl.run === "function" ? (decl.run as (...args: never[]) => unknown) : undefined;
   const pkg = packageOfFunction(fn);
+  const module = lazy && "module" in lazy ? lazy.module : modules.get(fn);
   return {
     id,
     project: project.name,
@@ -237,7 +245,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     paramsFiles: fromFiles?.files ?? [],
     outs,
     metrics,
-    action: fn ? { kind: "run", fn, module: modules.get(fn), ...(pkg === undefined ? {} : { package: pkg }) } : { kind: "cmd", cmd: decl.cmd as string },
+    action: hasRun ? { kind: "run", fn, module, ...(pkg === undefined ? {} : { package: pkg }) } : { kind: "cmd", cmd: decl.cmd as string },
     env: [...new Set(decl.env ?? [])].sort(),
     probes: [...new Set(decl.probes ?? [])].sort(),
     resources,
