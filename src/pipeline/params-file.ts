@@ -6,7 +6,7 @@
  * neither change its result unseen nor be read by it at all.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { parse, stringify } from "yaml";
+import { createRequire } from "node:module";
 import { didYouMean } from "../util/did-you-mean.js";
 import type { Json } from "./decl.js";
 
@@ -37,7 +37,7 @@ export function fileParamName(declaredPath: string, key: string): string {
 export function parseStructured(text: string, format: ParamsFormat): { ok: true; value: Json } | { ok: false; problem: string } {
   try {
     // The core schema reads no dates or other non-JSON scalars; a few aliases are fine, an alias bomb is not.
-    const value = format === "json" ? (JSON.parse(text) as Json) : (parse(text, { schema: "core", maxAliasCount: 100 }) as Json);
+    const value = format === "json" ? (JSON.parse(text) as Json) : (yaml().parse(text, { schema: "core", maxAliasCount: 100 }) as Json);
     return { ok: true, value: value ?? {} };
   } catch (error) {
     return { ok: false, problem: `is not valid ${format === "json" ? "JSON" : "YAML"}: ${(error as Error).message.split("\n")[0]}` };
@@ -125,5 +125,17 @@ export function documentOf(entries: Iterable<readonly [string, Json]>): Json {
 
 /** Renders a document in the file's own format. */
 export function renderStructured(document: Json, format: ParamsFormat): string {
-  return format === "json" ? `${JSON.stringify(document, null, 2)}\n` : stringify(document);
+  return format === "json" ? `${JSON.stringify(document, null, 2)}\n` : yaml().stringify(document);
+}
+
+let loaded: typeof import("yaml") | undefined;
+
+/**
+ * The YAML library, loaded the first time a YAML file is read or written:
+ * importing it costs about as much as planning the example workspace, which
+ * reads no YAML.
+ */
+function yaml(): typeof import("yaml") {
+  loaded ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return loaded;
 }
