@@ -78,23 +78,12 @@ export function external<T extends Json>(id: string, resolve: ExternalRef<T>["re
  * renamed dep fails to compile there. The check here stops at the name on
  * purpose: asking for the export's type would make the project's type
  * depend on the module's, which depends on the project's (a cycle the
- * compiler reports as `any`). Write
- * the loader exactly as `() => import("<relative path>")`: its path is read
- * from its text, without calling it, to find the module's code identity.
+ * compiler reports as `any`). Write the loader exactly as
+ * `() => import("<relative path>")`: its path is read from its text,
+ * without calling it, to find the module (see lazy-run.ts).
  */
 export function runFrom<M, K extends keyof M & string>(load: () => Promise<M>, exportName: K): LazyRun {
   return { kind: "lazy-run", load, exportName, location: callSite() };
-}
-
-/** Whether a declaration's `run` is a {@link runFrom} reference. */
-export function isLazyRun(run: unknown): run is LazyRun {
-  return typeof run === "object" && run !== null && (run as { kind?: unknown }).kind === "lazy-run";
-}
-
-/** The relative specifier of a `runFrom` loader (`() => import("./x.js")`), read from its text; undefined when it is written otherwise. */
-export function lazyRunSpecifier(run: LazyRun): string | undefined {
-  const match = /^(?:async\s*)?\(\s*\)\s*=>\s*\{?\s*(?:return\s+)?import\(\s*(["'`])(\.{1,2}\/[^"'`]+)\1\s*\)\s*;?\s*\}?$/.exec(String(run.load).trim());
-  return match?.[2];
 }
 
 /** Where a function shipped by a package records that package (a registered symbol: any copy of this module reads it). */

@@ -8,12 +8,19 @@
 import { readFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import type { LazyRun } from "./decl.js";
-import { lazyRunSpecifier } from "./define.js";
 import { resolveLocal } from "./module-graph.js";
+
+/** Whether a declaration's `run` is a `runFrom` reference. */
+export function isLazyRun(run: unknown): run is LazyRun {
+  return typeof run === "object" && run !== null && (run as { kind?: unknown }).kind === "lazy-run";
+}
+
+/** `() => import("./x.js")` as compiled (esbuild keeps it so), optionally async or with a block body. */
+const LOADER_TEXT = /^(?:async\s*)?\(\s*\)\s*=>\s*\{?\s*(?:return\s+)?import\(\s*(["'`])(\.{1,2}\/[^"'`]+)\1\s*\)\s*;?\s*\}?$/;
 
 /** The absolute path of the module a reference names, or what is wrong with it. */
 export function lazyRunModule(run: LazyRun): { readonly module: string } | { readonly problem: string } {
-  const specifier = lazyRunSpecifier(run);
+  const specifier = LOADER_TEXT.exec(String(run.load).trim())?.[2];
   if (specifier === undefined) {
     return { problem: `runFrom's loader must be written () => import("./module.js") with a relative path, so the module is known without loading it` };
   }

@@ -26,8 +26,8 @@ import { structuredFormat } from "./params-file.js";
 import { paramsFromFiles } from "./params-files-decl.js";
 import { PathProbe } from "./path-probe.js";
 import { exportingModules } from "./run-module.js";
-import { isLazyRun, packageOfFunction } from "./define.js";
-import { lazyRunModule } from "./lazy-run.js";
+import { packageOfFunction } from "./define.js";
+import { isLazyRun, lazyRunModule } from "./lazy-run.js";
 
 const PLACEHOLDER = /\{(deps|outs|params)\.([A-Za-z0-9_]+)\}/g;
 
