@@ -12,29 +12,16 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { formatCsv, parseCsv } from "../../stages/lib/csv.js";
 import { HOUR_MS, isoMinute, toMs } from "../../stages/lib/dates.js";
 import { fixed } from "../../stages/lib/numbers.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { EtaStages } from "./pipeline.js";
 import { LANES } from "./lanes.js";
-import { featureColumns, type EtaFeatureVersion } from "./schema.js";
+import { featureColumns } from "./schema.js";
 
 /** Params of `eta:features`. */
-export interface EtaFeatureParams {
-  /** Hours after pickup when the warning decision is made. */
-  readonly predictionHours: number;
-  /** Shares of shipments (by pickup time) in the valid and test splits. */
-  readonly validShare: number;
-  readonly testShare: number;
-  /** `eta_features_v2` adds the next-day weather forecast of the route. */
-  readonly version: EtaFeatureVersion;
-}
-
-/** Deps of `eta:features`: the snapshot files. */
-export interface EtaFeatureDeps {
-  readonly shipments: string;
-  readonly scans: string;
-}
+export type EtaFeatureParams = StageContextOf<EtaStages["features"]>["params"];
 
 /** Writes `features.csv`. */
-export function buildEtaFeatures(ctx: StageContext<EtaFeatureDeps, EtaFeatureParams, "table">): void {
+export function buildEtaFeatures(ctx: StageContextOf<EtaStages["features"]>): void {
   const rows = etaFeatureRows(readFileSync(ctx.deps.shipments, "utf8"), readFileSync(ctx.deps.scans, "utf8"), ctx.params);
   writeFileSync(ctx.outs.table, formatCsv(featureColumns(ctx.params.version), rows));
   ctx.log(`eta features (${ctx.params.version}): ${rows.length} rows`);

@@ -9,38 +9,19 @@
  */
 import { readFileSync } from "node:fs";
 import { parseCsv, type CsvTable } from "../../stages/lib/csv.js";
-import type { ChampionChallengerRule } from "sluice/contracts";
 import { championGate, type Champion } from "sluice/registry";
 import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
 import { readJsonFile } from "../../stages/lib/json-file.js";
 import { auc, confusion, ece, logLoss, precision, recall } from "../../stages/lib/metrics.js";
 import { calibrationBins, cleanMetrics, finiteMetrics, histogram, SCORE_EDGES } from "../../stages/lib/report-helpers.js";
 import type { ActionPolicy, EvaluationReport } from "../../stages/lib/schemas.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { EtaStages } from "./pipeline.js";
 import { costAt } from "../../stages/lib/threshold-search.js";
 import { DelayModelSchema, scoreDelay } from "./delay-model.js";
 
 /** Params of `eta:evaluate`. */
-export interface EtaEvaluateParams {
-  /** Minimum recall of late deliveries on critical lanes. */
-  readonly criticalRecallMin: number;
-  /** Business costs used to score (fixed across releases so costs compare). */
-  readonly missedCost: number;
-  readonly falseAlarmCost: number;
-  /** How `cost_improves` judges the champion: the policy's `championChallenger`, read by the pipeline. */
-  readonly championRule: ChampionChallengerRule;
-  /** Where the rule is written, named in the gate\'s evidence. */
-  readonly championRuleSource: string;
-}
-
-/** Deps of `eta:evaluate`. */
-export interface EtaEvaluateDeps {
-  readonly table: string;
-  readonly model: string;
-  readonly policy: ActionPolicy;
-  /** The production release's recorded metrics, or null before the first release. */
-  readonly champion: Champion | null;
-}
+export type EtaEvaluateParams = StageContextOf<EtaStages["evaluate"]>["params"];
 
 /** What `eta:evaluate` returns: the report and its gates. */
 export interface EtaEvaluation {
@@ -50,7 +31,7 @@ export interface EtaEvaluation {
 }
 
 /** Stage function. */
-export function evaluateDelayModel(ctx: StageContext<EtaEvaluateDeps, EtaEvaluateParams>): EtaEvaluation {
+export function evaluateDelayModel(ctx: StageContextOf<EtaStages["evaluate"]>): EtaEvaluation {
   const model = DelayModelSchema.parse(readJsonFile(ctx.deps.model));
   const table = parseCsv(readFileSync(ctx.deps.table, "utf8"));
   const result = judgeDelayModel(table, model, ctx.deps.policy, ctx.deps.champion, ctx.params);

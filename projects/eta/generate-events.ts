@@ -12,26 +12,17 @@ import { shortDigest } from "../../stages/lib/digest.js";
 import { fixed, round } from "../../stages/lib/numbers.js";
 import { rngFor } from "../../stages/lib/rng.js";
 import type { SnapshotEvidence } from "../../stages/lib/schemas.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { EtaStages } from "./pipeline.js";
 import { CARRIERS, LANES } from "./lanes.js";
 import { SCAN_COLUMNS, SHIPMENT_COLUMNS } from "./schema.js";
 
 /** Params of `eta:snapshot`. */
-export interface EtaSnapshotParams {
-  readonly seed: number;
-  /** Shipments to simulate (those delivered after the cutoff are dropped). */
-  readonly shipments: number;
-  /** `YYYY-MM-DD`: the snapshot holds events strictly before this day starts. */
-  readonly cutoff: string;
-  /** Days of history before the cutoff. */
-  readonly historyDays: number;
-  /** Hours before the cutoff at which the scan feed stopped (a stale feed when large). */
-  readonly feedDelayHours: number;
-}
+export type EtaSnapshotParams = StageContextOf<EtaStages["snapshot"]>["params"];
 
 /** Writes `shipments.csv` and `scans.csv`; returns the snapshot evidence. */
 export function generateEtaEvents(
-  ctx: StageContext<unknown, EtaSnapshotParams, "shipments" | "scans">,
+  ctx: StageContextOf<EtaStages["snapshot"]>,
 ): { evidence: SnapshotEvidence } {
   const { shipments, scans } = simulateEta(ctx.params);
   const shipmentsCsv = formatCsv(SHIPMENT_COLUMNS, shipments);

@@ -11,7 +11,8 @@ import { gatesAmong, requirePassed } from "../../stages/lib/gate.js";
 import { fitLogistic } from "../../stages/lib/logistic-regression.js";
 import { round, roundDeep } from "../../stages/lib/numbers.js";
 import type { ActionPolicy, TrainingSummary } from "../../stages/lib/schemas.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { EtaStages } from "./pipeline.js";
 import { finishTraining } from "../../stages/lib/finish-training.js";
 import { fitStandardizer, standardize } from "../../stages/lib/standardizer.js";
 import { cheapestThreshold } from "../../stages/lib/threshold-search.js";
@@ -19,24 +20,10 @@ import { featureMatrix, scoreDelay, type DelayModel } from "./delay-model.js";
 import { modelFeatures, versionOfColumns } from "./schema.js";
 
 /** Params of `eta:train`. */
-export interface EtaTrainParams {
-  readonly learningRate: number;
-  readonly epochs: number;
-  readonly l2: number;
-  /** Cost of a late delivery without a warning. */
-  readonly missedCost: number;
-  /** Cost of a warning for a delivery that arrives on time. */
-  readonly falseAlarmCost: number;
-}
-
-/** Deps of `eta:train`: the feature table plus the validation gates (any names). */
-export interface EtaTrainDeps {
-  readonly table: string;
-  readonly [gate: string]: unknown;
-}
+export type EtaTrainParams = StageContextOf<EtaStages["train"]>["params"];
 
 /** Stage function. */
-export function trainDelayModel(ctx: StageContext<EtaTrainDeps, EtaTrainParams, "model">): { policy: ActionPolicy; training: TrainingSummary } {
+export function trainDelayModel(ctx: StageContextOf<EtaStages["train"]>): { policy: ActionPolicy; training: TrainingSummary } {
   requirePassed(gatesAmong(ctx.deps));
   const text = readFileSync(ctx.deps.table, "utf8");
   const { model, policy } = fitDelayModel(text, ctx.params);

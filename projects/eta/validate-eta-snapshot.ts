@@ -11,30 +11,18 @@ import { toMs } from "../../stages/lib/dates.js";
 import { shortDigest } from "../../stages/lib/digest.js";
 import type { Gate } from "../../stages/lib/gate.js";
 import { freshnessGate, leakageGate, minRowsGate, schemaGate } from "../../stages/lib/snapshot-checks.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { EtaStages } from "./pipeline.js";
 import { FeatureRow, SCAN_COLUMNS, SHIPMENT_COLUMNS, ScanRow, ShipmentRow, featureColumns, versionOfColumns } from "./schema.js";
 
 /** Params of `eta:validate`. */
-export interface EtaValidateParams {
-  readonly cutoff: string;
-  /** Newest scan may be at most this many hours before the cutoff. */
-  readonly maxLagHours: number;
-  readonly minRows: number;
-  readonly minPerSplit: number;
-}
-
-/** Deps of `eta:validate`. */
-export interface EtaValidateDeps {
-  readonly shipments: string;
-  readonly scans: string;
-  readonly features: string;
-}
+export type EtaValidateParams = StageContextOf<EtaStages["validate"]>["params"];
 
 /** The gates `eta:validate` writes, by name. */
 export type EtaValidationGates = Record<"schema_valid" | "freshness" | "no_leakage" | "min_rows", Gate>;
 
 /** Stage function: reads the three files and returns one gate per check. */
-export function validateEtaSnapshot(ctx: StageContext<EtaValidateDeps, EtaValidateParams>): EtaValidationGates {
+export function validateEtaSnapshot(ctx: StageContextOf<EtaStages["validate"]>): EtaValidationGates {
   const gates = checkEtaSnapshot(
     {
       shipments: readFileSync(ctx.deps.shipments, "utf8"),

@@ -10,19 +10,15 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { formatCsv, parseCsv } from "../../stages/lib/csv.js";
 import { addDays, daysBetween, weekday } from "../../stages/lib/dates.js";
 import { fixed } from "../../stages/lib/numbers.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
-import { forecastFeatureColumns, type ForecastFeatureVersion } from "./schema.js";
+import type { StageContextOf } from "sluice";
+import type { ForecastStages } from "./pipeline.js";
+import { forecastFeatureColumns } from "./schema.js";
 
 /** Params of `forecast:features`. */
-export interface LagFeatureParams {
-  readonly horizonDays: number;
-  readonly validDays: number;
-  readonly testDays: number;
-  readonly version: ForecastFeatureVersion;
-}
+export type LagFeatureParams = StageContextOf<ForecastStages["features"]>["params"];
 
 /** Writes `features.csv` from `counts.csv`. */
-export function buildLagFeatures(ctx: StageContext<{ readonly counts: string }, LagFeatureParams, "table">): void {
+export function buildLagFeatures(ctx: StageContextOf<ForecastStages["features"]>): void {
   const rows = lagFeatureRows(readFileSync(ctx.deps.counts, "utf8"), ctx.params);
   writeFileSync(ctx.outs.table, formatCsv(forecastFeatureColumns(ctx.params.version), rows));
   ctx.log(`forecast features (${ctx.params.version}): ${rows.length} rows`);

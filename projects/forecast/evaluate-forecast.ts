@@ -8,7 +8,6 @@
  * unstaffed docks and late parcels).
  */
 import { readFileSync } from "node:fs";
-import type { ChampionChallengerRule } from "sluice/contracts";
 import { championGate, type Champion } from "sluice/registry";
 import { parseCsv, type CsvTable } from "../../stages/lib/csv.js";
 import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
@@ -16,28 +15,12 @@ import { readJsonFile } from "../../stages/lib/json-file.js";
 import { mae } from "../../stages/lib/metrics.js";
 import { cleanMetrics, finiteMetrics, histogram } from "../../stages/lib/report-helpers.js";
 import type { ActionPolicy, EvaluationReport } from "../../stages/lib/schemas.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { ForecastStages } from "./pipeline.js";
 import { DemandModelSchema, forecastOrders, type DemandModel } from "./demand-model.js";
 
 /** Params of `forecast:evaluate`. */
-export interface ForecastEvaluateParams {
-  /** Cost of one order a peak-day forecast missed. */
-  readonly underforecastCostPerOrder: number;
-  /** Cap on mean peak underforecast cost per peak warehouse-day. */
-  readonly peakCostCap: number;
-  /** How `mae_improves` judges the champion: the policy's `championChallenger`, read by the pipeline. */
-  readonly championRule: ChampionChallengerRule;
-  /** Where the rule is written, named in the gate\'s evidence. */
-  readonly championRuleSource: string;
-}
-
-/** Deps of `forecast:evaluate`. */
-export interface ForecastEvaluateDeps {
-  readonly table: string;
-  readonly model: string;
-  readonly policy: ActionPolicy;
-  readonly champion: Champion | null;
-}
+export type ForecastEvaluateParams = StageContextOf<ForecastStages["evaluate"]>["params"];
 
 /** Report and gates. */
 export interface ForecastEvaluation {
@@ -47,7 +30,7 @@ export interface ForecastEvaluation {
 }
 
 /** Stage function. */
-export function evaluateForecast(ctx: StageContext<ForecastEvaluateDeps, ForecastEvaluateParams>): ForecastEvaluation {
+export function evaluateForecast(ctx: StageContextOf<ForecastStages["evaluate"]>): ForecastEvaluation {
   const model = DemandModelSchema.parse(readJsonFile(ctx.deps.model));
   const result = judgeForecast(parseCsv(readFileSync(ctx.deps.table, "utf8")), model, ctx.deps.policy, ctx.deps.champion, ctx.params);
   for (const g of [result.mae_improves, result.peak_underforecast_cost]) ctx.log(`${g.passed ? "pass" : "FAIL"} ${g.name}: ${String(g.evidence["why"])}`);

@@ -11,21 +11,13 @@ import { shortDigest } from "../../stages/lib/digest.js";
 import { round } from "../../stages/lib/numbers.js";
 import { rngFor } from "../../stages/lib/rng.js";
 import type { SnapshotEvidence } from "../../stages/lib/schemas.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { ForecastStages } from "./pipeline.js";
 import { COUNT_COLUMNS } from "./schema.js";
 import { PEAK_UPLIFT, WAREHOUSES, WEEKLY, isPeakDay } from "./warehouses.js";
 
 /** Params of `forecast:snapshot`. */
-export interface ForecastSnapshotParams {
-  readonly seed: number;
-  /** `YYYY-MM-DD`; counts run up to the day before. */
-  readonly cutoff: string;
-  readonly historyDays: number;
-  /** Relative noise of daily counts. */
-  readonly noise: number;
-  /** Newest days missing from the first warehouse's feed (0 = complete). */
-  readonly missingLastDays: number;
-}
+export type ForecastSnapshotParams = StageContextOf<ForecastStages["snapshot"]>["params"];
 
 /** The history's first day: day index 0 for trend and peak calendar. */
 export function historyStart(params: Pick<ForecastSnapshotParams, "cutoff" | "historyDays">): string {
@@ -33,7 +25,7 @@ export function historyStart(params: Pick<ForecastSnapshotParams, "cutoff" | "hi
 }
 
 /** Writes `counts.csv`; returns the snapshot evidence. */
-export function generateCounts(ctx: StageContext<unknown, ForecastSnapshotParams, "counts">): { evidence: SnapshotEvidence } {
+export function generateCounts(ctx: StageContextOf<ForecastStages["snapshot"]>): { evidence: SnapshotEvidence } {
   const rows = simulateCounts(ctx.params);
   const text = formatCsv(COUNT_COLUMNS, rows);
   writeFileSync(ctx.outs.counts, text);

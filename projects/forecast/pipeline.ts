@@ -6,38 +6,33 @@
  *
  * Every knob lives in params.json; see README.md for the v1/v2/v3 story.
  */
-import { defineProject, file, json } from "sluice";
+import { defineProject, file, json, runFrom, type StagesOf } from "sluice";
 import { DescribedActionPolicy, SlicedEvaluationReport } from "sluice/contracts";
 import { evaluateCandidate, gatesOf, promoteAlias, trainCandidate, validateSnapshot } from "sluice/registry";
 import { SnapshotEvidenceSchema } from "../../stages/lib/schemas.js";
-import { buildLagFeatures } from "./build-lag-features.js";
-import { evaluateForecast } from "./evaluate-forecast.js";
-import { generateCounts } from "./generate-counts.js";
 import { loadForecastParams } from "./params.js";
-import { trainDemandModel } from "./train-demand-model.js";
-import { validateCounts } from "./validate-counts.js";
 
 const params = loadForecastParams();
 
-export default defineProject("forecast", (p) => {
+const forecast = defineProject("forecast", (p) => {
   const snapshot = p.stage("snapshot", {
     description: "daily order counts per warehouse through the cutoff (synthetic, seeded)",
     params: params.snapshot,
     outs: { counts: file("data/counts.csv"), evidence: json(SnapshotEvidenceSchema) },
-    run: generateCounts,
+    run: runFrom(() => import("./generate-counts.js"), "generateCounts"),
   });
   const features = p.stage("features", {
     description: "demand_lags_v1/v2 as known 7 days ahead, split by date",
     deps: { counts: snapshot.outs.counts },
     params: params.features,
     outs: { table: file("data/features.csv") },
-    run: buildLagFeatures,
+    run: runFrom(() => import("./build-lag-features.js"), "buildLagFeatures"),
   });
   const validate = validateSnapshot(p, {
     gates: ["schema_valid", "latest_counts_loaded", "no_leakage", "min_rows"],
     deps: { counts: snapshot.outs.counts, features: features.outs.table },
     params: { cutoff: params.snapshot.cutoff, ...params.validate },
-    run: validateCounts,
+    run: runFrom(() => import("./validate-counts.js"), "validateCounts"),
   });
   const train = trainCandidate(p, {
     policyContract: DescribedActionPolicy,
@@ -45,7 +40,7 @@ export default defineProject("forecast", (p) => {
     modelPath: "model/forecast.json",
     deps: { table: features.outs.table, ...validate.outs },
     params: params.train,
-    run: trainDemandModel,
+    run: runFrom(() => import("./train-demand-model.js"), "trainDemandModel"),
   });
   const evaluate = evaluateCandidate(p, {
     gates: ["mae_improves", "peak_underforecast_cost"],
@@ -58,7 +53,7 @@ export default defineProject("forecast", (p) => {
     championGate: "mae_improves",
     reportContract: SlicedEvaluationReport,
     params: params.evaluate,
-    run: evaluateForecast,
+    run: runFrom(() => import("./evaluate-forecast.js"), "evaluateForecast"),
   });
   promoteAlias(p, {
     data: { id: `daily_counts_${params.snapshot.cutoff}`, artifact: snapshot.outs.evidence },
@@ -69,4 +64,9 @@ export default defineProject("forecast", (p) => {
     gates: { ...validate.outs, ...gatesOf(evaluate.outs) },
     checksChampion: true,
   });
+  return { snapshot, features, validate, train, evaluate };
 });
+export default forecast;
+
+/** The project's stages by name: its stage modules type their functions from these (`StageContextOf<ForecastStages["train"]>`). */
+export type ForecastStages = StagesOf<typeof forecast>;

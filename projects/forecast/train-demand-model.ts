@@ -9,7 +9,8 @@ import { gatesAmong, requirePassed } from "../../stages/lib/gate.js";
 import { roundDeep } from "../../stages/lib/numbers.js";
 import { fitRidge } from "../../stages/lib/ridge-regression.js";
 import type { ActionPolicy, TrainingSummary } from "../../stages/lib/schemas.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { ForecastStages } from "./pipeline.js";
 import { finishTraining } from "../../stages/lib/finish-training.js";
 import { fitStandardizer, standardize } from "../../stages/lib/standardizer.js";
 import { lagMatrix, type DemandModel } from "./demand-model.js";
@@ -17,17 +18,11 @@ import { forecastFeatures, forecastVersionOf } from "./schema.js";
 import { WAREHOUSES } from "./warehouses.js";
 
 /** Params of `forecast:train`. */
-export interface DemandTrainParams {
-  readonly learningRate: number;
-  readonly epochs: number;
-  readonly l2: number;
-  /** Alert when forecast >= alertRatio x capacity. */
-  readonly alertRatio: number;
-}
+export type DemandTrainParams = StageContextOf<ForecastStages["train"]>["params"];
 
 /** Stage function. */
 export function trainDemandModel(
-  ctx: StageContext<{ readonly table: string; readonly [gate: string]: unknown }, DemandTrainParams, "model">,
+  ctx: StageContextOf<ForecastStages["train"]>,
 ): { policy: ActionPolicy; training: TrainingSummary } {
   requirePassed(gatesAmong(ctx.deps));
   const { model, rows } = fitDemandModel(readFileSync(ctx.deps.table, "utf8"), ctx.params);

@@ -10,22 +10,19 @@ import { addDays, toMs } from "../../stages/lib/dates.js";
 import { shortDigest } from "../../stages/lib/digest.js";
 import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
 import { leakageGate, minRowsGate, schemaGate } from "../../stages/lib/snapshot-checks.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { ForecastStages } from "./pipeline.js";
 import { COUNT_COLUMNS, CountRow, ForecastFeatureRow, forecastFeatureColumns, forecastVersionOf } from "./schema.js";
 import { WAREHOUSE_NAMES } from "./warehouses.js";
 
 /** Params of `forecast:validate`. */
-export interface CountsValidateParams {
-  readonly cutoff: string;
-  readonly minRows: number;
-  readonly minPerSplit: number;
-}
+export type CountsValidateParams = StageContextOf<ForecastStages["validate"]>["params"];
 
 /** The gates `forecast:validate` writes. */
 export type ForecastValidationGates = Record<"schema_valid" | "latest_counts_loaded" | "no_leakage" | "min_rows", Gate>;
 
 /** Stage function. */
-export function validateCounts(ctx: StageContext<{ readonly counts: string; readonly features: string }, CountsValidateParams>): ForecastValidationGates {
+export function validateCounts(ctx: StageContextOf<ForecastStages["validate"]>): ForecastValidationGates {
   const gates = checkCounts(readFileSync(ctx.deps.counts, "utf8"), readFileSync(ctx.deps.features, "utf8"), ctx.params);
   for (const g of Object.values(gates)) ctx.log(`${g.passed ? "pass" : "FAIL"} ${g.name}: ${String(g.evidence["why"])}`);
   return gates;

@@ -14,26 +14,16 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { formatCsv, parseCsv } from "../../stages/lib/csv.js";
 import { DAY_MS, toMs } from "../../stages/lib/dates.js";
 import { fixed } from "../../stages/lib/numbers.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { RankingStages } from "./pipeline.js";
 import { medianPrice } from "./catalog.js";
 import { rankingFeatureColumns, type RankingFeatureVersion } from "./schema.js";
 
 /** Params of `ranking:features`. */
-export interface RankingFeatureParams {
-  readonly validShare: number;
-  readonly testShare: number;
-  readonly version: RankingFeatureVersion;
-}
-
-/** Deps of `ranking:features`: the snapshot files. */
-export interface RankingFeatureDeps {
-  readonly listings: string;
-  readonly queries: string;
-  readonly judgments: string;
-}
+export type RankingFeatureParams = StageContextOf<RankingStages["features"]>["params"];
 
 /** Writes `features.csv`. */
-export function buildRankingFeatures(ctx: StageContext<RankingFeatureDeps, RankingFeatureParams, "table">): void {
+export function buildRankingFeatures(ctx: StageContextOf<RankingStages["features"]>): void {
   const read = (p: string): string => readFileSync(p, "utf8");
   const rows = rankingFeatureRows(read(ctx.deps.listings), read(ctx.deps.queries), read(ctx.deps.judgments), ctx.params);
   writeFileSync(ctx.outs.table, formatCsv(rankingFeatureColumns(ctx.params.version), rows));

@@ -12,36 +12,21 @@
  * - `latency_budget`: p99 modelled scoring latency within budget.
  */
 import { readFileSync } from "node:fs";
-import type { ChampionChallengerRule } from "sluice/contracts";
 import { championGate, type Champion } from "sluice/registry";
 import { parseCsv, type CsvTable } from "../../stages/lib/csv.js";
 import { countGate, thresholdGate, type Gate } from "../../stages/lib/gate.js";
 import { readJsonFile } from "../../stages/lib/json-file.js";
 import { cleanMetrics, finiteMetrics, histogram } from "../../stages/lib/report-helpers.js";
 import type { ActionPolicy, EvaluationReport } from "../../stages/lib/schemas.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { RankingStages } from "./pipeline.js";
 import { meanNdcg, querySlates, type QueryOutcome } from "./query-slates.js";
 import { RankerModelSchema, scoreCandidates, type RankerModel } from "./ranker-model.js";
-import { latencySummary, queryLatencyMs, type LatencyModel } from "./scoring-latency.js";
+import { latencySummary, queryLatencyMs } from "./scoring-latency.js";
 import { ruleOf } from "./slate-policy.js";
 
 /** Params of `ranking:evaluate`. */
-export interface RankerEvaluateParams extends LatencyModel {
-  /** Budget for p99 modelled scoring latency, ms. */
-  readonly latencyBudgetMs: number;
-  /** How `ndcg_improves` judges the champion: the policy's `championChallenger`, read by the pipeline. */
-  readonly championRule: ChampionChallengerRule;
-  /** Where the rule is written, named in the gate\'s evidence. */
-  readonly championRuleSource: string;
-}
-
-/** Deps of `ranking:evaluate`. */
-export interface RankerEvaluateDeps {
-  readonly table: string;
-  readonly model: string;
-  readonly policy: ActionPolicy;
-  readonly champion: Champion | null;
-}
+export type RankerEvaluateParams = StageContextOf<RankingStages["evaluate"]>["params"];
 
 /** Report and gates. */
 export interface RankerEvaluation {
@@ -52,7 +37,7 @@ export interface RankerEvaluation {
 }
 
 /** Stage function. */
-export function evaluateRanker(ctx: StageContext<RankerEvaluateDeps, RankerEvaluateParams>): RankerEvaluation {
+export function evaluateRanker(ctx: StageContextOf<RankingStages["evaluate"]>): RankerEvaluation {
   const model = RankerModelSchema.parse(readJsonFile(ctx.deps.model));
   const result = judgeRanker(parseCsv(readFileSync(ctx.deps.table, "utf8")), model, ctx.deps.policy, ctx.deps.champion, ctx.params);
   for (const g of [result.blocked_listings_zero, result.ndcg_improves, result.latency_budget]) ctx.log(`${g.passed ? "pass" : "FAIL"} ${g.name}: ${String(g.evidence["why"])}`);

@@ -17,27 +17,13 @@ import { shortDigest } from "../../stages/lib/digest.js";
 import { fixed, round } from "../../stages/lib/numbers.js";
 import { rngFor, type Rng } from "../../stages/lib/rng.js";
 import type { SnapshotEvidence } from "../../stages/lib/schemas.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { RankingStages } from "./pipeline.js";
 import { BRANDS, CATEGORIES, INTENTS, STYLES, type Intent } from "./catalog.js";
 import { JUDGMENT_COLUMNS, LISTING_COLUMNS, QUERY_COLUMNS } from "./schema.js";
 
 /** Params of `ranking:snapshot`. */
-export interface RankingSnapshotParams {
-  readonly seed: number;
-  readonly listings: number;
-  readonly queries: number;
-  /** `YYYY-MM-DD`: queries asked strictly before this day starts. */
-  readonly cutoff: string;
-  /** Days of query history before the cutoff. */
-  readonly historyDays: number;
-  /** Hours before the cutoff at which the query log export stopped (stale when large). */
-  readonly feedDelayHours: number;
-  /** Share of listings blocked by trust & safety. */
-  readonly blockedRate: number;
-  /** Candidates retrieval returns per query, drawn uniformly in [poolMin, poolMax]. */
-  readonly poolMin: number;
-  readonly poolMax: number;
-}
+export type RankingSnapshotParams = StageContextOf<RankingStages["snapshot"]>["params"];
 
 type Cells<C extends readonly string[]> = Record<C[number], string>;
 /** A listing with its hidden quality (never written). */
@@ -45,7 +31,7 @@ interface Listing { readonly cells: Cells<typeof LISTING_COLUMNS>; readonly qual
 
 /** Writes `listings.csv`, `queries.csv` and `judgments.csv`; returns the snapshot evidence. */
 export function generateCatalog(
-  ctx: StageContext<unknown, RankingSnapshotParams, "listings" | "queries" | "judgments">,
+  ctx: StageContextOf<RankingStages["snapshot"]>,
 ): { evidence: SnapshotEvidence } {
   const sim = simulateCatalog(ctx.params);
   const texts = {

@@ -14,10 +14,15 @@ export const RankingParamsSchema = z.object({
     seed: z.number().int(),
     listings: z.number().int().positive(),
     queries: z.number().int().positive(),
+    /** `YYYY-MM-DD`: queries asked strictly before this day starts. */
     cutoff: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    /** Days of query history before the cutoff. */
     historyDays: z.number().int().positive(),
+    /** Hours before the cutoff at which the query log export stopped (stale when large). */
     feedDelayHours: z.number().nonnegative(),
+    /** Share of listings blocked by trust & safety. */
     blockedRate: z.number().min(0).max(1),
+    /** Candidates retrieval returns per query, drawn uniformly in [poolMin, poolMax]. */
     poolMin: z.number().int().positive(),
     poolMax: z.number().int().positive(),
   }),
@@ -26,7 +31,15 @@ export const RankingParamsSchema = z.object({
     testShare: z.number().gt(0).lt(1),
     version: z.enum(["ranking_features_v1", "ranking_features_v2"]),
   }),
-  validate: z.object({ maxLagHours: positive, minCandidates: z.number().int(), minQueries: z.number().int(), minPerSplit: z.number().int() }),
+  validate: z.object({
+    /** Newest query may be at most this many hours before the cutoff. */
+    maxLagHours: positive,
+    /** Fewest eligible candidates any query may have. */
+    minCandidates: z.number().int(),
+    /** Judged queries overall and per split. */
+    minQueries: z.number().int(),
+    minPerSplit: z.number().int(),
+  }),
   train: z.object({
     learningRate: positive,
     epochs: z.number().int().positive(),
@@ -35,8 +48,14 @@ export const RankingParamsSchema = z.object({
     seed: z.number().int(),
   }),
   /** The slate rule released with the model (the train stage writes it into the action policy). */
-  policy: z.object({ topK: z.number().int().positive(), maxPerBrand: z.number().int().positive(), rerankDepth: z.number().int().nonnegative() }),
+  policy: z.object({
+    topK: z.number().int().positive(),
+    maxPerBrand: z.number().int().positive(),
+    /** Eligible candidates the model re-scores per query (the latency knob). */
+    rerankDepth: z.number().int().nonnegative(),
+  }),
   evaluate: z.object({
+    /** Budget for p99 modelled scoring latency, ms. */
     latencyBudgetMs: positive,
     overheadMs: z.number().nonnegative(),
     perCandidateMs: z.number().nonnegative(),

@@ -6,20 +6,15 @@
  *
  * Every knob lives in params.json; see README.md for the v1/v2/v3 story.
  */
-import { defineProject, file, json } from "sluice";
+import { defineProject, file, json, runFrom, type StagesOf } from "sluice";
 import { DescribedActionPolicy, SlicedEvaluationReport } from "sluice/contracts";
 import { evaluateCandidate, gatesOf, promoteAlias, trainCandidate, validateSnapshot } from "sluice/registry";
 import { SnapshotEvidenceSchema } from "../../stages/lib/schemas.js";
-import { buildRankingFeatures } from "./build-ranking-features.js";
-import { evaluateRanker } from "./evaluate-ranker.js";
-import { generateCatalog } from "./generate-catalog.js";
 import { loadRankingParams } from "./params.js";
-import { trainRanker } from "./train-ranker.js";
-import { validateRankingSnapshot } from "./validate-ranking-snapshot.js";
 
 const params = loadRankingParams();
 
-export default defineProject("ranking", (p) => {
+const ranking = defineProject("ranking", (p) => {
   const snapshot = p.stage("snapshot", {
     description: "catalog with blocked listings, judged queries, graded judgments (synthetic, seeded)",
     params: params.snapshot,
@@ -29,20 +24,20 @@ export default defineProject("ranking", (p) => {
       judgments: file("data/judgments.csv"),
       evidence: json(SnapshotEvidenceSchema),
     },
-    run: generateCatalog,
+    run: runFrom(() => import("./generate-catalog.js"), "generateCatalog"),
   });
   const features = p.stage("features", {
     description: "ranking_features_v1/v2 per (query, retrieved candidate), split by query time",
     deps: { listings: snapshot.outs.listings, queries: snapshot.outs.queries, judgments: snapshot.outs.judgments },
     params: params.features,
     outs: { table: file("data/features.csv") },
-    run: buildRankingFeatures,
+    run: runFrom(() => import("./build-ranking-features.js"), "buildRankingFeatures"),
   });
   const validate = validateSnapshot(p, {
     gates: ["schema_valid", "freshness", "candidate_supply", "no_leakage", "min_rows"],
     deps: { listings: snapshot.outs.listings, queries: snapshot.outs.queries, judgments: snapshot.outs.judgments, features: features.outs.table },
     params: { cutoff: params.snapshot.cutoff, ...params.validate },
-    run: validateRankingSnapshot,
+    run: runFrom(() => import("./validate-ranking-snapshot.js"), "validateRankingSnapshot"),
   });
   const train = trainCandidate(p, {
     policyContract: DescribedActionPolicy,
@@ -50,7 +45,7 @@ export default defineProject("ranking", (p) => {
     modelPath: "model/ranker.json",
     deps: { table: features.outs.table, ...validate.outs },
     params: { ...params.train, ...params.policy },
-    run: trainRanker,
+    run: runFrom(() => import("./train-ranker.js"), "trainRanker"),
   });
   const evaluate = evaluateCandidate(p, {
     gates: ["blocked_listings_zero", "ndcg_improves", "latency_budget"],
@@ -63,7 +58,7 @@ export default defineProject("ranking", (p) => {
     championGate: "ndcg_improves",
     reportContract: SlicedEvaluationReport,
     params: params.evaluate,
-    run: evaluateRanker,
+    run: runFrom(() => import("./evaluate-ranker.js"), "evaluateRanker"),
   });
   promoteAlias(p, {
     data: { id: `catalog_judgments_${params.snapshot.cutoff}`, artifact: snapshot.outs.evidence },
@@ -74,4 +69,9 @@ export default defineProject("ranking", (p) => {
     gates: { ...validate.outs, ...gatesOf(evaluate.outs) },
     checksChampion: true,
   });
+  return { snapshot, features, validate, train, evaluate };
 });
+export default ranking;
+
+/** The project's stages by name: its stage modules type their functions from these (`StageContextOf<RankingStages["train"]>`). */
+export type RankingStages = StagesOf<typeof ranking>;

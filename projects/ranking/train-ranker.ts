@@ -11,7 +11,8 @@ import { gatesAmong, requirePassed } from "../../stages/lib/gate.js";
 import { round, roundDeep } from "../../stages/lib/numbers.js";
 import { fitPairwise, preferencePairs } from "../../stages/lib/pairwise-ranker.js";
 import type { ActionPolicy, TrainingSummary } from "../../stages/lib/schemas.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { RankingStages } from "./pipeline.js";
 import { finishTraining } from "../../stages/lib/finish-training.js";
 import { fitStandardizer, standardize } from "../../stages/lib/standardizer.js";
 import { meanNdcg, querySlates } from "./query-slates.js";
@@ -20,26 +21,10 @@ import { rankingFeatures, rankingVersionOf } from "./schema.js";
 import { slatePolicy } from "./slate-policy.js";
 
 /** Params of `ranking:train`: the optimiser and the slate rule released with the model. */
-export interface RankerTrainParams {
-  readonly learningRate: number;
-  readonly epochs: number;
-  readonly l2: number;
-  readonly maxPairsPerQuery: number;
-  readonly seed: number;
-  readonly topK: number;
-  readonly maxPerBrand: number;
-  /** Eligible candidates the model re-scores per query (the latency knob). */
-  readonly rerankDepth: number;
-}
-
-/** Deps of `ranking:train`: the feature table plus the validation gates (any names). */
-export interface RankerTrainDeps {
-  readonly table: string;
-  readonly [gate: string]: unknown;
-}
+export type RankerTrainParams = StageContextOf<RankingStages["train"]>["params"];
 
 /** Stage function. */
-export function trainRanker(ctx: StageContext<RankerTrainDeps, RankerTrainParams, "model">): { policy: ActionPolicy; training: TrainingSummary } {
+export function trainRanker(ctx: StageContextOf<RankingStages["train"]>): { policy: ActionPolicy; training: TrainingSummary } {
   requirePassed(gatesAmong(ctx.deps));
   const { model, policy, trainRows } = fitRanker(readFileSync(ctx.deps.table, "utf8"), ctx.params);
   return finishTraining(ctx, { name: "ranker", model, policy, rows: trainRows, note: ` on ${model.pairs} pairs; ${policy.chosen_by}` });

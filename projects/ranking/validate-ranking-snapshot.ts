@@ -14,37 +14,21 @@ import { shortDigest } from "../../stages/lib/digest.js";
 import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
 import { mean } from "../../stages/lib/numbers.js";
 import { MAX_OFFENDERS, freshnessGate, leakageGate, minRowsGate, schemaGate } from "../../stages/lib/snapshot-checks.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { RankingStages } from "./pipeline.js";
 import {
   JUDGMENT_COLUMNS, JudgmentRow, LISTING_COLUMNS, ListingRow, QUERY_COLUMNS, QueryRow,
   rankingFeatureColumns, rankingFeatureRowSchema, rankingVersionOf,
 } from "./schema.js";
 
 /** Params of `ranking:validate`. */
-export interface RankingValidateParams {
-  readonly cutoff: string;
-  /** Newest query may be at most this many hours before the cutoff. */
-  readonly maxLagHours: number;
-  /** Fewest eligible candidates any query may have. */
-  readonly minCandidates: number;
-  /** Judged queries overall and per split. */
-  readonly minQueries: number;
-  readonly minPerSplit: number;
-}
-
-/** Deps of `ranking:validate`. */
-export interface RankingValidateDeps {
-  readonly listings: string;
-  readonly queries: string;
-  readonly judgments: string;
-  readonly features: string;
-}
+export type RankingValidateParams = StageContextOf<RankingStages["validate"]>["params"];
 
 /** The gates `ranking:validate` writes, by name. */
 export type RankingValidationGates = Record<"schema_valid" | "freshness" | "candidate_supply" | "no_leakage" | "min_rows", Gate>;
 
 /** Stage function: reads the four files and returns one gate per check. */
-export function validateRankingSnapshot(ctx: StageContext<RankingValidateDeps, RankingValidateParams>): RankingValidationGates {
+export function validateRankingSnapshot(ctx: StageContextOf<RankingStages["validate"]>): RankingValidationGates {
   const read = (p: string): string => readFileSync(p, "utf8");
   const gates = checkRankingSnapshot(
     { listings: read(ctx.deps.listings), queries: read(ctx.deps.queries), judgments: read(ctx.deps.judgments), features: read(ctx.deps.features) },

@@ -9,19 +9,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { formatCsv, parseCsv } from "../../stages/lib/csv.js";
 import { fixed, round } from "../../stages/lib/numbers.js";
 import { rngFor } from "../../stages/lib/rng.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { VisionStages } from "./pipeline.js";
 import { brightness, readSheet, sharpness, type Photo } from "./photo-sheet.js";
 import { PHOTO_FEATURE_COLUMNS } from "./schema.js";
 
 /** Params of `vision:features`. */
-export interface PhotoFeatureParams {
-  readonly splitSeed: number;
-  readonly validShare: number;
-  readonly testShare: number;
-  /** Quality gate: photos darker or softer than this are unusable. */
-  readonly minBrightness: number;
-  readonly minSharpness: number;
-}
+export type PhotoFeatureParams = StageContextOf<VisionStages["features"]>["params"];
 
 /** Per-channel standardisation, recorded for the model file. */
 export interface PixelNorm {
@@ -31,7 +25,7 @@ export interface PixelNorm {
 
 /** Stage function: writes `features.csv` and `pixels.f32`, returns the normalisation. */
 export function buildPhotoFeatures(
-  ctx: StageContext<{ readonly manifest: string; readonly sheet: string }, PhotoFeatureParams, "table" | "pixels">,
+  ctx: StageContextOf<VisionStages["features"]>,
 ): { norm: PixelNorm } {
   const manifest = parseCsv(readFileSync(ctx.deps.manifest, "utf8")).rows;
   const photos = readSheet(ctx.deps.sheet, manifest.length);

@@ -7,7 +7,6 @@
  * beats production by more than the policy's margin).
  */
 import { readFileSync } from "node:fs";
-import type { ChampionChallengerRule } from "sluice/contracts";
 import { championGate, type Champion } from "sluice/registry";
 import { parseCsv } from "../../stages/lib/csv.js";
 import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
@@ -15,28 +14,14 @@ import { readJsonFile } from "../../stages/lib/json-file.js";
 import { auc, confusion, ece, f1, precision, recall } from "../../stages/lib/metrics.js";
 import { calibrationBins, cleanMetrics, finiteMetrics, histogram, SCORE_EDGES } from "../../stages/lib/report-helpers.js";
 import type { ActionPolicy, EvaluationReport } from "../../stages/lib/schemas.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { VisionStages } from "./pipeline.js";
 import { CnnModelSchema, readPixels, weightsOf } from "./cnn-model-file.js";
 import { poolPatches, predictCnn } from "./damage-cnn.js";
 import { SOURCE_NAMES } from "./sources.js";
 
 /** Params of `vision:evaluate`. */
-export interface CnnEvaluateParams {
-  readonly minSourceRecall: number;
-  /** How `beats_champion` judges the champion: the policy's `championChallenger`, read by the pipeline. */
-  readonly championRule: ChampionChallengerRule;
-  /** Where the rule is written, named in the gate\'s evidence. */
-  readonly championRuleSource: string;
-}
-
-/** Deps of `vision:evaluate`. */
-export interface CnnEvaluateDeps {
-  readonly table: string;
-  readonly pixels: string;
-  readonly model: string;
-  readonly policy: ActionPolicy;
-  readonly champion: Champion | null;
-}
+export type CnnEvaluateParams = StageContextOf<VisionStages["evaluate"]>["params"];
 
 /** Report and gates. */
 export interface CnnEvaluation {
@@ -46,7 +31,7 @@ export interface CnnEvaluation {
 }
 
 /** Stage function. */
-export async function evaluateDamageCnn(ctx: StageContext<CnnEvaluateDeps, CnnEvaluateParams>): Promise<CnnEvaluation> {
+export async function evaluateDamageCnn(ctx: StageContextOf<VisionStages["evaluate"]>): Promise<CnnEvaluation> {
   const rows = parseCsv(readFileSync(ctx.deps.table, "utf8")).rows;
   const model = CnnModelSchema.parse(readJsonFile(ctx.deps.model));
   const patches = poolPatches(readPixels(ctx.deps.pixels), rows.length);

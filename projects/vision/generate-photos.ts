@@ -11,22 +11,17 @@ import { shortDigest } from "../../stages/lib/digest.js";
 import { round } from "../../stages/lib/numbers.js";
 import { rngFor, type Rng } from "../../stages/lib/rng.js";
 import type { SnapshotEvidence } from "../../stages/lib/schemas.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { VisionStages } from "./pipeline.js";
 import { encodeSheet, TILE, type Photo } from "./photo-sheet.js";
 import { PHOTO_COLUMNS } from "./schema.js";
 import { SOURCES, type Source } from "./sources.js";
 
 /** Params of `vision:snapshot`. */
-export interface PhotoSnapshotParams {
-  readonly seed: number;
-  readonly shipments: number;
-  readonly cutoff: string;
-  readonly historyDays: number;
-  readonly damageRate: number;
-}
+export type PhotoSnapshotParams = StageContextOf<VisionStages["snapshot"]>["params"];
 
 /** Writes `photos.csv` and the `photos.ppm` contact sheet. */
-export function generatePhotos(ctx: StageContext<unknown, PhotoSnapshotParams, "manifest" | "sheet">): { evidence: SnapshotEvidence } {
+export function generatePhotos(ctx: StageContextOf<VisionStages["snapshot"]>): { evidence: SnapshotEvidence } {
   const { rows, photos } = simulatePhotos(ctx.params);
   const csv = formatCsv(PHOTO_COLUMNS, rows);
   const sheet = encodeSheet(photos);

@@ -18,7 +18,14 @@ export const VisionParamsSchema = z.object({
     damageRate: share,
   }),
   /** The quality gate lives here: the features stage applies it and the train stage releases it in the policy. */
-  features: z.object({ splitSeed: z.number().int(), validShare: share, testShare: share, minBrightness: z.number().nonnegative(), minSharpness: z.number().nonnegative() }),
+  features: z.object({
+    splitSeed: z.number().int(),
+    validShare: share,
+    testShare: share,
+    /** Quality gate: photos darker or softer than this are unusable. */
+    minBrightness: z.number().nonnegative(),
+    minSharpness: z.number().nonnegative(),
+  }),
   validate: z.object({ maxLagHours: z.number().positive(), minUsableRate: z.number().min(0).max(1), minRows: z.number().int(), minPerSplit: z.number().int() }),
   train: z.object({
     filters: z.number().int().positive(),
@@ -26,6 +33,7 @@ export const VisionParamsSchema = z.object({
     epochs: z.number().int().positive(),
     batchSize: z.number().int().positive(),
     seed: z.number().int(),
+    /** Share of damaged parcels the review threshold must catch on the valid split. */
     targetRecall: z.number().gt(0).max(1),
   }),
   evaluate: z.object({ minSourceRecall: z.number().min(0).max(1) }),

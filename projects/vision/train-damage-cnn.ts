@@ -11,7 +11,8 @@ import { gatesAmong, requirePassed } from "../../stages/lib/gate.js";
 import { confusion, recall } from "../../stages/lib/metrics.js";
 import { round } from "../../stages/lib/numbers.js";
 import type { ActionPolicy, TrainingSummary } from "../../stages/lib/schemas.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { VisionStages } from "./pipeline.js";
 import { finishTraining } from "../../stages/lib/finish-training.js";
 import type { PixelNorm } from "./build-photo-features.js";
 import { encodeTensor, readPixels, type CnnModelFile } from "./cnn-model-file.js";
@@ -19,29 +20,10 @@ import { poolPatches, predictCnn, trainCnn } from "./damage-cnn.js";
 import { PHOTO_FEATURE_VERSION } from "./schema.js";
 
 /** Params of `vision:train`. */
-export interface CnnTrainParams {
-  readonly filters: number;
-  readonly learningRate: number;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly seed: number;
-  /** Share of damaged parcels the review threshold must catch on the valid split. */
-  readonly targetRecall: number;
-  /** Quality gate released with the model (same numbers the features stage used). */
-  readonly minBrightness: number;
-  readonly minSharpness: number;
-}
-
-/** Deps of `vision:train`. */
-export interface CnnTrainDeps {
-  readonly table: string;
-  readonly pixels: string;
-  readonly norm: PixelNorm;
-  readonly [gate: string]: unknown;
-}
+export type CnnTrainParams = StageContextOf<VisionStages["train"]>["params"];
 
 /** Stage function. */
-export async function trainDamageCnn(ctx: StageContext<CnnTrainDeps, CnnTrainParams, "model">): Promise<{ policy: ActionPolicy; training: TrainingSummary }> {
+export async function trainDamageCnn(ctx: StageContextOf<VisionStages["train"]>): Promise<{ policy: ActionPolicy; training: TrainingSummary }> {
   requirePassed(gatesAmong(ctx.deps));
   const rows = parseCsv(readFileSync(ctx.deps.table, "utf8")).rows;
   const { model, policy, trainRows } = await fitDamageCnn(rows, readPixels(ctx.deps.pixels), ctx.deps.norm, ctx.params);

@@ -11,25 +11,20 @@ import { toMs } from "../../stages/lib/dates.js";
 import { fileDigest, shortDigest } from "../../stages/lib/digest.js";
 import { thresholdGate, type Gate } from "../../stages/lib/gate.js";
 import { freshnessGate, leakageGate, minRowsGate, rate, schemaGate } from "../../stages/lib/snapshot-checks.js";
-import type { StageContext } from "../../stages/lib/stage-context.js";
+import type { StageContextOf } from "sluice";
+import type { VisionStages } from "./pipeline.js";
 import { TILE } from "./photo-sheet.js";
 import { PHOTO_COLUMNS, PHOTO_FEATURE_COLUMNS, PhotoFeatureRow, PhotoRow } from "./schema.js";
 
 /** Params of `vision:validate`. */
-export interface PhotoValidateParams {
-  readonly cutoff: string;
-  readonly maxLagHours: number;
-  readonly minUsableRate: number;
-  readonly minRows: number;
-  readonly minPerSplit: number;
-}
+export type PhotoValidateParams = StageContextOf<VisionStages["validate"]>["params"];
 
 /** The gates `vision:validate` writes. */
 export type VisionValidationGates = Record<"schema_valid" | "freshness" | "usable_image_rate" | "no_shipment_leakage" | "min_rows", Gate>;
 
 /** Stage function. */
 export function validatePhotos(
-  ctx: StageContext<{ readonly manifest: string; readonly features: string; readonly pixels: string }, PhotoValidateParams>,
+  ctx: StageContextOf<VisionStages["validate"]>,
 ): VisionValidationGates {
   const gates = checkPhotos(
     { manifest: readFileSync(ctx.deps.manifest, "utf8"), features: readFileSync(ctx.deps.features, "utf8"), pixelBytes: statSync(ctx.deps.pixels).size, pixelDigest: fileDigest(ctx.deps.pixels) },

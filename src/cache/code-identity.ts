@@ -45,7 +45,7 @@ export class CodeIdentities {
     }
     const packages: Record<string, string> = {};
     for (const name of closure.packages) packages[name] = this.#version(name);
-    const inline = stage.action.module ? undefined : digestString(stage.action.fn.toString());
+    const inline = stage.action.module ? undefined : digestString(String(stage.action.fn));
     return { files, packages, inline };
   }
 

@@ -11,7 +11,16 @@ import { pathToFileURL } from "node:url";
 import { inspect } from "node:util";
 import { parentPort } from "node:worker_threads";
 import { contractMessage } from "../util/contract-message.js";
-import { originalStack, type DeclaredProject, type Json, type OutDecl, type RunContext, type StageDecision } from "../pipeline/index.js";
+import {
+  isLazyRun,
+  originalStack,
+  type DeclaredProject,
+  type Json,
+  type LazyRun,
+  type OutDecl,
+  type RunContext,
+  type StageDecision,
+} from "../pipeline/index.js";
 
 /** A dep as handed to the worker. */
 export type WorkerDep =
@@ -61,9 +70,10 @@ if (port) {
 async function runTask(task: WorkerTask, post: (message: WorkerMessage) => void): Promise<void> {
   const project = await findProject(task);
   const declared = project.stages.find((s) => s.handle.name === task.stageName);
-  if (!declared || typeof declared.decl.run !== "function") {
+  if (!declared || (typeof declared.decl.run !== "function" && !isLazyRun(declared.decl.run))) {
     throw new Error(`stage ${task.id} has no run function in ${task.projectFile}`);
   }
+  const run = await stageFunction(declared.decl.run, task.id);
   const deps: Record<string, unknown> = {};
   for (const [name, dep] of Object.entries(task.deps)) {
     if (dep.kind === "path") deps[name] = dep.path;
@@ -92,7 +102,7 @@ async function runTask(task: WorkerTask, post: (message: WorkerMessage) => void)
     log: (...parts) => post({ type: "log", text: `${parts.map((p) => (typeof p === "string" ? p : inspect(p))).join(" ")}\n` }),
     decide: (decision, options) => post({ type: "decision", decision, held: options?.held === true }),
   };
-  const returned = (await declared.decl.run(ctx as never)) as Record<string, unknown> | undefined;
+  const returned = (await run(ctx)) as Record<string, unknown> | undefined;
   for (const [name, out] of Object.entries(declared.decl.outs ?? {})) {
     const value = returned?.[name];
     const path = task.outs[name];
@@ -100,6 +110,15 @@ async function runTask(task: WorkerTask, post: (message: WorkerMessage) => void)
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
   }
+}
+
+/** The stage's function: held by the declaration, or loaded now from the module a `runFrom` names (its first evaluation). */
+async function stageFunction(run: ((ctx: never) => unknown) | LazyRun, id: string): Promise<(ctx: unknown) => unknown> {
+  if (typeof run === "function") return run as (ctx: unknown) => unknown;
+  const module = (await run.load()) as Record<string, unknown>;
+  const fn = module[run.exportName];
+  if (typeof fn !== "function") throw new Error(`stage ${id}: runFrom names export "${run.exportName}", which its module does not export as a function`);
+  return fn as (ctx: unknown) => unknown;
 }
 
 class ContractViolation extends Error {}

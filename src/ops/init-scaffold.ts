@@ -58,10 +58,9 @@ function projectPipeline(name: string): string {
   return `/**
  * The stages of project ${name}. Paths are relative to this folder.
  */
-import { defineProject, file, source } from "sluice";
-import { countWords } from "./count-words.js";
+import { defineProject, file, runFrom, source, type StagesOf } from "sluice";
 
-export default defineProject(${JSON.stringify(name)}, (p) => {
+const project = defineProject(${JSON.stringify(name)}, (p) => {
   // A shell command: {deps.x}, {outs.y} and {params.z} are filled in by sluice.
   const words = p.stage("words", {
     deps: { text: source("data/input.txt") },
@@ -70,26 +69,29 @@ export default defineProject(${JSON.stringify(name)}, (p) => {
     cmd: "tr -cs '[:alnum:]' '\\\\n' < {deps.text} | tr '[:upper:]' '[:lower:]' | awk 'length >= {params.minLength}' > {outs.words}",
   });
 
-  // A TypeScript function, kept in its own module so only its own edits rerun it.
-  p.stage("counts", {
+  // A TypeScript function in its own module: only its own edits rerun it, and
+  // only running the stage loads it (a no-op run or \`status\` never does).
+  const counts = p.stage("counts", {
     deps: { words: words.outs.words },
     params: { top: 5 },
     outs: { counts: file("out/counts.txt") },
-    run: countWords,
+    run: runFrom(() => import("./count-words.js"), "countWords"),
   });
+  return { words, counts };
 });
+export default project;
+
+/** The stages by name: a stage module types its function from its stage (\`StageContextOf<Stages["counts"]>\`). */
+export type Stages = StagesOf<typeof project>;
 `;
 }
 
 const COUNT_WORDS = `import { readFileSync, writeFileSync } from "node:fs";
+import type { StageContextOf } from "sluice";
+import type { Stages } from "./pipeline.js";
 
 /** Counts each word and writes the most frequent ones, one "count word" per line. */
-export function countWords(ctx: {
-  deps: { words: string };
-  params: { top: number };
-  outs: { counts: string };
-  log: (...parts: unknown[]) => void;
-}): void {
+export function countWords(ctx: StageContextOf<Stages["counts"]>): void {
   const counts = new Map<string, number>();
   for (const word of readFileSync(ctx.deps.words, "utf8").split("\\n").filter(Boolean)) {
     counts.set(word, (counts.get(word) ?? 0) + 1);

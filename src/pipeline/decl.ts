@@ -262,10 +262,37 @@ export interface CachedHit {
 /** Returns why a cached result may not be reused, or undefined to reuse it. */
 export type ConfirmHit = (hit: CachedHit) => string | undefined | Promise<string | undefined>;
 
+/** The function a `run` stage with deps `D`, params `P` and outs `O` executes. */
+export type RunFunction<D, P, O> = (ctx: RunContext<D, P, O>) => JsonOutValues<O> | void | Promise<JsonOutValues<O> | void>;
+
+/**
+ * A `run` function named by its module and export instead of held as a value
+ * (`runFrom(() => import("./train.js"), "train")`): planning neither imports
+ * nor evaluates the module; the stage's worker loads it when the stage
+ * executes. Its code identity is that module and its import closure, found
+ * by the static import scan. Minted only by `runFrom`.
+ */
+export interface LazyRun {
+  readonly kind: "lazy-run";
+  /** The `() => import("./module.js")` written in the pipeline file; called only where the stage executes. */
+  readonly load: () => Promise<unknown>;
+  /** The name the module exports the function under. */
+  readonly exportName: string;
+  /** Where `runFrom` was called: the module specifier is relative to this file. */
+  readonly location: SourceLocation;
+}
+
 /** A stage that runs a TypeScript function in a worker thread. */
 export interface RunStageDecl<D extends DepsDecl, P extends ParamsDecl, O extends OutsDecl>
   extends StageDeclBase<D, P, O> {
-  readonly run: (ctx: RunContext<D, P, O>) => JsonOutValues<O> | void | Promise<JsonOutValues<O> | void>;
+  /**
+   * The function, or a {@link LazyRun} naming where it is exported. A lazy
+   * reference keeps planning from evaluating stage code; the function's
+   * module then types its context from the stage's handle
+   * (`StageContextOf<Stages["train"]>`), so renaming a dep fails there at
+   * compile time.
+   */
+  readonly run: RunFunction<D, P, O> | LazyRun;
   readonly cmd?: never;
 }
 
@@ -301,35 +328,62 @@ const everyKeyListed: [UnlistedKey] extends [never] ? true : never = true;
 void everyKeyListed;
 
 /**
- * A `run` function's context, from the declaration it is part of:
+ * A `run` function typed by what declares its stage: the stage's handle (as
+ * a project's `Stages` type names it, the recommended form for a function in
+ * its own module), or a declaration object:
  *
- *   export const trainDecl = { deps: { table: features.outs.table }, params: { lr: 0.1 }, outs: { model: file("m.json") } };
- *   export function train(ctx: StageContextOf<typeof trainDecl>) { ... }
+ *   // pipeline.ts
+ *   const eta = defineProject("eta", (p) => {
+ *     const train = p.stage("train", { deps: { table: features.outs.table }, outs: { model: file("m.json") },
+ *                                      run: runFrom(() => import("./train.js"), "train") });
+ *     return { train };
+ *   });
+ *   export default eta;
+ *   export type EtaStages = StagesOf<typeof eta>;
  *
+ *   // train.ts
+ *   import type { EtaStages } from "./pipeline.js";
+ *   export const train: StageFn<EtaStages["train"]> = (ctx) => { ... };
+ *
+ * A handle made by a stage factory (`trainCandidate`) carries the function
+ * type the factory asks for: its extra deps and params, its required returns.
+ */
+export type StageFn<T> = T extends StageHandle<OutsDecl, infer F>
+  ? unknown extends F
+    ? never
+    : F
+  : RunFunction<DeclaredPart<T, "deps">, DeclaredPart<T, "params">, DeclaredPart<T, "outs">>;
+
+/**
+ * A `run` function's context, from its stage's handle or declaration (see
+ * {@link StageFn}): `export function train(ctx: StageContextOf<EtaStages["train"]>)`.
  * File deps are paths, json deps the values their zod contract parses to.
  */
-export type StageContextOf<T> = RunContext<
-  T extends { readonly deps: infer D } ? D : {},
-  T extends { readonly params: infer P } ? P : {},
-  T extends { readonly outs: infer O } ? O : {}
->;
+export type StageContextOf<T> = StageFn<T> extends (ctx: infer C) => unknown ? C : never;
 
-/** A `run` function typed by its declaration: its context, and the json output values it returns. */
-export type StageFn<T> = (
-  ctx: StageContextOf<T>,
-) => JsonOutValues<T extends { readonly outs: infer O } ? O : {}> | void | Promise<JsonOutValues<T extends { readonly outs: infer O } ? O : {}> | void>;
+/** One part of a declaration object, `{}` when it declares none. */
+type DeclaredPart<T, K extends "deps" | "params" | "outs"> = T extends { readonly [key in K]: infer V } ? V : {};
 
 export type StageDecl<D extends DepsDecl = DepsDecl, P extends ParamsDecl = ParamsDecl, O extends OutsDecl = OutsDecl> =
   | RunStageDecl<D, P, O>
   | CmdStageDecl<D, P, O>;
 
-/** What `p.stage(...)` returns: the stage's outputs as values to wire downstream. */
-export interface StageHandle<O extends OutsDecl = OutsDecl> {
+/** Key of the type-only members below: no value ever holds them. */
+declare const TYPE_ONLY: unique symbol;
+
+/**
+ * What `p.stage(...)` returns: the stage's outputs as values to wire
+ * downstream. `F` is the type of the stage's `run` function, carried for
+ * {@link StageFn} only (a `cmd` stage's is unused).
+ */
+export interface StageHandle<O extends OutsDecl = OutsDecl, F = unknown> {
   /** `<project>:<stage>`. */
   readonly id: string;
   readonly project: string;
   readonly name: string;
   readonly outs: { readonly [K in keyof O]: OutputRef<O[K]> };
+  /** Type only (never set): the function type of the stage's `run`. */
+  readonly [TYPE_ONLY]?: { readonly run: F };
 }
 
 /** One stage as recorded by `defineProject`, before validation. */
@@ -339,8 +393,12 @@ export interface DeclaredStage {
   readonly location: SourceLocation;
 }
 
-/** A project as declared: a name, a directory and its stages in declaration order. */
-export interface DeclaredProject {
+/**
+ * A project as declared: a name, a directory and its stages in declaration
+ * order. `S` is what the body of `defineProject` returned (its stage
+ * handles, by name), for {@link StagesOf}.
+ */
+export interface DeclaredProject<S = unknown> {
   readonly kind: "sluice-project";
   readonly name: string;
   /** Absolute path of the project directory (the pipeline file's folder). */
@@ -350,7 +408,16 @@ export interface DeclaredProject {
   readonly stages: readonly DeclaredStage[];
   /** Problems found while declaring (duplicate names); reported with the rest. */
   readonly problems: readonly { readonly message: string; readonly location: SourceLocation }[];
+  /** Type only (never set): the handles the body returned. */
+  readonly [TYPE_ONLY]?: { readonly stages: S };
 }
+
+/**
+ * The stage handles a project's body returned, by name: what a stage
+ * function's module imports (`import type`, erased, so no import cycle and
+ * no code identity) to type itself, `StageFn<EtaStages["train"]>`.
+ */
+export type StagesOf<P> = P extends DeclaredProject<infer S> ? S : never;
 
 /** Options of the root pipeline. */
 export interface WorkspaceOptions {

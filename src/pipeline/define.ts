@@ -17,6 +17,7 @@ import type {
   FileOutDecl,
   Json,
   JsonOutDecl,
+  LazyRun,
   MetricsOutDecl,
   OutDecl,
   OutOptions,
@@ -26,6 +27,7 @@ import type {
   PlotOptions,
   PlotsOutDecl,
   ParamsFileDecl,
+  RunFunction,
   RunStageDecl,
   SourceLocation,
   SourceRef,
@@ -86,6 +88,25 @@ export function external<T extends Json>(id: string, resolve: ExternalRef<T>["re
   return { ref: "external", id, resolve };
 }
 
+/**
+ * Names a stage's `run` function by its module and export, so planning
+ * (a no-op run, `status`, `explain`) never loads the module:
+ *
+ *   run: runFrom(() => import("./train-delay-model.js"), "trainDelayModel"),
+ *
+ * The compiler checks that the module exists and exports that name; the
+ * module types the function from the stage's handle (see `StageFn`), so a
+ * renamed dep fails to compile there. The check here stops at the name on
+ * purpose: asking for the export's type would make the project's type
+ * depend on the module's, which depends on the project's (a cycle the
+ * compiler reports as `any`). Write the loader exactly as
+ * `() => import("<relative path>")`: its path is read from its text,
+ * without calling it, to find the module (see lazy-run.ts).
+ */
+export function runFrom<M, K extends keyof M & string>(load: () => Promise<M>, exportName: K): LazyRun {
+  return { kind: "lazy-run", load, exportName, location: callSite() };
+}
+
 /** Where a function shipped by a package records that package (a registered symbol: any copy of this module reads it). */
 const PACKAGE_OF = Symbol.for("sluice.stage-function-package");
 
@@ -113,14 +134,16 @@ export interface ProjectBuilder {
   stage<const D extends DepsDecl = {}, const P extends ParamsDecl = {}, const O extends OutsDecl = {}>(
     name: string,
     decl: RunStageDecl<D, P, O> | CmdStageDecl<D, P, O>,
-  ): StageHandle<O>;
+  ): StageHandle<O, RunFunction<D, P, O>>;
 }
 
 /**
  * Declares a project. Its directory is the folder of the file that calls
- * this, so paths in the declaration are relative to the pipeline file.
+ * this, so paths in the declaration are relative to the pipeline file. What
+ * the body returns (its stage handles, by name) types the stage functions
+ * of the project's modules: see `StagesOf`.
  */
-export function defineProject(name: string, body: (p: ProjectBuilder) => void): DeclaredProject {
+export function defineProject<S = void>(name: string, body: (p: ProjectBuilder) => S): DeclaredProject<S> {
   const site = callSite();
   const stages: DeclaredStage[] = [];
   const names = new Set<string>();

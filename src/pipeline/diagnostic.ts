@@ -18,6 +18,7 @@ export type DiagnosticReason =
   | "unknown-key"
   | "no-action"
   | "two-actions"
+  | "bad-run-reference"
   | "duplicate-output"
   | "output-outside-project"
   | "missing-input"

@@ -12,11 +12,13 @@ export {
   packageOfFunction,
   paramsFrom,
   plots,
+  runFrom,
   source,
   url,
   type ProjectBuilder,
 } from "./define.js";
 export type { Diagnostic, DiagnosticReason } from "./diagnostic.js";
+export { isLazyRun } from "./lazy-run.js";
 export { findWorkspaceRoot, importModule, loadWorkspace, PIPELINE_FILE, registerTypeScript, type LoadOptions } from "./load.js";
 export { DEFAULT_LOAD_TIMEOUT_MS, LOAD_TIMEOUT_ENV, loadTimeoutMs } from "./load-watchdog.js";
 export { originalStack } from "./mirror-positions.js";

@@ -114,9 +114,9 @@ export type StageDep =
 export type StageAction =
   | {
       readonly kind: "run";
-      /** The stage function, as declared. */
-      readonly fn: (...args: never[]) => unknown;
-      /** Absolute path of the module that exports `fn`; undefined for an inline function. */
+      /** The stage function, as declared; undefined for a `runFrom` reference, which is loaded only where the stage executes. */
+      readonly fn: ((...args: never[]) => unknown) | undefined;
+      /** Absolute path of the module that exports the function; undefined for an inline function. */
       readonly module: string | undefined;
       /** The package shipping `fn` (the promote stage's is sluice), whose version is its code identity. */
       readonly package?: string;

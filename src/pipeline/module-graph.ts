@@ -17,6 +17,8 @@ const BUILTINS = new Set(builtinModules);
 export interface ModuleImports {
   readonly local: readonly string[];
   readonly packages: readonly string[];
+  /** Those of `local` named only by `import("…")`: loaded when the call runs, not with the importer. */
+  readonly deferred?: readonly string[];
 }
 
 /** One import, re-export or dynamic `import()` in a module's text, where it is written. */
@@ -52,17 +54,20 @@ export function importStatements(text: string): ImportStatement[] {
 export function scanImports(file: string): ModuleImports {
   const text = readFileSync(file, "utf8");
   const local = new Set<string>();
+  const loadedWith = new Set<string>();
   const packages = new Set<string>();
-  for (const { specifier, typeOnly } of importStatements(text)) {
+  for (const { specifier, typeOnly, dynamic } of importStatements(text)) {
     if (typeOnly) continue; // `import type`: erased, not code
     if (specifier.startsWith(".") || specifier.startsWith("/")) {
       const target = resolveLocal(dirname(file), specifier);
       if (target) local.add(target);
+      if (target && !dynamic) loadedWith.add(target);
     } else if (!specifier.startsWith("node:") && !BUILTINS.has(specifier.split("/")[0] ?? "")) {
       packages.add(packageName(specifier));
     }
   }
-  return { local: [...local].sort(), packages: [...packages].sort() };
+  const deferred = [...local].filter((target) => !loadedWith.has(target)).sort();
+  return { local: [...local].sort(), packages: [...packages].sort(), ...(deferred.length > 0 ? { deferred } : {}) };
 }
 
 /** Every local file reachable from `entry` (entry included) and every package they import. */

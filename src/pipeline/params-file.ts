@@ -5,7 +5,7 @@
  * command sees a copy made of exactly them, so a key it did not name can
  * neither change its result unseen nor be read by it at all.
  */
-import { parse, parseDocument, stringify } from "yaml";
+import { createRequire } from "node:module";
 import { readBoundedText } from "../util/bounded-read.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import type { Json } from "./decl.js";
@@ -37,7 +37,7 @@ export function fileParamName(declaredPath: string, key: string): string {
 export function parseStructured(text: string, format: ParamsFormat): { ok: true; value: Json } | { ok: false; problem: string } {
   try {
     // The core schema reads no dates or other non-JSON scalars; a few aliases are fine, an alias bomb is not.
-    const value = format === "json" ? (JSON.parse(text) as Json) : (parse(text, { schema: "core", maxAliasCount: 100 }) as Json);
+    const value = format === "json" ? (JSON.parse(text) as Json) : (yaml().parse(text, { schema: "core", maxAliasCount: 100 }) as Json);
     return { ok: true, value: value ?? {} };
   } catch (error) {
     return { ok: false, problem: `is not valid ${format === "json" ? "JSON" : "YAML"}: ${(error as Error).message.split("\n")[0]}` };
@@ -108,7 +108,19 @@ export function documentOf(entries: Iterable<readonly [string, Json]>): Json {
 
 /** Renders a document in the file's own format. */
 export function renderStructured(document: Json, format: ParamsFormat): string {
-  return format === "json" ? `${JSON.stringify(document, null, 2)}\n` : stringify(document);
+  return format === "json" ? `${JSON.stringify(document, null, 2)}\n` : yaml().stringify(document);
+}
+
+let loaded: typeof import("yaml") | undefined;
+
+/**
+ * The YAML library, loaded the first time a YAML file is read or written:
+ * importing it costs about as much as planning the example workspace, which
+ * reads no YAML.
+ */
+function yaml(): typeof import("yaml") {
+  loaded ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return loaded;
 }
 
 /**
@@ -124,7 +136,7 @@ export function withKeysSet(text: string, format: ParamsFormat, entries: Iterabl
     for (const [key, value] of entries) setIn(document, key.split("."), value);
     return { ok: true, text: `${JSON.stringify(document, null, 2)}\n` };
   }
-  const document = parseDocument(text, { schema: "core" });
+  const document = yaml().parseDocument(text, { schema: "core" });
   if (document.errors.length > 0) return { ok: false, problem: `is not valid YAML: ${(document.errors[0] as Error).message.split("\n")[0]}` };
   for (const [key, value] of entries) document.setIn(key.split("."), value);
   return { ok: true, text: String(document) };

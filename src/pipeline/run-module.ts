@@ -6,7 +6,7 @@
  */
 import type { ModuleLoader } from "./load.js";
 import { LoadStopped } from "./load-watchdog.js";
-import { importClosure, scanImportsOnce } from "./module-graph.js";
+import { importClosure, scanImportsOnce, type ModuleImports } from "./module-graph.js";
 
 /**
  * Maps every function exported by a local module reachable from the pipeline
@@ -16,7 +16,9 @@ import { importClosure, scanImportsOnce } from "./module-graph.js";
  */
 export async function exportingModules(pipelineFile: string, loader: ModuleLoader): Promise<Map<unknown, string>> {
   const owners = new Map<unknown, { module: string; size: number }>();
-  const closure = importClosure(pipelineFile, scanImportsOnce);
+  // Only what loading the pipeline file loaded can hold its functions: a module named only by
+  // `import()` (a `runFrom` stage's) is not evaluated here, which is the point of naming it so.
+  const closure = importClosure(pipelineFile, loadedWithImporter);
   for (const module of closure.local) {
     if (module === pipelineFile || !/\.[cm]?[jt]sx?$/.test(module)) continue;
     let exports: Record<string, unknown>;
@@ -34,4 +36,11 @@ export async function exportingModules(pipelineFile: string, loader: ModuleLoade
     }
   }
   return new Map([...owners].map(([fn, owner]) => [fn, owner.module]));
+}
+
+/** A module's imports without those named only by `import()`. */
+function loadedWithImporter(file: string): ModuleImports {
+  const imports = scanImportsOnce(file);
+  const deferred = imports.deferred;
+  return deferred ? { local: imports.local.filter((target) => !deferred.includes(target)), packages: imports.packages } : imports;
 }

@@ -30,6 +30,7 @@ import { plotFormat, stagePlot } from "./plots-decl.js";
 import { PathProbe } from "./path-probe.js";
 import { exportingModules } from "./run-module.js";
 import { packageOfFunction } from "./define.js";
+import { isLazyRun, lazyRunModule } from "./lazy-run.js";
 
 const PLACEHOLDER = /\{(deps|outs|params)\.([A-Za-z0-9_]+)\}/g;
 
@@ -67,7 +68,11 @@ export async function validateWorkspace(
       root,
       project,
       declaredIds,
-      modules: await exportingModules(project.file, loader),
+      // Finding which module exports a function imports every module the pipeline file does: only for
+      // stages that hold their function (`runFrom` names its module, and a packaged function its package).
+      modules: project.stages.some(({ decl }) => typeof decl.run === "function" && packageOfFunction(decl.run) === undefined)
+        ? await exportingModules(project.file, loader)
+        : new Map(),
       moduleFile: loader.entryFor(project.file),
       paths,
       place: placer(root, project.dir),
@@ -159,7 +164,9 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     const hint = near === undefined ? ` (a stage declares ${STAGE_DECL_KEYS.join(", ")})` : `; did you mean "${near}"?`;
     problems.push({ reason: "unknown-key", message: at(location, `unknown key "${key}" in stage ${id}${hint}`), stage: id, location });
   }
-  const hasRun = typeof decl.run === "function";
+  const lazy = isLazyRun(decl.run) ? lazyRunModule(decl.run) : undefined;
+  if (lazy && "problem" in lazy) report("bad-run-reference", lazy.problem);
+  const hasRun = typeof decl.run === "function" || lazy !== undefined;
   const hasCmd = typeof decl.cmd === "string";
   if (hasRun && hasCmd) report("two-actions", "declares both run and cmd; choose one");
   if (!hasRun && !hasCmd) report("no-action", "declares neither run (a function) nor cmd (a shell command)");
@@ -264,8 +271,9 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
   }
 
   if (problems.length > before) return undefined;
-  const fn = decl.run as ((...args: never[]) => unknown) | undefined;
+  const fn = typeof decl.run === "function" ? (decl.run as (...args: never[]) => unknown) : undefined;
   const pkg = packageOfFunction(fn);
+  const module = lazy && "module" in lazy ? lazy.module : modules.get(fn);
   return {
     id,
     project: project.name,
@@ -281,7 +289,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     outs,
     metrics,
     plots,
-    action: fn ? { kind: "run", fn, module: modules.get(fn), ...(pkg === undefined ? {} : { package: pkg }) } : { kind: "cmd", cmd: decl.cmd as string },
+    action: hasRun ? { kind: "run", fn, module, ...(pkg === undefined ? {} : { package: pkg }) } : { kind: "cmd", cmd: decl.cmd as string },
     env: [...new Set(decl.env ?? [])].sort(),
     probes: [...new Set(decl.probes ?? [])].sort(),
     resources,

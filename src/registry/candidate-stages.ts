@@ -19,6 +19,7 @@ import {
   type DepsDecl,
   type FileOutDecl,
   type JsonOutDecl,
+  type LazyRun,
   type OutputRef,
   type ParamsDecl,
   type ProjectBuilder,
@@ -53,9 +54,12 @@ export interface ValidateSnapshotOptions<D extends DepsDecl, P extends ParamsDec
   readonly gates: readonly G[];
   readonly deps: D;
   readonly params: P;
-  /** An exported function of the project's own module (its code identity). */
-  readonly run: (ctx: RunContext<D, P, GateOuts<G>>) => Returns<GateValues<G>>;
+  /** The project's function, best named with `runFrom` so planning never loads its module. */
+  readonly run: ValidateFn<D, P, G> | LazyRun;
 }
+
+/** The function of a validation stage: one gate value per gate name. */
+export type ValidateFn<D extends DepsDecl, P extends ParamsDecl, G extends string> = (ctx: RunContext<D, P, GateOuts<G>>) => Returns<GateValues<G>>;
 
 /**
  * Declares the validation stage; its outs are the gate artifacts, by name.
@@ -65,14 +69,14 @@ export interface ValidateSnapshotOptions<D extends DepsDecl, P extends ParamsDec
 export function validateSnapshot<const D extends DepsDecl, const P extends ParamsDecl, const G extends string>(
   p: ProjectBuilder,
   options: ValidateSnapshotOptions<D, P, G>,
-): StageHandle<GateOuts<G>> {
+): StageHandle<GateOuts<G>, ValidateFn<D, P, G>> {
   return p.stage(options.name ?? "validate", {
     description: options.description ?? "schema, freshness, leakage and row-count gates on the snapshot",
     deps: options.deps,
     params: options.params,
     outs: gateOuts(options.gates),
     run: options.run as never,
-  }) as StageHandle<GateOuts<G>>;
+  }) as StageHandle<GateOuts<G>, ValidateFn<D, P, G>>;
 }
 
 /** The outputs every train stage declares. */
@@ -94,14 +98,20 @@ export interface TrainCandidateOptions<D extends DepsDecl, P extends ParamsDecl,
   /** The feature table and the validation gates. */
   readonly deps: D;
   readonly params: P;
-  readonly run: (ctx: RunContext<D, P, TrainOuts<A>>) => Returns<{ policy: z.input<A>; training: z.input<typeof TrainingSummary> }>;
+  /** The project's function, best named with `runFrom` so planning never loads its module. */
+  readonly run: TrainFn<D, P, A> | LazyRun;
 }
+
+/** The function of a training stage: it writes the model file and returns the policy and the summary. */
+export type TrainFn<D extends DepsDecl, P extends ParamsDecl, A extends z.ZodType<ActionPolicy> = typeof ActionPolicy> = (
+  ctx: RunContext<D, P, TrainOuts<A>>,
+) => Returns<{ policy: z.input<A>; training: z.input<typeof TrainingSummary> }>;
 
 /** Declares the training stage: the model file, its action policy and a training summary. */
 export function trainCandidate<const D extends DepsDecl, const P extends ParamsDecl, A extends z.ZodType<ActionPolicy> = typeof ActionPolicy>(
   p: ProjectBuilder,
   options: TrainCandidateOptions<D, P, A>,
-): StageHandle<TrainOuts<A>> {
+): StageHandle<TrainOuts<A>, TrainFn<D, P, A>> {
   return p.stage(options.name ?? "train", {
     description: options.description ?? "train the candidate model and choose its action policy",
     deps: options.deps,
@@ -112,7 +122,7 @@ export function trainCandidate<const D extends DepsDecl, const P extends ParamsD
       training: json(TrainingSummary),
     },
     run: options.run as never,
-  }) as StageHandle<TrainOuts<A>>;
+  }) as StageHandle<TrainOuts<A>, TrainFn<D, P, A>>;
 }
 
 /** The report plus one json output per gate. */
@@ -143,10 +153,14 @@ export interface EvaluateCandidateOptions<D extends DepsDecl, P extends ParamsDe
   /** Feature table, model, policy …; `champion` is added. */
   readonly deps: D;
   readonly params: P;
-  readonly run: (
-    ctx: RunContext<EvaluateDeps<D>, EvaluateParams<P>, EvaluateOuts<G, R>>,
-  ) => Returns<{ report: z.input<R> } & GateValues<G>>;
+  /** The project's function, best named with `runFrom` so planning never loads its module. */
+  readonly run: EvaluateFn<D, P, G, R> | LazyRun;
 }
+
+/** The function of an evaluation stage: the report and one gate value per gate name. */
+export type EvaluateFn<D extends DepsDecl, P extends ParamsDecl, G extends string, R extends z.ZodType<EvaluationReport> = typeof EvaluationReport> = (
+  ctx: RunContext<EvaluateDeps<D>, EvaluateParams<P>, EvaluateOuts<G, R>>,
+) => Returns<{ report: z.input<R> } & GateValues<G>>;
 
 /**
  * Declares the evaluation stage; the report lands at `reports/evaluation.json`.
@@ -159,7 +173,7 @@ export function evaluateCandidate<
   const P extends ParamsDecl,
   const G extends string,
   R extends z.ZodType<EvaluationReport> = typeof EvaluationReport,
->(p: ProjectBuilder, options: EvaluateCandidateOptions<D, P, G, R>): StageHandle<EvaluateOuts<G, R>> {
+>(p: ProjectBuilder, options: EvaluateCandidateOptions<D, P, G, R>): StageHandle<EvaluateOuts<G, R>, EvaluateFn<D, P, G, R>> {
   let championRule: ChampionChallengerRule;
   try {
     championRule = championRuleOf(p, options.championGate);
@@ -174,7 +188,7 @@ export function evaluateCandidate<
     params: { ...options.params, championRule, championRuleSource: championRuleSource(p) },
     outs: { ...gateOuts(options.gates), report: json(options.reportContract ?? EvaluationReport, "reports/evaluation.json") },
     run: options.run as never,
-  }) as StageHandle<EvaluateOuts<G, R>>;
+  }) as StageHandle<EvaluateOuts<G, R>, EvaluateFn<D, P, G, R>>;
 }
 
 /** The gate outputs of an evaluation stage without its report: what the promote stage reads. */

@@ -29,12 +29,15 @@ export {
   validateSnapshot,
   type EvaluateCandidateOptions,
   type EvaluateDeps,
+  type EvaluateFn,
   type EvaluateOuts,
   type EvaluateParams,
   type GateOuts,
   type GateValues,
   type TrainCandidateOptions,
+  type TrainFn,
   type TrainOuts,
+  type ValidateFn,
   type ValidateSnapshotOptions,
 } from "./candidate-stages.js";
 export { checkChain, encodeEvent, lineDigest, type ChainHead, type ChainProblem } from "./chain.js";
