@@ -51,8 +51,23 @@ export function insertStage(text: string, request: InsertRequest): Result<string
   if (closing < 0 || closing < lineOf(text, define.index)) {
     return fail({ reason: "no-project-callback", message: `cannot find the closing \`});\` of defineProject in ${request.file}; add the printed declaration by hand` });
   }
-  lines.splice(closing, 0, request.declaration(define[3] as string));
+  lines.splice(bodyReturn(lines, lineOf(text, define.index), closing) ?? closing, 0, request.declaration(define[3] as string));
   return ok(withImports(lines.join("\n"), request.imports));
+}
+
+/**
+ * The line of the body's own `return` (a body that returns its stages'
+ * handles for `StagesOf`), at the body's indentation: a stage declared after
+ * it would never be declared. Undefined when the body returns nothing.
+ */
+function bodyReturn(lines: readonly string[], defineLine: number, closing: number): number | undefined {
+  const first = lines.slice(defineLine + 1, closing).find((line) => line.trim() !== "");
+  const indent = first === undefined ? "" : (/^\s*/.exec(first)?.[0] ?? "");
+  for (let i = closing - 1; i > defineLine; i--) {
+    const line = lines[i] as string;
+    if (line.startsWith(`${indent}return`) && !/^\s/.test(line.slice(indent.length))) return i;
+  }
+  return undefined;
 }
 
 /** Adds missing API names to the existing import, or a new import line. */

@@ -7,6 +7,7 @@ export { refuse, refuseWith, type FailureKind, type OpFailure, type OpResult } f
 export { collectGarbage, type GarbageCollected } from "./collect-garbage.js";
 export { explainStale } from "./explain-stale.js";
 export { explainStage, type StageExplanation } from "./explain-stage.js";
+export { graduate, type Graduated, type GraduateRequest } from "./graduate-notebook.js";
 export { planStages } from "./plan-stages.js";
 export { htmlOutputPath, openInBrowser, writeHtmlPage } from "./html-page.js";
 export { DEFAULT_REPORT, writeReport, type WrittenReport } from "./write-report.js";

@@ -1,24 +1,14 @@
 /**
- * `sluice graduate <notebook.ipynb> --project P --stage S`: options -> read
- * the notebook -> graduate (pure, src/graduate) -> write the script and,
- * with --write, the pipeline file -> report. Refusals exit 2 with one message.
+ * `sluice graduate <notebook.ipynb> --project P --stage S`: the operation
+ * (ops/graduate-notebook.ts) writes the script and, with --write, the
+ * pipeline file; this prints what it did. Refusals exit 2 with one message.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
 import type { Argv, CommandModule } from "yargs";
-import {
-  graduateDocument,
-  graduateNotebook,
-  graduateSummary,
-  insertStage,
-  newPipelineFile,
-  type Graduation,
-  type Written,
-} from "../../graduate/index.js";
-import { findWorkspaceRoot, loadTimeoutMs, loadWorkspace } from "../../pipeline/index.js";
+import { graduateDocument, graduateSummary } from "../../graduate/index.js";
+import { graduate } from "../../ops/index.js";
 import { writeErr, writeOut } from "../../report/index.js";
-import { reportDiagnostics, usageError, type GlobalOptions } from "../context.js";
-import { exitWith } from "../exit-code.js";
+import type { GlobalOptions } from "../context.js";
+import { exitWithFailure } from "../exit-code.js";
 
 interface GraduateArgs extends GlobalOptions {
   readonly notebook: string;
@@ -47,86 +37,25 @@ const command: CommandModule<GlobalOptions, GraduateArgs> = {
       .example("$0 graduate projects/eta/notebooks/train.ipynb --project eta --stage train_py", "print the declaration to paste")
       .example("$0 graduate projects/eta/notebooks/train.ipynb -p eta -s train_py --write", "add it to projects/eta/pipeline.ts") as unknown as Argv<GraduateArgs>,
   handler: async (argv) => {
-    const from = argv.cwd ?? process.cwd();
-    const root = findWorkspaceRoot(from);
-    if (!root) return void usageError(`no sluice workspace at or above ${from} (\`sluice init\` creates one)`);
-    const notebookPath = resolve(from, argv.notebook);
-    if (!existsSync(notebookPath)) return void usageError(`no notebook at ${notebookPath}`);
-    const timeoutMs = loadTimeoutMs(argv.loadTimeoutMs, process.env);
-    if (!timeoutMs.ok) return void usageError(timeoutMs.error);
-    const existing = await existingProject(root, argv.project, timeoutMs.value);
-    // Ctrl-C while the pipeline loaded: stop before writing anything (the message is printed).
-    if (existing === "interrupted") return;
-    const graduated = graduateNotebook({
-      notebookPath,
-      notebookText: readFileSync(notebookPath, "utf8"),
-      workspaceRoot: root,
+    const graduated = await graduate({
+      cwd: argv.cwd ?? process.cwd(),
+      notebook: argv.notebook,
       project: argv.project,
       stage: argv.stage,
+      write: argv.write,
       allowOutOfOrder: argv.allowOutOfOrder,
-      declared: { deps: splitList(argv.deps), outs: splitList(argv.outs) },
-      existing,
+      force: argv.force,
+      deps: argv.deps ?? [],
+      outs: argv.outs ?? [],
+      loadTimeoutMs: argv.loadTimeoutMs,
     });
-    if (!graduated.ok) return void usageError(graduated.error.message);
-    const graduation = graduated.value;
-    const scriptPath = join(root, graduation.scriptFile);
-    if (existsSync(scriptPath) && !argv.force && readFileSync(scriptPath, "utf8") !== graduation.script) {
-      return void usageError(`${graduation.scriptFile} already exists; pass --force to overwrite it, or pick another --stage`);
-    }
-    // The pipeline edit is worked out before anything is written, so a refusal leaves no half graduation.
-    const pipeline = argv.write ? pipelineEdit(root, graduation, argv) : undefined;
-    if (pipeline === null) return;
-    mkdirSync(dirname(scriptPath), { recursive: true });
-    writeFileSync(scriptPath, graduation.script);
-    if (pipeline) writeFileSync(join(root, graduation.pipelineFile), pipeline.text);
-    const written: Written = { script: true, pipeline: pipeline?.kind };
+    if (!graduated.ok) return exitWithFailure(graduated.error);
+    const { graduation, written } = graduated.value;
     writeErr(graduateSummary(graduation, written));
-    if (pipeline?.kind === "created") writeErr(`add "projects/${argv.project}" to the projects of the root pipeline.ts`);
+    if (written.pipeline === "created") writeErr(`add "projects/${argv.project}" to the projects of the root pipeline.ts`);
     if (argv.json) writeOut(JSON.stringify(graduateDocument(graduation, written), null, 2));
-    else if (!pipeline) writeOut(graduation.declaration);
+    else if (!written.pipeline) writeOut(graduation.declaration);
   },
 };
-
-/** `--outs a.png --outs b.csv` and `--outs a.png,b.csv` alike. */
-function splitList(values: readonly string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => String(v).split(",")).map((v) => v.trim()).filter((v) => v !== "");
-}
-
-/**
- * The folder and pipeline file of the project when the workspace declares it
- * (a project may live anywhere, or be the root pipeline itself, as `sluice
- * init` makes it). A workspace that does not load yet is no reason to refuse:
- * the stage then goes to projects/<project>/.
- */
-async function existingProject(
-  root: string,
-  name: string,
-  timeoutMs: number,
-): Promise<{ dir: string; file: string } | undefined | "interrupted"> {
-  const loaded = await loadWorkspace(root, { timeoutMs });
-  if (!loaded.ok && loaded.error.some((d) => d.reason === "load-interrupted")) {
-    reportDiagnostics(loaded.error.filter((d) => d.reason === "load-interrupted"));
-    exitWith("interrupted");
-    return "interrupted";
-  }
-  const project = loaded.ok ? loaded.value.projects.find((p) => p.name === name) : undefined;
-  return project ? { dir: project.dir, file: project.file } : undefined;
-}
-
-/** The new pipeline text, or null (exit 2 set) when it cannot be edited safely. */
-function pipelineEdit(root: string, graduation: Graduation, argv: GraduateArgs): { kind: "inserted" | "created"; text: string } | null {
-  const path = join(root, graduation.pipelineFile);
-  const request = {
-    project: argv.project,
-    stage: argv.stage,
-    file: graduation.pipelineFile,
-    declaration: graduation.declarationFor,
-    imports: graduation.imports,
-  };
-  if (!existsSync(path)) return { kind: "created", text: newPipelineFile(request) };
-  const inserted = insertStage(readFileSync(path, "utf8"), request);
-  if (!inserted.ok) return usageError(inserted.error.message) ?? null;
-  return { kind: "inserted", text: inserted.value };
-}
 
 export default command;
