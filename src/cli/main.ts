@@ -5,6 +5,7 @@
 import yargs, { type Argv, type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { writeErr } from "../report/index.js";
+import { globalOptions } from "./command-args.js";
 import { commandLoaders } from "./commands/index.js";
 import { EXIT } from "./exit-code.js";
 import { ownVersion } from "./own-version.js";
@@ -18,16 +19,11 @@ async function main(): Promise<void> {
   const known = name !== undefined && name in commandLoaders;
   const names = known ? [name] : Object.keys(commandLoaders);
   const modules = await Promise.all(names.map((n) => (commandLoaders[n] as () => Promise<{ default: CommandModule<any, any> }>)()));
-  let parser = yargs(args)
-    .scriptName("sluice")
-    .usage("$0 <command> [options]\n\nA declarative DAG build tool for ML pipelines: typed stages, content-addressed caching, gated promotion.")
-    .option("json", { type: "boolean", describe: "print one JSON document on stdout (progress goes to stderr)" })
-    .option("verbose", { alias: "v", type: "boolean", describe: "more output, and stack traces for internal errors" })
-    .option("cwd", { alias: "C", type: "string", describe: "run as if started in this folder" })
-    .option("load-timeout-ms", {
-      type: "number",
-      describe: "stop loading pipeline files after this long (default 60000, or SLUICE_LOAD_TIMEOUT_MS; 0: no limit)",
-    })
+  let parser = globalOptions(
+    yargs(args)
+      .scriptName("sluice")
+      .usage("$0 <command> [options]\n\nA declarative DAG build tool for ML pipelines: typed stages, content-addressed caching, gated promotion."),
+  )
     .strict()
     // Mistakes every command shares, said before any command runs: a misspelt
     // number is named with what was typed (not NaN), a -C folder that is not one.

@@ -5,7 +5,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { Argv, CommandModule } from "yargs";
 import {
   graduateDocument,
   graduateNotebook,
@@ -17,31 +16,26 @@ import {
 } from "../../graduate/index.js";
 import { findWorkspaceRoot, loadTimeoutMs, loadWorkspace } from "../../pipeline/index.js";
 import { writeErr, writeOut } from "../../report/index.js";
-import { reportDiagnostics, usageError, type GlobalOptions } from "../context.js";
+import { defineCommand, type ArgsOf, type GlobalArgv } from "../command-args.js";
+import { reportDiagnostics, usageError } from "../context.js";
 import { exitWith } from "../exit-code.js";
 
-interface GraduateArgs extends GlobalOptions {
-  readonly notebook: string;
-  readonly project: string;
-  readonly stage: string;
-  readonly write: boolean;
-  readonly allowOutOfOrder: boolean;
-  readonly force: boolean;
+function graduateOptions(yargs: GlobalArgv) {
+  return yargs
+    .positional("notebook", { type: "string", demandOption: true, describe: "the .ipynb file" })
+    .option("project", { alias: "p", type: "string", demandOption: true, describe: "project to add the stage to (projects/<project>)" })
+    .option("stage", { alias: "s", type: "string", demandOption: true, describe: "stage name; the script becomes projects/<project>/stages/<stage>.py" })
+    .option("write", { type: "boolean", default: false, describe: "insert the declaration into projects/<project>/pipeline.ts instead of printing it" })
+    .option("allow-out-of-order", { type: "boolean", default: false, describe: "graduate even though cells were run out of order" })
+    .option("force", { type: "boolean", default: false, describe: "overwrite an existing script" })
+    .example("$0 graduate projects/eta/notebooks/train.ipynb --project eta --stage train_py", "print the declaration to paste")
+    .example("$0 graduate projects/eta/notebooks/train.ipynb -p eta -s train_py --write", "add it to projects/eta/pipeline.ts");
 }
 
-const command: CommandModule<GlobalOptions, GraduateArgs> = {
+const command = defineCommand({
   command: "graduate <notebook>",
   describe: "Turn a Jupyter notebook into a python3 stage: a script with parsed params, and its declaration",
-  builder: (yargs: Argv<GlobalOptions>) =>
-    yargs
-      .positional("notebook", { type: "string", demandOption: true, describe: "the .ipynb file" })
-      .option("project", { alias: "p", type: "string", demandOption: true, describe: "project to add the stage to (projects/<project>)" })
-      .option("stage", { alias: "s", type: "string", demandOption: true, describe: "stage name; the script becomes projects/<project>/stages/<stage>.py" })
-      .option("write", { type: "boolean", default: false, describe: "insert the declaration into projects/<project>/pipeline.ts instead of printing it" })
-      .option("allow-out-of-order", { type: "boolean", default: false, describe: "graduate even though cells were run out of order" })
-      .option("force", { type: "boolean", default: false, describe: "overwrite an existing script" })
-      .example("$0 graduate projects/eta/notebooks/train.ipynb --project eta --stage train_py", "print the declaration to paste")
-      .example("$0 graduate projects/eta/notebooks/train.ipynb -p eta -s train_py --write", "add it to projects/eta/pipeline.ts") as unknown as Argv<GraduateArgs>,
+  builder: graduateOptions,
   handler: async (argv) => {
     const from = argv.cwd ?? process.cwd();
     const root = findWorkspaceRoot(from);
@@ -80,7 +74,7 @@ const command: CommandModule<GlobalOptions, GraduateArgs> = {
     if (argv.json) writeOut(JSON.stringify(graduateDocument(graduation, written), null, 2));
     else if (!pipeline) writeOut(graduation.declaration);
   },
-};
+});
 
 /**
  * The folder and pipeline file of the project when the workspace declares it
@@ -104,7 +98,7 @@ async function existingProject(
 }
 
 /** The new pipeline text, or null (exit 2 set) when it cannot be edited safely. */
-function pipelineEdit(root: string, graduation: Graduation, argv: GraduateArgs): { kind: "inserted" | "created"; text: string } | null {
+function pipelineEdit(root: string, graduation: Graduation, argv: ArgsOf<typeof graduateOptions>): { kind: "inserted" | "created"; text: string } | null {
   const path = join(root, graduation.pipelineFile);
   const request = {
     project: argv.project,
