@@ -55,6 +55,9 @@ type Globals = GlobalArgv extends Argv<infer G> ? G : never;
 /** `--json`, `--verbose`, `--cwd` and `--load-timeout-ms`, as every handler reads them. */
 export type GlobalOptions = ArgsOf<typeof globalOptions>;
 
+/** A command as yargs takes it, added to the parser of the global options. */
+export type Command<U> = CommandModule<Globals, U>;
+
 /** A command as its module declares it; `U` is what its builder's options make of the global ones. */
 export interface CommandDefinition<U> {
   /** The name and positionals, as yargs reads them: `"run [targets..]"`. */
@@ -71,6 +74,6 @@ export interface CommandDefinition<U> {
  * A yargs command whose handler's arguments are inferred from its builder.
  * `U` defaults to the global options for a command without a builder.
  */
-export function defineCommand<U = Globals>(definition: CommandDefinition<U>): CommandModule<Globals, U> {
+export function defineCommand<U = Globals>(definition: CommandDefinition<U>): Command<U> {
   return definition;
 }
