@@ -75,6 +75,7 @@ function skipHelpCache(parser: Argv): void {
   if (internals) internals.getUsageInstance().cacheHelpMessage = () => {};
 }
 
+/** What yargs knows of the options of the command being parsed, aliases included (declared in yargs-internals.ts). */
 function parserOptions(parser: Argv): ParserOptions {
   return parser.getOptions();
 }

@@ -20,6 +20,7 @@ import { defineCommand, type ArgsOf, type GlobalArgv } from "../command-args.js"
 import { reportDiagnostics, usageError } from "../context.js";
 import { exitWith } from "../exit-code.js";
 
+/** The notebook and options of `sluice graduate`, which `pipelineEdit` reads too. */
 function graduateOptions(yargs: GlobalArgv) {
   return yargs
     .positional("notebook", { type: "string", demandOption: true, describe: "the .ipynb file" })
