@@ -5,21 +5,19 @@
 import { loadWorkspaceAt, type LoadedWorkspace } from "../ops/index.js";
 import type { Diagnostic } from "../pipeline/index.js";
 import { renderDiagnostic, writeErr } from "../report/index.js";
+import type { GlobalOptions } from "./command-args.js";
 import { exitWith, exitWithFailure } from "./exit-code.js";
+
+export type { GlobalOptions } from "./command-args.js";
 
 /** A loaded workspace, as commands receive it. */
 export type Context = LoadedWorkspace;
 
-export interface GlobalOptions {
-  readonly cwd?: string;
-  readonly verbose?: boolean;
-  readonly json?: boolean;
-  /** `--load-timeout-ms`: stop a pipeline load still running after this long (0: no limit). */
-  readonly loadTimeoutMs?: number;
-}
-
-/** Loads the workspace, or reports why not (exit 2; 130 when Ctrl-C stopped the load) and returns undefined. */
-export async function loadContext(argv: GlobalOptions): Promise<Context | undefined> {
+/**
+ * Loads the workspace, or reports why not (exit 2; 130 when Ctrl-C stopped
+ * the load) and returns undefined. A global option left out is one not given.
+ */
+export async function loadContext(argv: Partial<GlobalOptions>): Promise<Context | undefined> {
   const loaded = await loadWorkspaceAt({ cwd: argv.cwd ?? process.cwd(), loadTimeoutMs: argv.loadTimeoutMs });
   if (!loaded.ok) return exitWithFailure(loaded.error);
   if (argv.verbose && loaded.value.workspace.loadedThroughHooks !== undefined) {

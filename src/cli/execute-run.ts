@@ -3,37 +3,15 @@
  * the run operation (src/ops/run-once.ts), render the result, set the exit code.
  */
 import type { BuildObserver, BuildResult, ExecutorChooser } from "../exec/index.js";
-import { reportWatchSet, runOnce, type RemoteArgs } from "../ops/index.js";
+import { reportWatchSet, runOnce } from "../ops/index.js";
 import { loadCiSummary, loadListrReporter, plainReporter, runDocument, writeOut } from "../report/index.js";
 import { loadContext, reportDiagnostics, type Context, type GlobalOptions } from "./context.js";
 import { exitWith, exitWithFailure } from "./exit-code.js";
-import { parseParamOverrides, parseResources } from "./run-options.js";
+import { parseParamOverrides, parseResources, type RunArgs } from "./run-options.js";
 
-export type { RemoteArgs } from "../ops/index.js";
 export { EXIT } from "./exit-code.js";
 
-export interface RunArgs extends RemoteArgs {
-  readonly targets: readonly string[];
-  readonly jobs: number;
-  readonly keepGoing: boolean;
-  readonly force: readonly string[] | undefined;
-  readonly dryRun: boolean;
-  readonly set: readonly string[];
-  readonly resources: string | undefined;
-  readonly failOnHold: boolean;
-  readonly wait: boolean;
-  readonly watch: boolean;
-  /** Undeclared outputs fail the stage (`--strict`). */
-  readonly strict?: boolean;
-  /** `i/N`: run only shard i of N (`sluice plan --shards N` shows the split). */
-  readonly shard?: string | undefined;
-  /** A `sluice plan --json` document to take the shard from, so every CI job agrees on the split. */
-  readonly shardPlan?: string | undefined;
-  /** Where stages execute, overriding their declarations: `slurm`, `*:train=slurm`, `local`. */
-  readonly executor?: readonly string[] | undefined;
-}
-
-export async function executeRun(argv: RunArgs & GlobalOptions): Promise<void> {
+export async function executeRun(argv: RunArgs): Promise<void> {
   if (argv.watch) {
     const { watchWorkspace } = await import("./watch-command.js");
     return watchWorkspace(argv);
@@ -48,7 +26,7 @@ export async function executeRun(argv: RunArgs & GlobalOptions): Promise<void> {
  * replaces the executors the declarations and `--executor` choose (a
  * cluster job's own run).
  */
-export async function runLoaded(context: Context, argv: RunArgs & GlobalOptions, executorFor?: ExecutorChooser): Promise<void> {
+export async function runLoaded(context: Context, argv: RunArgs, executorFor?: ExecutorChooser): Promise<void> {
   reportWatchSet(context.workspace);
   const overrides = parseParamOverrides(context.workspace, argv.set);
   if (!overrides.ok) return reportDiagnostics(overrides.error);

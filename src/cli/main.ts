@@ -2,13 +2,15 @@
  * `sluice`: parse with yargs, hand off to the command module. Only the
  * module of the command being run is loaded, so `sluice run` starts fast.
  */
-import yargs, { type Argv, type CommandModule } from "yargs";
+import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { writeErr } from "../report/index.js";
+import { globalOptions } from "./command-args.js";
 import { commandLoaders } from "./commands/index.js";
 import { EXIT } from "./exit-code.js";
 import { ownVersion } from "./own-version.js";
 import { describeMissingFolder, describeNonNumbers, describeUnknownArguments } from "./usage-mistakes.js";
+import type { ParserOptions } from "./yargs-internals.js";
 
 async function main(): Promise<void> {
   keepGoingWhenReaderLeaves(process.stdout);
@@ -17,17 +19,12 @@ async function main(): Promise<void> {
   const name = args.find((a) => !a.startsWith("-"));
   const known = name !== undefined && name in commandLoaders;
   const names = known ? [name] : Object.keys(commandLoaders);
-  const modules = await Promise.all(names.map((n) => (commandLoaders[n] as () => Promise<{ default: CommandModule<any, any> }>)()));
-  let parser = yargs(args)
-    .scriptName("sluice")
-    .usage("$0 <command> [options]\n\nA declarative DAG build tool for ML pipelines: typed stages, content-addressed caching, gated promotion.")
-    .option("json", { type: "boolean", describe: "print one JSON document on stdout (progress goes to stderr)" })
-    .option("verbose", { alias: "v", type: "boolean", describe: "more output, and stack traces for internal errors" })
-    .option("cwd", { alias: "C", type: "string", describe: "run as if started in this folder" })
-    .option("load-timeout-ms", {
-      type: "number",
-      describe: "stop loading pipeline files after this long (default 60000, or SLUICE_LOAD_TIMEOUT_MS; 0: no limit)",
-    })
+  const commands = await Promise.all(names.flatMap((n) => commandLoaders[n]?.() ?? []));
+  let parser = globalOptions(
+    yargs(args)
+      .scriptName("sluice")
+      .usage("$0 <command> [options]\n\nA declarative DAG build tool for ML pipelines: typed stages, content-addressed caching, gated promotion."),
+  )
     .strict()
     // Mistakes every command shares, said before any command runs: a misspelt
     // number is named with what was typed (not NaN), a -C folder that is not one.
@@ -41,7 +38,7 @@ async function main(): Promise<void> {
     .version(ownVersion())
     // Wrapping the help text costs tens of milliseconds, and yargs renders it on every run: only when asked.
     .wrap(args.includes("--help") || args.includes("-h") ? Math.min(110, process.stdout.columns ?? 100) : null)
-    .fail((message, error, y) => {
+    .fail((message, error, usage) => {
       // A string is a `check` above refusing the arguments; an Error, a command that crashed.
       if (error instanceof Error) throw error;
       // An unknown word is named, with the nearest real one; the whole help would bury it.
@@ -51,11 +48,11 @@ async function main(): Promise<void> {
         for (const line of explained) writeErr(`error: ${line}\n`);
       } else {
         writeErr(`error: ${message}\n`);
-        writeErr(y.help() as unknown as string);
+        writeErr(usage.help());
       }
       process.exit(EXIT.usage);
     });
-  for (const module of modules) parser = parser.command(module.default);
+  for (const addCommand of commands) parser = addCommand(parser);
   skipHelpCache(parser);
   await parser.parseAsync();
   // Every command has finished its work here. Exit now rather than wait for
@@ -74,20 +71,13 @@ async function main(): Promise<void> {
  * defers (scripts/bundle.mjs). `--help` and usage errors still render it.
  */
 function skipHelpCache(parser: Argv): void {
-  const internals = (parser as unknown as { getInternalMethods?: () => { getUsageInstance(): { cacheHelpMessage(): void } } })
-    .getInternalMethods?.();
+  const internals = parser.getInternalMethods?.();
   if (internals) internals.getUsageInstance().cacheHelpMessage = () => {};
 }
 
-/** What yargs knows of the options of the command being parsed (aliases included); it has this but does not type it. */
-interface ParserOptions {
-  readonly key: Readonly<Record<string, unknown>>;
-  readonly number: readonly string[];
-  readonly alias: Readonly<Record<string, readonly string[]>>;
-}
-
+/** What yargs knows of the options of the command being parsed, aliases included (declared in yargs-internals.ts). */
 function parserOptions(parser: Argv): ParserOptions {
-  return (parser as unknown as { getOptions(): ParserOptions }).getOptions();
+  return parser.getOptions();
 }
 
 /**

@@ -6,36 +6,26 @@
  * file. The name defaults to the current identity (SLUICE_ACTOR,
  * GITHUB_ACTOR, git user.name).
  */
-import type { Argv, CommandModule } from "yargs";
-import type { GlobalOptions } from "../context.js";
 import { approveRelease } from "../../ops/index.js";
+import { defineCommand } from "../command-args.js";
 import { printOutcome } from "../registry-output.js";
 
-interface ApproveArgs extends GlobalOptions {
-  readonly project: string;
-  readonly release: string;
-  readonly role: string;
-  readonly by?: string;
-  readonly note?: string;
-  readonly key?: string;
-}
-
-const command: CommandModule<GlobalOptions, ApproveArgs> = {
+const command = defineCommand({
   command: "approve <project> <release>",
   describe: "Approve a release in a role the promotion policy names",
-  builder: (y: Argv<GlobalOptions>) =>
+  builder: (y) =>
     y
       .positional("project", { type: "string", demandOption: true })
       .positional("release", { type: "string", demandOption: true })
       .option("role", { type: "string", demandOption: true, describe: "the role approving (ml_lead, risk)" })
       .option("by", { type: "string", describe: "approver (default: SLUICE_ACTOR, GITHUB_ACTOR, git user.name)" })
       .option("note", { type: "string", describe: "why, for the record" })
-      .option("key", { type: "string", describe: "SSH key to sign with (default: SLUICE_SIGNING_KEY, then git config user.signingkey)" }) as unknown as Argv<ApproveArgs>,
+      .option("key", { type: "string", describe: "SSH key to sign with (default: SLUICE_SIGNING_KEY, then git config user.signingkey)" }),
   handler: async (argv) => {
     const { renderApproval } = await import("../../dashboard/index.js");
     const request = { project: argv.project, release: argv.release, role: argv.role, by: argv.by, note: argv.note, key: argv.key };
     printOutcome(argv.json, await approveRelease(argv.cwd ?? process.cwd(), request), renderApproval);
   },
-};
+});
 
 export default command;

@@ -1,22 +1,17 @@
 /** `sluice dag [targets..] --format mermaid|dot|json`: the stage graph. */
-import type { Argv, CommandModule } from "yargs";
 import { buildDag } from "../../graph/index.js";
 import { selectTargets } from "../../graph/index.js";
-import { renderDag, writeOut, type DagFormat } from "../../report/index.js";
-import { loadContext, reportDiagnostics, type GlobalOptions } from "../context.js";
+import { renderDag, writeOut } from "../../report/index.js";
+import { defineCommand } from "../command-args.js";
+import { loadContext, reportDiagnostics } from "../context.js";
 
-interface DagArgs extends GlobalOptions {
-  readonly targets: readonly string[];
-  readonly format: DagFormat;
-}
-
-const command: CommandModule<GlobalOptions, DagArgs> = {
+const command = defineCommand({
   command: "dag [targets..]",
   describe: "Print the stage graph (Mermaid, Graphviz dot or JSON)",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .positional("targets", { type: "string", array: true, default: [] as string[], describe: "as for run" })
-      .option("format", { choices: ["mermaid", "dot", "json"] as const, default: "mermaid" as const }) as unknown as Argv<DagArgs>,
+      .option("format", { choices: ["mermaid", "dot", "json"] as const, default: "mermaid" as const }),
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
@@ -26,6 +21,6 @@ const command: CommandModule<GlobalOptions, DagArgs> = {
     const dag = buildDag({ ...context.workspace, stages });
     writeOut(renderDag(dag, argv.json ? "json" : argv.format));
   },
-};
+});
 
 export default command;

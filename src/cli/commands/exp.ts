@@ -5,26 +5,16 @@
  * src/ops/experiments.ts, renders.
  */
 import { availableParallelism } from "node:os";
-import type { Argv, CommandModule } from "yargs";
 import { loadExperiments } from "../../ops/index.js";
 import { renderBuiltExperiments, renderChanges, renderExperimentTable, writeErr, writeOut } from "../../report/index.js";
-import { loadContext, type GlobalOptions } from "../context.js";
+import { defineCommand } from "../command-args.js";
+import { loadContext } from "../context.js";
 import { exitWith, exitWithFailure } from "../exit-code.js";
 
-interface RunArgs extends GlobalOptions {
-  readonly targets: readonly string[];
-  readonly set: readonly string[];
-  readonly name?: string;
-  readonly queue: boolean;
-  readonly runAll: boolean;
-  readonly jobs: number;
-  readonly wait: boolean;
-}
-
-const run: CommandModule<GlobalOptions, RunArgs> = {
+const run = defineCommand({
   command: "run [targets..]",
   describe: "Build a variant in a scratch copy of the workspace (sluice.lock and the outputs stay as they are); results go to the cache and to exp show",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .positional("targets", { type: "string", array: true, default: [] as string[], describe: "what to build, as for sluice run (default: all)" })
       .option("set", {
@@ -43,7 +33,7 @@ const run: CommandModule<GlobalOptions, RunArgs> = {
         default: 1,
         describe: `experiments built at once (at most one per core); each gets cores/jobs stage slots, so together they use the ${availableParallelism()} cores once`,
       })
-      .option("wait", { type: "boolean", default: true, describe: "wait for another sluice process to release the workspace (--no-wait fails at once)" }) as unknown as Argv<RunArgs>,
+      .option("wait", { type: "boolean", default: true, describe: "wait for another sluice process to release the workspace (--no-wait fails at once)" }),
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
@@ -65,22 +55,16 @@ const run: CommandModule<GlobalOptions, RunArgs> = {
     if (failure) return void exitWithFailure(failure);
     exitWith("ok");
   },
-};
+});
 
-interface ShowArgs extends GlobalOptions {
-  readonly sort?: string;
-  readonly ascending: boolean;
-  readonly all: boolean;
-}
-
-const show: CommandModule<GlobalOptions, ShowArgs> = {
+const show = defineCommand({
   command: "show",
   describe: "One table: the workspace, then every experiment, their params and metrics (cells that differ from the workspace marked *)",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .option("sort", { type: "string", describe: "order the experiments by a metric (its key, e.g. avg_prec), largest first" })
       .option("ascending", { type: "boolean", default: false, describe: "with --sort: smallest first" })
-      .option("all", { type: "boolean", default: false, describe: "every param, not only those some experiment changed" }) as unknown as Argv<ShowArgs>,
+      .option("all", { type: "boolean", default: false, describe: "every param, not only those some experiment changed" }),
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
@@ -91,22 +75,16 @@ const show: CommandModule<GlobalOptions, ShowArgs> = {
     writeOut(renderExperimentTable(shown.value, { allParams: argv.all }));
     if (shown.value.experiments.length === 0) writeErr("no experiments yet: sluice exp run --set <key>=<value> makes one");
   },
-};
+});
 
-interface DiffArgs extends GlobalOptions {
-  readonly a: string;
-  readonly b: string;
-  readonly all: boolean;
-}
-
-const diff: CommandModule<GlobalOptions, DiffArgs> = {
+const diff = defineCommand({
   command: "diff <a> <b>",
   describe: "Compare the params and metrics of two experiments (or of one and the workspace: name it workspace), with the change of each number",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .positional("a", { type: "string", demandOption: true, describe: "an experiment, or workspace" })
       .positional("b", { type: "string", demandOption: true, describe: "an experiment, or workspace" })
-      .option("all", { type: "boolean", default: false, describe: "list unchanged values too" }) as unknown as Argv<DiffArgs>,
+      .option("all", { type: "boolean", default: false, describe: "list unchanged values too" }),
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
@@ -119,22 +97,16 @@ const diff: CommandModule<GlobalOptions, DiffArgs> = {
     writeOut(params.length === 0 ? "params: none changed" : `params:\n${renderChanges(params, labels, false)}`);
     writeOut(metrics.length === 0 ? "metrics: none changed" : `metrics:\n${renderChanges(metrics, labels, false)}`);
   },
-};
+});
 
-interface ApplyArgs extends GlobalOptions {
-  readonly name: string;
-  readonly force: boolean;
-  readonly wait: boolean;
-}
-
-const apply: CommandModule<GlobalOptions, ApplyArgs> = {
+const apply = defineCommand({
   command: "apply <name>",
   describe: "Write an experiment's params into the params files and restore its outputs from the cache: the next sluice run reruns nothing",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .positional("name", { type: "string", demandOption: true, describe: "the experiment" })
       .option("force", { type: "boolean", default: false, describe: "overwrite params-file values not committed to git" })
-      .option("wait", { type: "boolean", default: true, describe: "wait for another sluice process to release the workspace" }) as unknown as Argv<ApplyArgs>,
+      .option("wait", { type: "boolean", default: true, describe: "wait for another sluice process to release the workspace" }),
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
@@ -146,20 +118,15 @@ const apply: CommandModule<GlobalOptions, ApplyArgs> = {
     for (const p of params) writeOut(`${p.path}: ${p.key} ${JSON.stringify(p.old)} -> ${JSON.stringify(p.new)}`);
     writeOut(`applied ${argv.name}: ${params.length} param${params.length === 1 ? "" : "s"} written, ${restored.length} output${restored.length === 1 ? "" : "s"} restored from the cache`);
   },
-};
+});
 
-interface RemoveArgs extends GlobalOptions {
-  readonly names: readonly string[];
-  readonly wait: boolean;
-}
-
-const remove: CommandModule<GlobalOptions, RemoveArgs> = {
+const remove = defineCommand({
   command: "remove <names..>",
   describe: "Forget experiments; the next sluice gc may then drop their results from the cache",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .positional("names", { type: "string", array: true, demandOption: true, describe: "the experiments" })
-      .option("wait", { type: "boolean", default: true, describe: "wait for another sluice process to release the workspace" }) as unknown as Argv<RemoveArgs>,
+      .option("wait", { type: "boolean", default: true, describe: "wait for another sluice process to release the workspace" }),
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
@@ -169,12 +136,12 @@ const remove: CommandModule<GlobalOptions, RemoveArgs> = {
     if (argv.json) return void writeOut(JSON.stringify(removed.value, null, 2));
     writeOut(`removed ${removed.value.removed.join(", ")}`);
   },
-};
+});
 
-const command: CommandModule<GlobalOptions, GlobalOptions> = {
+const command = defineCommand({
   command: "exp",
   describe: "Experiments: build variants without touching the committed state, compare them, apply one",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .command(run)
       .command(show)
@@ -189,6 +156,6 @@ const command: CommandModule<GlobalOptions, GlobalOptions> = {
       .example("$0 exp diff workspace lr-0.2", "what the experiment changed, with deltas")
       .example("$0 exp remove lr-0.2", "forget it (gc may then drop its results)"),
   handler: () => undefined,
-};
+});
 
 export default command;

@@ -2,21 +2,17 @@
  * `sluice explain <stage>`: which key components changed since the stage's
  * last successful run ("params.lr 0.1 -> 0.2", "code projects/eta/model.ts changed").
  */
-import type { Argv, CommandModule } from "yargs";
 import { explainStage } from "../../ops/index.js";
 import { writeOut } from "../../report/index.js";
-import { loadContext, type GlobalOptions } from "../context.js";
+import { defineCommand } from "../command-args.js";
+import { loadContext } from "../context.js";
 import { exitWithFailure } from "../exit-code.js";
 
-interface ExplainArgs extends GlobalOptions {
-  readonly stage: string;
-}
-
-const command: CommandModule<GlobalOptions, ExplainArgs> = {
+const command = defineCommand({
   command: "explain <stage>",
   describe: "Explain why a stage would run: which parts of its key changed since its last run",
-  builder: (yargs: Argv<GlobalOptions>) =>
-    yargs.positional("stage", { type: "string", demandOption: true, describe: "a stage id, e.g. eta:train" }) as unknown as Argv<ExplainArgs>,
+  builder: (yargs) =>
+    yargs.positional("stage", { type: "string", demandOption: true, describe: "a stage id, e.g. eta:train" }),
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
@@ -30,6 +26,6 @@ const command: CommandModule<GlobalOptions, ExplainArgs> = {
     writeOut(`  executor: ${executor} (not part of the key: the same inputs give the same key, local or on a cluster)`);
 
   },
-};
+});
 
 export default command;

@@ -3,28 +3,16 @@
  * (ops/graduate-notebook.ts) writes the script and, with --write, the
  * pipeline file; this prints what it did. Refusals exit 2 with one message.
  */
-import type { Argv, CommandModule } from "yargs";
 import { graduateDocument, graduateSummary } from "../../graduate/index.js";
 import { graduate } from "../../ops/index.js";
 import { writeErr, writeOut } from "../../report/index.js";
-import type { GlobalOptions } from "../context.js";
+import { defineCommand } from "../command-args.js";
 import { exitWithFailure } from "../exit-code.js";
 
-interface GraduateArgs extends GlobalOptions {
-  readonly notebook: string;
-  readonly project: string;
-  readonly stage: string;
-  readonly write: boolean;
-  readonly allowOutOfOrder: boolean;
-  readonly force: boolean;
-  readonly deps?: readonly string[];
-  readonly outs?: readonly string[];
-}
-
-const command: CommandModule<GlobalOptions, GraduateArgs> = {
+const command = defineCommand({
   command: "graduate <notebook>",
   describe: "Turn a Jupyter notebook into a python3 stage: a script with parsed params, and its declaration",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .positional("notebook", { type: "string", demandOption: true, describe: "the .ipynb file" })
       .option("project", { alias: "p", type: "string", demandOption: true, describe: "project to add the stage to (projects/<project>)" })
@@ -35,7 +23,7 @@ const command: CommandModule<GlobalOptions, GraduateArgs> = {
       .option("deps", { type: "string", array: true, describe: "files the script reads that graduate could not detect (a path built at run time), relative to the project folder" })
       .option("outs", { type: "string", array: true, describe: "files the script writes that graduate could not detect (savefig to a computed path), relative to the project folder" })
       .example("$0 graduate projects/eta/notebooks/train.ipynb --project eta --stage train_py", "print the declaration to paste")
-      .example("$0 graduate projects/eta/notebooks/train.ipynb -p eta -s train_py --write", "add it to projects/eta/pipeline.ts") as unknown as Argv<GraduateArgs>,
+      .example("$0 graduate projects/eta/notebooks/train.ipynb -p eta -s train_py --write", "add it to projects/eta/pipeline.ts"),
   handler: async (argv) => {
     const graduated = await graduate({
       cwd: argv.cwd ?? process.cwd(),
@@ -56,6 +44,6 @@ const command: CommandModule<GlobalOptions, GraduateArgs> = {
     if (argv.json) writeOut(JSON.stringify(graduateDocument(graduation, written), null, 2));
     else if (!written.pipeline) writeOut(graduation.declaration);
   },
-};
+});
 
 export default command;

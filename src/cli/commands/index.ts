@@ -1,37 +1,46 @@
 /**
  * Every `sluice` subcommand by name, in the order `--help` lists them. Each
- * module default-exports a yargs CommandModule whose handler does:
+ * module default-exports a `defineCommand(...)` whose handler does:
  * options -> load -> call the modules -> report -> `process.exitCode`.
  */
-import type { CommandModule } from "yargs";
+import type { Command, GlobalArgv } from "../command-args.js";
 
-type Loader = () => Promise<{ default: CommandModule<any, any> }>;
+/** Adds a loaded command to the parser (each command's arguments have their own type, so the parser takes it here). */
+export type AddCommand = (parser: GlobalArgv) => GlobalArgv;
+
+/** Loads a command module and gives back what adds it to the parser. */
+function lazily<U>(load: () => Promise<{ default: Command<U> }>): () => Promise<AddCommand> {
+  return async () => {
+    const command = (await load()).default;
+    return (parser) => parser.command(command);
+  };
+}
 
 /** Loaded lazily so `sluice run` does not pay for the registry or the report. */
-export const commandLoaders: Readonly<Record<string, Loader>> = {
-  run: () => import("./run.js"),
-  status: () => import("./status.js"),
-  explain: () => import("./explain.js"),
-  dag: () => import("./dag.js"),
-  runs: () => import("./runs.js"),
-  params: () => import("./params.js"),
-  metrics: () => import("./metrics.js"),
-  exp: () => import("./exp.js"),
-  plots: () => import("./plots.js"),
-  watch: () => import("./watch.js"),
-  gc: () => import("./gc.js"),
-  pin: () => import("./pin.js"),
-  verify: () => import("./verify.js"),
-  registry: () => import("./registry.js"),
-  approve: () => import("./approve.js"),
-  promote: () => import("./promote.js"),
-  rollback: () => import("./rollback.js"),
-  monitor: () => import("./monitor.js"),
-  retrain: () => import("./retrain.js"),
-  lineage: () => import("./lineage.js"),
-  report: () => import("./report.js"),
-  plan: () => import("./plan.js"),
-  job: () => import("./job.js"),
-  graduate: () => import("./graduate.js"),
-  init: () => import("./init.js"),
+export const commandLoaders: Readonly<Record<string, () => Promise<AddCommand>>> = {
+  run: lazily(() => import("./run.js")),
+  status: lazily(() => import("./status.js")),
+  explain: lazily(() => import("./explain.js")),
+  dag: lazily(() => import("./dag.js")),
+  runs: lazily(() => import("./runs.js")),
+  params: lazily(() => import("./params.js")),
+  metrics: lazily(() => import("./metrics.js")),
+  exp: lazily(() => import("./exp.js")),
+  plots: lazily(() => import("./plots.js")),
+  watch: lazily(() => import("./watch.js")),
+  gc: lazily(() => import("./gc.js")),
+  pin: lazily(() => import("./pin.js")),
+  verify: lazily(() => import("./verify.js")),
+  registry: lazily(() => import("./registry.js")),
+  approve: lazily(() => import("./approve.js")),
+  promote: lazily(() => import("./promote.js")),
+  rollback: lazily(() => import("./rollback.js")),
+  monitor: lazily(() => import("./monitor.js")),
+  retrain: lazily(() => import("./retrain.js")),
+  lineage: lazily(() => import("./lineage.js")),
+  report: lazily(() => import("./report.js")),
+  plan: lazily(() => import("./plan.js")),
+  job: lazily(() => import("./job.js")),
+  graduate: lazily(() => import("./graduate.js")),
+  init: lazily(() => import("./init.js")),
 };

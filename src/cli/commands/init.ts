@@ -2,16 +2,15 @@
  * `sluice init`: scaffold a workspace in the current folder (or -C); see
  * ops/init-workspace.ts for what it writes and what it never overwrites.
  */
-import type { Argv, CommandModule } from "yargs";
 import { initWorkspace } from "../../ops/index.js";
 import { writeErr, writeOut } from "../../report/index.js";
-import type { GlobalOptions } from "../context.js";
+import { defineCommand } from "../command-args.js";
 import { exitWithFailure } from "../exit-code.js";
 
-const command: CommandModule<GlobalOptions, GlobalOptions> = {
+const command = defineCommand({
   command: "init",
   describe: "Create a workspace here: pipeline.ts listing projects/<name>/ with two example stages, .gitignore for node_modules/ and cache/, registry/",
-  builder: (yargs: Argv<GlobalOptions>) => yargs.example("$0 init && $0 run", "scaffold, then build it"),
+  builder: (yargs) => yargs.example("$0 init && $0 run", "scaffold, then build it"),
   handler: (argv) => {
     const initialized = initWorkspace(argv.cwd ?? process.cwd());
     if (!initialized.ok) return exitWithFailure(initialized.error);
@@ -21,6 +20,6 @@ const command: CommandModule<GlobalOptions, GlobalOptions> = {
     writeOut(`created ${created.join(", ")}${updated.length > 0 ? `; updated ${updated.join(", ")}` : ""}`);
     writeOut(`next: npx sluice run   (then edit projects/${project}/data/input.txt or a param and run it again)`);
   },
-};
+});
 
 export default command;

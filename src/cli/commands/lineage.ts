@@ -4,26 +4,20 @@
  * to data, features, model, policy, gate evidence, evaluation, approvals
  * and the events that moved it.
  */
-import type { Argv, CommandModule } from "yargs";
-import type { GlobalOptions } from "../context.js";
 import { traceRelease } from "../../ops/index.js";
 import { printRegistryNote } from "../../report/index.js";
+import { defineCommand } from "../command-args.js";
 import { printOutcome } from "../registry-output.js";
 
-interface LineageArgs extends GlobalOptions {
-  readonly project: string;
-  readonly ref: string | undefined;
-}
-
-const command: CommandModule<GlobalOptions, LineageArgs> = {
+const command = defineCommand({
   command: "lineage <project> [ref]",
   describe: "Trace a live release back to its data, model, policy and evidence",
-  builder: (y: Argv<GlobalOptions>) =>
+  builder: (y) =>
     y
       .positional("project", { type: "string", demandOption: true })
       .positional("ref", { type: "string", describe: "@alias or a release name (default: @production, else @canary while only the canary is live)" })
       .example("$0 lineage eta", "the live release of eta: production's, or the canary's before anything reached production")
-      .example("$0 lineage eta eta_v1", "one release") as unknown as Argv<LineageArgs>,
+      .example("$0 lineage eta eta_v1", "one release"),
   handler: async (argv) => {
     const { renderLineage } = await import("../../dashboard/index.js");
     const traced = await traceRelease(argv.cwd ?? process.cwd(), argv.project, argv.ref);
@@ -33,6 +27,6 @@ const command: CommandModule<GlobalOptions, LineageArgs> = {
     }
     printOutcome(argv.json, traced.ok ? { ok: true, value: traced.value.lineage } : traced, renderLineage);
   },
-};
+});
 
 export default command;

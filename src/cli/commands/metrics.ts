@@ -5,29 +5,19 @@
  * change of each number. A revision's values come from its sluice.lock and
  * the cache (local, else remote): nothing is checked out or rerun.
  */
-import type { Argv, CommandModule } from "yargs";
 import { renderChanges, renderValues, writeErr, writeOut } from "../../report/index.js";
-import { loadContext, type GlobalOptions } from "../context.js";
+import { defineCommand } from "../command-args.js";
+import { loadContext } from "../context.js";
 import { exitWithFailure } from "../exit-code.js";
 import { REMOTE_CACHE_OPTION } from "../revision-options.js";
-import { metricsDiff, metricsShow, type RemoteArgs } from "../../ops/index.js";
-
-interface ShowArgs extends GlobalOptions {
-  readonly md?: boolean;
-}
-
-interface DiffArgs extends ShowArgs, RemoteArgs {
-  readonly revA?: string;
-  readonly revB?: string;
-  readonly all?: boolean;
-}
+import { metricsDiff, metricsShow } from "../../ops/index.js";
 
 const md = { type: "boolean", describe: "a Markdown table (to paste into a pull request)" } as const;
 
-const show: CommandModule<GlobalOptions, ShowArgs> = {
+const show = defineCommand({
   command: "show",
   describe: "The values of every declared metrics file in the workspace",
-  builder: (yargs: Argv<GlobalOptions>) => yargs.option("md", md) as unknown as Argv<ShowArgs>,
+  builder: (yargs) => yargs.option("md", md),
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
@@ -36,18 +26,18 @@ const show: CommandModule<GlobalOptions, ShowArgs> = {
     for (const problem of side.problems) writeErr(`warning: ${problem}`);
     writeOut(side.values.length === 0 && side.problems.length === 0 ? "no metrics declared (outs: { m: metrics(\"metrics.json\") })" : renderValues(side.values, argv.md === true));
   },
-};
+});
 
-const diff: CommandModule<GlobalOptions, DiffArgs> = {
+const diff = defineCommand({
   command: "diff [revA] [revB]",
   describe: "Compare metrics between git revisions and the workspace (default: HEAD against the workspace)",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .positional("revA", { type: "string", describe: "a git revision (default HEAD)" })
       .positional("revB", { type: "string", describe: "a git revision (default: the workspace)" })
       .option("md", md)
       .option("all", { type: "boolean", describe: "list unchanged values too" })
-      .option("remote-cache", REMOTE_CACHE_OPTION) as unknown as Argv<DiffArgs>,
+      .option("remote-cache", REMOTE_CACHE_OPTION),
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
@@ -59,13 +49,13 @@ const diff: CommandModule<GlobalOptions, DiffArgs> = {
     for (const problem of problems) writeErr(`warning: ${problem}`);
     writeOut(rows.length === 0 ? `no metrics changed between ${a} and ${b}` : renderChanges(rows, { a, b }, argv.md === true));
   },
-};
+});
 
-const command: CommandModule<GlobalOptions, GlobalOptions> = {
+const command = defineCommand({
   command: "metrics",
   describe: "Metrics files: show their values, or diff them against a git revision",
-  builder: (yargs: Argv<GlobalOptions>) => yargs.command(show).command(diff).demandCommand(1, "name a subcommand: show or diff"),
+  builder: (yargs) => yargs.command(show).command(diff).demandCommand(1, "name a subcommand: show or diff"),
   handler: () => undefined,
-};
+});
 
 export default command;

@@ -5,29 +5,21 @@
  * nothing new. A rejected window file records nothing at all.
  */
 import { resolve } from "node:path";
-import type { Argv, CommandModule } from "yargs";
 import type { DecisionReport } from "../../ops/index.js";
-import type { GlobalOptions } from "../context.js";
+import { defineCommand } from "../command-args.js";
 import { exitWith } from "../exit-code.js";
 
-interface MonitorArgs extends GlobalOptions {
-  readonly project: string;
-  readonly windows: string;
-  readonly dryRun: boolean;
-  readonly retrain: boolean;
-}
-
-const command: CommandModule<GlobalOptions, MonitorArgs> = {
+const command = defineCommand({
   command: "monitor <project>",
   describe: "Judge live windows: pause, promote or abort the canary; roll production back; warn or retrain on drift",
-  builder: (y: Argv<GlobalOptions>) =>
+  builder: (y) =>
     y
       .positional("project", { type: "string", demandOption: true })
       .option("windows", { type: "string", demandOption: true, describe: "live windows, one JSON object per line (see projects/*/live/)" })
       .option("dry-run", { alias: "n", type: "boolean", default: false, describe: "show the decisions; record and move nothing" })
       .option("retrain", { type: "boolean", default: true, describe: "start `sluice retrain --trigger drift` when drift reaches the act threshold (--no-retrain: only record it)" })
       .example("$0 monitor eta --windows projects/eta/live/canary-promote.jsonl", "promote the canary once its delayed quality passed")
-      .example("$0 monitor eta --windows projects/eta/live/canary-pause.jsonl --dry-run --json", "what would be decided, as JSON") as unknown as Argv<MonitorArgs>,
+      .example("$0 monitor eta --windows projects/eta/live/canary-pause.jsonl --dry-run --json", "what would be decided, as JSON"),
   handler: async (argv) => {
     const [ops, messages, { writeErr }] = await Promise.all([
       import("../../ops/index.js"),
@@ -54,7 +46,7 @@ const command: CommandModule<GlobalOptions, MonitorArgs> = {
     messages.printRegistryResult(argv.json, document, [summary, ...retrained].join("\n"));
     exitWith(failure?.kind ?? "ok");
   },
-};
+});
 
 function humanSummary(project: string, reports: readonly DecisionReport[], read: number, fresh: number): string {
   const header = `${project}: ${read} windows read, ${fresh} not judged before`;

@@ -4,27 +4,20 @@
  * (HEAD against the workspace by default). A revision's file is read with
  * `git show`, nothing is checked out.
  */
-import type { Argv, CommandModule } from "yargs";
 import { renderChanges, writeErr, writeOut } from "../../report/index.js";
-import { loadContext, usageError, type GlobalOptions } from "../context.js";
+import { defineCommand } from "../command-args.js";
+import { loadContext, usageError } from "../context.js";
 import { compareValues, paramsOn, sidesOf } from "../../ops/index.js";
 
-interface DiffArgs extends GlobalOptions {
-  readonly revA?: string;
-  readonly revB?: string;
-  readonly all?: boolean;
-  readonly md?: boolean;
-}
-
-const diff: CommandModule<GlobalOptions, DiffArgs> = {
+const diff = defineCommand({
   command: "diff [revA] [revB]",
   describe: "Compare the params stages read from params files between git revisions and the workspace (default: HEAD against the workspace)",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .positional("revA", { type: "string", describe: "a git revision (default HEAD)" })
       .positional("revB", { type: "string", describe: "a git revision (default: the workspace)" })
       .option("md", { type: "boolean", describe: "a Markdown table (to paste into a pull request)" })
-      .option("all", { type: "boolean", describe: "list unchanged params too" }) as unknown as Argv<DiffArgs>,
+      .option("all", { type: "boolean", describe: "list unchanged params too" }),
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
@@ -37,13 +30,13 @@ const diff: CommandModule<GlobalOptions, DiffArgs> = {
     for (const problem of problems) writeErr(`warning: ${problem}`);
     writeOut(rows.length === 0 ? `no params changed between ${sides.a.label} and ${sides.b.label}` : renderChanges(rows, { a: sides.a.label, b: sides.b.label }, argv.md === true));
   },
-};
+});
 
-const command: CommandModule<GlobalOptions, GlobalOptions> = {
+const command = defineCommand({
   command: "params",
   describe: "Params files: diff the keys stages read against a git revision",
-  builder: (yargs: Argv<GlobalOptions>) => yargs.command(diff).demandCommand(1, "name a subcommand: diff"),
+  builder: (yargs) => yargs.command(diff).demandCommand(1, "name a subcommand: diff"),
   handler: () => undefined,
-};
+});
 
 export default command;

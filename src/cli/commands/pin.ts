@@ -2,25 +2,19 @@
  * `sluice pin <url>`: download a file once and print the digest that pins a
  * `url(...)` dep to exactly these bytes.
  */
-import type { Argv, CommandModule } from "yargs";
 import { pinUrl } from "../../ops/index.js";
 import { formatBytes, writeOut } from "../../report/index.js";
-import { type GlobalOptions } from "../context.js";
+import { defineCommand } from "../command-args.js";
 import { exitWithFailure } from "../exit-code.js";
 
-interface PinArgs extends GlobalOptions {
-  readonly url: string;
-  readonly maxBytes: number;
-}
-
-const command: CommandModule<GlobalOptions, PinArgs> = {
+const command = defineCommand({
   command: "pin <url>",
   describe: "Download a file and print the digest that pins a url(...) dep to its bytes",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .positional("url", { type: "string", demandOption: true, describe: "an http(s) URL" })
       .option("max-bytes", { type: "number", default: 1 << 30, describe: "refuse a download larger than this (default 1 GiB)" })
-      .epilog('Paste the digest it prints into the dep: url("<url>", { digest: "<digest>", path: "data/<file>" })') as unknown as Argv<PinArgs>,
+      .epilog('Paste the digest it prints into the dep: url("<url>", { digest: "<digest>", path: "data/<file>" })'),
   handler: async (argv) => {
     const stop = new AbortController();
     const onSigint = () => stop.abort();
@@ -36,6 +30,6 @@ const command: CommandModule<GlobalOptions, PinArgs> = {
       process.off("SIGINT", onSigint);
     }
   },
-};
+});
 
 export default command;

@@ -3,27 +3,22 @@
  * should split the run, balanced by the durations recorded in run records.
  * Each job then runs `sluice run --shard i/N --shard-plan plan.json`.
  */
-import type { Argv, CommandModule } from "yargs";
 import { formatDuration, table, writeOut } from "../../report/index.js";
-import { planShards, type RemoteArgs } from "../../ops/index.js";
-import { loadContext, type GlobalOptions } from "../context.js";
+import { planShards } from "../../ops/index.js";
+import { defineCommand } from "../command-args.js";
+import { loadContext } from "../context.js";
 import { exitWithFailure } from "../exit-code.js";
 
-interface PlanArgs extends GlobalOptions, RemoteArgs {
-  readonly targets: readonly string[];
-  readonly shards: number;
-}
-
-const command: CommandModule<GlobalOptions, PlanArgs> = {
+const command = defineCommand({
   command: "plan [targets..]",
   describe: "Split the run into N CI shards that respect dependencies, balanced by recorded durations",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .positional("targets", { type: "string", array: true, default: [] as string[], describe: "as for run" })
       .option("shards", { type: "number", default: 1, describe: "how many shards (CI jobs) to split into" })
       .option("remote-cache", { type: "string", describe: "read durations of locked stages from this remote cache (as for run)" })
       .example("$0 plan --shards 4 --json > plan.json", "a plan for a 4-job CI matrix")
-      .example("$0 run --shard 2/4 --shard-plan plan.json", "run one shard of it") as unknown as Argv<PlanArgs>,
+      .example("$0 run --shard 2/4 --shard-plan plan.json", "run one shard of it"),
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
@@ -38,6 +33,6 @@ const command: CommandModule<GlobalOptions, PlanArgs> = {
     writeOut(table(rows));
     writeOut(`\none machine: ${formatDuration(plan.totalMs)}; ${plan.count} shards: ${formatDuration(plan.makespanMs)} (the slowest shard)`);
   },
-};
+});
 
 export default command;

@@ -8,31 +8,22 @@
  * when `--out` names one.
  */
 import { join, relative } from "node:path";
-import type { Argv, CommandModule } from "yargs";
-import { comparePlots, htmlOutputPath, writeHtmlPage, type PlotsDocument, type RemoteArgs } from "../../ops/index.js";
+import { comparePlots, htmlOutputPath, writeHtmlPage, type PlotsDocument } from "../../ops/index.js";
 import { writeErr, writeOut } from "../../report/index.js";
-import { loadContext, type Context, type GlobalOptions } from "../context.js";
+import { defineCommand } from "../command-args.js";
+import { loadContext, type Context } from "../context.js";
 import { exitWithFailure } from "../exit-code.js";
 import { REMOTE_CACHE_OPTION } from "../revision-options.js";
-
-interface ShowArgs extends GlobalOptions {
-  readonly out?: string;
-}
-
-interface DiffArgs extends ShowArgs, RemoteArgs {
-  readonly revisions?: readonly string[];
-}
 
 /** Where the page goes when `--out` is not given, relative to the workspace root (git-ignored). */
 const DEFAULT_OUT = join("report", "plots.html");
 
 const out = { type: "string", describe: `the HTML file to write (default: ${DEFAULT_OUT} in the workspace)` } as const;
 
-const show: CommandModule<GlobalOptions, ShowArgs> = {
+const show = defineCommand({
   command: "show",
   describe: "Draw every declared plot file of the workspace in one self-contained HTML page",
-  builder: (yargs: Argv<GlobalOptions>) =>
-    yargs.option("out", out).example("$0 plots show --out plots.html", "the workspace's plots in one page") as unknown as Argv<ShowArgs>,
+  builder: (yargs) => yargs.option("out", out).example("$0 plots show --out plots.html", "the workspace's plots in one page"),
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
@@ -40,18 +31,18 @@ const show: CommandModule<GlobalOptions, ShowArgs> = {
     if (!plots.ok) return exitWithFailure(plots.error);
     await render(context, plots.value, argv);
   },
-};
+});
 
-const diff: CommandModule<GlobalOptions, DiffArgs> = {
+const diff = defineCommand({
   command: "diff [revisions..]",
   describe: "Overlay each plot's series from git revisions, experiments and the workspace (default: HEAD against the workspace) in one page",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .positional("revisions", { type: "string", array: true, describe: "git revisions or experiment names (`workspace` names the workspace); one is compared with the workspace" })
       .option("out", out)
       .option("remote-cache", REMOTE_CACHE_OPTION)
       .example("$0 plots diff --out plots.html", "HEAD's plots against the workspace's")
-      .example("$0 plots diff HEAD workspace --json", "the series of both, as JSON") as unknown as Argv<DiffArgs>,
+      .example("$0 plots diff HEAD workspace --json", "the series of both, as JSON"),
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
@@ -59,10 +50,10 @@ const diff: CommandModule<GlobalOptions, DiffArgs> = {
     if (!plots.ok) return exitWithFailure(plots.error);
     await render(context, plots.value, argv);
   },
-};
+});
 
 /** Writes the page (unless --json without --out) and prints the series (--json) or what was drawn. */
-async function render(context: Context, document: PlotsDocument, argv: ShowArgs): Promise<void> {
+async function render(context: Context, document: PlotsDocument, argv: { readonly json?: boolean | undefined; readonly out?: string | undefined; readonly cwd?: string | undefined }): Promise<void> {
   for (const problem of document.problems) writeErr(`warning: ${problem}`);
   const page = argv.json && argv.out === undefined ? undefined : htmlOutputPath(argv.out, argv.cwd ?? process.cwd(), context.root, DEFAULT_OUT);
   if (page) {
@@ -78,11 +69,11 @@ async function render(context: Context, document: PlotsDocument, argv: ShowArgs)
   );
 }
 
-const command: CommandModule<GlobalOptions, GlobalOptions> = {
+const command = defineCommand({
   command: "plots",
-  describe: "Plot files: draw them, or overlay them across git revisions, in a self-contained HTML page",
-  builder: (yargs: Argv<GlobalOptions>) => yargs.command(show).command(diff).demandCommand(1, "name a subcommand: show or diff"),
+  describe: "Plot files: draw them, or overlay them across git revisions and experiments, in a self-contained HTML page",
+  builder: (yargs) => yargs.command(show).command(diff).demandCommand(1, "name a subcommand: show or diff"),
   handler: () => undefined,
-};
+});
 
 export default command;

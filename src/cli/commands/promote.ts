@@ -3,35 +3,26 @@
  * of an alias. Refused for a release whose gates failed, without the
  * approvals the policy requires, or when the alias moved since `--expect`.
  */
-import type { Argv, CommandModule } from "yargs";
-import type { GlobalOptions } from "../context.js";
 import { promoteRelease } from "../../ops/index.js";
+import { defineCommand } from "../command-args.js";
 import { printOutcome } from "../registry-output.js";
 
-interface PromoteArgs extends GlobalOptions {
-  readonly project: string;
-  readonly release: string;
-  readonly to: string;
-  readonly expect?: string;
-  readonly reason?: string;
-}
-
-const command: CommandModule<GlobalOptions, PromoteArgs> = {
+const command = defineCommand({
   command: "promote <project> <release>",
   describe: "Move an alias (production) to a release, with the approvals the policy requires",
-  builder: (y: Argv<GlobalOptions>) =>
+  builder: (y) =>
     y
       .positional("project", { type: "string", demandOption: true })
       .positional("release", { type: "string", demandOption: true })
       .option("to", { type: "string", demandOption: true, describe: "the alias to move (production, canary)" })
       .option("expect", { type: "string", describe: "refuse unless the alias holds this release now (`none`: unset)" })
-      .option("reason", { type: "string", describe: "why, for the record" }) as unknown as Argv<PromoteArgs>,
+      .option("reason", { type: "string", describe: "why, for the record" }),
   handler: async (argv) => {
     const { renderPromotion } = await import("../../dashboard/index.js");
     const expected = argv.expect === undefined ? undefined : argv.expect === "none" ? null : argv.expect;
     const request = { project: argv.project, release: argv.release, alias: argv.to, expected, reason: argv.reason };
     printOutcome(argv.json, await promoteRelease(argv.cwd ?? process.cwd(), request), renderPromotion);
   },
-};
+});
 
 export default command;

@@ -5,24 +5,19 @@
  * the lineage of live releases.
  */
 import { relative } from "node:path";
-import type { Argv, CommandModule } from "yargs";
 import { DEFAULT_REPORT, openInBrowser, writeReport } from "../../ops/index.js";
 import { writeErr, writeOut } from "../../report/index.js";
-import { loadContext, type GlobalOptions } from "../context.js";
+import { defineCommand } from "../command-args.js";
+import { loadContext } from "../context.js";
 import { exitWithFailure } from "../exit-code.js";
 
-interface ReportArgs extends GlobalOptions {
-  readonly out?: string;
-  readonly open: boolean;
-}
-
-const command: CommandModule<GlobalOptions, ReportArgs> = {
+const command = defineCommand({
   command: "report",
   describe: "Write a self-contained HTML report: DAG status, release timeline, live gates, monitoring plots, lineage",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .option("out", { type: "string", describe: `the HTML file to write (default: ${DEFAULT_REPORT} in the workspace)` })
-      .option("open", { type: "boolean", default: false, describe: "open the report in a browser (xdg-open) once written" }) as unknown as Argv<ReportArgs>,
+      .option("open", { type: "boolean", default: false, describe: "open the report in a browser (xdg-open) once written" }),
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
@@ -34,6 +29,6 @@ const command: CommandModule<GlobalOptions, ReportArgs> = {
     if (argv.open) writeErr(openInBrowser(out, writeErr));
     if (argv.json) writeOut(JSON.stringify(written.value, null, 2));
   },
-};
+});
 
 export default command;

@@ -3,28 +3,20 @@
  * candidate from a later snapshot, through the whole pipeline and the
  * promotion record, with the trigger recorded in the release's lineage.
  */
-import type { Argv, CommandModule } from "yargs";
-import type { GlobalOptions } from "../context.js";
+import { defineCommand } from "../command-args.js";
 import { exitWith, kindOfCode } from "../exit-code.js";
 
-interface RetrainArgs extends GlobalOptions {
-  readonly project: string;
-  readonly trigger: "drift" | "schedule" | "manual";
-  readonly cause?: string;
-  readonly snapshot?: string;
-}
-
-const command: CommandModule<GlobalOptions, RetrainArgs> = {
+const command = defineCommand({
   command: "retrain <project>",
   describe: "Build a new candidate from a later snapshot (validation, evaluation and promotion record included)",
-  builder: (y: Argv<GlobalOptions>) =>
+  builder: (y) =>
     y
       .positional("project", { type: "string", demandOption: true })
       .option("trigger", { choices: ["drift", "schedule", "manual"] as const, demandOption: true, describe: "why this retrain happens (recorded in lineage)" })
       .option("cause", { type: "string", describe: "details for the record (default: names the trigger)" })
       .option("snapshot", { type: "string", describe: "the new snapshot date YYYY-MM-DD (default: the current one plus the policy's advanceDays)" })
       .example("$0 retrain eta --trigger schedule", "weekly retrain: snapshot date + 7 days, full pipeline, promotion record")
-      .example("$0 retrain forecast --trigger manual --snapshot 2026-06-30 --cause 'new warehouse'", "retrain on a chosen snapshot") as unknown as Argv<RetrainArgs>,
+      .example("$0 retrain forecast --trigger manual --snapshot 2026-06-30 --cause 'new warehouse'", "retrain on a chosen snapshot"),
   handler: async (argv) => {
     const [{ findWorkspaceRoot }, { describeRetrain, retrainProject }, messages] = await Promise.all([
       import("../../pipeline/index.js"),
@@ -49,6 +41,6 @@ const command: CommandModule<GlobalOptions, RetrainArgs> = {
     messages.printRegistryResult(argv.json, { ok: exitCode === 0, ...outcome.value }, `${argv.project}: ${describeRetrain(snapshot, decision)}`);
     exitWith(exitCode === 0 ? "ok" : "failed");
   },
-};
+});
 
 export default command;

@@ -4,28 +4,23 @@
  * record); `--locked` compares keys and present outputs with sluice.lock
  * and exits 1 on any drift.
  */
-import type { Argv, CommandModule } from "yargs";
 import { workspaceStatus } from "../../ops/index.js";
 import { renderLockSummary, renderStatusTable, writeOut } from "../../report/index.js";
-import { loadContext, type GlobalOptions } from "../context.js";
+import { defineCommand } from "../command-args.js";
+import { loadContext } from "../context.js";
 import { exitWith, exitWithFailure } from "../exit-code.js";
 
-interface StatusArgs extends GlobalOptions {
-  readonly targets: readonly string[];
-  readonly locked: boolean;
-}
-
-const command: CommandModule<GlobalOptions, StatusArgs> = {
+const command = defineCommand({
   command: "status [targets..]",
   describe: "Show which stages are fresh, stale (would run), or have missing or modified outputs, and why",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .positional("targets", { type: "string", array: true, default: [] as string[], describe: "as for run" })
       .option("locked", {
         type: "boolean",
         default: false,
         describe: "exit 1 when a stage's key or a present output differs from sluice.lock (absent outputs are listed, not drift)",
-      }) as unknown as Argv<StatusArgs>,
+      }),
   handler: async (argv) => {
     const context = await loadContext(argv);
     if (!context) return;
@@ -41,6 +36,6 @@ const command: CommandModule<GlobalOptions, StatusArgs> = {
     exitWith(drift.length > 0 ? "failed" : "ok");
 
   },
-};
+});
 
 export default command;

@@ -5,24 +5,18 @@
  * into scratch space and names every stage whose outputs differ from its
  * record. Exit 1 on any problem.
  */
-import type { Argv, CommandModule } from "yargs";
 import { verifyWorkspace } from "../../ops/index.js";
 import { renderCacheVerdict, renderReruns, writeOut } from "../../report/index.js";
-import type { GlobalOptions } from "../context.js";
+import { defineCommand } from "../command-args.js";
 import { exitWith, exitWithFailure } from "../exit-code.js";
 
-interface VerifyArgs extends GlobalOptions {
-  readonly rerun?: readonly string[];
-  readonly jobs: number;
-}
-
-const command: CommandModule<GlobalOptions, VerifyArgs> = {
+const command = defineCommand({
   command: "verify",
   describe: "Check the cache and the registry; --rerun <stages|all> re-executes stages to catch non-determinism",
-  builder: (yargs: Argv<GlobalOptions>) =>
+  builder: (yargs) =>
     yargs
       .option("rerun", { type: "string", array: true, describe: "re-execute these cached stages (all, a project, ids, globs) and compare outputs" })
-      .option("jobs", { alias: "j", type: "number", default: 2 }) as unknown as Argv<VerifyArgs>,
+      .option("jobs", { alias: "j", type: "number", default: 2 }),
   handler: async (argv) => {
     const verified = await verifyWorkspace({ cwd: argv.cwd ?? process.cwd(), loadTimeoutMs: argv.loadTimeoutMs, rerun: argv.rerun, jobs: argv.jobs });
     if (!verified.ok) return exitWithFailure(verified.error);
@@ -39,6 +33,6 @@ const command: CommandModule<GlobalOptions, VerifyArgs> = {
     exitWith(ok ? "ok" : "failed");
 
   },
-};
+});
 
 export default command;
