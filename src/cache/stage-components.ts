@@ -3,10 +3,10 @@
  * Params and code identity stay apart: a param edit never looks like a code
  * change, and a helper edit only reaches the stages whose code imports it.
  */
-import type { Json, Stage, StageDep } from "../pipeline/index.js";
+import { contractText, type Json, type Stage, type StageDep } from "../pipeline/index.js";
 import { canonicalJson } from "../util/canonical-json.js";
 import type { CodeIdentities } from "./code-identity.js";
-import { digestString, type Digest } from "./digest.js";
+import { digestString, hashString, type Digest } from "./digest.js";
 import { probe } from "./probes.js";
 import { KEY_FORMAT, type DepComponent, type KeyComponents } from "./stage-key.js";
 
@@ -27,6 +27,11 @@ export function depOrigin(dep: StageDep): string {
   }
 }
 
+/** The digest of a zod contract's text (see `contractText`). */
+function contractDigest(schema: object): string {
+  return hashString(contractText(schema));
+}
+
 /** Digest of an external dep's resolved value. */
 export function externalDigest(value: Json): Digest {
   return digestString(canonicalJson(value));
@@ -43,7 +48,11 @@ export async function stageComponents(
   // of copying it (deps and outs come sorted by name from validation; env
   // and probes in declared order, sorted there when they are not).
   const deps: Record<string, DepComponent> = {};
-  for (const dep of stage.deps) deps[dep.name] = { digest: depDigests.get(dep.name) ?? "missing", from: depOrigin(dep) };
+  for (const dep of stage.deps) {
+    const digest = depDigests.get(dep.name) ?? "missing";
+    const from = depOrigin(dep);
+    deps[dep.name] = dep.kind === "output" && dep.schema ? { contract: contractDigest(dep.schema), digest, from } : { digest, from };
+  }
   const env: Record<string, string | null> = {};
   for (const name of stage.env) env[name] = process.env[name] ?? null;
   const probes: Record<string, string> = {};
@@ -51,7 +60,9 @@ export async function stageComponents(
   const platform = `${process.platform}-${process.arch}`;
   const outs: Record<string, string> = {};
   // A persisted output changes what the stage sees when it runs (its previous copy), so it is a new key.
-  for (const out of stage.outs) outs[out.name] = `${out.kind}:${out.path}${out.persist ? ":persist" : ""}`;
+  for (const out of stage.outs) {
+    outs[out.name] = `${out.kind}:${out.path}${out.persist ? ":persist" : ""}${out.schema ? `#contract:${contractDigest(out.schema)}` : ""}`;
+  }
   if (stage.action.kind === "cmd") {
     const runtime = { platform };
     const wdir = stage.wdir === undefined ? {} : { wdir: stage.wdir };

@@ -15,6 +15,8 @@ export type StageKey = string & { readonly __brand: "StageKey" };
 
 /** One dep as it enters the key: where it comes from and its digest. */
 export interface DepComponent {
+  /** Digest of the contract a json output dep is parsed by (see `contractText`); absent for other deps. */
+  readonly contract?: string;
   /** `eta:features.table`, `source projects/eta/train.py`, `external registry:eta@production`. */
   readonly from: string;
   readonly digest: string;
@@ -35,7 +37,7 @@ export interface KeyComponents {
   readonly packages?: Readonly<Record<string, string>>;
   readonly params: Readonly<Record<string, Json>>;
   readonly deps: Readonly<Record<string, DepComponent>>;
-  /** Output name -> `kind:path` (`:persist` added when persisted); moving an output is a new key. */
+  /** Output name -> `kind:path` (`:persist` added when persisted, `#contract:<digest>` for a json output); moving an output is a new key. */
   readonly outs: Readonly<Record<string, string>>;
   /** Declared environment variables and their values (null when unset). */
   readonly env: Readonly<Record<string, string | null>>;

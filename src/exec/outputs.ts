@@ -205,12 +205,14 @@ export function seedPersistedOutputs(root: string, stage: Stage, tempPaths: Read
 
 /**
  * Removes a stage's outputs from the workspace (after a failure: nothing
- * stale under a real name). A persisted output keeps its previous copy: it
- * is what the next attempt resumes from.
+ * stale under a real name). Two kinds keep their previous copy, which the
+ * failed run never touched (it wrote into its shadow): a persisted output,
+ * what the next attempt resumes from, and one kept out of the cache, whose
+ * only copy it is.
  */
 export async function removeOutputs(root: string, stage: Stage, statCache: StatCache): Promise<void> {
   for (const out of stage.outs) {
-    if (out.persist) continue;
+    if (out.persist || !out.cached) continue;
     await rm(join(root, out.path), { recursive: true, force: true });
     statCache.forget(out.path);
   }

@@ -26,9 +26,21 @@ export function parseParamOverrides(workspace: Workspace, sets: readonly string[
         continue;
       }
       const first = fileParam[0] as FileParamTarget;
-      const value = checkedValue(set, set.slice(eq + 1), first.stage.params[first.param] as Json, first.param, bad);
+      const declared = valueAt(first.stage.params[first.param] as Json, first.within);
+      if (declared === undefined) {
+        const section = first.stage.params[first.param];
+        const known = section !== null && typeof section === "object" && !Array.isArray(section) ? Object.keys(section) : [];
+        bad(`--set ${set}: ${first.param} has no key "${first.within.join(".")}"${didYouMean(first.within.join("."), known) || ` (keys: ${known.join(", ") || "none"})`}`);
+        continue;
+      }
+      const value = checkedValue(set, set.slice(eq + 1), declared, `${first.param}${first.within.map((k) => `.${k}`).join("")}`, bad);
       if (value === undefined) continue;
-      for (const { stage, param } of fileParam) overrides.set(stage.id, { ...(overrides.get(stage.id) ?? {}), [param]: value });
+      for (const { stage, param, within } of fileParam) {
+        const current = overrides.get(stage.id) ?? {};
+        // A key inside a section the stage reads whole (`train.lr` of `["train"]`) sets that key of the section.
+        const next = within.length === 0 ? value : withValueAt((current[param] ?? stage.params[param]) as Json, within, value);
+        overrides.set(stage.id, { ...current, [param]: next });
+      }
       continue;
     }
     const dot = set.lastIndexOf(".", eq);
@@ -87,6 +99,8 @@ interface FileParamTarget {
   readonly param: string;
   /** The params file's workspace path. */
   readonly file: string;
+  /** The key's path inside the param's value, when the stage reads a whole section the `--set` names a key of. */
+  readonly within: readonly string[];
 }
 
 /**
@@ -102,7 +116,12 @@ function fileParamTargets(workspace: Workspace, name: string): FileParamTarget[]
     for (const file of stage.paramsFiles) {
       for (const key of file.keys) {
         const param = fileParamName(file.declared, key);
-        if (name === key || name === param || name === `${file.path}:${key}`) targets.push({ stage, param, file: file.path });
+        for (const spelling of [key, param, `${file.path}:${key}`]) {
+          if (name === spelling) targets.push({ stage, param, file: file.path, within: [] });
+          else if (name.startsWith(`${spelling}.`)) targets.push({ stage, param, file: file.path, within: name.slice(spelling.length + 1).split(".") });
+          else continue;
+          break;
+        }
       }
     }
   }
@@ -121,6 +140,24 @@ function findStage(workspace: Workspace, name: string): Stage | undefined {
   if (exact) return exact;
   const byName = [...workspace.stages.values()].filter((s) => s.name === name);
   return byName.length === 1 ? byName[0] : undefined;
+}
+
+/** The value at `path` inside `value` (undefined where there is none). */
+function valueAt(value: Json, path: readonly string[]): Json | undefined {
+  let node: Json | undefined = value;
+  for (const key of path) {
+    if (node === null || typeof node !== "object" || Array.isArray(node) || !Object.hasOwn(node, key)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+/** A copy of `value` with `path` inside it set to `next`. */
+function withValueAt(value: Json, path: readonly string[], next: Json): Json {
+  if (path.length === 0) return next;
+  const [key, ...rest] = path as [string, ...string[]];
+  const node = value !== null && typeof value === "object" && !Array.isArray(value) ? value : {};
+  return { ...node, [key]: withValueAt(node[key] ?? null, rest, next) };
 }
 
 /** A string param takes the raw text; anything else is parsed as JSON. */

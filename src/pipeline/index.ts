@@ -17,6 +17,7 @@ export {
   url,
   type ProjectBuilder,
 } from "./define.js";
+export { contractText } from "./contract-text.js";
 export type { Diagnostic, DiagnosticReason } from "./diagnostic.js";
 export { isLazyRun } from "./lazy-run.js";
 export { findWorkspaceRoot, importModule, loadWorkspace, PIPELINE_FILE, registerTypeScript, type LoadOptions } from "./load.js";

@@ -24,6 +24,7 @@ export function explainChange(before: KeyComponents, after: KeyComponents): stri
     else if (was.from !== now.from) changes.push(`dep ${name} now reads ${now.from} (was ${was.from})`);
     // A source is named by its path, as the user knows it ("source projects/p/raw.txt changed").
     else if (was.digest !== now.digest) changes.push(now.from.startsWith("source ") ? `${now.from} changed` : `dep ${name} (${now.from}) changed`);
+    else if ((was.contract ?? "") !== (now.contract ?? "")) changes.push(`dep ${name} (${now.from}) is parsed by a changed contract`);
   }
   const code = new Set([...Object.keys(before.code ?? {}), ...Object.keys(after.code ?? {})]);
   for (const file of [...code].sort()) {

@@ -92,6 +92,27 @@ export function seen(ctx: { fileParams: Record<string, unknown>; outs: { seen: s
     expect(JSON.parse(ws.read("projects/p/seen.json"))).toEqual({ "params.yaml:train.lr": 0.3 });
   });
 
+  it("sets one key of a section the stage reads whole, and says which keys the section has when it holds no such key", async () => {
+    const whole = `  p.stage("train", {
+    paramsFiles: [paramsFrom("params.yaml", ["train"])],
+    outs: { seen: file("seen.yaml") },
+    cmd: "cat params.yaml > {outs.seen}",
+  });`;
+    ws = new Workspace(project(whole));
+    for (const set of ["train.lr=0.5", "params.yaml:train.lr=0.5"]) {
+      const run = await ws.runJson(["--set", set]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(ws.read("projects/p/seen.yaml")).toBe("train:\n  lr: 0.5\n  epochs: 3\n");
+    }
+    const two = await ws.runJson(["--set", "train.lr=0.25", "--set", "train.epochs=9"]);
+    expect(two.code, two.stderr).toBe(0);
+    expect(ws.read("projects/p/seen.yaml")).toBe("train:\n  lr: 0.25\n  epochs: 9\n");
+    expect(ws.read("projects/p/params.yaml")).toContain("lr: 0.1");
+    const typo = await ws.run(["run", "--set", "train.lrate=0.5"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('params.yaml:train has no key "lrate"; did you mean "lr"?');
+  });
+
   it("refuses a --set of a key two params files hold, asking for the file", async () => {
     ws = new Workspace(project(`  p.stage("a", { paramsFiles: [paramsFrom("params.yaml", ["train.lr"])], outs: { y: file("a.txt") }, cmd: "echo > {outs.y}" });
   p.stage("b", { paramsFiles: [paramsFrom("other.yaml", ["train.lr"])], outs: { y: file("b.txt") }, cmd: "echo > {outs.y}" });`,

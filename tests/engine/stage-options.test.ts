@@ -92,6 +92,17 @@ describe("cache: false", () => {
     expect(ws.read("projects/p/big.txt")).toBe("bulk\n");
     expect(await ws.run(["verify"])).toMatchObject({ code: 0 });
   });
+
+  it("keeps the output's only copy when a later run of its stage fails", async () => {
+    const failing = `  p.stage("big", { params: { fail: false }, outs: { data: file("big.txt", { cache: false }), small: file("small.txt") }, cmd: "echo bulk > {outs.data}; echo s > {outs.small}; test {params.fail} = false" });`;
+    ws = new Workspace(project(failing));
+    expect((await ws.runJson()).code).toBe(0);
+    const failed = await ws.runJson(["--set", "p:big.fail=true"]);
+    expect(failed.code).toBe(1);
+    expect(ws.read("projects/p/big.txt")).toBe("bulk\n"); // never in the cache: deleting it would lose it
+    expect(ws.exists("projects/p/small.txt")).toBe(false); // cached: removed, and restorable
+    expect(statuses(await ws.runJson())).toEqual({ "p:big": "restored" });
+  });
 });
 
 describeWith(NGINX, "cache: false with a remote cache (real nginx)", () => {

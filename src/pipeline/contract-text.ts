@@ -1,0 +1,36 @@
+/**
+ * A zod contract as text: its definition tree with every check, refinement
+ * and transform (a function by its source), keys in a stable order. Two
+ * contracts that parse alike print alike; a tightened check, a new field or
+ * a changed transform prints otherwise. Stage keys fold it in, so changing
+ * the contract of a json output reruns the stage that writes it (its cached
+ * output may break the new contract) and the stages that read it (their
+ * value is what the contract parses the bytes to).
+ */
+const printed = new WeakMap<object, string>();
+
+export function contractText(schema: object): string {
+  let text = printed.get(schema);
+  if (text === undefined) {
+    text = print(schema, new Set());
+    printed.set(schema, text);
+  }
+  return text;
+}
+
+function print(value: unknown, open: Set<object>): string {
+  if (typeof value === "function") return `fn:${JSON.stringify(value.toString())}`;
+  if (value === null || typeof value !== "object") return typeof value === "bigint" ? `${value}n` : (JSON.stringify(value) ?? "undefined");
+  if (value instanceof RegExp) return `re:${JSON.stringify(value.toString())}`;
+  if (open.has(value)) return "cycle"; // a recursive schema refers back to itself
+  open.add(value);
+  try {
+    const zod = (value as { _zod?: { def?: unknown } })._zod;
+    if (zod) return `zod(${print(zod.def, open)})`;
+    if (Array.isArray(value)) return `[${value.map((item) => print(item, open)).join(",")}]`;
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${print((value as Record<string, unknown>)[key], open)}`).join(",")}}`;
+  } finally {
+    open.delete(value);
+  }
+}

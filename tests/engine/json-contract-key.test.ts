@@ -1,0 +1,51 @@
+/**
+ * A json output's zod contract is part of the keys: of the stage writing it
+ * (its cached output may break a tightened contract) and of the stages
+ * reading it (they receive what the contract parses the bytes to).
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { statuses, Workspace } from "../rig.js";
+
+let ws: Workspace | undefined;
+afterEach(() => ws?.dispose());
+
+const files = (contract: string, transform = "") => ({
+  "pipeline.ts": `import { defineWorkspace } from "sluice";
+export default defineWorkspace({ projects: ["projects/p"] });
+`,
+  "projects/p/stats.ts": "export function stats() { return { stats: { rows: 2 } }; }\n",
+  "projects/p/pipeline.ts": `import { defineProject, file, json } from "sluice";
+import { z } from "zod";
+import { stats } from "./stats.js";
+export default defineProject("p", (p) => {
+  const s = p.stage("stats", { outs: { stats: json(${contract}${transform}) }, run: stats });
+  p.stage("show", { deps: { stats: s.outs.stats }, outs: { shown: file("shown.txt") }, cmd: "echo {deps.stats} > {outs.shown}" });
+});
+`,
+});
+
+describe("json contracts in the key", () => {
+  it("reruns the writer when its contract is tightened, and fails it when the cached output breaks the new one", async () => {
+    ws = new Workspace(files("z.object({ rows: z.number() })"));
+    expect((await ws.runJson()).code).toBe(0);
+    expect(statuses(await ws.runJson())).toEqual({ "p:stats": "cached", "p:show": "cached" });
+
+    ws.edit("projects/p/pipeline.ts", "rows: z.number()", "rows: z.number().min(100)");
+    const explained = await ws.run(["explain", "p:stats"]);
+    expect(explained.stdout).toMatch(/out stats json:projects\/p\/out\/stats\/stats\.json#contract:\w+ -> json:projects\/p\/out\/stats\/stats\.json#contract:\w+/);
+    const tightened = await ws.runJson();
+    expect(tightened.code).toBe(1);
+    expect(tightened.stages.find((s) => s.id === "p:stats")?.reason).toMatch(/^contract-violation: .*>=100/);
+  });
+
+  it("reruns a reader when the contract its dep is parsed by changes", async () => {
+    ws = new Workspace(files("z.object({ rows: z.number() })", ".transform((v) => ({ ...v, seen: true }))"));
+    expect((await ws.runJson()).code).toBe(0);
+    ws.edit("projects/p/pipeline.ts", "seen: true", "seen: false");
+    const run = await ws.runJson();
+    expect(run.code, run.stderr).toBe(0);
+    expect(statuses(run)).toMatchObject({ "p:show": "ran" });
+    const explained = await ws.run(["explain", "p:show"]);
+    expect(explained.code).toBe(0);
+  });
+});
