@@ -6,21 +6,24 @@
  * stage a hit and reruns nothing.
  *
  * Refused, with nothing written, when: the experiment did not finish; it
- * set a pipeline.ts param (apply writes no TypeScript); its results are no
- * longer in the cache; or a params-file key it would change holds an edit
+ * set a pipeline.ts param (apply writes no TypeScript); it was built under
+ * other declarations (today's pipeline keys its stages otherwise); its
+ * results are no longer in the cache; or a params-file key it would change holds an edit
  * not committed to git, which would be lost (`--force` overwrites it).
  * Outside a git repository there is no commit to compare with, and the
  * keys are written as they are.
  */
 import { join } from "node:path";
 import { openCache, parseStageKey, referencedObjects, saveSession, type CacheSession, type RunRecord } from "../cache/index.js";
-import { restoreOutputs } from "../exec/index.js";
+import { planBuild, restoreOutputs } from "../exec/index.js";
+import { withUpstream } from "../graph/index.js";
 import { fileWithKeysSet, type Json, type StageId, type Workspace } from "../pipeline/index.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { ok } from "../util/result.js";
 import { readExperiments, type Experiment } from "./experiments-file.js";
 import { PIPELINE_PARAMS, unknownExperiment } from "./exp-views.js";
 import { refuse, type OpResult } from "./failure.js";
+import { parseParamOverrides } from "./param-overrides.js";
 import { revisionProblem } from "./revision-files.js";
 import { takeWorkspaceLock, type LoadedWorkspace } from "./run-once.js";
 import { declaredParams, paramsOn, type TrackedValue } from "./tracked-values.js";
@@ -52,6 +55,8 @@ export async function applyExperiment(loaded: LoadedWorkspace, name: string, opt
         return refuse("usage", `applying ${name} would overwrite uncommitted edits of ${unsaved.join(", ")}: commit them, or pass --force to overwrite`);
       }
     }
+    const current = await builtAsDeclared(cache, loaded, experiment);
+    if (!current.ok) return current;
     const records = await recordsOf(cache, loaded.workspace, experiment);
     if (!records.ok) return records;
     const written = writeParams(loaded.root, loaded.workspace, changes.value);
@@ -69,6 +74,33 @@ export async function applyExperiment(loaded: LoadedWorkspace, name: string, opt
   } finally {
     if (lock.value.ok) await lock.value.lock.release();
   }
+}
+
+/**
+ * Whether today's declarations, given the experiment's params, still key its
+ * stages as it built them. An experiment built before a declaration changed
+ * (another key list, an edited command) would restore outputs the next
+ * `sluice run` rebuilds anyway, with params that no longer match them:
+ * refused instead, saying which stage and how to build the variant again.
+ */
+async function builtAsDeclared(cache: CacheSession, loaded: LoadedWorkspace, experiment: Experiment): Promise<OpResult<void>> {
+  const overrides = parseParamOverrides(loaded.workspace, experiment.set);
+  if (!overrides.ok) return refuse("usage", `experiment ${experiment.name} set ${experiment.set.join(", ")}, which today's pipeline refuses: ${overrides.error[0]?.message ?? ""}`);
+  const built = experiment.stages.filter((s) => loaded.workspace.stages.has(s.id as StageId));
+  const plan = await planBuild(cache, {
+    workspace: loaded.workspace,
+    dag: loaded.dag,
+    selected: withUpstream(loaded.dag, built.map((s) => s.id as StageId)),
+    params: (stage) => ({ ...stage.params, ...overrides.value.get(stage.id) }),
+  });
+  for (const { id, key } of built) {
+    const now = plan.results.find((r) => r.id === id)?.key;
+    if (now !== key) {
+      const again = `sluice exp run ${experiment.set.map((set) => `--set ${set}`).join(" ")}`;
+      return refuse("usage", `experiment ${experiment.name} was built under other declarations: ${id} would now be keyed ${now ?? "(not computable)"}, not ${key}; build it again (${again})`);
+    }
+  }
+  return ok(undefined);
 }
 
 /** A params-file key the experiment ran with another value than the workspace holds. */

@@ -197,6 +197,17 @@ describeWith(PYTHON_NUMPY, "experiments on the get-started example", () => {
     expect(snapshot(ws, ["data/features", "model.npy", "eval"])).toEqual(outputs);
   });
 
+  it("apply refuses an experiment built under other declarations, writing nothing", async () => {
+    const declared = ws.read("pipeline.ts");
+    ws.edit("pipeline.ts", '["train.epochs", "train.lr", "train.seed"]', '["train"]');
+    const params = ws.read("params.yaml");
+    const refused = await ws.run(["exp", "apply", "max_features-20"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/experiment max_features-20 was built under other declarations: getstarted:train would now be keyed \w+, not \w+; build it again \(sluice exp run --set featurize.max_features=20\)/);
+    expect(ws.read("params.yaml")).toBe(params);
+    ws.write("pipeline.ts", declared);
+  });
+
   it("refuses a corrupt experiments.json with exit 2 and a message naming it, changing nothing", async () => {
     const path = join(ws.root, "cache", "experiments.json");
     const good = readFileSync(path, "utf8");
