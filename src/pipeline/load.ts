@@ -306,7 +306,8 @@ function loadFailure(file: string, error: unknown): Diagnostic {
 function installHint(text: string): string {
   const missing = /Cannot find package '((?:@[^'/]+\/)?[^'/]+)[^']*' imported from/.exec(text)?.[1];
   if (missing === undefined) return "";
-  const command = missing === "sluice" ? "npm install --save-dev sluice" : `npm install ${missing}`;
+  // Until sluice is on the registry, the tarball `npm pack` makes (or a checkout) is what installs it.
+  const command = missing === "sluice" ? "npm install --save-dev <path to a sluice checkout or the .tgz its npm pack makes>" : `npm install ${missing}`;
   return ` (the workspace has no ${missing} of its own: install it with \`${command}\`)`;
 }
 
