@@ -1,11 +1,16 @@
 /**
- * A zod contract as text: its definition tree with every check, refinement
- * and transform (a function by its source), keys in a stable order. Two
- * contracts that parse alike print alike; a tightened check, a new field or
- * a changed transform prints otherwise. Stage keys fold it in, so changing
- * the contract of a json output reruns the stage that writes it (its cached
- * output may break the new contract) and the stages that read it (their
- * value is what the contract parses the bytes to).
+ * A zod contract as text: its definition tree with every type, field,
+ * check and its settings (`min(100)`), keys in a stable order. Two contracts
+ * that parse alike print alike; a tightened check, a new field or an added
+ * refinement or transform prints otherwise. Stage keys fold it in, so
+ * changing the contract of a json output reruns the stage that writes it
+ * (its cached output may break the new contract) and the stages that read
+ * it (their value is what the contract parses the bytes to).
+ *
+ * A function is printed as `fn`, not as its source: zod's own functions
+ * (error messages) live in sluice's bundle, whose text changes with every
+ * build of sluice, and keys must not. So the body of a refinement or a
+ * transform is not seen; changing one is a `--force` of the stages using it.
  */
 const printed = new WeakMap<object, string>();
 
@@ -19,7 +24,7 @@ export function contractText(schema: object): string {
 }
 
 function print(value: unknown, open: Set<object>): string {
-  if (typeof value === "function") return `fn:${JSON.stringify(value.toString())}`;
+  if (typeof value === "function") return "fn";
   if (value === null || typeof value !== "object") return typeof value === "bigint" ? `${value}n` : (JSON.stringify(value) ?? "undefined");
   if (value instanceof RegExp) return `re:${JSON.stringify(value.toString())}`;
   if (open.has(value)) return "cycle"; // a recursive schema refers back to itself
