@@ -31,11 +31,25 @@ function print(value: unknown, open: Set<object>): string {
   open.add(value);
   try {
     const zod = (value as { _zod?: { def?: unknown } })._zod;
-    if (zod) return `zod(${print(zod.def, open)})`;
+    if (zod) return `zod(${printDef(zod.def, open)})`;
     if (Array.isArray(value)) return `[${value.map((item) => print(item, open)).join(",")}]`;
     const keys = Object.keys(value).sort();
     return `{${keys.map((key) => `${JSON.stringify(key)}:${print((value as Record<string, unknown>)[key], open)}`).join(",")}}`;
   } finally {
     open.delete(value);
   }
+}
+
+/**
+ * A schema's definition. zod fills caches into it as it parses (a lazy
+ * schema's `_cachedInner`): those keys are left out, so the text is the same
+ * before and after any parse, and a lazy schema prints what its getter gives.
+ */
+function printDef(def: unknown, open: Set<object>): string {
+  if (def === null || typeof def !== "object") return print(def, open);
+  const fields = def as Record<string, unknown>;
+  const keys = Object.keys(fields).filter((key) => !key.startsWith("_")).sort();
+  const parts = keys.map((key) => `${JSON.stringify(key)}:${print(fields[key], open)}`);
+  if (fields["type"] === "lazy" && typeof fields["getter"] === "function") parts.push(`"inner":${print((fields["getter"] as () => unknown)(), open)}`);
+  return `{${parts.join(",")}}`;
 }

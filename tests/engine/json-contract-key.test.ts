@@ -45,7 +45,12 @@ describe("json contracts in the key", () => {
     const run = await ws.runJson();
     expect(run.code, run.stderr).toBe(0);
     expect(statuses(run)).toEqual({ "p:stats": "ran", "p:show": "ran" });
-    const explained = await ws.run(["explain", "p:show"]);
-    expect(explained.stdout).toContain("dep stats (p:stats.stats) is parsed by a changed contract");
+  });
+
+  it("keys alike before and after a contract has parsed values (zod caches into a lazy schema's definition as it parses)", async () => {
+    const lazy = "z.lazy(() => z.object({ rows: z.number() }))";
+    ws = new Workspace(files(lazy));
+    expect((await ws.runJson()).code).toBe(0); // the writer's output was parsed in this process before the reader was keyed
+    expect(statuses(await ws.runJson())).toEqual({ "p:stats": "cached", "p:show": "cached" });
   });
 });

@@ -201,7 +201,8 @@ describeWith(PYTHON_NUMPY, "experiments on the get-started example", () => {
     const declared = ws.read("pipeline.ts");
     ws.edit("pipeline.ts", '["train.epochs", "train.lr", "train.seed"]', '["train"]');
     const params = ws.read("params.yaml");
-    const refused = await ws.run(["exp", "apply", "max_features-20"]);
+    // --force: the workspace holds the last apply's params, uncommitted; this refusal comes after that check.
+    const refused = await ws.run(["exp", "apply", "max_features-20", "--force"]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/experiment max_features-20 was built under other declarations: getstarted:train would now be keyed \w+, not \w+; build it again \(sluice exp run --set featurize.max_features=20\)/);
     expect(ws.read("params.yaml")).toBe(params);
