@@ -2,19 +2,19 @@
  * The shadow directory a stage runs in: a tree shaped like the workspace
  * holding only the stage's declared deps (as links) and room for its
  * declared outputs. A folder dep is a real folder of links to its files,
- * never a link to the workspace's folder: `{deps.data}/../x` then stays in
- * the shadow, where an undeclared `x` is missing. A `cmd` stage's working directory is its project folder
- * inside the shadow, so relative paths behave as in the workspace; an input
- * that was not declared is simply not there, and a file written anywhere but
- * a declared output is found afterwards and reported by name. Only declared
+ * never a link to the workspace's folder, so `{deps.data}/../x` stays in the
+ * shadow. A `cmd` stage's working directory is its project folder inside
+ * the shadow, so relative paths behave as in the workspace; an input that
+ * was not declared is simply not there, and a file written anywhere but a
+ * declared output is found afterwards and reported by name. Only declared
  * outputs are moved back into the workspace.
  *
- * Shadows are reused, one per running stage: between stages only the links
- * and stray files are removed (and a folder dep's tree), while folders stay. Creating and deleting a
- * fresh tree per stage made filesystem metadata, not the commands, the cost
- * of a thousand cheap stages. Calls here are synchronous for the same
- * reason: a dozen small syscalls in sequence cost less than as many
- * thread-pool round trips.
+ * Shadows are reused, one per running stage: between stages only the links,
+ * the folder deps' trees and stray files are removed, while other folders
+ * stay. Creating and deleting a fresh tree per stage made filesystem
+ * metadata, not the commands, the cost of a thousand cheap stages. Calls
+ * here are synchronous for the same reason: a dozen small syscalls in
+ * sequence cost less than as many thread-pool round trips.
  */
 import { linkSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync, type Dirent } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
