@@ -16,7 +16,7 @@
  * here are synchronous for the same reason: a dozen small syscalls in
  * sequence cost less than as many thread-pool round trips.
  */
-import { linkSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync, type Dirent } from "node:fs";
+import { linkSync, lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync, type Dirent } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import type { Stage } from "../pipeline/index.js";
 
@@ -156,7 +156,10 @@ export function strayFiles(shadow: Shadow, stage: Stage): string[] {
  * real folder (`linkTree`); a hard link to a folder fails, so finding out
  * costs the common file dep nothing.
  */
-function linkDep(shadow: Shadow, target: string, link: string): void {
+function linkDep(shadow: Shadow, declared: string, link: string): void {
+  // A symlinked source is linked as what it points to: a hard link to the link itself would look
+  // for a relative target beside it in the shadow, where it is not.
+  const target = lstatSync(declared, { throwIfNoEntry: false })?.isSymbolicLink() ? realpathOr(declared) : declared;
   try {
     linkSync(target, link);
     shadow.links.push(link);
@@ -206,6 +209,15 @@ function linkTree(shadow: Shadow, from: string, to: string, walking: string[]): 
       symlinkSync(source, link);
     }
     shadow.treeFiles.add(relative(shadow.root, link));
+  }
+}
+
+/** The real path of `path`, or `path` itself when it leads nowhere (the link made for it then fails the command, not the run). */
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 

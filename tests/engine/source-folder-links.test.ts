@@ -141,7 +141,7 @@ describe("symlinks inside a source folder", () => {
   });
 });
 
-describe("a folder dep in the shadow", () => {
+describe("deps in the shadow", () => {
   const SNEAKY = `  p.stage("sneaky", { deps: { c: source("corpus") }, outs: { n: file("out/n.txt") }, cmd: "wc -l < {deps.c}/../data/input.txt > {outs.n}" });`;
 
   it("keeps {deps.x}/.. inside the shadow: an undeclared neighbour is missing, with or without --strict", async () => {
@@ -169,5 +169,15 @@ describe("a folder dep in the shadow", () => {
       "wrote undeclared output projects/p/corpus/new.txt (declare it in outs, or it is lost)",
     ]);
     expect(ws.exists("projects/p/corpus/new.txt")).toBe(false);
+  });
+
+  it("reads a source file that is a relative symlink as the file it points to", async () => {
+    ws = workspace(`  p.stage("via", { deps: { x: source("lnk/x.txt") }, outs: { o: file("out/v.txt") }, cmd: "cat {deps.x} > {outs.o}" });`, {
+      "projects/p/lnk/keep": "",
+    });
+    link("../other/x.txt", "projects/p/lnk/x.txt");
+    const run = await ws.runJson();
+    expect(run.code).toBe(0);
+    expect(ws.read("projects/p/out/v.txt")).toBe("AAAA\n");
   });
 });
