@@ -153,8 +153,8 @@ export function strayFiles(shadow: Shadow, stage: Stage): string[] {
  * filesystem without a journal ext4 skips recently freed inodes one by one
  * when it allocates, and a symlink made and dropped per dep made every file
  * of a cold run slower to create than the last. A folder is laid out as a
- * real folder (`linkTree`); a hard link to a folder fails, so finding out
- * costs the common file dep nothing.
+ * real folder (`linkTree`); a hard link to a folder fails, so only then is
+ * the dep stat-ed (a file dep costs one lstat more, to see a symlink).
  */
 function linkDep(shadow: Shadow, declared: string, link: string): void {
   // A symlinked source is linked as what it points to: a hard link to the link itself would look
