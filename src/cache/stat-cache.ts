@@ -28,12 +28,24 @@
  * always one that may be trusted; a racy file is simply hashed again next
  * time (an output just written is, once).
  */
-import { readFileSync, statSync, type Stats } from "node:fs";
+import { readFileSync, readlinkSync, realpathSync, statSync, type Stats } from "node:fs";
 import { readdir } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { basename, dirname, join, relative, sep } from "node:path";
 import { canonicalJson } from "../util/canonical-json.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { digestFile, digestString, type Digest } from "./digest.js";
+
+/**
+ * A symlink inside a folder that the folder's digest cannot follow: it
+ * leads outside the workspace, nowhere, or back to a folder holding it.
+ */
+export interface UnfollowedLink {
+  /** The link's workspace-relative path. */
+  readonly link: string;
+  /** What the link says it points to, as written. */
+  readonly target: string;
+  readonly why: "outside" | "dangling" | "loop";
+}
 
 /** [size, mtimeMs, ctimeMs, inode, device, digest] */
 type Entry = [number, number, number, number, number, Digest];
@@ -51,6 +63,8 @@ export class StatCache {
   readonly #file: string;
   readonly #root: string;
   readonly #entries: Map<string, Entry>;
+  /** The workspace root with its symlinks resolved, once a link inside a folder needs it. */
+  #realRoot: string | undefined;
   #dirty = false;
   /** Files hashed (not served from the cache) since load, for tests and benchmarks. */
   hashed = 0;
@@ -75,41 +89,103 @@ export class StatCache {
 
   /**
    * Digest of a workspace file or directory, or undefined when it does not
-   * exist. The stat is synchronous on purpose: a no-op run makes thousands of
-   * them, and a thread-pool round trip costs more than the syscall itself.
+   * exist or is a folder holding a link its digest cannot follow (see
+   * `inspect`: a workspace output holding one is not what any record says).
    */
   async digest(relPath: string): Promise<Digest | undefined> {
+    const found = await this.inspect(relPath);
+    return found !== undefined && "digest" in found ? found.digest : undefined;
+  }
+
+  /**
+   * The digest of a workspace file or directory, undefined when it does not
+   * exist, or the link inside a folder that keeps it from having one. The
+   * stat is synchronous on purpose: a no-op run makes thousands of them, and
+   * a thread-pool round trip costs more than the syscall itself.
+   */
+  async inspect(relPath: string): Promise<{ digest: Digest } | { link: UnfollowedLink } | undefined> {
     const absolute = join(this.#root, relPath);
     const statAt = Date.now();
     const info = statSync(absolute, { throwIfNoEntry: false });
     if (!info) return undefined;
-    if (info.isDirectory()) return (await this.directory(relPath))?.digest;
-    return this.#fileDigest(relPath, absolute, info, statAt);
+    if (info.isDirectory()) return this.#directory(relPath);
+    return { digest: await this.#fileDigest(relPath, absolute, info, statAt) };
   }
 
-  /** Digest of a directory: its manifest of relative paths and file digests. */
-  async directory(relPath: string): Promise<{ digest: Digest; manifest: string } | undefined> {
+  /**
+   * Digest of a directory: its manifest of relative paths and file digests.
+   * A symlink inside counts as what it points to, under the link's name, as
+   * a copy would: the stage reads through it, so its target's bytes are part
+   * of the folder. Its stat-cache entry holds the target's stats (the stat
+   * follows the link), so an edit of the target or a link pointed elsewhere
+   * (another inode) is hashed again; where it leads is resolved on every
+   * walk, so a link turned outside the workspace is seen at once. A link
+   * leading outside the workspace, nowhere, or to a folder holding it has
+   * no digest the cache could trust, and the walk stops at it. A folder
+   * without links has the digest it always had.
+   */
+  async #directory(relPath: string): Promise<{ digest: Digest } | { link: UnfollowedLink } | undefined> {
     const absolute = join(this.#root, relPath);
     const files: [string, Digest][] = [];
-    const walk = async (dir: string): Promise<void> => {
+    // Real paths of the folders being walked, to see a link that leads back into one of them.
+    const walking: string[] = [];
+    const walk = async (dir: string, real: string): Promise<UnfollowedLink | undefined> => {
+      walking.push(real);
       const entries = await readdir(dir, { withFileTypes: true });
       for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
         const path = join(dir, entry.name);
-        if (entry.isDirectory()) await walk(path);
-        else if (entry.isFile()) {
+        if (entry.isDirectory()) {
+          const unfollowed = await walk(path, join(real, entry.name));
+          if (unfollowed) return unfollowed;
+        } else if (entry.isFile()) {
           const statAt = Date.now();
-          const info = statSync(path);
-          files.push([relative(absolute, path), await this.#fileDigest(relative(this.#root, path), path, info, statAt)]);
+          files.push([relative(absolute, path), await this.#fileDigest(relative(this.#root, path), path, statSync(path), statAt)]);
+        } else if (entry.isSymbolicLink()) {
+          const unfollowed = await this.#followLink(path, absolute, files, walking, walk);
+          if (unfollowed) return unfollowed;
         }
       }
+      walking.pop();
+      return undefined;
     };
     try {
-      await walk(absolute);
+      const unfollowed = await walk(absolute, realpathSync(absolute));
+      if (unfollowed) return { link: unfollowed };
     } catch {
       return undefined;
     }
-    const manifest = directoryManifest(files);
-    return { digest: digestString(manifest), manifest };
+    return { digest: digestString(directoryManifest(files)) };
+  }
+
+  /** Adds what the symlink at `path` leads to (a file, or a folder walked in its place), or says why it cannot. */
+  async #followLink(
+    path: string,
+    folder: string,
+    files: [string, Digest][],
+    walking: readonly string[],
+    walk: (dir: string, real: string) => Promise<UnfollowedLink | undefined>,
+  ): Promise<UnfollowedLink | undefined> {
+    this.#realRoot ??= realpathSync(this.#root);
+    const realRoot = this.#realRoot;
+    // Named by its real folder: reached through a link to a folder, `path` may wind through a loop.
+    const unfollowed = (why: UnfollowedLink["why"]): UnfollowedLink => ({
+      link: relative(realRoot, join(realpathSync(dirname(path)), basename(path))),
+      target: readlinkSync(path),
+      why,
+    });
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      return unfollowed("dangling");
+    }
+    if (real !== realRoot && !real.startsWith(`${realRoot}${sep}`)) return unfollowed("outside");
+    const statAt = Date.now();
+    const info = statSync(path);
+    if (info.isDirectory()) return walking.includes(real) ? unfollowed("loop") : walk(path, real);
+    if (!info.isFile()) return undefined; // a link to a socket or a device is skipped like the thing itself
+    files.push([relative(folder, path), await this.#fileDigest(relative(this.#root, path), path, info, statAt)]);
+    return undefined;
   }
 
   /**

@@ -4,7 +4,7 @@
  * (or, when planning, from the outputs assumed for a stage that would run),
  * an external value's from resolving it once per build.
  */
-import { externalDigest, isDigest, type Digest, type StatCache } from "../cache/index.js";
+import { externalDigest, isDigest, type Digest, type StatCache, type UnfollowedLink } from "../cache/index.js";
 import type { ExternalRef, Json, Stage, StageId } from "../pipeline/index.js";
 import type { StageFailure } from "./events.js";
 
@@ -55,9 +55,10 @@ export async function depDigests(stage: Stage, outputDigest: OutputDigest, statC
       const digest = outputDigest(dep.stage, dep.out);
       if (digest) digests.set(dep.name, digest as Digest);
     } else if (dep.kind === "source") {
-      const digest = await statCache.digest(dep.path);
-      if (!digest) return { ok: false, failure: { reason: "missing-input", message: `input "${dep.name}" (${dep.path}) does not exist` } };
-      digests.set(dep.name, digest);
+      const found = await statCache.inspect(dep.path);
+      if (!found) return { ok: false, failure: { reason: "missing-input", message: `input "${dep.name}" (${dep.path}) does not exist` } };
+      if ("link" in found) return { ok: false, failure: { reason: "unfollowable-link", message: unfollowedLinkMessage(dep.name, dep.path, found.link) } };
+      digests.set(dep.name, found.digest);
     } else if (dep.kind === "url") {
       // The pin is the digest: planning needs no network, and the bytes are checked against it when fetched.
       if (isDigest(dep.digest)) digests.set(dep.name, dep.digest);
@@ -71,6 +72,23 @@ export async function depDigests(stage: Stage, outputDigest: OutputDigest, statC
     }
   }
   return { ok: true, digests };
+}
+
+/**
+ * Why a source folder cannot be an input: one of its symlinks leads where
+ * its digest cannot follow. The stage would read bytes no key covers, so it
+ * fails instead, naming the folder, the link, its target and the fix.
+ */
+function unfollowedLinkMessage(name: string, folder: string, { link, target, why }: UnfollowedLink): string {
+  const where = `input "${name}" (${folder}) holds the symlink ${link} -> ${target}`;
+  switch (why) {
+    case "outside":
+      return `${where}, which leads outside the workspace, where no digest covers it: copy the file into the folder, or move what it points to into the workspace and declare it as its own dep`;
+    case "dangling":
+      return `${where}, which points to nothing: remove the link, or point it at a file inside the workspace`;
+    case "loop":
+      return `${where}, which leads back to a folder holding it: remove the link`;
+  }
 }
 
 /** Output digests of upstream results, for `depDigests`. */

@@ -26,6 +26,8 @@ export type FailureReason =
   | "contract-violation"
   | "input-changed"
   | "missing-input"
+  /** A source folder holds a symlink leading outside the workspace, nowhere, or back into itself. */
+  | "unfollowable-link"
   | "external-unavailable"
   | "store-failed"
   | "unsatisfiable-resources"
