@@ -15,7 +15,7 @@ import { emitWireit } from "./lib/emit-wireit.mjs";
 import { defaultWorkDir, repoRoot } from "./lib/paths.mjs";
 import { discard } from "./lib/trash.mjs";
 
-export const TOOLS = ["make", "wireit", "turbo", "sluice"];
+export const TOOLS = ["make", "wireit", "turbo", "sluice", "sluice-run"];
 export const RUN_LOG = "runs.log";
 
 /**
@@ -40,7 +40,7 @@ export function generateWorkspace({ tool, n, dir, bigFile }) {
   }
   const files = emit(tool, dag, runLog);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  if (tool === "sluice") {
+  if (tool.startsWith("sluice")) {
     // The pipeline imports "sluice"; resolve it to this checkout.
     mkdirSync(join(dir, "node_modules"));
     symlinkSync(repoRoot, join(dir, "node_modules", "sluice"), "dir");
@@ -62,6 +62,7 @@ function emit(tool, dag, runLog) {
     case "wireit": return emitWireit(dag, runLog);
     case "turbo": return emitTurbo(dag, runLog, npmVersion());
     case "sluice": return emitSluice(dag, runLog);
+    case "sluice-run": return emitSluice(dag, runLog, { runEvery: 10 });
     default: throw new Error(`unknown tool ${tool}`);
   }
 }

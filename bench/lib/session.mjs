@@ -21,7 +21,7 @@ export class Session {
   constructor(tool, n, dir, bigFile) {
     this.tool = tool;
     this.dir = dir;
-    const { dag, generated } = generateWorkspace({ tool: tool.name, n, dir, bigFile });
+    const { dag, generated } = generateWorkspace({ tool: tool.workspace ?? tool.name, n, dir, bigFile });
     this.dag = dag;
     this.#generated = generated;
   }

@@ -14,7 +14,11 @@ import { discard } from "./trash.mjs";
  *   invocation: () => { command: string, args: string[], env: Record<string,string> },
  *   report?: (stdout: string) => { ran: number, statuses: Record<string, number> },
  *   skipAbove?: { n: number, why: string },
+ *   workspace?: string,
  * }} Tool
+ *
+ * `workspace` names the generated workspace a tool runs in when it is not
+ * its own (turbo-quiet runs turbo's).
  */
 
 /** @type {Record<string, Tool>} */
@@ -47,6 +51,19 @@ export const tools = {
       why: "turbo starts every task through `npm run` (~0.3 s each at 2 cores), so one cold run of 10000 stages takes ~25 min; pass --turbo-max to force it",
     },
   },
+  // turbo at its quietest: the same workspace, no task logs replayed (its fastest no-op).
+  "turbo-quiet": {
+    name: "turbo-quiet",
+    workspace: "turbo",
+    invocation: () => {
+      const turbo = tools.turbo.invocation();
+      return { ...turbo, args: [...turbo.args, "--output-logs=none"] };
+    },
+    skipAbove: {
+      n: 1000,
+      why: "as turbo",
+    },
+  },
   sluice: {
     name: "sluice",
     invocation: () => {
@@ -62,6 +79,14 @@ export const tools = {
       for (const s of doc.stages ?? []) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
       return { ran: statuses.ran ?? 0, statuses };
     },
+  },
+  // The same DAG with every tenth stage a TypeScript `run` stage (named lazily
+  // with runFrom): planning must not pay for stage code.
+  "sluice-run": {
+    name: "sluice-run",
+    workspace: "sluice-run",
+    invocation: () => tools.sluice.invocation(),
+    report: (stdout) => tools.sluice.report(stdout),
   },
 };
 
