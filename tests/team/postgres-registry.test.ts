@@ -87,7 +87,7 @@ describeWith(POSTGRES, "PostgreSQL registry (real server on 127.0.0.1)", () => {
       expect(verdict.json.registry.ok).toBe(true);
       // The location names the database, never the password.
       expect(verdict.json.registry.location).toBe(`postgres://sluice@127.0.0.1:${server.port}/${name}`);
-    });
+    }, 180_000); // two workspaces shipped twice and rolled back through the CLI, then ten reads of each: ~25 processes
 
     it("imports the file registry verified, reads it identically, and exports it back byte for byte", async () => {
       const { name, url } = await server.freshDatabase();
