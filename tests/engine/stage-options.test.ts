@@ -167,6 +167,20 @@ describe("frozen", () => {
   });
 });
 
+describe("alwaysRun", () => {
+  it("runs every time though nothing changed, and cannot also be frozen", async () => {
+    const stage = (extra: string) => `  p.stage("stamp", {${extra} outs: { log: file("log.txt", { persist: true }) }, cmd: "echo run >> {outs.log}" });`;
+    ws = new Workspace(project(stage(" alwaysRun: true,")));
+    expect((await ws.runJson()).code).toBe(0);
+    expect(statuses(await ws.runJson())).toEqual({ "p:stamp": "ran" });
+    expect(ws.read("projects/p/log.txt")).toBe("run\nrun\n");
+    ws.write("projects/p/pipeline.ts", project(stage(" alwaysRun: true, frozen: true,"))["projects/p/pipeline.ts"] as string);
+    const both = await ws.run(["run"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("is both frozen (never runs) and alwaysRun (always runs); choose one");
+  });
+});
+
 describe("wdir", () => {
   it("runs a command in another folder of the project, its placeholders relative to it, and is part of the key", async () => {
     const stage = (wdir: string) => `  p.stage("copy", { wdir: "${wdir}", deps: { input: source("scripts/in.txt") }, outs: { copy: file("out/copy.txt") }, cmd: "echo {deps.input} > {outs.copy}; cat {deps.input} >> {outs.copy}; basename \\"$PWD\\" >> {outs.copy}" });`;
