@@ -25,7 +25,8 @@ const command = defineCommand({
       const { url, digest, bytes, cached } = pinned.value;
       if (argv.json) return void writeOut(JSON.stringify(pinned.value, null, 2));
       writeOut(`${url}: ${formatBytes(bytes)}, digest ${digest}${cached ? " (kept in the cache)" : ""}`);
-      writeOut(`  url(${JSON.stringify(url)}, { digest: ${JSON.stringify(digest)}, path: "data/<file>" })`);
+      const name = new URL(url).pathname.split("/").filter(Boolean).at(-1) ?? "download";
+      writeOut(`  url(${JSON.stringify(url)}, { digest: ${JSON.stringify(digest)}, path: ${JSON.stringify(`data/${name}`)} })`);
     } finally {
       process.off("SIGINT", onSigint);
     }
