@@ -4,7 +4,7 @@
  * references, holding the workspace lock so no run is writing meanwhile.
  */
 import { collectGarbage as collect, openCache, type GcReport } from "../cache/index.js";
-import { findWorkspaceRoot } from "../pipeline/index.js";
+import { workspaceRootAt } from "./load-workspace.js";
 import { acquireLock } from "../util/file-lock.js";
 import { refuse, type OpResult } from "./failure.js";
 
@@ -16,8 +16,9 @@ export interface GarbageCollected extends GcReport {
 
 export async function collectGarbage(cwd: string, request: { readonly keep: number; readonly dryRun: boolean }): Promise<OpResult<GarbageCollected>> {
   if (!Number.isInteger(request.keep) || request.keep < 0) return refuse("usage", `--keep must be a whole number of runs, 0 or more (got ${request.keep})`);
-  const root = findWorkspaceRoot(cwd);
-  if (!root) return refuse("usage", "no sluice workspace here (a folder with pipeline.ts and package.json)");
+  const found = workspaceRootAt(cwd);
+  if (!found.ok) return found;
+  const root = found.value;
   const cache = await openCache(root);
   const lock = await acquireLock(cache.layout.lock, { wait: true });
   if (!lock.ok) return refuse("usage", "the workspace is locked by another process");

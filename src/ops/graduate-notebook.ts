@@ -7,7 +7,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { graduateNotebook, insertStage, newPipelineFile, type Graduation, type Written } from "../graduate/index.js";
-import { findWorkspaceRoot, loadTimeoutMs, loadWorkspace, type Diagnostic } from "../pipeline/index.js";
+import { loadTimeoutMs, loadWorkspace, type Diagnostic } from "../pipeline/index.js";
+import { workspaceRootAt } from "./load-workspace.js";
 import { fail } from "../util/result.js";
 import { refuse, type OpFailure, type OpResult } from "./failure.js";
 
@@ -33,8 +34,9 @@ export interface Graduated {
 }
 
 export async function graduate(request: GraduateRequest): Promise<OpResult<Graduated>> {
-  const root = findWorkspaceRoot(request.cwd);
-  if (!root) return refuse("usage", `no sluice workspace at or above ${request.cwd} (\`sluice init\` creates one)`);
+  const found = workspaceRootAt(request.cwd);
+  if (!found.ok) return found;
+  const root = found.value;
   const notebookPath = resolve(request.cwd, request.notebook);
   if (!existsSync(notebookPath)) return refuse("usage", `no notebook at ${notebookPath}`);
   const timeoutMs = loadTimeoutMs(request.loadTimeoutMs, process.env);

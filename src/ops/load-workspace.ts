@@ -17,9 +17,17 @@ export interface LoadRequest {
   readonly loadTimeoutMs: number | undefined;
 }
 
+/** The workspace root at or above `cwd`, or the usage failure every operation gives without one. */
+export function workspaceRootAt(cwd: string): OpResult<string> {
+  const root = findWorkspaceRoot(cwd);
+  if (root) return { ok: true, value: root };
+  return refuse("usage", `no sluice workspace at or above ${cwd} (a folder with pipeline.ts and package.json; \`sluice init\` creates one)`);
+}
+
 export async function loadWorkspaceAt(request: LoadRequest): Promise<OpResult<LoadedWorkspace>> {
-  const root = findWorkspaceRoot(request.cwd);
-  if (!root) return refuse("usage", `no sluice workspace at or above ${request.cwd} (a folder with pipeline.ts and package.json; \`sluice init\` creates one)`);
+  const found = workspaceRootAt(request.cwd);
+  if (!found.ok) return found;
+  const root = found.value;
   const timeoutMs = loadTimeoutMs(request.loadTimeoutMs, process.env);
   if (!timeoutMs.ok) return refuse("usage", timeoutMs.error);
   const loaded = await loadWorkspace(root, { timeoutMs: timeoutMs.value });

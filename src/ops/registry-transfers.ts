@@ -8,16 +8,10 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { ImportReport } from "../registry/index.js";
-import { findWorkspaceRoot } from "../pipeline/index.js";
 import { fail } from "../util/result.js";
 import { refuse, type OpFailure, type OpResult } from "./failure.js";
+import { workspaceRootAt } from "./load-workspace.js";
 import { storageFailures, withRegistry } from "./registry-session.js";
-
-/** The workspace root at or above `cwd`, or a usage failure. */
-function workspaceRoot(cwd: string): OpResult<string> {
-  const root = findWorkspaceRoot(cwd);
-  return root ? { ok: true, value: root } : refuse("usage", `no sluice workspace at or above ${cwd}`);
-}
 
 export interface ExportedLog {
   readonly ok: true;
@@ -31,7 +25,7 @@ export interface ExportedLog {
 
 /** The event log in the file format, to `out` (relative to `cwd`) or returned as text. */
 export async function exportLog(cwd: string, out: string | undefined): Promise<OpResult<ExportedLog>> {
-  const root = workspaceRoot(cwd);
+  const root = workspaceRootAt(cwd);
   if (!root.ok) return root;
   return storageFailures(async () => {
     const { registryBackend } = await import("../registry/index.js");
@@ -48,7 +42,7 @@ export type ImportedLog = ImportReport & { readonly ok: boolean };
 
 /** A file registry (the workspace's, or `from`) into the PostgreSQL registry at `to` (default SLUICE_REGISTRY). */
 export async function importLog(cwd: string, request: { readonly from: string | undefined; readonly to: string | undefined }): Promise<OpResult<ImportedLog>> {
-  const root = workspaceRoot(cwd);
+  const root = workspaceRootAt(cwd);
   if (!root.ok) return root;
   const pg = await import("../registry/postgres/index.js");
   const url = request.to ?? process.env["SLUICE_REGISTRY"] ?? "";
@@ -106,7 +100,7 @@ export interface AnchoredLog {
 
 /** Re-anchors the file registry's head on a trusted copy of its log: a git commit's, or a PostgreSQL registry's. */
 export async function anchorLog(cwd: string, trusted: { readonly fromGit: string | undefined; readonly fromRegistry: string | undefined }): Promise<OpResult<AnchoredLog>> {
-  const root = workspaceRoot(cwd);
+  const root = workspaceRootAt(cwd);
   if (!root.ok) return root;
   if (trusted.fromGit === undefined && trusted.fromRegistry === undefined) {
     return refuse("usage", "name the trusted copy to anchor on: --from-git <commit> or --from-registry postgres://…");

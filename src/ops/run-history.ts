@@ -5,14 +5,14 @@
  */
 import { cacheLayout, readHistory, type HistoryEntry } from "../cache/index.js";
 import { globToRegExp } from "../graph/index.js";
-import { findWorkspaceRoot } from "../pipeline/index.js";
+import { workspaceRootAt } from "./load-workspace.js";
 import { formatDuration } from "../report/index.js";
 import { refuse, type OpResult } from "./failure.js";
 
 async function history(cwd: string): Promise<OpResult<HistoryEntry[]>> {
-  const root = findWorkspaceRoot(cwd);
-  if (!root) return refuse("usage", "no sluice workspace here (a folder with pipeline.ts and package.json)");
-  return { ok: true, value: await readHistory(cacheLayout(root).history) };
+  const root = workspaceRootAt(cwd);
+  if (!root.ok) return root;
+  return { ok: true, value: await readHistory(cacheLayout(root.value).history) };
 }
 
 /** The newest `limit` runs of the stages `stage` (an id or glob) names, oldest first. */

@@ -8,9 +8,8 @@
 import { openCache, verifyCache, type CacheVerdict } from "../cache/index.js";
 import type { StageResult } from "../exec/index.js";
 import type { RegistryVerification } from "../registry/index.js";
-import { findWorkspaceRoot } from "../pipeline/index.js";
 import { refuse, type OpResult } from "./failure.js";
-import { loadWorkspaceAt, type LoadRequest } from "./load-workspace.js";
+import { loadWorkspaceAt, workspaceRootAt, type LoadRequest } from "./load-workspace.js";
 import { rerunStages } from "./verify-rerun.js";
 
 export interface VerifyRequest extends LoadRequest {
@@ -28,8 +27,9 @@ export interface Verification {
 }
 
 export async function verifyWorkspace(request: VerifyRequest): Promise<OpResult<Verification>> {
-  const root = findWorkspaceRoot(request.cwd);
-  if (!root) return refuse("usage", "no sluice workspace here (a folder with pipeline.ts and package.json)");
+  const found = workspaceRootAt(request.cwd);
+  if (!found.ok) return found;
+  const root = found.value;
   const cache = await openCache(root);
   const cacheVerdict = await verifyCache(cache);
   const registry = await verifyRegistryLog(root);
