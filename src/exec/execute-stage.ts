@@ -45,6 +45,14 @@ export interface ExecuteHooks {
    * free for the next stage while this one's bookkeeping goes on.
    */
   readonly onActionEnd?: () => void;
+  /**
+   * Asked once the outputs are stored, before they are placed and the record
+   * is written: why they must not be kept, or undefined. A cluster job asks
+   * its scheduler, which marks a job cancelled before it signals the job's
+   * processes in an order of its own: a command whose child died first may
+   * still exit 0 before sluice hears of the stop.
+   */
+  readonly mayKeep?: () => Promise<string | undefined>;
 }
 
 /**
@@ -128,6 +136,8 @@ async function executeInShadow(
   }));
   if (!stored.ok) return attempt.failed(stored.failure.reason, stored.failure.message, decisions);
   if (hooks.scratch) return attempt.succeeded("ran", stored.outs, decisions, metrics);
+  const vetoed = context.signal.aborted ? INTERRUPTED : await hooks.mayKeep?.();
+  if (vetoed) return attempt.failed("interrupted", vetoed, decisions);
   await commitOutputs(context, work, hooks, { attempt, tempOuts, outs: stored.outs, decisions, held, metrics });
   return attempt.succeeded(held ? "held" : "ran", stored.outs, decisions, metrics);
 }

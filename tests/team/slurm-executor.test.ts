@@ -59,7 +59,8 @@ export default defineProject("ml", (p) => {
     deps: { raw: source("raw.csv") },
     outs: { done: file("out/slept.txt") },
     resources: { gpu: 1 },
-    cmd: "echo going to sleep; sleep 60; echo > {outs.done}",
+    // A script that ends well when stopped (as one whose sleep died first would): only the scheduler knows better.
+    cmd: "trap 'echo > {outs.done}; exit 0' TERM; echo going to sleep; sleep 60 & wait",
   });
 });
 `;
@@ -227,6 +228,22 @@ describeWith(SLURM, "stages as Slurm jobs", () => {
       expect(out.stderr).toMatch(/\| .*key-mismatch: this checkout computes key \w+ but the submitter asked for \w+/);
       expect(out.stderr).not.toContain("training on");
       expect(records("mismatch")).toHaveLength(1); // prep, published for the job
+    });
+
+    it("keeps nothing from a stage that ends after the scheduler stopped its job, even when the command exits 0", async () => {
+      // The job's own run, by hand, inside a job the scheduler has already cancelled: Slurm marks a job
+      // cancelled before it signals the job's processes, in an order of its own, so a command can end
+      // well before sluice hears of the stop. The scheduler's word must settle it.
+      const ws = fresh();
+      const planned = parse(await ws.run(["run", "--json", "--dry-run", "ml:prep"], { env: env() }));
+      const key = planned.stages[0]?.key as string;
+      const stopped = cluster.command("sbatch", ["--parsable", "--output=/dev/null", "--wrap", "sleep 120"]).stdout.trim();
+      cluster.command("scancel", [stopped]);
+      const out = await ws.run(["job", "ml:prep", "--key", key, "--remote-cache", nginx.url("stopped-job")], { env: { ...env(), SLURM_JOB_ID: stopped } });
+      expect(out.code, out.stderr).toBe(1);
+      expect(out.stderr).toContain(`slurm job ${stopped} is CANCELLED`);
+      expect(records("stopped-job")).toEqual([]);
+      expect(ws.exists("projects/ml/data/table.csv")).toBe(false);
     });
 
     /** Starts `run sleepy` on the cluster, waits for `state`, interrupts it, and checks that nothing is left or cached. */

@@ -6,7 +6,7 @@
  * only under the key the submitter computed, and its outputs and record go
  * back to the remote for the submitter to restore.
  */
-import { keyCheckingExecutor } from "../../exec/index.js";
+import { jobStillRunning, keyCheckingExecutor } from "../../exec/index.js";
 import { matchTargets } from "../../graph/index.js";
 import { defineCommand } from "../command-args.js";
 import { loadContext, reportDiagnostics, usageError } from "../context.js";
@@ -28,7 +28,7 @@ export default defineCommand({
     if (!matched.ok) return void reportDiagnostics(matched.error);
     const id = [...matched.value][0];
     if (matched.value.size !== 1 || id !== argv.stage) return void usageError(`"${argv.stage}" is not one stage id`);
-    const expected = keyCheckingExecutor(argv.key);
+    const expected = keyCheckingExecutor(argv.key, await jobStillRunning(process.env));
     // Every other run option is decided here, not by the job's flags: this stage and its upstream, once.
     const run = {
       ...argv,

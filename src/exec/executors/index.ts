@@ -51,3 +51,14 @@ export async function chooseExecutors(context: ExecutorContext): Promise<{ ok: t
   const slurm = new SlurmExecutor({ settings: settings.value, remoteUrl: context.remote.url, sets: context.sets, onJobState: context.onJobState });
   return { ok: true, value: (stage) => (executorOf(stage, parsed.rules) === "slurm" ? slurm : undefined) };
 }
+
+/**
+ * What a cluster job's own run (`sluice job`) asks before it keeps a stage's
+ * outputs: under Slurm (SLURM_JOB_ID set), whether the job still runs.
+ */
+export async function jobStillRunning(env: Readonly<Record<string, string | undefined>>): Promise<(() => Promise<string | undefined>) | undefined> {
+  const jobId = env["SLURM_JOB_ID"];
+  if (!jobId) return undefined;
+  const { slurmJobEnding } = await import("./slurm/index.js");
+  return () => slurmJobEnding(jobId);
+}

@@ -28,13 +28,14 @@ export type ExecutorChooser = (stage: Stage) => StageExecutor | undefined;
  * stage locally, but only under the key the submitter computed. A node
  * whose checkout or inputs differ (another commit, an uncommitted edit on
  * the submitter) would compute another key; it fails instead of running
- * and publishing outputs the submitter did not ask for.
+ * and publishing outputs the submitter did not ask for. `mayKeep` is asked
+ * before its outputs are kept (is the job still running?).
  */
-export function keyCheckingExecutor(expected: string): StageExecutor {
+export function keyCheckingExecutor(expected: string, mayKeep?: ExecuteHooks["mayKeep"]): StageExecutor {
   return {
     name: "local",
     execute: async (_context, work, hooks, local) => {
-      if (work.key === expected) return local(work, hooks);
+      if (work.key === expected) return local(work, mayKeep ? { ...hooks, mayKeep } : hooks);
       return new StageAttempt(work, hooks.onLog).failed(
         "key-mismatch",
         `this checkout computes key ${work.key} but the submitter asked for ${expected}: is the node at the submitter's commit, with its uncommitted changes committed?`,
