@@ -11,11 +11,12 @@ import { buildDag, inputText } from "./lib/dag.mjs";
 import { emitMake, inPath } from "./lib/emit-make.mjs";
 import { emitSluice } from "./lib/emit-sluice.mjs";
 import { emitTurbo } from "./lib/emit-turbo.mjs";
+import { emitTurboPackages, packageDir } from "./lib/emit-turbo-packages.mjs";
 import { emitWireit } from "./lib/emit-wireit.mjs";
 import { defaultWorkDir, repoRoot } from "./lib/paths.mjs";
 import { discard } from "./lib/trash.mjs";
 
-export const TOOLS = ["make", "wireit", "turbo", "sluice", "sluice-run"];
+export const TOOLS = ["make", "wireit", "turbo", "turbo-packages", "sluice", "sluice-run"];
 export const RUN_LOG = "runs.log";
 
 /**
@@ -39,20 +40,27 @@ export function generateWorkspace({ tool, n, dir, bigFile }) {
     else writeFileSync(join(dir, inPath(s.name)), inputText(s.name));
   }
   const files = emit(tool, dag, runLog);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  if (tool === "turbo-packages") {
+    // Each package reads its input through a hard link to the shared one, which the scenarios edit in place.
+    for (const s of dag.stages) linkSync(join(dir, inPath(s.name)), join(dir, packageDir(s.name), "in.txt"));
+  }
   if (tool.startsWith("sluice")) {
     // The pipeline imports "sluice"; resolve it to this checkout.
     mkdirSync(join(dir, "node_modules"));
     symlinkSync(repoRoot, join(dir, "node_modules", "sluice"), "dir");
   }
-  if (tool === "turbo") {
+  if (tool.startsWith("turbo")) {
     // The work dir sits inside the (git-ignored) bench folder of the sluice
     // repo; turbo hashes through git and would treat every input as ignored.
     // Its own repository is also how turbo is used in practice.
     execFileSync("git", ["init", "-q", dir]);
-    writeFileSync(join(dir, ".gitignore"), "out/\n.turbo/\nruns.log\n");
+    writeFileSync(join(dir, ".gitignore"), "out/\n.turbo/\nruns.log\nout.txt\n");
   }
-  const generated = new Set([...Object.keys(files), "inputs", "out", RUN_LOG, "node_modules", ".git", ".gitignore"]);
+  const generated = new Set([...Object.keys(files).map((name) => name.split("/")[0]), "inputs", "out", RUN_LOG, "node_modules", ".git", ".gitignore"]);
   return { dag, generated };
 }
 
@@ -61,6 +69,7 @@ function emit(tool, dag, runLog) {
     case "make": return emitMake(dag, runLog);
     case "wireit": return emitWireit(dag, runLog);
     case "turbo": return emitTurbo(dag, runLog, npmVersion());
+    case "turbo-packages": return emitTurboPackages(dag, runLog, npmVersion());
     case "sluice": return emitSluice(dag, runLog);
     case "sluice-run": return emitSluice(dag, runLog, { runEvery: 10 });
     default: throw new Error(`unknown tool ${tool}`);

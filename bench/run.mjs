@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Benchmarks sluice against make, wireit and turbo on generated layered DAGs
-// (turbo twice: replaying task logs, and with --output-logs=none; sluice
+// (turbo three ways: one package replaying task logs, the same with
+// --output-logs=none, and one package per stage without logs; sluice
 // twice: all `cmd` stages, and with a tenth of them TypeScript `run` stages).
 //
 //   npm run bench -- --sizes 100,1000 [--tools make,sluice] [--quick]

@@ -3,7 +3,7 @@
 // through `npm run` (wireit reads the script name npm hands it), turbo and
 // sluice through their node_modules/.bin entries (not npx, which alone costs
 // ~0.6 s here).
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { bin, repoRoot } from "./paths.mjs";
 import { discard } from "./trash.mjs";
@@ -64,6 +64,18 @@ export const tools = {
       why: "as turbo",
     },
   },
+  // turbo's fastest encoding: one workspace package per stage, no task logs replayed.
+  "turbo-packages": {
+    name: "turbo-packages",
+    invocation: () => {
+      const turbo = tools.turbo.invocation();
+      return { ...turbo, args: ["run", "build", "--concurrency=2", "--output-logs=none"] };
+    },
+    skipAbove: {
+      n: 1000,
+      why: "as turbo",
+    },
+  },
   sluice: {
     name: "sluice",
     invocation: () => {
@@ -103,6 +115,11 @@ export function resetWorkspace(dir, generated) {
   mkdirSync(join(dir, "out"));
   for (const entry of readdirSync(dir)) {
     if (!generated.has(entry)) discard(join(dir, entry), workDir);
+  }
+  // One package per stage (turbo-packages): each holds its own output too.
+  const packages = join(dir, "packages");
+  if (existsSync(packages)) {
+    for (const stage of readdirSync(packages)) rmSync(join(packages, stage, "out.txt"), { force: true });
   }
 }
 

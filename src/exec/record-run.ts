@@ -16,6 +16,7 @@ import {
   type LockFile,
 } from "../cache/index.js";
 import type { StageId, Workspace } from "../pipeline/index.js";
+import { readGitHead } from "../util/git-head.js";
 import type { BuildResult } from "./build-result.js";
 
 /**
@@ -76,8 +77,10 @@ export async function recordRun(
   await appendHistory(cache.layout.history, entries);
 }
 
-/** The workspace's git commit, or undefined outside a repository. */
+/** The workspace's git commit, or undefined outside a repository (or before its first commit). */
 export async function gitCommit(root: string): Promise<string | undefined> {
+  const read = readGitHead(root);
+  if (read !== "unsure") return read;
   try {
     const { stdout } = await promisify(execFile)("git", ["rev-parse", "HEAD"], { cwd: root, timeout: 5_000 });
     return stdout.trim() || undefined;
