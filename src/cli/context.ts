@@ -6,7 +6,7 @@ import { loadWorkspaceAt, type LoadedWorkspace } from "../ops/index.js";
 import type { Diagnostic } from "../pipeline/index.js";
 import { renderDiagnostic, writeErr } from "../report/index.js";
 import type { GlobalOptions } from "./command-args.js";
-import { exitWith, exitWithFailure } from "./exit-code.js";
+import { exitWith, exitWithFailure, noteUsageProblems, problemOf } from "./exit-code.js";
 
 export type { GlobalOptions } from "./command-args.js";
 
@@ -29,6 +29,7 @@ export async function loadContext(argv: Partial<GlobalOptions>): Promise<Context
 /** Prints diagnostics and sets exit code 2. */
 export function reportDiagnostics(diagnostics: readonly Diagnostic[]): undefined {
   for (const diagnostic of diagnostics) writeErr(renderDiagnostic(diagnostic));
+  noteUsageProblems(diagnostics.map(problemOf));
   exitWith("usage");
   return undefined;
 }
@@ -36,6 +37,7 @@ export function reportDiagnostics(diagnostics: readonly Diagnostic[]): undefined
 /** One clear usage message, exit code 2. */
 export function usageError(message: string): undefined {
   writeErr(`error: ${message}`);
+  noteUsageProblems([{ message }]);
   exitWith("usage");
   return undefined;
 }

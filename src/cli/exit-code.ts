@@ -4,6 +4,7 @@
  * Every command ends here, so no file writes `process.exitCode` itself.
  */
 import type { FailureKind, OpFailure } from "../ops/index.js";
+import type { Diagnostic } from "../pipeline/index.js";
 import { renderDiagnostic, writeErr } from "../report/index.js";
 
 /** Exit codes of the public contract, by failure kind. */
@@ -18,8 +19,43 @@ export function exitWith(kind: FailureKind | "ok"): void {
 export function exitWithFailure(failure: OpFailure): undefined {
   for (const diagnostic of failure.diagnostics ?? []) writeErr(renderDiagnostic(diagnostic));
   if (failure.message !== undefined) writeErr(`error: ${failure.message}`);
+  if (failure.kind === "usage") {
+    noteUsageProblems([...(failure.diagnostics ?? []).map(problemOf), ...(failure.message !== undefined ? [{ message: failure.message }] : [])]);
+  }
   exitWith(failure.kind);
   return undefined;
+}
+
+/** One reason a command exits 2, as `--json` reports it. */
+export interface UsageProblem {
+  readonly message: string;
+  readonly reason?: string;
+  readonly stage?: string;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+const usageProblems: UsageProblem[] = [];
+
+/** Keeps what made the command exit 2, for the `--json` error document (main.ts). */
+export function noteUsageProblems(problems: readonly UsageProblem[]): void {
+  usageProblems.push(...problems);
+}
+
+/** A definition error as a problem of the error document. */
+export function problemOf(diagnostic: Diagnostic): UsageProblem {
+  const { reason, message, stage, location } = diagnostic;
+  return { message, reason, ...(stage ? { stage } : {}), ...(location ? { file: location.file, line: location.line } : {}) };
+}
+
+/**
+ * What `--json` prints on stdout in place of a command's document when the
+ * command exited 2 before printing one: a script reading stdout still gets
+ * one JSON document, in the shape registry refusals already have.
+ */
+export function usageErrorDocument(): string {
+  const problems = usageProblems.length > 0 ? usageProblems : [{ message: "usage error (see stderr)" }];
+  return JSON.stringify({ ok: false, error: { kind: "usage", message: problems[0]?.message, problems } }, null, 2);
 }
 
 /** The failure kind of a registry storage failure's exit code (1 failed, 2 usage). */

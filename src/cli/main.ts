@@ -4,10 +4,10 @@
  */
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
-import { writeErr } from "../report/index.js";
+import { stdoutWritten, writeErr, writeOut } from "../report/index.js";
 import { globalOptions } from "./command-args.js";
 import { commandLoaders } from "./commands/index.js";
-import { EXIT } from "./exit-code.js";
+import { EXIT, exitWith, noteUsageProblems, usageErrorDocument } from "./exit-code.js";
 import { ownVersion } from "./own-version.js";
 import { describeMissingFolder, describeNonNumbers, describeUnknownArguments } from "./usage-mistakes.js";
 import type { ParserOptions } from "./yargs-internals.js";
@@ -50,17 +50,27 @@ async function main(): Promise<void> {
         writeErr(`error: ${message}\n`);
         writeErr(usage.help());
       }
+      noteUsageProblems((explained ?? [message]).map((line) => ({ message: line })));
+      exitWith("usage");
+      printUsageErrorDocument(args);
       process.exit(EXIT.usage);
     });
   for (const addCommand of commands) parser = addCommand(parser);
   skipHelpCache(parser);
   await parser.parseAsync();
+  printUsageErrorDocument(args);
   // Every command has finished its work here. Exit now rather than wait for
   // a stray handle (a compiler service, an idle child) to let the loop drain,
   // but only once stdout and stderr are flushed: writes to a pipe are
   // asynchronous, and exiting early cut a large `--json` document short.
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(process.exitCode ?? 0);
+}
+
+/** Under `--json`, a command that exited 2 without printing its document prints the error document instead. */
+function printUsageErrorDocument(args: readonly string[]): void {
+  const json = args.some((arg) => arg === "--json" || arg === "--json=true");
+  if (json && process.exitCode === EXIT.usage && !stdoutWritten()) writeOut(usageErrorDocument());
 }
 
 /**

@@ -81,7 +81,7 @@ export async function diffExperiments(workspace: Workspace, a: string, b: string
     }
     const found = recorded.value.find((e) => e.name === name);
     if (!found) return refuse("usage", unknownExperiment(name, recorded.value));
-    sides.push({ params: { values: found.params, problems: [] }, metrics: { values: found.metrics, problems: [] } });
+    sides.push({ params: { values: found.params, problems: [], unread: new Set() }, metrics: { values: found.metrics, problems: [], unread: new Set() } });
   }
   const [sideA, sideB] = sides as [(typeof sides)[0], (typeof sides)[0]];
   return ok({ params: compareValues(sideA.params, sideB.params), metrics: compareValues(sideA.metrics, sideB.metrics) });
@@ -104,7 +104,7 @@ async function baselineSide(workspace: Workspace, recorded: readonly Experiment[
     if (stage && Object.hasOwn(stage.params, param)) declared.set(value.key, { path: PIPELINE_PARAMS, key: value.key, value: stage.params[param] as Json });
   }
   const metrics = await metricsOn(workspace, workspaceFiles(workspace.root));
-  return { params: { values: [...params.values, ...declared.values()], problems: params.problems }, metrics };
+  return { params: { ...params, values: [...params.values, ...declared.values()] }, metrics };
 }
 
 function row(

@@ -52,7 +52,7 @@ export async function retrainProject(...args: Parameters<typeof import("./retrai
 export { lockOf, sideFiles, sidesNamed, sidesOf, type LabelledSide } from "./compare-sides.js";
 export { metricsDiff, metricsShow, type MetricsDiff } from "./metrics-values.js";
 export { outputFiles, workspaceFiles, type HeldFile, type OutputFiles } from "./output-files.js";
-export { compareValues, metricsOn, paramsOn, type Side, type TrackedSide, type TrackedValue, type ValueChange } from "./tracked-values.js";
+export { compareValues, listedByDefault, metricsOn, paramsOn, type Side, type TrackedSide, type TrackedValue, type ValueChange } from "./tracked-values.js";
 export { comparePlots, workspacePlots, type PlotsDocument } from "./plots.js";
 
 /** The experiment operations (`sluice exp`; `gc` keeps what they need), loaded on first use. */

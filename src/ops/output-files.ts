@@ -33,8 +33,12 @@ export interface HeldFile {
   readonly inner: string | undefined;
 }
 
-/** Bytes, or why they cannot be had (a phrase following the file's name). */
-export type FileRead = { ok: true; bytes: Buffer } | { ok: false; problem: string };
+/**
+ * Bytes, or why they cannot be had (a phrase following the file's name).
+ * `absent`: the side has no such file (a stage its revision did not have),
+ * so its values are absent there, not unknown.
+ */
+export type FileRead = { ok: true; bytes: Buffer } | { ok: false; problem: string; absent?: true };
 
 /** Reads one side's output files. */
 export interface OutputFiles {
@@ -104,7 +108,7 @@ class LockedFiles implements OutputFiles {
       const entries = await this.#entries(stage, holder.digest, holder.path);
       if (!entries.ok) return entries;
       const entry = entries.files.find(([name]) => name === file.inner);
-      if (!entry) return { ok: false, problem: `is not in ${holder.path} as that revision made it` };
+      if (!entry) return { ok: false, problem: `is not in ${holder.path} as that revision made it`, absent: true };
       digest = entry[1];
     }
     return this.#object(stage, digest, limit);
@@ -121,11 +125,11 @@ class LockedFiles implements OutputFiles {
   }
 
   /** The digest the lock names for the output holding `file`. */
-  async #holder(stage: Stage, file: HeldFile): Promise<{ ok: true; digest: Digest; path: string } | { ok: false; problem: string }> {
+  async #holder(stage: Stage, file: HeldFile): Promise<{ ok: true; digest: Digest; path: string } | { ok: false; problem: string; absent: true }> {
     const holder = stage.outs.find((o) => o.name === file.out);
     const locked = this.#lock?.stages[stage.id]?.outs.find((o) => o.path === holder?.path);
     if (!holder || !locked || typeof locked.digest !== "string" || !isDigest(locked.digest)) {
-      return { ok: false, problem: "is not in that revision's sluice.lock" };
+      return { ok: false, problem: "is not in that revision's sluice.lock", absent: true };
     }
     return { ok: true, digest: locked.digest, path: holder.path };
   }

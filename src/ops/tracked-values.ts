@@ -33,6 +33,8 @@ export interface TrackedValue {
 export interface TrackedSide {
   readonly values: readonly TrackedValue[];
   readonly problems: readonly string[];
+  /** Files the side has but whose bytes could not be read: their values there are unknown, not absent. */
+  readonly unread: ReadonlySet<string>;
 }
 
 /** Where values are read from: the workspace, or a git revision. */
@@ -59,10 +61,12 @@ export function declaredParams(workspace: Workspace): Map<string, { format: Para
 export function paramsOn(workspace: Workspace, side: Side): TrackedSide {
   const values: TrackedValue[] = [];
   const problems: string[] = [];
+  const unread = new Set<string>();
   for (const [path, { format, keys }] of [...declaredParams(workspace)].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const read = readSide(workspace.root, side, path, format);
     if (!read.ok) {
       problems.push(`${path} ${read.problem}`);
+      if (!read.absent) unread.add(path);
       continue;
     }
     for (const key of [...keys].sort()) {
@@ -70,33 +74,35 @@ export function paramsOn(workspace: Workspace, side: Side): TrackedSide {
       if (selected.ok) values.push({ path, key, value: selected.value });
     }
   }
-  return { values, problems };
+  return { values, problems, unread };
 }
 
 /** Every leaf of every declared metrics file on one side, in stage then file order. */
 export async function metricsOn(workspace: Workspace, files: OutputFiles): Promise<TrackedSide> {
   const values: TrackedValue[] = [];
   const problems: string[] = [];
+  const unread = new Set<string>();
   for (const stage of workspace.stages.values()) {
     for (const metrics of stage.metrics) {
       const bytes = await files.read(stage, metrics, MAX_METRICS_BYTES);
       const read = bytes.ok ? parseStructured(bytes.bytes.toString("utf8"), metrics.format) : bytes;
       if (!read.ok) {
         problems.push(`${metrics.path} (${stage.id}) ${read.problem}`);
+        if (bytes.ok || !bytes.absent) unread.add(metrics.path);
         continue;
       }
       for (const [key, value] of leaves(read.value)) values.push({ path: metrics.path, key, value });
     }
   }
-  return { values, problems };
+  return { values, problems, unread };
 }
 
 /** A params file on one side, parsed. */
-function readSide(root: string, side: Side, path: string, format: ParamsFormat): { ok: true; value: Json } | { ok: false; problem: string } {
+function readSide(root: string, side: Side, path: string, format: ParamsFormat): { ok: true; value: Json } | { ok: false; problem: string; absent?: true } {
   if (side.kind === "workspace") return readStructuredFile(join(root, path), format);
   if (side.kind === "experiment") return { ok: false, problem: `is not kept for experiment ${side.name} (sluice exp show lists its params)` };
   const file = revisionFile(root, side.rev, path);
-  if (file.kind === "absent") return { ok: false, problem: `is not in ${side.rev}` };
+  if (file.kind === "absent") return { ok: false, problem: `is not in ${side.rev}`, absent: true };
   if (file.kind === "error") return { ok: false, problem: file.problem };
   return parseStructured(file.text, format);
 }
@@ -116,6 +122,8 @@ export interface ValueChange {
   /** new - old, when both are numbers. */
   readonly delta: number | undefined;
   readonly changed: boolean;
+  /** Set when a side's file could not be read (see problems): its value is unknown there, and nothing is said to have changed. */
+  readonly unknown?: "a" | "b";
 }
 
 /** Both sides' values row by row, in the order they were found. */
@@ -126,10 +134,20 @@ export function compareValues(a: TrackedSide, b: TrackedSide): ValueChange[] {
   const rows: ValueChange[] = [];
   for (const v of [...b.values, ...a.values.filter((x) => !after.has(id(x)))]) {
     const [old, now] = [before.get(id(v))?.value, after.get(id(v))?.value];
+    const unknown = old === undefined && a.unread.has(v.path) ? "a" : now === undefined && b.unread.has(v.path) ? "b" : undefined;
+    if (unknown) {
+      rows.push({ path: v.path, key: v.key, old, new: now, delta: undefined, changed: false, unknown });
+      continue;
+    }
     const delta = typeof old === "number" && typeof now === "number" ? round(now - old) : undefined;
     rows.push({ path: v.path, key: v.key, old, new: now, delta, changed: JSON.stringify(old) !== JSON.stringify(now) });
   }
   return rows;
+}
+
+/** Whether a diff lists the row without `--all`: it changed, or one side could not say. */
+export function listedByDefault(row: ValueChange): boolean {
+  return row.changed || row.unknown !== undefined;
 }
 
 /** Float noise off a difference (0.30000000000000004 - 0.1). */

@@ -2,7 +2,7 @@
 export { renderDiagnostic } from "./diagnostics.js";
 export { runDocument, type RunDocument } from "./json-report.js";
 export { plainReporter, resultLine } from "./plain-reporter.js";
-export { formatBytes, formatDuration, table, writeErr, writeOut } from "./terminal.js";
+export { formatBytes, formatDuration, stdoutWritten, table, writeErr, writeOut, writeOutRaw } from "./terminal.js";
 export { explainChange } from "./explain-change.js";
 export { renderRunsTable, RUNS_WIDTH, type RunRow } from "./runs-table.js";
 export { renderChanges, renderValues, type ShownChange, type ShownValue } from "./value-tables.js";

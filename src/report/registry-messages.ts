@@ -2,7 +2,7 @@
  * Output shared by the registry commands: refusals and errors as one
  * clear line on stderr (and, with --json, one document on stdout).
  */
-import { writeErr, writeOut } from "./terminal.js";
+import { writeErr, writeOut, writeOutRaw } from "./terminal.js";
 
 /** A refusal or error: `error: <message>` on stderr; with `json`, `{ok:false,error}` on stdout. */
 export function printRegistryError(message: string, json: boolean | undefined, detail: Readonly<Record<string, unknown>> = {}): void {
@@ -17,7 +17,7 @@ export function printRegistryResult(json: boolean | undefined, document: unknown
 
 /** Raw text on stdout (an exported log), written as is. */
 export function writeRegistryText(text: string): void {
-  process.stdout.write(text);
+  writeOutRaw(text);
 }
 
 /** Short digest for tables: the first 8 hex digits. */

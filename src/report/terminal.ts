@@ -2,8 +2,21 @@
  * The only place sluice writes to the terminal. stdout carries results a
  * script reads (the `--json` document, tables); stderr carries progress.
  */
+let wroteOut = false;
+
 export function writeOut(text: string): void {
-  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  writeOutRaw(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+/** Text on stdout as it is (an exported log). */
+export function writeOutRaw(text: string): void {
+  wroteOut = true;
+  process.stdout.write(text);
+}
+
+/** Whether anything went to stdout yet: a `--json` error document is printed only in its place. */
+export function stdoutWritten(): boolean {
+  return wroteOut;
 }
 
 export function writeErr(text: string): void {

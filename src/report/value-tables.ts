@@ -20,6 +20,8 @@ export interface ShownChange {
   readonly new: unknown;
   readonly delta: number | undefined;
   readonly changed: boolean;
+  /** The side whose file could not be read. */
+  readonly unknown?: "a" | "b";
 }
 
 /** `metrics show`: one row per value. */
@@ -29,10 +31,12 @@ export function renderValues(values: readonly ShownValue[], markdown: boolean): 
 
 /** A diff of two sides labelled `a` and `b` (`HEAD`, `workspace`), with the change of each number. */
 export function renderChanges(rows: readonly ShownChange[], labels: { readonly a: string; readonly b: string }, markdown: boolean): string {
-  return render([["Path", "Key", labels.a, labels.b, "Change"], ...rows.map((r) => [r.path, r.key, cell(r.old), cell(r.new), change(r)])], markdown);
+  const side = (r: ShownChange, which: "a" | "b", value: unknown) => (r.unknown === which ? "?" : cell(value));
+  return render([["Path", "Key", labels.a, labels.b, "Change"], ...rows.map((r) => [r.path, r.key, side(r, "a", r.old), side(r, "b", r.new), change(r)])], markdown);
 }
 
 function change(row: ShownChange): string {
+  if (row.unknown) return "unknown";
   if (row.delta !== undefined) return row.delta === 0 ? "0" : `${row.delta > 0 ? "+" : ""}${row.delta}`;
   if (row.old === undefined) return "added";
   if (row.new === undefined) return "removed";

@@ -72,6 +72,58 @@ describe("usage mistakes", () => {
   });
 });
 
+describe("usage mistakes under --json", () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = new Workspace(demoFiles());
+  });
+  afterAll(() => ws.dispose());
+
+  interface ErrorDocument {
+    ok: boolean;
+    error: { kind: string; message: string; problems: { message: string; reason?: string; stage?: string; file?: string; line?: number }[] };
+  }
+
+  /** Runs the CLI, expects exit 2 and one JSON error document on stdout (the message still on stderr). */
+  async function refusedAsJson(...args: string[]): Promise<ErrorDocument> {
+    const out = await ws.run(args);
+    expect(out.code, out.stderr).toBe(2);
+    expect(out.stderr).toContain("error");
+    const document = JSON.parse(out.stdout) as ErrorDocument;
+    expect(document).toMatchObject({ ok: false, error: { kind: "usage" } });
+    return document;
+  }
+
+  it("prints one error document for a misspelt target, option or number, as scripts reading stdout expect", async () => {
+    const target = await refusedAsJson("run", "--json", "demo:claen");
+    expect(target.error.message).toBe('unknown target "demo:claen" (did you mean "demo:clean"?)');
+    expect(target.error.problems[0]?.reason).toBe("unknown-target");
+    const option = await refusedAsJson("run", "--json", "--dryrun");
+    expect(option.error.message).toContain("unknown option --dryrun");
+    const number = await refusedAsJson("run", "--json", "--jobs", "abc");
+    expect(number.error.message).toBe('--jobs expects a number (got "abc")');
+    expect(ws.count("ingest")).toBe(0);
+  });
+
+  it("names the file, line and stage of a definition error", async () => {
+    ws.edit("projects/demo/pipeline.ts", 'params: { tag: "v1" },', 'parms: { tag: "v1" },');
+    try {
+      const document = await refusedAsJson("status", "--json");
+      const problem = document.error.problems.find((p) => p.reason === "unknown-key");
+      expect(problem, JSON.stringify(document)).toMatchObject({ stage: expect.stringMatching(/^demo:/), file: expect.stringMatching(/projects\/demo\/pipeline\.ts$/), line: expect.any(Number) });
+      expect(problem?.message).toContain('unknown key "parms"');
+    } finally {
+      ws.edit("projects/demo/pipeline.ts", 'parms: { tag: "v1" },', 'params: { tag: "v1" },');
+    }
+  });
+
+  it("prints nothing on stdout without --json", async () => {
+    const out = await ws.run(["run", "demo:claen"]);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe("");
+  });
+});
+
 describe("a workspace without its own sluice", () => {
   it("says the package is missing and how to install it, exit 2", () => {
     const folder = mkdtempSync(join(tmpdir(), "sluice-no-package-"));

@@ -4,6 +4,8 @@
  * error says, and how metrics are found in the workspace and in a commit.
  */
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { statuses, Workspace } from "../rig.js";
 
@@ -219,6 +221,21 @@ describe("metrics outputs", () => {
       metrics: [{ path: "projects/p/eval/scores.yaml", key: "auc", old: 0.1, new: 0.25, delta: 0.15, changed: true }],
       problems: [],
     });
+    // HEAD's scores no longer in the cache: its value is unknown, which is no change and no "added".
+    rmSync(join(ws.root, "cache", "objects"), { recursive: true, force: true });
+    const unread = await ws.run(["metrics", "diff", "--json"]);
+    const document = JSON.parse(unread.stdout) as { metrics: { key: string; new: unknown; changed: boolean; unknown?: string }[]; problems: string[] };
+    expect(document.metrics.map((r) => [r.key, r.new, r.changed, r.unknown])).toEqual([
+      ["auc", 0.25, false, "a"],
+      ["nested.n", 2, false, "a"],
+      ["loss", 1.5, false, "a"],
+    ]);
+    expect(document.problems).toContain(
+      "HEAD: projects/p/eval/scores.yaml (p:ev) is not in the local cache (run that revision's pipeline here, or pull its results from the remote cache with --remote-cache)",
+    );
+    const table = (await ws.run(["metrics", "diff"])).stdout;
+    expect(table).toMatch(/projects\/p\/eval\/scores\.yaml\s+auc\s+\?\s+0\.25\s+unknown/);
+    expect(table).not.toContain("added");
     const unknown = await ws.run(["metrics", "diff", "v9"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no revision "v9" in this repository');

@@ -5,7 +5,7 @@
  * src/ops/experiments.ts, renders.
  */
 import { availableParallelism } from "node:os";
-import { loadExperiments } from "../../ops/index.js";
+import { listedByDefault, loadExperiments } from "../../ops/index.js";
 import { renderBuiltExperiments, renderChanges, renderExperimentTable, writeErr, writeOut } from "../../report/index.js";
 import { defineCommand } from "../command-args.js";
 import { loadContext } from "../context.js";
@@ -91,7 +91,7 @@ const diff = defineCommand({
     const { diffExperiments } = await loadExperiments();
     const compared = await diffExperiments(context.workspace, argv.a, argv.b);
     if (!compared.ok) return void exitWithFailure(compared.error);
-    const [params, metrics] = [compared.value.params, compared.value.metrics].map((rows) => rows.filter((r) => argv.all || r.changed)) as [typeof compared.value.params, typeof compared.value.metrics];
+    const [params, metrics] = [compared.value.params, compared.value.metrics].map((rows) => rows.filter((r) => argv.all || listedByDefault(r))) as [typeof compared.value.params, typeof compared.value.metrics];
     if (argv.json) return void writeOut(JSON.stringify({ a: argv.a, b: argv.b, params, metrics }, null, 2));
     const labels = { a: argv.a, b: argv.b };
     writeOut(params.length === 0 ? "params: none changed" : `params:\n${renderChanges(params, labels, false)}`);

@@ -10,7 +10,7 @@ import { defineCommand } from "../command-args.js";
 import { loadContext } from "../context.js";
 import { exitWithFailure } from "../exit-code.js";
 import { REMOTE_CACHE_OPTION } from "../revision-options.js";
-import { metricsDiff, metricsShow } from "../../ops/index.js";
+import { listedByDefault, metricsDiff, metricsShow } from "../../ops/index.js";
 
 const md = { type: "boolean", describe: "a Markdown table (to paste into a pull request)" } as const;
 
@@ -44,7 +44,7 @@ const diff = defineCommand({
     const compared = await metricsDiff(context.workspace, argv.revA, argv.revB, argv);
     if (!compared.ok) return exitWithFailure(compared.error);
     const { a, b, problems } = compared.value;
-    const rows = compared.value.rows.filter((r) => argv.all || r.changed);
+    const rows = compared.value.rows.filter((r) => argv.all || listedByDefault(r));
     if (argv.json) return void writeOut(JSON.stringify({ a, b, metrics: rows, problems }, null, 2));
     for (const problem of problems) writeErr(`warning: ${problem}`);
     writeOut(rows.length === 0 ? `no metrics changed between ${a} and ${b}` : renderChanges(rows, { a, b }, argv.md === true));

@@ -7,7 +7,7 @@
 import { renderChanges, writeErr, writeOut } from "../../report/index.js";
 import { defineCommand } from "../command-args.js";
 import { loadContext, usageError } from "../context.js";
-import { compareValues, paramsOn, sidesOf } from "../../ops/index.js";
+import { compareValues, listedByDefault, paramsOn, sidesOf } from "../../ops/index.js";
 
 const diff = defineCommand({
   command: "diff [revA] [revB]",
@@ -25,7 +25,7 @@ const diff = defineCommand({
     if (!sides.ok) return void usageError(sides.problem);
     const [a, b] = [paramsOn(context.workspace, sides.a.side), paramsOn(context.workspace, sides.b.side)];
     const problems = [...a.problems.map((p) => `${sides.a.label}: ${p}`), ...b.problems.map((p) => `${sides.b.label}: ${p}`)];
-    const rows = compareValues(a, b).filter((r) => argv.all || r.changed);
+    const rows = compareValues(a, b).filter((r) => argv.all || listedByDefault(r));
     if (argv.json) return void writeOut(JSON.stringify({ a: sides.a.label, b: sides.b.label, params: rows, problems }, null, 2));
     for (const problem of problems) writeErr(`warning: ${problem}`);
     writeOut(rows.length === 0 ? `no params changed between ${sides.a.label} and ${sides.b.label}` : renderChanges(rows, { a: sides.a.label, b: sides.b.label }, argv.md === true));
