@@ -39,8 +39,9 @@ async function main(): Promise<void> {
     // Wrapping the help text costs tens of milliseconds, and yargs renders it on every run: only when asked.
     .wrap(args.includes("--help") || args.includes("-h") ? Math.min(110, process.stdout.columns ?? 100) : null)
     .fail((message, error, usage) => {
-      // A string is a `check` above refusing the arguments; an Error, a command that crashed.
-      if (error instanceof Error) throw error;
+      // A string is a `check` above refusing the arguments; a YError, yargs refusing them
+      // (an option without its value); any other Error, a command that crashed.
+      if (error instanceof Error && error.name !== "YError") throw error;
       // An unknown word is named, with the nearest real one; the whole help would bury it.
       const options = Object.keys(parserOptions(parser).key);
       const explained = typeof error === "string" ? [message] : describeUnknownArguments(message, args, { commands: Object.keys(commandLoaders), options });

@@ -33,6 +33,7 @@ export function runOptions(yargs: GlobalArgv) {
       set: {
         type: "string",
         array: true,
+        requiresArg: true,
         default: [] as string[],
         describe: "override a param for this run: --set eta:train.learningRate=0.2 (checked against its declared type)",
       },

@@ -14,11 +14,17 @@ export interface ParserVocabulary {
 }
 
 /**
- * One line per unknown argument of a yargs strict-mode failure, or undefined
- * when `message` is another kind of failure (a missing argument, a bad
- * choice), which yargs' own text explains well enough.
+ * One line per unknown argument of a yargs strict-mode failure (or for an
+ * option given without its value, `--set` at the end of the line), or
+ * undefined when `message` is another kind of failure (a missing argument, a
+ * bad choice), which yargs' own text explains well enough.
  */
 export function describeUnknownArguments(message: string, args: readonly string[], vocabulary: ParserVocabulary): string[] | undefined {
+  const valueless = /^Not enough arguments following: (.+)$/.exec(message)?.[1];
+  if (valueless !== undefined) {
+    const command = args.find((arg) => vocabulary.commands.includes(arg));
+    return [`--${valueless} needs a value; \`sluice ${command ? `${command} ` : ""}--help\` shows its form`];
+  }
   const listed = /^Unknown arguments?: (.+)$/.exec(message)?.[1];
   if (listed === undefined) return undefined;
   const command = args.find((arg) => vocabulary.commands.includes(arg));

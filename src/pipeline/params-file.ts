@@ -40,8 +40,18 @@ export function parseStructured(text: string, format: ParamsFormat): { ok: true;
     const value = format === "json" ? (JSON.parse(text) as Json) : (yaml().parse(text, { schema: "core", maxAliasCount: 100 }) as Json);
     return { ok: true, value: value ?? {} };
   } catch (error) {
-    return { ok: false, problem: `is not valid ${format === "json" ? "JSON" : "YAML"}: ${(error as Error).message.split("\n")[0]}` };
+    return { ok: false, problem: syntaxProblem(format, error as Error) };
   }
+}
+
+/**
+ * "is not valid YAML: <what> at line 4, column 1". The parser's message goes
+ * on after a colon with a copy of the line; one line is wanted here, and a
+ * colon that leads nowhere reads as if something was cut off.
+ */
+function syntaxProblem(format: ParamsFormat, error: Error): string {
+  const first = (error.message.split("\n")[0] ?? "").replace(/:\s*$/, "");
+  return `is not valid ${format === "json" ? "JSON" : "YAML"}: ${first}`;
 }
 
 /** Reads and parses a params file, bounded in size; a problem is phrased to follow the file's name. */
@@ -137,7 +147,7 @@ export function withKeysSet(text: string, format: ParamsFormat, entries: Iterabl
     return { ok: true, text: `${JSON.stringify(document, null, 2)}\n` };
   }
   const document = yaml().parseDocument(text, { schema: "core" });
-  if (document.errors.length > 0) return { ok: false, problem: `is not valid YAML: ${(document.errors[0] as Error).message.split("\n")[0]}` };
+  if (document.errors.length > 0) return { ok: false, problem: syntaxProblem("yaml", document.errors[0] as Error) };
   for (const [key, value] of entries) document.setIn(key.split("."), value);
   return { ok: true, text: String(document) };
 }

@@ -62,6 +62,11 @@ describe("usage mistakes", () => {
     expect(await refused("run", "--set", "demo:claen.minValue=3")).toContain('no stage "demo:claen" (did you mean "demo:clean"?)');
   });
 
+  it("says an option given without its value needs one, instead of ignoring it", async () => {
+    expect(await refused("run", "--set")).toBe("error: --set needs a value; `sluice run --help` shows its form");
+    expect(await refused("run", "--set", "--dry-run")).toBe("error: --set needs a value; `sluice run --help` shows its form");
+  });
+
   it("quotes what was typed for a number option instead of NaN", async () => {
     expect(await refused("run", "--jobs", "abc")).toBe('error: --jobs expects a number (got "abc")');
     expect(await refused("run", "-j=many")).toBe('error: --jobs expects a number (got "many")');

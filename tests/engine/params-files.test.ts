@@ -157,6 +157,14 @@ export function seen(ctx: { fileParams: Record<string, unknown>; outs: { seen: s
     expect(out.stderr).toContain("stage p:toml: params file params.toml must be a .yaml, .yml or .json file");
     expect(out.stderr).toContain('stage p:deep: params file params.yaml has no key "train.lr.x": train.lr is a value, not a mapping');
   });
+
+  it("says where a params file is not valid YAML, in one line that ends with the place", async () => {
+    ws = new Workspace(project(`  p.stage("a", { paramsFiles: [paramsFrom("params.yaml", ["train.lr"])], outs: { y: file("a.txt") }, cmd: "echo > {outs.y}" });`));
+    ws.write("projects/p/params.yaml", "train:\n  lr: 0.1\n  bad: [1, 2\n");
+    const out = await ws.run(["run"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/stage p:a: params file params\.yaml is not valid YAML: .+ at line \d+, column \d+\n/);
+  });
 });
 
 describe("metrics outputs", () => {

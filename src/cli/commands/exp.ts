@@ -21,6 +21,7 @@ const run = defineCommand({
         alias: "S",
         type: "string",
         array: true,
+        requiresArg: true,
         default: [] as string[],
         describe: "a params-file key (train.lr=0.1) or a stage param (eta:train.learningRate=0.2); a,b,c tries each value, several keys every combination",
       })
