@@ -31,6 +31,7 @@ import { PathProbe } from "./path-probe.js";
 import { exportingModules } from "./run-module.js";
 import { packageOfFunction } from "./define.js";
 import { isLazyRun, lazyRunModule } from "./lazy-run.js";
+import { keyLocation } from "./key-position.js";
 
 const PLACEHOLDER = /\{(deps|outs|params)\.([A-Za-z0-9_]+)\}/g;
 
@@ -162,7 +163,8 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     if ((STAGE_DECL_KEYS as readonly string[]).includes(key)) continue;
     const near = closestName(key, STAGE_DECL_KEYS);
     const hint = near === undefined ? ` (a stage declares ${STAGE_DECL_KEYS.join(", ")})` : `; did you mean "${near}"?`;
-    problems.push({ reason: "unknown-key", message: at(location, `unknown key "${key}" in stage ${id}${hint}`), stage: id, location });
+    const written = keyLocation(location, key);
+    problems.push({ reason: "unknown-key", message: at(written, `unknown key "${key}" in stage ${id}${hint}`), stage: id, location: written });
   }
   const lazy = isLazyRun(decl.run) ? lazyRunModule(decl.run) : undefined;
   if (lazy && "problem" in lazy) report("bad-run-reference", lazy.problem);

@@ -59,6 +59,19 @@ describe("pipeline validation (exit 2, one message naming file and stage)", () =
     expect(out.stderr).toContain('unknown key "bogus" in stage p:clean (a stage declares description, deps, params, paramsFiles, outs, env, probes, resources, alwaysRun, frozen, wdir, confirmHit, executor, run, cmd)');
   });
 
+  it("points an unknown key written in the declaration at its own line, not the stage's", async () => {
+    const out = await expectDefinitionError(
+      project(`  p.stage("clean", {
+    cmd: "true",
+    parms: { n: 1 },
+  });`),
+      /unknown key "parms" in stage p:clean; did you mean "params"\?/,
+    );
+    // Line 3 is p.stage(; the key is two lines below, and the excerpt underlines it.
+    expect(out.stderr).toContain('projects/p/pipeline.ts:5: unknown key "parms" in stage p:clean; did you mean "params"?');
+    expect(out.stderr).toMatch(/5 \|\s+parms: \{ n: 1 \},\n\s+\^/);
+  });
+
   it("rejects a dependency cycle", async () => {
     await expectDefinitionError(
       project(`  const fake = { id: "p:b", project: "p", name: "b", outs: {} };
