@@ -5,6 +5,7 @@
  * (`params.yaml:train.lr`, `eval/metrics.json:avg_prec`; a pipeline.ts
  * param is `pipeline.ts:<stage id>.<param>`).
  */
+import { openCache, parseStageKey, type CacheSession } from "../cache/index.js";
 import type { Json, StageId, Workspace } from "../pipeline/index.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { ok } from "../util/result.js";
@@ -54,7 +55,8 @@ export async function experimentTable(workspace: Workspace, sort: ExperimentSort
   if (!recorded.ok) return recorded;
   const base = await baselineSide(workspace, recorded.value);
   const baseRow = row({ name: BASELINE, status: "baseline", set: [], queuedAt: null, finishedAt: null }, base.params.values, base.metrics.values, undefined);
-  let rows = recorded.value.map((e) =>
+  const completed = await withPipelineParams(workspace.root, recorded.value);
+  let rows = completed.map((e) =>
     row({ name: e.name, status: e.status, set: e.set, queuedAt: e.queuedAt, finishedAt: e.finishedAt ?? null }, e.params, e.metrics, baseRow),
   );
   const columns = {
@@ -79,7 +81,7 @@ export async function diffExperiments(workspace: Workspace, a: string, b: string
       sides.push(await baselineSide(workspace, recorded.value));
       continue;
     }
-    const found = recorded.value.find((e) => e.name === name);
+    const found = (await withPipelineParams(workspace.root, recorded.value)).find((e) => e.name === name);
     if (!found) return refuse("usage", unknownExperiment(name, recorded.value));
     sides.push({ params: { values: found.params, problems: [], unread: new Set() }, metrics: { values: found.metrics, problems: [], unread: new Set() } });
   }
@@ -105,6 +107,36 @@ async function baselineSide(workspace: Workspace, recorded: readonly Experiment[
   }
   const metrics = await metricsOn(workspace, workspaceFiles(workspace.root));
   return { params: { ...params, values: [...params.values, ...declared.values()] }, metrics };
+}
+
+/**
+ * The experiments, each with the value it ran with for every pipeline.ts
+ * param another experiment set: an experiment records only the pipeline.ts
+ * params it set itself, and without the others a diff of two would show
+ * such a param as added or removed. The value comes from the key components
+ * in the run record of the experiment's stage; where that record is gone the
+ * param stays absent.
+ */
+async function withPipelineParams(root: string, recorded: readonly Experiment[]): Promise<Experiment[]> {
+  const keys = new Set(recorded.flatMap((e) => e.params).filter((p) => p.path === PIPELINE_PARAMS).map((p) => p.key));
+  if (keys.size === 0) return [...recorded];
+  let cache: CacheSession | undefined;
+  const completed: Experiment[] = [];
+  for (const experiment of recorded) {
+    const missing = [...keys].filter((key) => !experiment.params.some((p) => p.path === PIPELINE_PARAMS && p.key === key));
+    const found: ExperimentValue[] = [];
+    for (const key of missing) {
+      const dot = key.lastIndexOf(".");
+      const stageKey = parseStageKey(experiment.stages.find((s) => s.id === key.slice(0, dot))?.key ?? "");
+      if (!stageKey) continue;
+      cache ??= await openCache(root);
+      const params = (await cache.records.get(stageKey)).record?.components.params;
+      const param = key.slice(dot + 1);
+      if (params && Object.hasOwn(params, param)) found.push({ path: PIPELINE_PARAMS, key, value: params[param] as Json });
+    }
+    completed.push(found.length > 0 ? { ...experiment, params: [...experiment.params, ...found] } : experiment);
+  }
+  return completed;
 }
 
 function row(
