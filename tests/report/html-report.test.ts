@@ -164,7 +164,8 @@ describeWith(CHROMIUM, "sluice report", () => {
       const result = spawnSync(process.execPath, [BIN, "report", "--json"], { cwd: empty, encoding: "utf8", env: cliEnv() });
       expect(result.status).toBe(2);
       expect(result.stderr).toContain("no sluice workspace");
-      expect(result.stdout).toBe("");
+      // Under --json, stdout still carries one document: the error's.
+      expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, error: { kind: "usage", message: expect.stringContaining("no sluice workspace") } });
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
