@@ -5,7 +5,7 @@
  */
 import type { FailureKind, OpFailure } from "../ops/index.js";
 import type { Diagnostic } from "../pipeline/index.js";
-import { renderDiagnostic, writeErr } from "../report/index.js";
+import { relativise, renderDiagnostic, writeErr } from "../report/index.js";
 
 /** Exit codes of the public contract, by failure kind. */
 export const EXIT: Readonly<Record<FailureKind | "ok", number>> = { ok: 0, failed: 1, usage: 2, held: 3, interrupted: 130, terminated: 143 };
@@ -42,10 +42,10 @@ export function noteUsageProblems(problems: readonly UsageProblem[]): void {
   usageProblems.push(...problems);
 }
 
-/** A definition error as a problem of the error document. */
+/** A definition error as a problem of the error document: its message as stderr shows it, its file absolute. */
 export function problemOf(diagnostic: Diagnostic): UsageProblem {
-  const { reason, message, stage, location } = diagnostic;
-  return { message, reason, ...(stage ? { stage } : {}), ...(location ? { file: location.file, line: location.line } : {}) };
+  const { reason, stage, location } = diagnostic;
+  return { message: relativise(diagnostic.message), reason, ...(stage ? { stage } : {}), ...(location ? { file: location.file, line: location.line } : {}) };
 }
 
 /**

@@ -31,6 +31,6 @@ function sourceLine(file: string, line: number): string | undefined {
 }
 
 /** Absolute paths inside the current folder are shown relative to it. */
-function relativise(message: string, cwd: string): string {
+export function relativise(message: string, cwd = process.cwd()): string {
   return message.replace(/\/[^\s:'"()]+/g, (path) => (path.startsWith(cwd) ? relative(cwd, path) || "." : path));
 }

@@ -1,5 +1,5 @@
 /** Public surface of `report/`: every renderer; the only code that writes to the terminal. */
-export { renderDiagnostic } from "./diagnostics.js";
+export { relativise, renderDiagnostic } from "./diagnostics.js";
 export { runDocument, type RunDocument } from "./json-report.js";
 export { plainReporter, resultLine } from "./plain-reporter.js";
 export { formatBytes, formatDuration, stdoutWritten, table, writeErr, writeOut, writeOutRaw } from "./terminal.js";
