@@ -154,8 +154,10 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
   const { decl, location, handle } = declared;
   const id = stageId(project.name, handle.name);
   const before = problems.length;
-  const report = (reason: Diagnostic["reason"], message: string): void => {
-    problems.push({ reason, message: at(location, `stage ${id}: ${message}`), stage: id, location });
+  /** A problem of the stage, placed at the line of `key` when one is named and written in the call (key-position.ts). */
+  const report = (reason: Diagnostic["reason"], message: string, key?: string): void => {
+    const where = key === undefined ? location : keyLocation(location, key);
+    problems.push({ reason, message: at(where, `stage ${id}: ${message}`), stage: id, location: where });
   };
 
   if (!STAGE_NAME.test(handle.name)) report("invalid-name", `invalid stage name "${handle.name}" (letters, digits, _ . -)`);
@@ -176,7 +178,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
   const params = decl.params ?? {};
   for (const [name, value] of Object.entries(params)) {
     const reason = notJsonReason(value, `params.${name}`);
-    if (reason) report("param-not-json", reason);
+    if (reason) report("param-not-json", reason, "params");
   }
 
   const outs: StageOut[] = [];
@@ -190,17 +192,17 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     const placed = scope.place(path);
     const rel = placed.inProject;
     if (isAbsolute(path) || rel.startsWith("../") || rel === ".." || rel === "") {
-      report("output-outside-project", `output "${name}" (${path}) is outside the project folder ${toPosix(relative(root, project.dir)) || "."}`);
+      report("output-outside-project", `output "${name}" (${path}) is outside the project folder ${toPosix(relative(root, project.dir)) || "."}`, "outs");
       continue;
     }
     if (!scope.paths.inside(placed.absolute)) {
-      report("output-outside-project", `output "${name}" (${path}) would be written through a symlink leading outside the workspace`);
+      report("output-outside-project", `output "${name}" (${path}) would be written through a symlink leading outside the workspace`, "outs");
       continue;
     }
     if (out.kind === "metrics") {
       const format = structuredFormat(path);
       if (!format) {
-        report("bad-metrics", `metrics output "${name}" (${path}) must be a .json, .yaml or .yml file`);
+        report("bad-metrics", `metrics output "${name}" (${path}) must be a .json, .yaml or .yml file`, "outs");
         continue;
       }
       // Inside a directory output of this stage, the directory holds the bytes: one writer, one stored object.
@@ -214,7 +216,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
       const holder = dirOuts.find((d) => placed.inWorkspace.startsWith(`${d.path}/`));
       const checked = stagePlot(out, { name, inWorkspace: placed.inWorkspace, holder });
       if (!checked.ok) {
-        report("bad-plots", `plots output "${name}" (${path}) ${checked.problem}`);
+        report("bad-plots", `plots output "${name}" (${path}) ${checked.problem}`, "outs");
         continue;
       }
       plot = checked.plot;
@@ -235,7 +237,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
   const deps: StageDep[] = [];
   const upstream = new Set<StageId>();
   for (const [name, ref] of Object.entries(decl.deps ?? {}).sort(byKey)) {
-    const dep = resolveDep(scope, name, ref, report);
+    const dep = resolveDep(scope, name, ref, (reason, message) => report(reason, message, "deps"));
     if (!dep) continue;
     if (dep.kind === "output") upstream.add(dep.stage);
     deps.push(dep);
@@ -253,23 +255,23 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     const known = { deps: new Set(Object.keys(decl.deps ?? {})), outs: new Set(Object.keys(decl.outs ?? {})), params: new Set(Object.keys(params)) };
     for (const [, group, name] of (decl.cmd as string).matchAll(PLACEHOLDER)) {
       if (!known[group as keyof typeof known].has(name as string)) {
-        report("unknown-placeholder", `cmd uses {${group}.${name}} but declares no ${group} named "${name}"`);
+        report("unknown-placeholder", `cmd uses {${group}.${name}} but declares no ${group} named "${name}"`, "cmd");
       } else if (group === "outs" && inDirs.has(name as string)) {
         const held = inDirs.get(name as string);
-        report("unknown-placeholder", `cmd uses {outs.${name}}, ${held?.what} inside directory output "${held?.out}": write it below {outs.${held?.out}}`);
+        report("unknown-placeholder", `cmd uses {outs.${name}}, ${held?.what} inside directory output "${held?.out}": write it below {outs.${held?.out}}`, "cmd");
       }
     }
   }
 
   const resources = decl.resources ?? {};
   for (const [name, amount] of Object.entries(resources)) {
-    if (typeof amount !== "number" || !(amount >= 0)) report("bad-resources", `resource ${name} must be a non-negative number`);
+    if (typeof amount !== "number" || !(amount >= 0)) report("bad-resources", `resource ${name} must be a non-negative number`, "resources");
   }
 
   const options = stageOptions(decl, scope.place, report);
 
   if (decl.executor !== undefined && !EXECUTOR_NAMES.includes(decl.executor)) {
-    report("bad-executor", `executor ${JSON.stringify(decl.executor)} is not one of ${EXECUTOR_NAMES.map((n) => `"${n}"`).join(", ")}`);
+    report("bad-executor", `executor ${JSON.stringify(decl.executor)} is not one of ${EXECUTOR_NAMES.map((n) => `"${n}"`).join(", ")}`, "executor");
   }
 
   if (problems.length > before) return undefined;

@@ -72,6 +72,21 @@ describe("pipeline validation (exit 2, one message naming file and stage)", () =
     expect(out.stderr).toMatch(/5 \|\s+parms: \{ n: 1 \},\n\s+\^/);
   });
 
+  it("points a problem with deps, params or cmd at the line of that key", async () => {
+    const out = await expectDefinitionError(
+      project(`  p.stage("clean", {
+    deps: { raw: source("missing.csv") },
+    params: { when: new Date(0) as never },
+    outs: { y: file("y.txt") },
+    cmd: "cat {deps.raw} > {outs.z}",
+  });`),
+      /dep "raw" names projects\/p\/missing\.csv, which does not exist/,
+    );
+    expect(out.stderr).toContain("projects/p/pipeline.ts:4: stage p:clean: dep \"raw\" names projects/p/missing.csv, which does not exist");
+    expect(out.stderr).toMatch(/projects\/p\/pipeline\.ts:5: stage p:clean: params\.when/);
+    expect(out.stderr).toContain('projects/p/pipeline.ts:7: stage p:clean: cmd uses {outs.z} but declares no outs named "z"');
+  });
+
   it("rejects a dependency cycle", async () => {
     await expectDefinitionError(
       project(`  const fake = { id: "p:b", project: "p", name: "b", outs: {} };
