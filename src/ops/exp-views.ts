@@ -76,12 +76,13 @@ export async function diffExperiments(workspace: Workspace, a: string, b: string
   const recorded = readExperiments(workspace.root);
   if (!recorded.ok) return recorded;
   const sides: { params: TrackedSide; metrics: TrackedSide }[] = [];
+  const completed = await withPipelineParams(workspace.root, recorded.value);
   for (const name of [a, b]) {
     if (name === BASELINE) {
       sides.push(await baselineSide(workspace, recorded.value));
       continue;
     }
-    const found = (await withPipelineParams(workspace.root, recorded.value)).find((e) => e.name === name);
+    const found = completed.find((e) => e.name === name);
     if (!found) return refuse("usage", unknownExperiment(name, recorded.value));
     sides.push({ params: { values: found.params, problems: [], unread: new Set() }, metrics: { values: found.metrics, problems: [], unread: new Set() } });
   }
