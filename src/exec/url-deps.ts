@@ -11,7 +11,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { digestFile, digestSize, isDigest, type CacheSession, type Digest } from "../cache/index.js";
-import type { Stage } from "../pipeline/index.js";
+import { pinAdvice, type Stage } from "../pipeline/index.js";
 import type { StageFailure } from "./events.js";
 
 /** No byte for this long and a download is given up. */
@@ -32,11 +32,11 @@ export async function placeUrlDeps(cache: CacheSession, workspaceRoot: string, s
       const changed = (what: string, fix: string) =>
         ({ reason: "missing-input", message: `dep "${dep.name}": ${dep.url} now serves other bytes than the pinned ${dep.digest} (${what}); if the new data is intended, ${fix}` }) as const;
       if (!fetched.ok) {
-        if (fetched.tooLarge) return changed(`more than its ${digestSize(dep.digest)} bytes`, `pin it again: sluice pin ${dep.url}`);
+        if (fetched.tooLarge) return changed(`more than its ${digestSize(dep.digest)} bytes`, pinAdvice(dep.url));
         return { reason: "missing-input", message: `dep "${dep.name}": ${fetched.message}` };
       }
       try {
-        if (fetched.digest !== dep.digest) return changed(`digest ${fetched.digest}`, `pin ${fetched.digest}`);
+        if (fetched.digest !== dep.digest) return changed(`digest ${fetched.digest}`, pinAdvice(dep.url, fetched.digest));
         await cache.store.putFile(fetched.file, fetched.digest);
       } finally {
         await rm(fetched.file, { force: true });

@@ -61,3 +61,4 @@ export {
 } from "./module-graph.js";
 export { MAX_PLOT_FILE_BYTES, parsePlotTable, plotLines, type PlotCell, type PlotLines, type PlotSeries, type PlotTable } from "./plot-file.js";
 export { plotFormat } from "./plots-decl.js";
+export { pinAdvice } from "./stage-options-decl.js";

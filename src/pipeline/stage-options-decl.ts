@@ -27,6 +27,16 @@ export interface UrlScope {
   readonly outputClash: (rel: string) => string | undefined;
 }
 
+/**
+ * How to pin a URL dep, in every message that asks for it: with the digest
+ * already known (the bytes just fetched), or by `sluice pin`.
+ */
+export function pinAdvice(url: string, digest?: string): string {
+  return digest === undefined
+    ? `pin it with the digest \`sluice pin ${url}\` prints`
+    : `pin it with digest "${digest}" in its url(...) (what \`sluice pin ${url}\` prints)`;
+}
+
 /** The shape of a digest (`<xxh64 hex>-<byte length>`), as `sluice pin` prints it. */
 const DIGEST = /^[0-9a-f]{16}-\d+$/;
 
@@ -78,7 +88,7 @@ export function urlDep(name: string, ref: UrlRef, scope: UrlScope, report: Repor
   }
   if (ref.digest === undefined || !DIGEST.test(ref.digest)) {
     const got = ref.digest === undefined ? "has no digest" : `has digest ${JSON.stringify(ref.digest)}, which is not one`;
-    report("invalid-declaration", `dep "${name}" (${ref.url}) ${got}: pin it with the digest \`sluice pin ${ref.url}\` prints`);
+    report("invalid-declaration", `dep "${name}" (${ref.url}) ${got}: ${pinAdvice(ref.url)}`);
     return undefined;
   }
   const placed = typeof ref.path === "string" ? scope.place(ref.path) : undefined;

@@ -255,13 +255,15 @@ describe("url deps", () => {
     expect(requests - before).toBe(1);
 
     // The source changes: a run that needs the file again downloads, and refuses what no longer matches the pin.
-    served["/data.csv"] = "a,b\n1,2\n3,4\n";
+    served["/data.csv"] = "a,b\n9,9\n"; // as long as the pinned bytes, so the fetch completes and its digest is known
     rmSync(join(ws.root, "cache", "objects"), { recursive: true });
     rmSync(join(ws.root, "projects/p/data"), { recursive: true });
     ws.write("projects/p/pipeline.ts", project(stage(digest, 2))["projects/p/pipeline.ts"] as string);
     const changed = await ws.runJson();
     expect(changed.code).toBe(1);
     expect(changed.stderr).toContain("now serves other bytes");
+    // The fix names the digest of what is served now, in the words every pin message uses.
+    expect(changed.stderr).toMatch(/if the new data is intended, pin it with digest "[0-9a-f]{16}-8" in its url\(\.\.\.\) \(what `sluice pin http:\/\/\S+\/data\.csv` prints\)/);
     expect(ws.exists("projects/p/data/data.csv")).toBe(false);
     expect(ws.read("projects/p/lines.txt").trim()).toBe("2");
   });
@@ -271,7 +273,7 @@ describe("url deps", () => {
     ws = new Workspace(project(stage("0123456789abcdef-10")));
     const run = await ws.runJson();
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("now serves other bytes than the pinned 0123456789abcdef-10 (more than its 10 bytes)");
+    expect(run.stderr).toContain("now serves other bytes than the pinned 0123456789abcdef-10 (more than its 10 bytes); if the new data is intended, pin it with the digest `sluice pin");
     expect(ws.exists("projects/p/data/data.csv")).toBe(false);
   });
 });
