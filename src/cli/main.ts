@@ -9,7 +9,7 @@ import { globalOptions } from "./command-args.js";
 import { commandLoaders } from "./commands/index.js";
 import { EXIT, exitWith, noteUsageProblems, usageErrorDocument } from "./exit-code.js";
 import { ownVersion } from "./own-version.js";
-import { describeMissingFolder, describeNonNumbers, describeUnknownArguments } from "./usage-mistakes.js";
+import { describeMissingFolder, describeNonNumbers, describeRefusedArguments } from "./usage-mistakes.js";
 import type { ParserOptions } from "./yargs-internals.js";
 
 async function main(): Promise<void> {
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       if (error instanceof Error && error.name !== "YError") throw error;
       // An unknown word is named, with the nearest real one; the whole help would bury it.
       const options = Object.keys(parserOptions(parser).key);
-      const explained = typeof error === "string" ? [message] : describeUnknownArguments(message, args, { commands: Object.keys(commandLoaders), options });
+      const explained = typeof error === "string" ? [message] : describeRefusedArguments(message, args, { commands: Object.keys(commandLoaders), options });
       if (explained) {
         for (const line of explained) writeErr(`error: ${line}\n`);
       } else {

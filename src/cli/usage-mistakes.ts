@@ -19,7 +19,7 @@ export interface ParserVocabulary {
  * undefined when `message` is another kind of failure (a missing argument, a
  * bad choice), which yargs' own text explains well enough.
  */
-export function describeUnknownArguments(message: string, args: readonly string[], vocabulary: ParserVocabulary): string[] | undefined {
+export function describeRefusedArguments(message: string, args: readonly string[], vocabulary: ParserVocabulary): string[] | undefined {
   const valueless = /^Not enough arguments following: (.+)$/.exec(message)?.[1];
   if (valueless !== undefined) {
     const command = args.find((arg) => vocabulary.commands.includes(arg));

@@ -7,6 +7,7 @@
  */
 import { fail, ok, type Result } from "../util/result.js";
 import type { GraduateProblem } from "./problem.js";
+import { escapeRegExp } from "../util/escape-regexp.js";
 
 /** What to insert, and where the names in messages come from. */
 export interface InsertRequest {
@@ -43,7 +44,7 @@ export function insertStage(text: string, request: InsertRequest): Result<string
       message: `${request.file} has no \`defineProject("${request.project}", (p) => { ... })\` to add the stage to; add the printed declaration by hand`,
     });
   }
-  if (new RegExp(`\\.stage\\(\\s*["'\`]${escape(request.stage)}["'\`]`).test(text)) {
+  if (new RegExp(`\\.stage\\(\\s*["'\`]${escapeRegExp(request.stage)}["'\`]`).test(text)) {
     return fail({ reason: "stage-exists", message: `${request.file} already declares a stage "${request.stage}"; pick another --stage name` });
   }
   const lines = text.split("\n");
@@ -93,8 +94,4 @@ function lastIndex(lines: readonly string[], test: (line: string) => boolean): n
 
 function lineOf(text: string, offset: number): number {
   return text.slice(0, offset).split("\n").length - 1;
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -6,6 +6,7 @@
  * declaration was built elsewhere and passed in) keeps the call's place.
  */
 import { readFileSync } from "node:fs";
+import { escapeRegExp } from "../util/escape-regexp.js";
 import type { SourceLocation } from "./decl.js";
 
 /** How far below the call a key is looked for: a declaration longer than this is rare, and a later match may be another stage's. */
@@ -19,7 +20,7 @@ export function keyLocation(call: SourceLocation, key: string): SourceLocation {
     return call;
   }
   const lines = text.split("\n");
-  const written = new RegExp(`(^|[\\s{,(])(["']?)${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\2\\s*:`);
+  const written = new RegExp(`(^|[\\s{,(])(["']?)${escapeRegExp(key)}\\2\\s*:`);
   for (let index = call.line - 1; index < Math.min(lines.length, call.line - 1 + LINES_AFTER_CALL); index++) {
     const match = written.exec(lines[index] as string);
     if (match) return { file: call.file, line: index + 1, column: match.index + (match[1] as string).length + 1 };

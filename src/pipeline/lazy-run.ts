@@ -5,7 +5,6 @@
  * text. What is found is the stage's code identity; what is not is a
  * definition error at planning, not a failure when the stage first runs.
  */
-import { readFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import type { LazyRun } from "./decl.js";
 import { resolveLocal } from "./module-graph.js";
@@ -18,15 +17,19 @@ export function isLazyRun(run: unknown): run is LazyRun {
 /** `() => import("./x.js")` as compiled (esbuild keeps it so), optionally async or with a block body. */
 const LOADER_TEXT = /^(?:async\s*)?\(\s*\)\s*=>\s*\{?\s*(?:return\s+)?import\(\s*(["'`])(\.{1,2}\/[^"'`]+)\1\s*\)\s*;?\s*\}?$/;
 
-/** The absolute path of the module a reference names, or what is wrong with it. */
-export function lazyRunModule(run: LazyRun): { readonly module: string } | { readonly problem: string } {
+/**
+ * The absolute path of the module a reference names, or what is wrong with
+ * it. `moduleText` reads a module's text; validation passes one that reads
+ * each module once, as a hundred stages may name the same module.
+ */
+export function lazyRunModule(run: LazyRun, moduleText: (path: string) => string): { readonly module: string } | { readonly problem: string } {
   const specifier = LOADER_TEXT.exec(String(run.load).trim())?.[2];
   if (specifier === undefined) {
     return { problem: `runFrom's loader must be written () => import("./module.js") with a relative path, so the module is known without loading it` };
   }
   const module = resolveLocal(dirname(run.location.file), specifier);
   if (module === undefined) return { problem: `runFrom names ${specifier}, and no such module exists next to ${run.location.file}` };
-  if (!mayExport(readFileSync(module, "utf8"), run.exportName)) {
+  if (!mayExport(moduleText(module), run.exportName)) {
     const shown = relative(dirname(run.location.file), module) || module;
     return { problem: `runFrom names export "${run.exportName}" of ${shown}, which does not export it` };
   }

@@ -2,7 +2,7 @@
  * Turns declared projects into the validated `Workspace`. Every problem is
  * collected, not just the first, so one run of `sluice` shows them all.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { notJsonReason } from "../util/canonical-json.js";
 import { fail, ok, type Result } from "../util/result.js";
@@ -51,6 +51,12 @@ export async function validateWorkspace(
   const urlPaths = new Map<string, { url: string; digest: string; stage: StageId }>();
   const declaredIds = new Set(declared.flatMap((p) => p.stages.map((s) => s.handle.id)));
   const paths = new PathProbe(root);
+  const moduleTexts = new Map<string, string>();
+  const moduleText = (path: string): string => {
+    let text = moduleTexts.get(path);
+    if (text === undefined) moduleTexts.set(path, (text = readFileSync(path, "utf8")));
+    return text;
+  };
   const declaredOutputs = outputsDeclared(root, declared);
 
   for (const project of declared) {
@@ -76,6 +82,7 @@ export async function validateWorkspace(
         : new Map(),
       moduleFile: loader.entryFor(project.file),
       paths,
+      moduleText,
       place: placer(root, project.dir),
       declaredOutputs,
     };
@@ -168,7 +175,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     const written = keyLocation(location, key);
     problems.push({ reason: "unknown-key", message: at(written, `unknown key "${key}" in stage ${id}${hint}`), stage: id, location: written });
   }
-  const lazy = isLazyRun(decl.run) ? lazyRunModule(decl.run) : undefined;
+  const lazy = isLazyRun(decl.run) ? lazyRunModule(decl.run, scope.moduleText) : undefined;
   if (lazy && "problem" in lazy) report("bad-run-reference", lazy.problem);
   const hasRun = typeof decl.run === "function" || lazy !== undefined;
   const hasCmd = typeof decl.cmd === "string";
@@ -393,6 +400,8 @@ interface ProjectScope {
   readonly modules: ReadonlyMap<unknown, string>;
   readonly moduleFile: string;
   readonly paths: PathProbe;
+  /** A module's text, read once per validation (`runFrom` references name their modules). */
+  readonly moduleText: (path: string) => string;
   readonly place: (path: string) => Placed;
   /** Every output path any stage declares, for sources that would read one. */
   readonly declaredOutputs: DeclaredOutputs;

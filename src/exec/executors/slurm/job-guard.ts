@@ -8,8 +8,7 @@
 import { showJob } from "./slurm-commands.js";
 
 /** Why the job `SLURM_JOB_ID` names must not keep outputs, or undefined while it runs (or cannot be asked). */
-export async function slurmJobEnding(jobId: string | undefined): Promise<string | undefined> {
-  if (!jobId) return undefined;
+export async function slurmJobEnding(jobId: string): Promise<string | undefined> {
   const fields = await showJob(jobId);
   const state = fields["JobState"];
   // No answer is no evidence of a stop: the signal handler still covers one sluice hears of.
