@@ -4,9 +4,9 @@
  */
 import { loadWorkspaceAt, type LoadedWorkspace } from "../ops/index.js";
 import type { Diagnostic } from "../pipeline/index.js";
-import { renderDiagnostic, writeErr } from "../report/index.js";
+import { writeErr } from "../report/index.js";
 import type { GlobalOptions } from "./command-args.js";
-import { exitWith, exitWithFailure, noteUsageProblems, problemOf } from "./exit-code.js";
+import { exitWithFailure } from "./exit-code.js";
 
 export type { GlobalOptions } from "./command-args.js";
 
@@ -28,16 +28,10 @@ export async function loadContext(argv: Partial<GlobalOptions>): Promise<Context
 
 /** Prints diagnostics and sets exit code 2. */
 export function reportDiagnostics(diagnostics: readonly Diagnostic[]): undefined {
-  for (const diagnostic of diagnostics) writeErr(renderDiagnostic(diagnostic));
-  noteUsageProblems(diagnostics.map(problemOf));
-  exitWith("usage");
-  return undefined;
+  return exitWithFailure({ kind: "usage", diagnostics });
 }
 
 /** One clear usage message, exit code 2. */
 export function usageError(message: string): undefined {
-  writeErr(`error: ${message}`);
-  noteUsageProblems([{ message }]);
-  exitWith("usage");
-  return undefined;
+  return exitWithFailure({ kind: "usage", message });
 }

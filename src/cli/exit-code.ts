@@ -43,7 +43,7 @@ export function noteUsageProblems(problems: readonly UsageProblem[]): void {
 }
 
 /** A definition error as a problem of the error document: its message as stderr shows it, its file absolute. */
-export function problemOf(diagnostic: Diagnostic): UsageProblem {
+function problemOf(diagnostic: Diagnostic): UsageProblem {
   const { reason, stage, location } = diagnostic;
   return { message: relativise(diagnostic.message), reason, ...(stage ? { stage } : {}), ...(location ? { file: location.file, line: location.line } : {}) };
 }
