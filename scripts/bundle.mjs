@@ -84,6 +84,9 @@ await build({
     contracts: `${root}dist/contracts/index.js`,
     // Beside the chunks: the worker pool finds it next to its own module.
     "stage-worker": `${root}dist/src/exec/stage-worker.js`,
+    // The sluice server (SLUICE_SERVER=1): bin/sluice.js loads only the client before asking it.
+    server: `${root}dist/src/cli/server/server-main.js`,
+    "server-client": `${root}dist/src/cli/server/client.js`,
   },
   outdir: `${root}dist/bundle`,
   bundle: true,

@@ -1,10 +1,11 @@
 /**
  * Runtime probes: commands whose output enters a stage key (the interpreter
- * version a `cmd` stage runs under). Each probe runs once per process.
+ * version a `cmd` stage runs under). Each probe runs once per command.
  */
 import { execFile } from "node:child_process";
+import { commandScopedMap } from "../util/command-scope.js";
 
-const results = new Map<string, Promise<string>>();
+const results = commandScopedMap<string, Promise<string>>();
 
 /** The trimmed stdout+stderr of `command`, or `exit <code>` text when it fails. */
 export function probe(command: string, cwd: string): Promise<string> {

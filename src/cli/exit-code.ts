@@ -6,6 +6,7 @@
 import type { FailureKind, OpFailure } from "../ops/index.js";
 import type { Diagnostic } from "../pipeline/index.js";
 import { relativise, renderDiagnostic, writeErr } from "../report/index.js";
+import { onCommandStart } from "../util/command-scope.js";
 
 /** Exit codes of the public contract, by failure kind. */
 export const EXIT: Readonly<Record<FailureKind | "ok", number>> = { ok: 0, failed: 1, usage: 2, held: 3, interrupted: 130, terminated: 143 };
@@ -36,6 +37,11 @@ export interface UsageProblem {
 }
 
 const usageProblems: UsageProblem[] = [];
+// A command starts with no exit code and no problems: the server runs many in one process.
+onCommandStart(() => {
+  usageProblems.splice(0);
+  process.exitCode = undefined;
+});
 
 /** Keeps what made the command exit 2, for the `--json` error document (main.ts). */
 export function noteUsageProblems(problems: readonly UsageProblem[]): void {

@@ -7,6 +7,7 @@
  */
 import { findSourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
+import { commandScopedMap } from "../util/command-scope.js";
 import type { SourceLocation } from "./decl.js";
 import { originalPosition } from "./mirror-positions.js";
 import { originalOf } from "./module-mirror.js";
@@ -47,7 +48,7 @@ export function callSite(): SourceLocation {
 }
 
 /** Frame file name -> the user's file it stands for, or null for frames to skip; a pipeline repeats a few names thousands of times. */
-const userFiles = new Map<string, string | null>();
+const userFiles = commandScopedMap<string, string | null>();
 
 function userFile(name: string): string | null {
   let file = userFiles.get(name);

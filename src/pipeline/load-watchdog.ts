@@ -116,14 +116,32 @@ export class LoadWatchdog {
         unknown
       >;
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") throw new LoadStopped("interrupted", this.#running(), this.#limitMs);
-      if (code === "ERR_SCRIPT_EXECUTION_TIMEOUT") throw new LoadStopped("timed-out", this.#running(), this.#limitMs);
-      throw error;
+      throw this.#stopped(error);
     } finally {
       slot[ENTRY] = undefined;
       slot[EVALUATING] = undefined;
     }
+  }
+
+  /** Evaluates a graph of `vm` modules (fresh-modules.ts) under the same native watchdog. */
+  async evaluateModule(module: vm.Module, original: string): Promise<void> {
+    this.#entry = original;
+    const remaining = this.#remaining(original);
+    try {
+      await module.evaluate({ breakOnSigint: true, ...(Number.isFinite(remaining) ? { timeout: remaining } : {}) });
+    } catch (error) {
+      throw this.#stopped(error);
+    } finally {
+      slot[EVALUATING] = undefined;
+    }
+  }
+
+  /** A stop by the native watchdog as a LoadStopped; any other error as it is. */
+  #stopped(error: unknown): unknown {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") return new LoadStopped("interrupted", this.#running(), this.#limitMs);
+    if (code === "ERR_SCRIPT_EXECUTION_TIMEOUT") return new LoadStopped("timed-out", this.#running(), this.#limitMs);
+    return error;
   }
 
   /**

@@ -4,21 +4,33 @@
  * hands the declarations to validation. Every failure is a diagnostic.
  */
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { fail, ok, type Result } from "../util/result.js";
+import { PIPELINE_FILE } from "../util/workspace-root.js";
 import type { DeclaredProject, DeclaredWorkspace, SourceLocation } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { Workspace } from "./model.js";
 import { DEFAULT_LOAD_TIMEOUT_MS, LOAD_TIMEOUT_ENV, LoadStopped, LoadWatchdog } from "./load-watchdog.js";
 import { originalStack } from "./mirror-positions.js";
 import { importPosition, missingImport, type MissingImport } from "./module-graph.js";
+import { evaluateFresh, NotFresh, prepareFreshLoads } from "./fresh-modules.js";
 import { CompileError, ModuleMirror, NotMirrorable, originalOf } from "./module-mirror.js";
 import { validateWorkspace } from "./validate.js";
 
-export const PIPELINE_FILE = "pipeline.ts";
+export { findWorkspaceRoot, PIPELINE_FILE } from "../util/workspace-root.js";
 
 let registered: Promise<void> | undefined;
+let afresh = false;
+
+/**
+ * Makes every later load of this process evaluate the workspace's modules
+ * anew (fresh-modules.ts): the sluice server, which loads once per command.
+ */
+export function loadAfresh(): void {
+  prepareFreshLoads();
+  afresh = true;
+}
 
 /** How the modules of a workspace are loaded: from the compiled mirror, or through loader hooks. */
 export interface ModuleLoader {
@@ -49,6 +61,7 @@ function mirrorLoader(mirror: ModuleMirror, watchdog: LoadWatchdog): ModuleLoade
     kind: "mirror",
     import: async (file) => {
       const compiled = await mirror.prepare(file);
+      if (afresh) return evaluateFresh(mirror, watchdog, compiled);
       try {
         return watchdog.evaluate(compiled, file);
       } catch (error) {
@@ -85,20 +98,6 @@ export function registerTypeScript(): Promise<void> {
   return registered;
 }
 
-/**
- * The workspace root for `from`: the nearest folder at or above it holding
- * both `pipeline.ts` and `package.json` (project folders hold only the former).
- */
-export function findWorkspaceRoot(from: string): string | undefined {
-  let current = resolve(from);
-  for (;;) {
-    if (existsSync(join(current, PIPELINE_FILE)) && existsSync(join(current, "package.json"))) return current;
-    const parent = dirname(current);
-    if (parent === current) return undefined;
-    current = parent;
-  }
-}
-
 /** Imports a module, turning a throw into a diagnostic. */
 export async function importModule(
   file: string,
@@ -107,7 +106,7 @@ export async function importModule(
   try {
     return ok(await loader.import(file));
   } catch (error) {
-    if (error instanceof LoadStopped) throw error;
+    if (error instanceof LoadStopped || error instanceof NotFresh) throw error;
     if (loader.kind === "mirror" && mirrorCannotHold(error)) {
       // A module that exists nowhere is the user's mistake, not the mirror's: say which import names it.
       const missing = missingImportIn(error, loader);
@@ -151,6 +150,8 @@ async function loadEither(root: string, file: string, watchdog: LoadWatchdog): P
     if (!("fallback" in mirrored)) return mirrored;
     why = mirrored.fallback;
   }
+  // Loader hooks load through Node's module cache, which a second load would reuse.
+  if (afresh) throw new NotFresh(`the pipeline needs TypeScript loader hooks (${why})`);
   // Modules loaded through tsx's hooks carry inline source maps, which Node
   // applies only while source maps are on; the mirror maps its own positions
   // (mirror-positions.ts), so it loads without them.

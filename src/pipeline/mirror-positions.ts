@@ -10,6 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { SourceMap, type SourceMapPayload } from "node:module";
+import { commandScopedMap } from "../util/command-scope.js";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,7 +26,7 @@ export function mapFileOf(mirrorFile: string): string {
 }
 
 /** Compiled file -> its parsed map, or null when it has none (not a mirror file). */
-const maps = new Map<string, SourceMap | null>();
+const maps = commandScopedMap<string, SourceMap | null>();
 
 function mapOf(file: string): SourceMap | null {
   let map = maps.get(file);

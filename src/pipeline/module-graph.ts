@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { dirname, resolve } from "node:path";
+import { commandScopedMap } from "../util/command-scope.js";
 
 const IMPORT_SPECIFIER =
   /(?:^|[^\w$.])(?:import|export)\s*(type\s+)?(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']|(?:^|[^\w$.])import\s*\(\s*["']([^"']+)["']\s*\)/g;
@@ -164,10 +165,10 @@ export function resolveLocal(fromDir: string, specifier: string): string | undef
   return undefined;
 }
 
-const scans = new Map<string, ModuleImports>();
+const scans = commandScopedMap<string, ModuleImports>();
 
 /**
- * `scanImports`, once per file per process: loading the workspace and
+ * `scanImports`, once per file per command: loading the workspace and
  * computing code identities walk the same closures many times over.
  */
 export function scanImportsOnce(file: string): ModuleImports {

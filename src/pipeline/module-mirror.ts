@@ -18,6 +18,7 @@ import { mkdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } 
 import { basename, dirname, extname, isAbsolute, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
+import { onCommandStart } from "../util/command-scope.js";
 import { evaluationBanner } from "./load-watchdog.js";
 import { mapFileOf } from "./mirror-positions.js";
 import { scanImports } from "./module-graph.js";
@@ -257,6 +258,7 @@ function linkWorkspacePackage(root: string, mirrorDir: string): void {
 }
 
 let version: string | undefined;
+onCommandStart(() => (version = undefined));
 
 /** The esbuild version: a new compiler invalidates every compiled file. */
 function compilerVersion(): string {

@@ -25,6 +25,7 @@ import { statSync } from "node:fs";
 import { open, readFile, truncate } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
+import { commandScopedMap } from "../util/command-scope.js";
 import { acquireLock } from "../util/file-lock.js";
 import { checkAliasFiles, materialiseAliases } from "./alias-files.js";
 import {
@@ -257,7 +258,7 @@ function ignoreMissing<T>(fallback: T): (error: unknown) => T {
  * champion and promotion-state deps, each promote stage's hit check); the
  * log is decoded again only when it or its head record changed.
  */
-const parsedLogs = new Map<string, { readonly version: string; readonly snapshot: RegistrySnapshot }>();
+const parsedLogs = commandScopedMap<string, { readonly version: string; readonly snapshot: RegistrySnapshot }>();
 
 /** Identity of the log's and head record's current bytes: inode, size and change times (ns). */
 function fileVersion(...paths: string[]): string {

@@ -2,7 +2,10 @@
  * The only place sluice writes to the terminal. stdout carries results a
  * script reads (the `--json` document, tables); stderr carries progress.
  */
+import { onCommandStart } from "../util/command-scope.js";
+
 let wroteOut = false;
+onCommandStart(() => (wroteOut = false));
 
 export function writeOut(text: string): void {
   writeOutRaw(text.endsWith("\n") ? text : `${text}\n`);

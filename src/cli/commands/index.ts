@@ -28,6 +28,7 @@ export const commandLoaders: Readonly<Record<string, () => Promise<AddCommand>>>
   exp: lazily(() => import("./exp.js")),
   plots: lazily(() => import("./plots.js")),
   watch: lazily(() => import("./watch.js")),
+  server: lazily(() => import("./server.js")),
   gc: lazily(() => import("./gc.js")),
   pin: lazily(() => import("./pin.js")),
   verify: lazily(() => import("./verify.js")),

@@ -1,0 +1,192 @@
+/**
+ * The client side of the sluice server. With SLUICE_SERVER=1, bin/sluice.js
+ * loads this (and nothing else of sluice) first: a `run` or `status` goes
+ * to the workspace's server, which has sluice loaded and warm, and prints
+ * what it prints. When there is no server yet, one is started in the
+ * background and this command runs in its own process, as it always did.
+ * Whatever the server declines (it is busy, sluice or a package changed
+ * under it, the pipeline cannot be loaded afresh) also runs here: a
+ * server only ever makes a command faster, never different.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { constants } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  encode,
+  findWorkspaceRoot,
+  messageReader,
+  SERVED_COMMANDS,
+  SERVER_ENV,
+  SERVER_NODE_OPTIONS,
+  serverDir,
+  socketPath,
+  type ClientMessage,
+  type ServerMessage,
+} from "./protocol.js";
+
+/** Where sluice is installed: its package folder, and the server's entry script in it. */
+export interface Install {
+  readonly dir: string;
+  readonly serverEntry: string;
+}
+
+/**
+ * Runs `args` through the workspace's server and returns its exit code, or
+ * undefined when the command is to run in this process instead.
+ */
+export async function runThroughServer(args: readonly string[], install: Install): Promise<number | undefined> {
+  if (process.env[SERVER_ENV] !== "1" || !servable(args)) return undefined;
+  keepGoingWhenReaderLeaves(process.stdout);
+  keepGoingWhenReaderLeaves(process.stderr);
+  const root = findWorkspaceRoot(process.cwd());
+  if (root === undefined) return undefined;
+  const path = socketPath(root, install.dir);
+  const socket = await connected(path);
+  if (!socket) {
+    startServer(root, install, path);
+    return undefined;
+  }
+  const outcome = await command(socket, args);
+  if (outcome === "restart") startServer(root, install, path);
+  return typeof outcome === "number" ? outcome : undefined;
+}
+
+/**
+ * Whether the server may run this command line: `run` or `status`, in the
+ * workspace of the current folder, printing to no terminal. Anything the
+ * server would not print the same way (help, --watch, -C, a terminal's
+ * task list) runs in its own process.
+ */
+function servable(args: readonly string[]): boolean {
+  const name = args.find((arg) => !arg.startsWith("-"));
+  if (name === undefined || !SERVED_COMMANDS.has(name)) return false;
+  const refused = /^(-C|--cwd(=.*)?|-h|--help|--version|-w|--watch(=.*)?)$/;
+  if (args.some((arg) => refused.test(arg))) return false;
+  return !process.stdout.isTTY && !process.stderr.isTTY;
+}
+
+function connected(path: string): Promise<Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once("connect", () => resolve(socket));
+    socket.once("error", () => resolve(undefined));
+  });
+}
+
+/** Starts the workspace's server in the background; its output goes to a log beside the socket. */
+function startServer(root: string, install: Install, path: string): void {
+  try {
+    mkdirSync(serverDir(), { recursive: true, mode: 0o700 });
+    const log = openSync(join(serverDir(), `${path.slice(serverDir().length + 1, -".sock".length)}.log`), "a", 0o600);
+    const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, install.serverEntry, root, install.dir, path], {
+      cwd: root,
+      detached: true,
+      stdio: ["ignore", log, log],
+    });
+    child.unref();
+  } catch {
+    // No server this time: commands keep running in their own processes.
+  }
+}
+
+/** Sends the command and relays what comes back: its exit code, or why it must run here. */
+function command(socket: Socket, args: readonly string[]): Promise<number | "declined" | "restart"> {
+  return new Promise((resolve) => {
+    let printed = false;
+    let ended = false;
+    let forwarded: "SIGINT" | "SIGTERM" | undefined;
+    const forward = (signal: "SIGINT" | "SIGTERM") => () => {
+      forwarded = signal;
+      socket.write(encode({ type: "signal", signal }));
+    };
+    const onInt = forward("SIGINT");
+    const onTerm = forward("SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
+    const finish = (outcome: number | "declined" | "restart") => {
+      if (ended) return;
+      ended = true;
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+      socket.destroy();
+      resolve(outcome);
+    };
+    socket.on(
+      "data",
+      messageReader<ServerMessage>((message) => {
+        switch (message.type) {
+          case "out":
+          case "err":
+            printed = true;
+            (message.type === "out" ? process.stdout : process.stderr).write(message.text);
+            return;
+          case "exit":
+            return finish(message.code);
+          case "declined":
+            if (args.includes("--verbose") || args.includes("-v")) process.stderr.write(`note: the sluice server declined (${message.reason}); running here\n`);
+            return finish(message.restart ? "restart" : "declined");
+          case "status":
+            return;
+        }
+      }),
+    );
+    socket.on("close", () => {
+      if (ended) return;
+      // The signal passed on ended the server, as it would have ended the command's own process.
+      if (forwarded) return finish(128 + constants.signals[forwarded]);
+      // The server went away mid-command: what it printed stands, so this cannot quietly start over.
+      if (printed) process.stderr.write("error: the sluice server stopped before the command ended\n");
+      finish(printed ? 1 : "declined");
+    });
+    socket.on("error", () => {});
+    socket.write(encode({ type: "command", node: process.argv[0] ?? process.execPath, bin: process.argv[1] ?? "sluice", args, cwd: process.cwd(), env: stringEnv() }));
+  });
+}
+
+/** A reader that leaves early (`| head`) does not stop the command, as it would not stop sluice's own process (main.ts). */
+function keepGoingWhenReaderLeaves(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+}
+
+function stringEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined) env[name] = value;
+  return env;
+}
+
+/** The sluice this code is part of, when it runs from the bundle (the only build that has a server). */
+export function ownInstall(): Install | undefined {
+  const serverEntry = fileURLToPath(new URL("server.js", import.meta.url));
+  if (!existsSync(serverEntry)) return undefined;
+  return { dir: resolve(dirname(serverEntry), "..", ".."), serverEntry };
+}
+
+/** Starts the server of `root` unless one answers, and waits until one does (up to `timeoutMs`). */
+export async function startAndWait(root: string, install: Install, timeoutMs = 10_000): Promise<boolean> {
+  const path = socketPath(root, install.dir);
+  let socket = await connected(path);
+  if (!socket) startServer(root, install, path);
+  for (const deadline = Date.now() + timeoutMs; !socket && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    socket = await connected(path);
+  }
+  socket?.destroy();
+  return socket !== undefined;
+}
+
+/** Sends `message` to the server of `root` and returns its one reply, or undefined when no server answers. */
+export async function askServer(root: string, install: Install, message: ClientMessage): Promise<ServerMessage | undefined> {
+  const socket = await connected(socketPath(root, install.dir));
+  if (!socket) return undefined;
+  return new Promise((resolve) => {
+    socket.on("data", messageReader<ServerMessage>((reply) => resolve(reply)));
+    socket.on("close", () => resolve(undefined));
+    socket.on("error", () => {});
+    socket.write(encode(message));
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * What the sluice server and its clients say to each other over a Unix
+ * socket: one JSON message per line. Shared by the server (serve.ts), the
+ * client `bin/sluice.js` loads before anything else (client.ts) and
+ * `sluice server`; it imports only Node, so the client stays small.
+ *
+ *   client ─ command ─▶ server     (argv, cwd, env of the invocation)
+ *   client ─ signal ──▶ server     (Ctrl-C, SIGTERM, while it runs)
+ *   client ◀─ out / err ─ server   (what the command prints)
+ *   client ◀─ exit ───── server    (its exit code), or
+ *   client ◀─ declined ─ server    (nothing was done: run it yourself)
+ */
+import { createHash } from "node:crypto";
+import { tmpdir, userInfo } from "node:os";
+import { join, resolve } from "node:path";
+
+export { findWorkspaceRoot } from "../../util/workspace-root.js";
+
+export type ClientMessage =
+  | {
+      readonly type: "command";
+      /** The client's `process.argv[0]` and `[1]`: how to start sluice again (a cluster job does). */
+      readonly node: string;
+      readonly bin: string;
+      readonly args: readonly string[];
+      readonly cwd: string;
+      readonly env: Readonly<Record<string, string>>;
+    }
+  | { readonly type: "signal"; readonly signal: "SIGINT" | "SIGTERM" }
+  | { readonly type: "stop" }
+  | { readonly type: "status" };
+
+export type ServerMessage =
+  | { readonly type: "out" | "err"; readonly text: string }
+  | { readonly type: "exit"; readonly code: number }
+  /** `restart`: the server stopped, since sluice or a package changed under it; a new one can be started. */
+  | { readonly type: "declined"; readonly reason: string; readonly restart?: boolean }
+  | { readonly type: "status"; readonly pid: number; readonly root: string; readonly commands: number; readonly startedAt: string };
+
+/** The environment variable that lets `sluice run` and `sluice status` use a server (`1`). */
+export const SERVER_ENV = "SLUICE_SERVER";
+
+/** What the server's node is started with: the fresh loads of src/pipeline/fresh-modules.ts need the first two. */
+export const SERVER_NODE_OPTIONS = ["--experimental-vm-modules", "--experimental-import-meta-resolve"] as const;
+
+/** The commands a server runs; every other command runs in its own process. */
+export const SERVED_COMMANDS: ReadonlySet<string> = new Set(["run", "status"]);
+
+/**
+ * The socket of the server for workspace `root` and the sluice installed at
+ * `install`: one per user, workspace, sluice and Node, so a server never
+ * answers for another installation. Under the temp folder, since a socket
+ * path is limited to ~100 bytes.
+ */
+export function socketPath(root: string, install: string): string {
+  const id = createHash("sha256").update(`${resolve(root)}\0${resolve(install)}\0${process.version}`).digest("hex").slice(0, 20);
+  return join(serverDir(), `${id}.sock`);
+}
+
+/** The folder of this user's server sockets and logs (created 0700 by the server). */
+export function serverDir(): string {
+  return join(tmpdir(), `sluice-${userInfo().uid}`);
+}
+
+/** Splits a stream of bytes into messages, one JSON document per line. */
+export function messageReader<T>(onMessage: (message: T) => void): (chunk: Buffer) => void {
+  let pending = "";
+  return (chunk) => {
+    pending += chunk.toString("utf8");
+    let newline = pending.indexOf("\n");
+    while (newline >= 0) {
+      const line = pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      if (line !== "") onMessage(JSON.parse(line) as T);
+      newline = pending.indexOf("\n");
+    }
+  };
+}
+
+/** One message as the wire carries it. */
+export function encode(message: ClientMessage | ServerMessage): string {
+  return `${JSON.stringify(message)}\n`;
+}

@@ -1,0 +1,251 @@
+/**
+ * The sluice server: one process per workspace that keeps sluice loaded and
+ * its code compiled, and runs `sluice run` and `sluice status` command lines
+ * sent by clients (client.ts) one at a time, as a fresh process would:
+ *
+ * - the command sees the client's arguments, folder and environment, and
+ *   its output and exit code go back to the client;
+ * - every load evaluates the pipeline files anew (src/pipeline/fresh-modules.ts)
+ *   and every per-command memo is emptied first (util/command-scope.ts);
+ * - Ctrl-C in the client reaches the command as a real signal: the run's
+ *   handlers stop it, and where it has none yet (while loading) the signal
+ *   ends the server as it would have ended the command's own process;
+ * - a command the server cannot run as a fresh process would (a pipeline
+ *   that needs loader hooks, sluice or an installed package changed since
+ *   the server started) is declined, and the client runs it itself.
+ *
+ * The server ends after SLUICE_SERVER_IDLE_MS (15 minutes) without a
+ * command, on `sluice server stop`, and after any command that crashed.
+ */
+import { chmodSync, mkdirSync, statSync, unlinkSync } from "node:fs";
+import { connect, createServer, type Socket } from "node:net";
+import { join } from "node:path";
+import { loadAfresh, NotFresh, sharedModuleChanged } from "../../pipeline/index.js";
+import { runCli } from "../cli.js";
+import { encode, messageReader, serverDir, type ClientMessage, type ServerMessage } from "./protocol.js";
+
+type CommandMessage = Extract<ClientMessage, { type: "command" }>;
+
+const DEFAULT_IDLE_MS = 15 * 60_000;
+
+export interface ServeOptions {
+  readonly root: string;
+  /** The sluice package folder: a rebuild or reinstall there ends the server. */
+  readonly install: string;
+  readonly socket: string;
+}
+
+export function serve(options: ServeOptions): void {
+  new Server(options).listen();
+}
+
+class Server {
+  readonly #options: ServeOptions;
+  readonly #startedAt = new Date();
+  readonly #own: string;
+  readonly #idleMs: number;
+  #listener = createServer((socket) => this.#accept(socket));
+  #idle: NodeJS.Timeout | undefined;
+  #active: Socket | undefined;
+  #commands = 0;
+  /** A command crashed: what it left behind is unknown, so the server ends. */
+  #broken = false;
+  readonly #onSignal = () => this.#stop();
+  /** Why this workspace cannot be served afresh, once a load found out. */
+  #notFresh: string | undefined;
+
+  constructor(options: ServeOptions) {
+    this.#options = options;
+    this.#own = ownFiles(options.install);
+    const idle = Number(process.env["SLUICE_SERVER_IDLE_MS"]);
+    this.#idleMs = Number.isFinite(idle) && idle > 0 ? idle : DEFAULT_IDLE_MS;
+    loadAfresh();
+    this.#listenForSignals(true);
+  }
+
+  listen(): void {
+    mkdirSync(serverDir(), { recursive: true, mode: 0o700 });
+    this.#listener.once("listening", () => this.#listening());
+    this.#listener.once("error", (error: NodeJS.ErrnoException) => {
+      // Another server took the socket first; a socket file nobody answers on was left by one that died.
+      if (error.code !== "EADDRINUSE") throw error;
+      const probe = connect(this.#options.socket);
+      probe.once("connect", () => process.exit(0));
+      probe.once("error", () => {
+        unlinkSync(this.#options.socket);
+        this.#listener.listen(this.#options.socket);
+      });
+    });
+    this.#listener.listen(this.#options.socket);
+  }
+
+  #listening(): void {
+    chmodSync(this.#options.socket, 0o600);
+    console.log(`sluice server ${process.pid} serving ${this.#options.root} on ${this.#options.socket}`);
+    this.#restartIdleTimer();
+  }
+
+  #accept(socket: Socket): void {
+    socket.on("error", () => {});
+    socket.on(
+      "data",
+      messageReader<ClientMessage>((message) => {
+        switch (message.type) {
+          case "command":
+            void this.#command(socket, message);
+            return;
+          case "signal":
+            if (socket === this.#active) process.kill(process.pid, message.signal);
+            return;
+          case "status":
+            send(socket, { type: "status", pid: process.pid, root: this.#options.root, commands: this.#commands, startedAt: this.#startedAt.toISOString() });
+            socket.end();
+            return;
+          case "stop":
+            send(socket, { type: "exit", code: 0 });
+            socket.end();
+            this.#stop();
+            return;
+        }
+      }),
+    );
+  }
+
+  async #command(socket: Socket, command: CommandMessage): Promise<void> {
+    const { args } = command;
+    if (this.#active) return decline(socket, "the server is running another command");
+    if (this.#notFresh !== undefined) return decline(socket, this.#notFresh);
+    const changed = ownFiles(this.#options.install) !== this.#own ? "sluice was rebuilt or reinstalled" : changedPackage();
+    if (changed !== undefined) {
+      // Stop listening first, so the client can start the next server at once.
+      this.#listener.close();
+      decline(socket, `${changed} since the server started`, true);
+      return this.#stop();
+    }
+    this.#active = socket;
+    clearTimeout(this.#idle);
+    // A signal the client passes on must meet exactly what it would meet in the command's own process:
+    // the run's handlers once they are installed, else the default action. (A handler of ours present
+    // during a load would also be lost: the load watchdog's breakOnSigint resets SIGINT's disposition.)
+    this.#listenForSignals(false);
+    const session = enter(command, socket);
+    let outcome: ServerMessage;
+    try {
+      outcome = { type: "exit", code: await runCli(args) };
+    } catch (error) {
+      outcome = this.#crashed(error, args);
+    } finally {
+      session.leave();
+    }
+    if (outcome.type === "declined" && session.wrote) {
+      // The client running it now would print it all twice.
+      send(socket, { type: "err", text: `error: ${outcome.reason}\n` });
+      outcome = { type: "exit", code: 1 };
+    }
+    this.#commands++;
+    this.#active = undefined;
+    this.#listenForSignals(true);
+    send(socket, outcome);
+    socket.end();
+    if (this.#broken) return this.#stop();
+    this.#restartIdleTimer();
+  }
+
+  /** What a command that threw tells its client; the server ends after one that crashed. */
+  #crashed(error: unknown, args: readonly string[]): ServerMessage {
+    if (error instanceof NotFresh) {
+      this.#notFresh = `the workspace cannot be loaded afresh: ${error.message}`;
+      return { type: "declined", reason: this.#notFresh };
+    }
+    this.#broken = true;
+    const verbose = args.includes("--verbose") || args.includes("-v");
+    process.stderr.write(`internal error: ${error instanceof Error ? (verbose ? error.stack : error.message) : String(error)}\n`);
+    if (!verbose) process.stderr.write("(run with --verbose for the stack trace)\n");
+    return { type: "exit", code: 1 };
+  }
+
+  /** Between commands a signal ends the server; while one runs, the command's own handlers (or none) take it. */
+  #listenForSignals(on: boolean): void {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      if (on) process.on(signal, this.#onSignal);
+      else process.off(signal, this.#onSignal);
+    }
+  }
+
+  #restartIdleTimer(): void {
+    clearTimeout(this.#idle);
+    this.#idle = setTimeout(() => this.#stop(), this.#idleMs);
+  }
+
+  #stop(): void {
+    this.#listener.close();
+    // Leave once replies are out; a run's runners would otherwise keep the process alive.
+    setImmediate(() => process.exit(0));
+  }
+}
+
+/** Why the server must not load again: an installed file a load imported changed. */
+function changedPackage(): string | undefined {
+  const path = sharedModuleChanged();
+  return path === undefined ? undefined : `${path} changed`;
+}
+
+/** The identity of the installed sluice: its manifest and built entry points. */
+function ownFiles(install: string): string {
+  return ["package.json", "dist/bundle/cli.js", "dist/bundle/index.js"]
+    .map((file) => {
+      const stat = statSync(join(install, file), { bigint: true, throwIfNoEntry: false });
+      return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}` : "-";
+    })
+    .join("|");
+}
+
+/**
+ * Makes the process look like the client's for one command: its folder, its
+ * environment (in place: child processes and workers read process.env), and
+ * stdout and stderr carried to it. `leave` puts the server's back.
+ */
+function enter(command: CommandMessage, socket: Socket): { readonly wrote: boolean; leave(): void } {
+  const ownCwd = process.cwd();
+  const ownEnv = { ...process.env };
+  const ownArgv = process.argv;
+  const writes = { out: process.stdout.write, err: process.stderr.write };
+  replaceEnv(command.env);
+  process.chdir(command.cwd);
+  process.argv = [command.node, command.bin, ...command.args];
+  const state = {
+    wrote: false,
+    leave() {
+      process.stdout.write = writes.out;
+      process.stderr.write = writes.err;
+      process.argv = ownArgv;
+      process.chdir(ownCwd);
+      replaceEnv(ownEnv);
+    },
+  };
+  const carry = (type: "out" | "err") =>
+    ((chunk: string | Uint8Array, encoding?: unknown, done?: unknown) => {
+      state.wrote = true;
+      send(socket, { type, text: typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8") });
+      const callback = typeof encoding === "function" ? encoding : done;
+      if (typeof callback === "function") process.nextTick(callback as () => void);
+      return true;
+    }) as typeof process.stdout.write;
+  process.stdout.write = carry("out");
+  process.stderr.write = carry("err");
+  return state;
+}
+
+function replaceEnv(env: Readonly<Record<string, string | undefined>>): void {
+  for (const name of Object.keys(process.env)) if (!(name in env)) delete process.env[name];
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) process.env[name] = value;
+}
+
+function decline(socket: Socket, reason: string, restart = false): void {
+  send(socket, { type: "declined", reason, ...(restart ? { restart } : {}) });
+  socket.end();
+}
+
+function send(socket: Socket, message: ServerMessage): void {
+  if (!socket.destroyed) socket.write(encode(message));
+}

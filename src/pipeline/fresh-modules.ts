@@ -1,0 +1,160 @@
+/**
+ * A workspace load in a process that loads more than once (the sluice
+ * server): every load evaluates the mirror's compiled modules anew, as a
+ * new process would, so an edit to a pipeline file or a helper, or a value
+ * a module reads from the environment or a file as it is evaluated, is seen
+ * by the next load. Node's own module cache would keep the first load's
+ * modules for the life of the process, so the workspace's modules are
+ * evaluated as `vm` modules instead, one new graph per load.
+ *
+ * What the workspace imports from installed packages (sluice itself, zod)
+ * is shared between loads, as a package is meant to be; each such file is
+ * remembered with its stat, and `sharedModuleChanged` names one that
+ * changed since (an `npm install`), after which the process must not load
+ * again. A module of the workspace that is neither mirrored nor installed
+ * (a workspace package linked into node_modules) cannot be loaded afresh:
+ * the load throws `NotFresh` and the command runs in a process of its own.
+ *
+ * Needs `node --experimental-vm-modules --experimental-import-meta-resolve`,
+ * which the server is started with (SERVER_NODE_OPTIONS in cli/server).
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { dirname, join, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import vm from "node:vm";
+import type { LoadWatchdog } from "./load-watchdog.js";
+import type { ModuleMirror } from "./module-mirror.js";
+
+/** Why a workspace cannot be loaded afresh in this process. */
+export class NotFresh extends Error {}
+
+let ownPackage: string | undefined;
+
+/** The folder of the sluice package this code belongs to: a workspace may import sluice from a checkout (the repository's own example). */
+function ownPackageDir(): string {
+  if (ownPackage === undefined) {
+    let dir = dirname(fileURLToPath(import.meta.url));
+    while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+    ownPackage = dir;
+  }
+  return ownPackage;
+}
+
+const BUILTINS = new Set(builtinModules);
+
+/** Installed files the workspace's modules imported, with the stat they had when first imported. */
+const shared = new Map<string, string>();
+
+/**
+ * Makes this process ready for fresh loads. Node warns, once, when the
+ * first vm module is made: that warning belongs in the process's own log
+ * now, not in the output of the first command that loads.
+ */
+export function prepareFreshLoads(): void {
+  void new vm.SourceTextModule("");
+}
+
+/** The first installed file imported by a load that has changed since, if any. */
+export function sharedModuleChanged(): string | undefined {
+  for (const [path, seen] of shared) if (statLine(path) !== seen) return path;
+  return undefined;
+}
+
+/**
+ * Evaluates the mirrored module `compiled` (and the workspace modules it
+ * imports) as a new graph and returns its namespace. `original` names the
+ * workspace file it stands for, for the watchdog.
+ */
+export async function evaluateFresh(
+  mirror: ModuleMirror,
+  watchdog: LoadWatchdog,
+  compiled: string,
+): Promise<Record<string, unknown>> {
+  const graph = new FreshGraph(mirror);
+  const module = graph.local(pathToFileURL(compiled).href);
+  await module.link((specifier, referrer) => graph.linked(specifier, referrer.identifier));
+  await watchdog.evaluateModule(module, mirror.originalPathOf(compiled));
+  return module.namespace as Record<string, unknown>;
+}
+
+/** The modules of one load: each workspace module once, by URL. */
+class FreshGraph {
+  readonly #mirror: ModuleMirror;
+  readonly #locals = new Map<string, vm.SourceTextModule>();
+
+  constructor(mirror: ModuleMirror) {
+    this.#mirror = mirror;
+  }
+
+  local(url: string): vm.SourceTextModule {
+    let module = this.#locals.get(url);
+    if (!module) {
+      const path = fileURLToPath(url);
+      module = new vm.SourceTextModule(readFileSync(path, "utf8"), {
+        identifier: url,
+        initializeImportMeta: (meta) => Object.assign(meta, { url, filename: path, dirname: dirname(path) }),
+        // `import()` in a workspace module (a `runFrom` loader, if called during the load).
+        importModuleDynamically: async (specifier: string) => {
+          const imported = await this.linked(specifier, url);
+          if (imported.status === "unlinked") await imported.link((next, referrer) => this.linked(next, referrer.identifier));
+          if (imported.status !== "evaluated") await imported.evaluate();
+          return imported;
+        },
+      } as vm.SourceTextModuleOptions);
+      this.#locals.set(url, module);
+    }
+    return module;
+  }
+
+  /** The module `specifier` names from `referrer`: a workspace module of this load, or a shared one. */
+  async linked(specifier: string, referrer: string): Promise<vm.Module> {
+    const url = resolveFrom(specifier, referrer);
+    if (url.startsWith("file:")) {
+      const path = fileURLToPath(url);
+      if (this.#mirror.originalPathOf(path) !== path) return this.local(url);
+      if (!path.split(sep).includes("node_modules") && !path.startsWith(ownPackageDir() + sep)) {
+        throw new NotFresh(`${path} is part of the workspace but not of its compiled mirror`);
+      }
+      if (!shared.has(path)) shared.set(path, statLine(path));
+    } else if (!url.startsWith("node:") && !BUILTINS.has(url)) {
+      throw new NotFresh(`cannot load ${url} afresh`);
+    }
+    return syntheticOf((await import(url)) as Record<string, unknown>, url);
+  }
+}
+
+/** ES module resolution from `referrer`, as `import` there would resolve (needs --experimental-import-meta-resolve). */
+function resolveFrom(specifier: string, referrer: string): string {
+  const resolve = import.meta.resolve as (specifier: string, parent: string) => string;
+  if (!parentResolves()) throw new NotFresh("this node was not started with --experimental-import-meta-resolve");
+  return resolve(specifier, referrer);
+}
+
+let canResolveFromParent: boolean | undefined;
+
+/** Whether `import.meta.resolve` honours its parent argument (without the flag it silently ignores it). */
+function parentResolves(): boolean {
+  canResolveFromParent ??= (import.meta.resolve as (specifier: string, parent: string) => string)("./probe.js", "file:///probe/x.js") === "file:///probe/probe.js";
+  return canResolveFromParent;
+}
+
+/** A module whose exports are `namespace`'s: how a vm graph links to a module Node already loaded. */
+function syntheticOf(namespace: Record<string, unknown>, url: string): vm.Module {
+  const names = Object.keys(namespace);
+  return new vm.SyntheticModule(
+    names,
+    function (this: vm.SyntheticModule) {
+      for (const name of names) this.setExport(name, namespace[name]);
+    },
+    { identifier: url },
+  );
+}
+
+/** What identifies a file's bytes without reading them (the stat trust rule's fields). */
+function statLine(path: string): string {
+  const stat = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return stat ? `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}` : "absent";
+}
+
+

@@ -1,0 +1,196 @@
+/**
+ * The sluice server (SLUICE_SERVER=1): `run` and `status` through a warm
+ * process give what a process of their own gives, and whatever the server
+ * cannot run that way runs in the client's own process.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { cliEnv, statuses, Workspace, type RunOutput } from "../rig.js";
+
+const SERVED = { SLUICE_SERVER: "1", SLUICE_SERVER_IDLE_MS: "120000" };
+
+let ws: Workspace | undefined;
+afterEach(async () => {
+  await ws?.run(["server", "stop"]);
+  ws?.dispose();
+  ws = undefined;
+});
+
+/** A pipeline whose evaluation reads the environment and a local helper, like real ones do. */
+function servedWorkspace(): Workspace {
+  return new Workspace({
+    "pipeline.ts": `import { defineProject, file, source } from "sluice";
+import { SUFFIX } from "./helper.js";
+export default defineProject("s", (p) => {
+  const a = p.stage("a", {
+    deps: { input: source("input.txt") },
+    params: { greeting: process.env["GREETING"] ?? "hello" },
+    outs: { out: file("out/a.txt") },
+    cmd: "echo a >> $COUNTS/a && printf '%s ' {params.greeting} > {outs.out} && cat {deps.input} >> {outs.out} && echo " + SUFFIX + " >> {outs.out}",
+  });
+  p.stage("b", { deps: { a: a.outs.out }, outs: { out: file("out/b.txt") }, cmd: "echo b >> $COUNTS/b && tr a-z A-Z < {deps.a} > {outs.out}" });
+});
+`,
+    "helper.ts": `export const SUFFIX = "one";\n`,
+    "input.txt": "data\n",
+  });
+}
+
+/** How many commands the workspace's server has run, or undefined when none is running. */
+async function servedCount(workspace: Workspace): Promise<number | undefined> {
+  const out = await workspace.run(["server", "status", "--json"]);
+  const status = JSON.parse(out.stdout) as { running: boolean; commands?: number };
+  return status.running ? status.commands : undefined;
+}
+
+async function servedRun(workspace: Workspace, env: Record<string, string> = {}): Promise<RunOutput & { stages: Record<string, string> }> {
+  const out = await workspace.run(["run", "--json"], { env: { ...SERVED, ...env } });
+  let parsed: { stages: { id: string; status: string }[] };
+  try {
+    parsed = JSON.parse(out.stdout) as typeof parsed;
+  } catch {
+    throw new Error(`stdout is not JSON (exit ${out.code}):\n${out.stdout}\n--- stderr ---\n${out.stderr}`);
+  }
+  return { ...out, stages: statuses({ ok: true, decisions: [], stages: parsed.stages.map((s) => ({ ...s, key: null, durationMs: 0 })) }) };
+}
+
+describe("the sluice server", () => {
+  it("runs each command as a fresh process would: edits, environment and helpers are seen", async () => {
+    ws = servedWorkspace();
+    expect((await ws.run(["server", "start"], { env: SERVED })).code).toBe(0);
+    expect(await servedCount(ws)).toBe(0);
+
+    const first = await servedRun(ws);
+    expect(first.code).toBe(0);
+    expect(first.stages).toEqual({ "s:a": "ran", "s:b": "ran" });
+    expect(ws.read("out/b.txt")).toBe("HELLO DATA\nONE\n");
+
+    const again = await servedRun(ws);
+    expect(again.stages).toEqual({ "s:a": "cached", "s:b": "cached" });
+
+    // The pipeline reads GREETING as it is evaluated: the client's environment, each time.
+    const greeted = await servedRun(ws, { GREETING: "hi" });
+    expect(greeted.stages).toEqual({ "s:a": "ran", "s:b": "ran" });
+    expect(ws.read("out/b.txt")).toBe("HI DATA\nONE\n");
+    // Back to the declared value: the outputs of the earlier run come back from the cache.
+    expect((await servedRun(ws)).stages).toEqual({ "s:a": "restored", "s:b": "restored" });
+    expect(ws.read("out/b.txt")).toBe("HELLO DATA\nONE\n");
+
+    // A helper the pipeline imports is evaluated anew, not taken from the last load.
+    ws.edit("helper.ts", `"one"`, `"two"`);
+    expect((await servedRun(ws)).stages).toEqual({ "s:a": "ran", "s:b": "ran" });
+    expect(ws.read("out/b.txt")).toBe("HELLO DATA\nTWO\n");
+
+    ws.write("input.txt", "more\n");
+    expect((await servedRun(ws)).stages).toEqual({ "s:a": "ran", "s:b": "ran" });
+    expect(ws.count("a")).toBe(4);
+
+    const status = await ws.run(["status", "--json"], { env: SERVED });
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ stages: [{ id: "s:a", state: "fresh" }, { id: "s:b", state: "fresh" }] });
+    // Every one of those went through the server: none fell back to a process of its own.
+    expect(await servedCount(ws)).toBe(7);
+  });
+
+  it("reports a definition error and a usage error as a process of its own does", async () => {
+    ws = servedWorkspace();
+    await ws.run(["server", "start"], { env: SERVED });
+    ws.edit("pipeline.ts", `deps: { a: a.outs.out }`, `deps: { a: a.outs.missing }`);
+    const served = await ws.run(["run", "--json"], { env: SERVED });
+    const own = await ws.run(["run", "--json"]);
+    expect(served.code).toBe(2);
+    expect(served.stderr).toBe(own.stderr);
+    expect(served.stdout).toBe(own.stdout);
+
+    const misspelt = await ws.run(["run", "--jbos", "2"], { env: SERVED });
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.stderr).toBe((await ws.run(["run", "--jbos", "2"])).stderr);
+    expect(await servedCount(ws)).toBe(2);
+  });
+
+  it("starts on demand: the first command runs in its own process and starts the server for the next", async () => {
+    ws = servedWorkspace();
+    expect(await servedCount(ws)).toBeUndefined();
+    const first = await servedRun(ws);
+    expect(first.stages).toEqual({ "s:a": "ran", "s:b": "ran" });
+    // The server starts in the background; `start` waits for it without starting a second one.
+    await ws.run(["server", "start"], { env: SERVED });
+    expect(await servedCount(ws)).toBe(0);
+    expect((await servedRun(ws)).stages).toEqual({ "s:a": "cached", "s:b": "cached" });
+    expect(await servedCount(ws)).toBe(1);
+  });
+
+  it("declines a pipeline it cannot load afresh, and the command runs in its own process", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+import settings from "./settings.json" with { type: "json" };
+export default defineProject("j", (p) => {
+  p.stage("echo", { params: { greeting: settings.greeting }, outs: { y: file("out/y.txt") }, cmd: "echo {params.greeting} > {outs.y}" });
+});
+`,
+      "settings.json": JSON.stringify({ greeting: "hello" }),
+    });
+    await ws.run(["server", "start"], { env: SERVED });
+    const out = await ws.run(["run", "--json", "--verbose"], { env: SERVED });
+    expect(out.code).toBe(0);
+    expect(out.stderr).toMatch(/note: the sluice server declined \(the workspace cannot be loaded afresh: the pipeline needs TypeScript loader hooks/);
+    expect(ws.read("out/y.txt")).toBe("hello\n");
+    ws.write("settings.json", JSON.stringify({ greeting: "bye" }));
+    expect((await ws.run(["run"], { env: SERVED })).code).toBe(0);
+    expect(ws.read("out/y.txt")).toBe("bye\n");
+  });
+
+  it("stops when a package the pipeline imports changes, and the command runs in its own process", async () => {
+    ws = servedWorkspace();
+    ws.write("node_modules/greeting/package.json", JSON.stringify({ name: "greeting", type: "module", exports: "./index.js" }));
+    ws.write("node_modules/greeting/index.js", `export const greeting = "hello";\n`);
+    ws.edit("pipeline.ts", `import { SUFFIX } from "./helper.js";`, `import { SUFFIX } from "./helper.js";\nimport { greeting } from "greeting";`);
+    ws.edit("pipeline.ts", `process.env["GREETING"] ?? "hello"`, `greeting`);
+    await ws.run(["server", "start"], { env: SERVED });
+    expect((await servedRun(ws)).stages).toEqual({ "s:a": "ran", "s:b": "ran" });
+    expect(await servedCount(ws)).toBe(1);
+
+    ws.write("node_modules/greeting/index.js", `export const greeting = "howdy";\n`);
+    const changed = await ws.run(["run", "--json", "--verbose"], { env: SERVED });
+    expect(changed.stderr).toMatch(/declined \(.*node_modules\/greeting\/index\.js changed since the server started\)/);
+    expect(ws.read("out/b.txt")).toBe("HOWDY DATA\nONE\n");
+    // The old server is gone and a new one took its place, which loads the package as it is now.
+    await ws.run(["server", "start"], { env: SERVED });
+    expect(await servedCount(ws)).toBe(0);
+    expect((await servedRun(ws)).stages).toEqual({ "s:a": "cached", "s:b": "cached" });
+  });
+
+  it("passes Ctrl-C to the served run: the run stops as it would, and the server serves the next", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+export default defineProject("c", (p) => {
+  p.stage("slow", { params: { n: Number(process.env["N"] ?? 1) }, outs: { y: file("out/y.txt") }, cmd: "echo started >&2; sleep 30; echo {params.n} > {outs.y}" });
+});
+`,
+    });
+    await ws.run(["server", "start"], { env: SERVED });
+    const running = ws.start(["run", "--verbose"], { env: SERVED });
+    await running.waitFor("started");
+    running.child.kill("SIGINT");
+    const out = await running.done;
+    expect(out.code).toBe(130);
+    expect(ws.exists("out/y.txt")).toBe(false);
+    expect(await servedCount(ws)).toBe(1);
+    ws.edit("pipeline.ts", "sleep 30; ", "");
+    const next = await servedRun(ws);
+    expect(next.code).toBe(0);
+    expect(next.stages).toEqual({ "c:slow": "ran" });
+    expect(await servedCount(ws)).toBe(2);
+  });
+
+  it("serves no terminal, no --watch and no other command: those run in their own process", async () => {
+    ws = servedWorkspace();
+    await ws.run(["server", "start"], { env: SERVED });
+    expect((await ws.run(["dag", "--json"], { env: SERVED })).code).toBe(0);
+    expect((await ws.run(["run", "--help"], { env: SERVED })).code).toBe(0);
+    expect(await servedCount(ws)).toBe(0);
+    // Not set: never served, even with a server running.
+    expect((await ws.run(["run"], { env: {} })).code).toBe(0);
+    expect(await servedCount(ws)).toBe(0);
+    expect(cliEnv()["SLUICE_SERVER"]).toBeUndefined();
+  });
+});
