@@ -39,7 +39,8 @@ export function listrReporter(): BuildObserver & { done(): Promise<void> } {
             if (result.status === "skipped") task.skip(titleOf(result));
           },
         })),
-        { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false } } as never,
+        // Ctrl-C is the run's to handle (stop the stages, record, exit 130): listr2's own handler would exit 127 at once.
+        { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseErrors: false } } as never,
       );
       running = list.run().catch(() => undefined);
     },

@@ -3,8 +3,9 @@
  * process give what a process of their own gives, and whatever the server
  * cannot run that way runs in the client's own process.
  */
+import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { cliEnv, statuses, Workspace, type RunOutput } from "../rig.js";
+import { BIN, cliEnv, statuses, Workspace, type RunOutput } from "../rig.js";
 
 const SERVED = { SLUICE_SERVER: "1", SLUICE_SERVER_IDLE_MS: "120000" };
 
@@ -40,6 +41,31 @@ async function servedCount(workspace: Workspace): Promise<number | undefined> {
   const out = await workspace.run(["server", "status", "--json"]);
   const status = JSON.parse(out.stdout) as { running: boolean; commands?: number };
   return status.running ? status.commands : undefined;
+}
+
+/**
+ * `sluice <args>` on a terminal of 120 columns (a pseudo-terminal of
+ * script(1)), outside CI: what a user at a terminal sees, with durations
+ * blanked. The cursor is shown again at the end once or (a process of its
+ * own, at its exit, once more) twice: both read as `<cursor shown>`.
+ * `last` is the task list as it is left on the screen (the frames before
+ * it depend on timing).
+ */
+function onTerminal(workspace: Workspace, args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; screen: string; last: string }> {
+  const line = ["stty cols 120 rows 40;", "exec", process.execPath, BIN, ...args].join(" ");
+  const child = spawn("script", ["-qfec", line, "/dev/null"], {
+    cwd: workspace.root,
+    env: cliEnv({ CI: "", TERM: "xterm-256color", COUNTS: workspace.counts, ...env }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let screen = "";
+  child.stdout.on("data", (d: Buffer) => (screen += d.toString()));
+  return new Promise((resolve) =>
+    child.on("close", (code) => {
+      const shown = screen.replace(/\d+(\.\d+)? ?m?s\b/g, "<t>").replace(/(\x1b\[\?25h)+$/, "<cursor shown>");
+      resolve({ code, screen: shown, last: shown.slice(shown.lastIndexOf("\x1b[G")) });
+    }),
+  );
 }
 
 async function servedRun(workspace: Workspace, env: Record<string, string> = {}): Promise<RunOutput & { stages: Record<string, string> }> {
@@ -182,7 +208,34 @@ export default defineProject("c", (p) => {
     expect(await servedCount(ws)).toBe(2);
   });
 
-  it("serves no terminal, no --watch and no other command: those run in their own process", async () => {
+  it("draws on the client's terminal as a process of its own does, and declines a terminal without colours", async () => {
+    ws = servedWorkspace();
+    await ws.run(["server", "start"], { env: SERVED });
+    const first = await onTerminal(ws, ["run"], SERVED);
+    expect(first.code).toBe(0);
+    expect(first.screen).toMatch(/\x1b\[3\dm/); // drawn in colour
+    expect(first.screen).toMatch(/s:b ran <t>\r\n<cursor shown>$/);
+    // All cached, then both stages rerun: the same screens from the server as from a process of its own.
+    const ownCached = await onTerminal(ws, ["run"]);
+    expect(ownCached.last).toMatch(/s:a cached\r\n.*s:b cached\r\n<cursor shown>$/);
+    const servedCached = await onTerminal(ws, ["run"], SERVED);
+    expect([servedCached.code, servedCached.last]).toEqual([0, ownCached.last]);
+    ws.write("input.txt", "other\n");
+    const ownRan = await onTerminal(ws, ["run"]);
+    ws.write("input.txt", "third\n");
+    const servedRan = await onTerminal(ws, ["run"], SERVED);
+    expect([servedRan.code, servedRan.last]).toEqual([0, ownRan.last]);
+    expect(ws.count("b")).toBe(3);
+    expect(await servedCount(ws)).toBe(3);
+
+    const colourless = await onTerminal(ws, ["run", "--verbose"], { ...SERVED, NO_COLOR: "1" });
+    expect(colourless.code).toBe(0);
+    expect(colourless.screen).toContain("declined (the server draws in colour, and this terminal shows none)");
+    expect(colourless.screen).not.toMatch(/\x1b\[3\dm/);
+    expect(await servedCount(ws)).toBe(3);
+  });
+
+  it("serves no --watch, no help and no other command: those run in their own process", async () => {
     ws = servedWorkspace();
     await ws.run(["server", "start"], { env: SERVED });
     expect((await ws.run(["dag", "--json"], { env: SERVED })).code).toBe(0);

@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { constants } from "node:os";
+import { isatty } from "node:tty";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -25,6 +26,7 @@ import {
   socketPath,
   type ClientMessage,
   type ServerMessage,
+  type Terminal,
 } from "./protocol.js";
 
 /** Where sluice is installed: its package folder, and the server's entry script in it. */
@@ -56,16 +58,31 @@ export async function runThroughServer(args: readonly string[], install: Install
 
 /**
  * Whether the server may run this command line: `run` or `status`, in the
- * workspace of the current folder, printing to no terminal. Anything the
- * server would not print the same way (help, --watch, -C, a terminal's
- * task list) runs in its own process.
+ * workspace of the current folder. Help, --watch and -C run in their own
+ * process.
  */
 function servable(args: readonly string[]): boolean {
   const name = args.find((arg) => !arg.startsWith("-"));
   if (name === undefined || !SERVED_COMMANDS.has(name)) return false;
   const refused = /^(-C|--cwd(=.*)?|-h|--help|--version|-w|--watch(=.*)?)$/;
-  if (args.some((arg) => refused.test(arg))) return false;
-  return !process.stdout.isTTY && !process.stderr.isTTY;
+  return !args.some((arg) => refused.test(arg));
+}
+
+/**
+ * This process's terminal, for the server to draw on as this process would.
+ * `colors` is decided by the rule of colorette (listr2's colours), which
+ * reads it once, when it is imported: NO_COLOR, FORCE_COLOR, a terminal on
+ * stdout with a TERM that is not dumb.
+ */
+function terminal(): Terminal {
+  const size = (stream: NodeJS.WriteStream) => (stream.isTTY ? { columns: stream.columns, rows: stream.rows } : undefined);
+  const { env } = process;
+  const ci = "CI" in env && ("GITHUB_ACTIONS" in env || "GITLAB_CI" in env || "CIRCLECI" in env);
+  const capable = isatty(1) && env["TERM"] !== undefined && env["TERM"] !== "" && env["TERM"] !== "dumb";
+  const colors = !("NO_COLOR" in env) && ("FORCE_COLOR" in env || capable || ci);
+  const stdout = size(process.stdout);
+  const stderr = size(process.stderr);
+  return { ...(stdout ? { stdout } : {}), ...(stderr ? { stderr } : {}), colors };
 }
 
 function connected(path: string): Promise<Socket | undefined> {
@@ -142,7 +159,17 @@ function command(socket: Socket, args: readonly string[]): Promise<number | "dec
       finish(printed ? 1 : "declined");
     });
     socket.on("error", () => {});
-    socket.write(encode({ type: "command", node: process.argv[0] ?? process.execPath, bin: process.argv[1] ?? "sluice", args, cwd: process.cwd(), env: stringEnv() }));
+    socket.write(
+      encode({
+        type: "command",
+        node: process.argv[0] ?? process.execPath,
+        bin: process.argv[1] ?? "sluice",
+        args,
+        cwd: process.cwd(),
+        env: stringEnv(),
+        terminal: terminal(),
+      }),
+    );
   });
 }
 

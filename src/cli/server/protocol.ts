@@ -25,10 +25,23 @@ export type ClientMessage =
       readonly args: readonly string[];
       readonly cwd: string;
       readonly env: Readonly<Record<string, string>>;
+      readonly terminal: Terminal;
     }
   | { readonly type: "signal"; readonly signal: "SIGINT" | "SIGTERM" }
   | { readonly type: "stop" }
   | { readonly type: "status" };
+
+/** The client's terminal: the size of each stream that is one (absent: not a terminal), and whether it shows colours. */
+export interface Terminal {
+  readonly stdout?: TerminalSize;
+  readonly stderr?: TerminalSize;
+  readonly colors: boolean;
+}
+
+export interface TerminalSize {
+  readonly columns: number;
+  readonly rows: number;
+}
 
 export type ServerMessage =
   | { readonly type: "out" | "err"; readonly text: string }
@@ -40,7 +53,7 @@ export type ServerMessage =
 /** The environment variable that lets `sluice run` and `sluice status` use a server (`1`). */
 export const SERVER_ENV = "SLUICE_SERVER";
 
-/** What the server's node is started with: the fresh loads of src/pipeline/fresh-modules.ts need the first two. */
+/** What the server's node is started with: the fresh loads of src/pipeline/fresh-modules.ts need them. */
 export const SERVER_NODE_OPTIONS = ["--experimental-vm-modules", "--experimental-import-meta-resolve"] as const;
 
 /** The commands a server runs; every other command runs in its own process. */

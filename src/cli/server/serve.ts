@@ -15,18 +15,22 @@
  *   the server started) is declined, and the client runs it itself.
  *
  * The server ends after SLUICE_SERVER_IDLE_MS (15 minutes) without a
- * command, on `sluice server stop`, and after any command that crashed.
+ * command, on `sluice server stop`, after any command that crashed, and
+ * once its heap passes 512 MB (Node 20 keeps every vm module for good).
  */
 import { chmodSync, mkdirSync, statSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { loadAfresh, NotFresh, sharedModuleChanged } from "../../pipeline/index.js";
 import { runCli } from "../cli.js";
-import { encode, messageReader, serverDir, type ClientMessage, type ServerMessage } from "./protocol.js";
+import { loadListrReporter } from "../../report/index.js";
+import { encode, messageReader, serverDir, type ClientMessage, type ServerMessage, type TerminalSize } from "./protocol.js";
 
 type CommandMessage = Extract<ClientMessage, { type: "command" }>;
 
 const DEFAULT_IDLE_MS = 15 * 60_000;
+/** The heap past which the server ends itself after a command (see #heapTooBig). */
+const RETIRE_HEAP_BYTES = 512 * 1024 * 1024;
 
 export interface ServeOptions {
   readonly root: string;
@@ -35,8 +39,27 @@ export interface ServeOptions {
   readonly socket: string;
 }
 
-export function serve(options: ServeOptions): void {
+export async function serve(options: ServeOptions): Promise<void> {
+  await loadTaskListInColour();
   new Server(options).listen();
+}
+
+/**
+ * listr2 draws a terminal's task list in colours that its colour library
+ * decides once, as it is imported, from the process's own stdout (a log
+ * file here). Imported now with colours forced on, it draws as it would on
+ * a terminal that shows them; a client whose terminal shows none runs the
+ * command itself (Server#command).
+ */
+async function loadTaskListInColour(): Promise<void> {
+  const own = process.env["FORCE_COLOR"];
+  process.env["FORCE_COLOR"] = "1";
+  try {
+    await loadListrReporter();
+  } finally {
+    if (own === undefined) delete process.env["FORCE_COLOR"];
+    else process.env["FORCE_COLOR"] = own;
+  }
 }
 
 class Server {
@@ -115,6 +138,8 @@ class Server {
     const { args } = command;
     if (this.#active) return decline(socket, "the server is running another command");
     if (this.#notFresh !== undefined) return decline(socket, this.#notFresh);
+    const { terminal } = command;
+    if ((terminal.stdout || terminal.stderr) && !terminal.colors) return decline(socket, "the server draws in colour, and this terminal shows none");
     const changed = ownFiles(this.#options.install) !== this.#own ? "sluice was rebuilt or reinstalled" : changedPackage();
     if (changed !== undefined) {
       // Stop listening first, so the client can start the next server at once.
@@ -147,8 +172,19 @@ class Server {
     this.#listenForSignals(true);
     send(socket, outcome);
     socket.end();
-    if (this.#broken) return this.#stop();
+    if (this.#broken || this.#heapTooBig()) return this.#stop();
     this.#restartIdleTimer();
+  }
+
+  /**
+   * Whether the server has grown too big to keep: Node 20 never frees a vm
+   * module (each load's modules, and the declarations they hold, stay), so
+   * the server ends itself past RETIRE_HEAP_BYTES and the next command
+   * starts a new one. (Collecting garbage first, to measure only what
+   * stays, would hold up the next command by a full collection.)
+   */
+  #heapTooBig(): boolean {
+    return process.memoryUsage().heapUsed > RETIRE_HEAP_BYTES;
   }
 
   /** What a command that threw tells its client; the server ends after one that crashed. */
@@ -210,12 +246,14 @@ function enter(command: CommandMessage, socket: Socket): { readonly wrote: boole
   const ownEnv = { ...process.env };
   const ownArgv = process.argv;
   const writes = { out: process.stdout.write, err: process.stderr.write };
+  const terminals = [pretendTerminal(process.stdout, command.terminal.stdout), pretendTerminal(process.stderr, command.terminal.stderr)];
   replaceEnv(command.env);
   process.chdir(command.cwd);
   process.argv = [command.node, command.bin, ...command.args];
   const state = {
     wrote: false,
     leave() {
+      for (const restore of terminals) restore();
       process.stdout.write = writes.out;
       process.stderr.write = writes.err;
       process.argv = ownArgv;
@@ -234,6 +272,13 @@ function enter(command: CommandMessage, socket: Socket): { readonly wrote: boole
   process.stdout.write = carry("out");
   process.stderr.write = carry("err");
   return state;
+}
+
+/** Makes `stream` look like the client's (a terminal of that size, or none); returns what puts it back. */
+function pretendTerminal(stream: NodeJS.WriteStream, size: TerminalSize | undefined): () => void {
+  const own = { isTTY: stream.isTTY, columns: stream.columns, rows: stream.rows };
+  Object.assign(stream, size ? { isTTY: true, columns: size.columns, rows: size.rows } : { isTTY: false, columns: undefined, rows: undefined });
+  return () => Object.assign(stream, own);
 }
 
 function replaceEnv(env: Readonly<Record<string, string | undefined>>): void {

@@ -10,4 +10,4 @@ if (root === undefined || install === undefined || socket === undefined) {
   console.error("usage: server.js <workspace root> <sluice folder> <socket>");
   process.exit(2);
 }
-serve({ root, install, socket });
+await serve({ root, install, socket });
