@@ -68,6 +68,8 @@ const results = {
   rows: [],
   skipped: [],
   outputs: {},
+  /** What each tool's resident process said of itself when it was stopped (memory, commands served), by N. */
+  resident: {},
 };
 mkdirSync(resultsDir, { recursive: true });
 const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
@@ -84,6 +86,7 @@ for (const n of sizes) {
     }
   }
   log(`N=${n}: ${sessions.map((s) => s.tool.name).join(", ")}`);
+  startResident(sessions);
   let alive = sessions;
   for (const scenario of SCENARIOS) {
     const outcome = await runScenario(alive, scenario, reps, log);
@@ -100,6 +103,7 @@ for (const n of sizes) {
       results.skipped.push({ tool: session.tool.name, n, why: `final run failed: ${firstLine(error)}` });
     }
   }
+  stopResident(sessions, n);
   save();
 }
 
@@ -109,10 +113,12 @@ if (!values["no-big"]) {
     .filter((t) => !skipReason(t, BIG_N))
     .map((t) => new Session(t, BIG_N, join(values.workdir, `${t.name}-${BIG_N}-big`), bigFile));
   log(`N=${BIG_N} + 1 GiB input: ${sessions.map((s) => s.tool.name).join(", ")}`);
+  startResident(sessions);
   // The build the no-op then repeats.
   const built = await runScenario(sessions, { name: "build" }, { build: 1, budgetMs: Infinity }, log);
   const ready = sessions.filter((s) => !built.get(s).error);
   record(await runScenario(ready, BIG_SCENARIO, reps, log), BIG_N, BIG_SCENARIO);
+  stopResident(sessions, `${BIG_N}-big`);
   save();
 }
 
@@ -120,6 +126,20 @@ log("");
 process.stdout.write(renderMarkdown(results.rows, results.skipped, results.outputs) + "\n");
 const mismatched = Object.entries(results.outputs).filter(([, byTool]) => new Set(Object.values(byTool)).size > 1);
 for (const [n, byTool] of mismatched) log(`outputs differ at N=${n}: ${JSON.stringify(byTool)}`);
+
+/** Readies the resident process of each tool that has one (sluice-server), before any timed run. */
+function startResident(sessions) {
+  for (const session of sessions) session.tool.start?.(session.dir);
+}
+
+/** Ends those processes and keeps what they said of themselves (memory, commands served). */
+function stopResident(sessions, key) {
+  for (const session of sessions.filter((s) => s.tool.stop)) {
+    const said = session.tool.stop(session.dir);
+    (results.resident[key] ??= {})[session.tool.name] = said;
+    log(`${session.tool.name} ${key}: its resident process said ${JSON.stringify(said)}`);
+  }
+}
 
 /** Stores each tool's row; returns the sessions still fit to continue. */
 function record(outcome, n, scenario) {

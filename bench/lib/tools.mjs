@@ -3,6 +3,7 @@
 // through `npm run` (wireit reads the script name npm hands it), turbo and
 // sluice through their node_modules/.bin entries (not npx, which alone costs
 // ~0.6 s here).
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { bin, repoRoot } from "./paths.mjs";
@@ -15,10 +16,14 @@ import { discard } from "./trash.mjs";
  *   report?: (stdout: string) => { ran: number, statuses: Record<string, number> },
  *   skipAbove?: { n: number, why: string },
  *   workspace?: string,
+ *   start?: (dir: string) => void,
+ *   stop?: (dir: string) => object,
  * }} Tool
  *
  * `workspace` names the generated workspace a tool runs in when it is not
- * its own (turbo-quiet runs turbo's).
+ * its own (turbo-quiet runs turbo's). `start` readies a tool's resident
+ * process before the first timed run in a workspace; `stop` ends it after
+ * the last and returns what it said of itself.
  */
 
 /** @type {Record<string, Tool>} */
@@ -100,7 +105,34 @@ export const tools = {
     invocation: () => tools.sluice.invocation(),
     report: (stdout) => tools.sluice.report(stdout),
   },
+  // sluice through its server (SLUICE_SERVER=1), started before the first
+  // timed run and idle-proof for the bench's length; the plain `sluice` row
+  // of the same run is the figure without it.
+  "sluice-server": {
+    name: "sluice-server",
+    workspace: "sluice",
+    invocation: () => {
+      const sluice = tools.sluice.invocation();
+      return { ...sluice, env: { ...sluice.env, SLUICE_SERVER: "1", SLUICE_SERVER_IDLE_MS: String(4 * 3600_000) } };
+    },
+    report: (stdout) => tools.sluice.report(stdout),
+    start: (dir) => sluiceServer(dir, "start"),
+    stop: (dir) => {
+      const status = JSON.parse(sluiceServer(dir, "status"));
+      sluiceServer(dir, "stop");
+      return status;
+    },
+  },
 };
+
+/** `sluice server <action> --json` in `dir`, as the sluice-server tool runs sluice; returns its stdout. */
+function sluiceServer(dir, action) {
+  const { command, env } = tools["sluice-server"].invocation();
+  const args = command === process.execPath ? [join(repoRoot, "bin", "sluice.js")] : [];
+  const out = spawnSync(command, [...args, "server", action, "--json"], { cwd: dir, env: { ...process.env, ...env }, encoding: "utf8" });
+  if (out.status !== 0) throw new Error(`sluice server ${action} exited ${out.status} in ${dir}\n${out.stderr}`);
+  return out.stdout;
+}
 
 /**
  * Puts a workspace back to "never built": an empty `out/` (the folder is

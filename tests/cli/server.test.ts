@@ -4,6 +4,8 @@
  * cannot run that way runs in the client's own process.
  */
 import { spawn } from "node:child_process";
+import { chmodSync, mkdirSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { BIN, cliEnv, statuses, Workspace, type RunOutput } from "../rig.js";
 
@@ -233,6 +235,25 @@ export default defineProject("c", (p) => {
     expect(colourless.screen).toContain("declined (the server draws in colour, and this terminal shows none)");
     expect(colourless.screen).not.toMatch(/\x1b\[3\dm/);
     expect(await servedCount(ws)).toBe(3);
+  });
+
+  it("uses no socket folder that is not the user's alone: commands run in their own process", async () => {
+    ws = servedWorkspace();
+    // Another user could have made the folder, open to all, to answer in the server's place.
+    const tmp = join(dirname(ws.root), "tmp");
+    const folder = join(tmp, `sluice-${process.getuid?.() ?? 0}`);
+    mkdirSync(folder, { recursive: true });
+    chmodSync(folder, 0o777);
+    const env = { ...SERVED, TMPDIR: tmp };
+    const out = await ws.run(["run", "--json"], { env });
+    expect(out.code).toBe(0);
+    expect(out.stderr).toContain(`warning: the sluice server is off: ${folder} is not a private folder of yours (owned by uid ${process.getuid?.() ?? 0}, mode 777); remove it`);
+    expect(JSON.parse(out.stdout)).toMatchObject({ ok: true });
+    const start = await ws.run(["server", "start"], { env });
+    expect(start.code).toBe(1);
+    expect(start.stderr).toContain(`error: ${folder} is not a private folder of yours`);
+    // No socket, no log: nothing was started there.
+    expect(readdirSync(folder)).toEqual([]);
   });
 
   it("serves no --watch, no help and no other command: those run in their own process", async () => {

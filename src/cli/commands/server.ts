@@ -8,8 +8,8 @@ import { findWorkspaceRoot } from "../../pipeline/index.js";
 import { writeOut } from "../../report/index.js";
 import { defineCommand } from "../command-args.js";
 import { usageError } from "../context.js";
-import { exitWith } from "../exit-code.js";
-import { askServer, ownInstall, SERVER_ENV, startAndWait } from "../server/index.js";
+import { exitWithFailure } from "../exit-code.js";
+import { askServer, logPath, ownInstall, SERVER_ENV, socketPath, startAndWait, UnsafeServerDir, type Install } from "../server/index.js";
 
 const ACTIONS = ["start", "stop", "status"] as const;
 
@@ -26,31 +26,39 @@ const command = defineCommand({
     if (root === undefined) return usageError("no workspace here: no folder at or above this one holds pipeline.ts and package.json");
     const install = ownInstall();
     if (!install) return usageError("the sluice server runs from the built package: run `npm run build` in the sluice checkout first");
-    switch (argv.action) {
-      case "start": {
-        if (!(await startAndWait(root, install))) {
-          writeOut(`error: the sluice server of ${root} did not start; its log is in the folder \`sluice server status\` names`);
-          return exitWith("failed");
-        }
-        return report(root, install, argv.json === true);
-      }
-      case "stop": {
-        const stopped = await askServer(root, install, { type: "stop" });
-        if (argv.json) return writeOut(JSON.stringify({ stopped: stopped !== undefined, root }, null, 2));
-        return writeOut(stopped ? `stopped the sluice server of ${root}` : `no sluice server is running for ${root}`);
-      }
-      case "status":
-        return report(root, install, argv.json === true);
+    try {
+      return await act(argv.action, root, install, argv.json === true);
+    } catch (error) {
+      if (error instanceof UnsafeServerDir) return exitWithFailure({ kind: "failed", message: error.message });
+      throw error;
     }
   },
 });
 
-async function report(root: string, install: NonNullable<ReturnType<typeof ownInstall>>, json: boolean): Promise<void> {
+async function act(action: (typeof ACTIONS)[number], root: string, install: Install, json: boolean): Promise<void> {
+  switch (action) {
+    case "start": {
+      if (!(await startAndWait(root, install))) {
+        return exitWithFailure({ kind: "failed", message: `the sluice server of ${root} did not start; its log: ${logPath(socketPath(root, install.dir))}` });
+      }
+      return report(root, install, json);
+    }
+    case "stop": {
+      const stopped = await askServer(root, install, { type: "stop" });
+      if (json) return writeOut(JSON.stringify({ stopped: stopped !== undefined, root }, null, 2));
+      return writeOut(stopped ? `stopped the sluice server of ${root}` : `no sluice server is running for ${root}`);
+    }
+    case "status":
+      return report(root, install, json);
+  }
+}
+
+async function report(root: string, install: Install, json: boolean): Promise<void> {
   const reply = await askServer(root, install, { type: "status" });
   const status = reply?.type === "status" ? reply : undefined;
   if (json) return writeOut(JSON.stringify(status ? { running: true, ...withoutType(status) } : { running: false, root }, null, 2));
   if (!status) return writeOut(`no sluice server is running for ${root} (with ${SERVER_ENV}=1 the next \`sluice run\` starts one)`);
-  writeOut(`sluice server ${status.pid} serving ${status.root} since ${status.startedAt}: ${status.commands} commands run`);
+  writeOut(`sluice server ${status.pid} serving ${status.root} since ${status.startedAt}: ${status.commands} commands run, ${Math.round(status.rssBytes / 2 ** 20)} MiB resident`);
 }
 
 function withoutType<T extends { type: string }>({ type: _type, ...rest }: T): Omit<T, "type"> {

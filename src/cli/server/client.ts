@@ -9,11 +9,11 @@
  * server only ever makes a command faster, never different.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync } from "node:fs";
+import { existsSync, openSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { constants } from "node:os";
 import { isatty } from "node:tty";
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   encode,
@@ -22,8 +22,9 @@ import {
   SERVED_COMMANDS,
   SERVER_ENV,
   SERVER_NODE_OPTIONS,
-  serverDir,
+  logPath,
   socketPath,
+  UnsafeServerDir,
   type ClientMessage,
   type ServerMessage,
   type Terminal,
@@ -45,7 +46,14 @@ export async function runThroughServer(args: readonly string[], install: Install
   keepGoingWhenReaderLeaves(process.stderr);
   const root = findWorkspaceRoot(process.cwd());
   if (root === undefined) return undefined;
-  const path = socketPath(root, install.dir);
+  let path: string;
+  try {
+    path = socketPath(root, install.dir);
+  } catch (error) {
+    if (!(error instanceof UnsafeServerDir)) throw error;
+    process.stderr.write(`warning: the sluice server is off: ${error.message}\n`);
+    return undefined;
+  }
   const socket = await connected(path);
   if (!socket) {
     startServer(root, install, path);
@@ -96,8 +104,7 @@ function connected(path: string): Promise<Socket | undefined> {
 /** Starts the workspace's server in the background; its output goes to a log beside the socket. */
 function startServer(root: string, install: Install, path: string): void {
   try {
-    mkdirSync(serverDir(), { recursive: true, mode: 0o700 });
-    const log = openSync(join(serverDir(), `${path.slice(serverDir().length + 1, -".sock".length)}.log`), "a", 0o600);
+    const log = openSync(logPath(path), "a", 0o600);
     const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, install.serverEntry, root, install.dir, path], {
       cwd: root,
       detached: true,

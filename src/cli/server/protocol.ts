@@ -11,7 +11,8 @@
  *   client ◀─ declined ─ server    (nothing was done: run it yourself)
  */
 import { createHash } from "node:crypto";
-import { tmpdir, userInfo } from "node:os";
+import { lstatSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export { findWorkspaceRoot } from "../../util/workspace-root.js";
@@ -48,7 +49,15 @@ export type ServerMessage =
   | { readonly type: "exit"; readonly code: number }
   /** `restart`: the server stopped, since sluice or a package changed under it; a new one can be started. */
   | { readonly type: "declined"; readonly reason: string; readonly restart?: boolean }
-  | { readonly type: "status"; readonly pid: number; readonly root: string; readonly commands: number; readonly startedAt: string };
+  | {
+      readonly type: "status";
+      readonly pid: number;
+      readonly root: string;
+      readonly commands: number;
+      readonly startedAt: string;
+      /** The server's resident memory, in bytes. */
+      readonly rssBytes: number;
+    };
 
 /** The environment variable that lets `sluice run` and `sluice status` use a server (`1`). */
 export const SERVER_ENV = "SLUICE_SERVER";
@@ -67,12 +76,33 @@ export const SERVED_COMMANDS: ReadonlySet<string> = new Set(["run", "status"]);
  */
 export function socketPath(root: string, install: string): string {
   const id = createHash("sha256").update(`${resolve(root)}\0${resolve(install)}\0${process.version}`).digest("hex").slice(0, 20);
-  return join(serverDir(), `${id}.sock`);
+  return join(privateServerDir(), `${id}.sock`);
 }
 
-/** The folder of this user's server sockets and logs (created 0700 by the server). */
-export function serverDir(): string {
-  return join(tmpdir(), `sluice-${userInfo().uid}`);
+/** The log of the server listening on `socket`, beside it. */
+export function logPath(socket: string): string {
+  return socket.replace(/\.sock$/, ".log");
+}
+
+/** The folder of server sockets is not this user's alone; nothing may be served through it. */
+export class UnsafeServerDir extends Error {}
+
+/**
+ * This user's folder of server sockets and logs, made (0700) when it does
+ * not exist. Whoever can write in it could answer in a server's place and
+ * read every command's environment, so a folder another user owns or can
+ * enter is refused, never repaired.
+ */
+function privateServerDir(): string {
+  const uid = process.getuid?.() ?? 0;
+  const dir = join(tmpdir(), `sluice-${uid}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(dir);
+  if (!stat.isDirectory() || stat.uid !== uid || (stat.mode & 0o077) !== 0) {
+    const what = stat.isDirectory() ? `owned by uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}` : "not a folder";
+    throw new UnsafeServerDir(`${dir} is not a private folder of yours (${what}); remove it and the next command makes a new one`);
+  }
+  return dir;
 }
 
 /** Splits a stream of bytes into messages, one JSON document per line. */

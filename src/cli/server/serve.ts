@@ -18,13 +18,13 @@
  * command, on `sluice server stop`, after any command that crashed, and
  * once its heap passes 512 MB (Node 20 keeps every vm module for good).
  */
-import { chmodSync, mkdirSync, statSync, unlinkSync } from "node:fs";
+import { chmodSync, statSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { loadAfresh, NotFresh, sharedModuleChanged } from "../../pipeline/index.js";
 import { runCli } from "../cli.js";
 import { loadListrReporter } from "../../report/index.js";
-import { encode, messageReader, serverDir, type ClientMessage, type ServerMessage, type TerminalSize } from "./protocol.js";
+import { encode, messageReader, type ClientMessage, type ServerMessage, type TerminalSize } from "./protocol.js";
 
 type CommandMessage = Extract<ClientMessage, { type: "command" }>;
 
@@ -87,7 +87,6 @@ class Server {
   }
 
   listen(): void {
-    mkdirSync(serverDir(), { recursive: true, mode: 0o700 });
     this.#listener.once("listening", () => this.#listening());
     this.#listener.once("error", (error: NodeJS.ErrnoException) => {
       // Another server took the socket first; a socket file nobody answers on was left by one that died.
@@ -121,7 +120,14 @@ class Server {
             if (socket === this.#active) process.kill(process.pid, message.signal);
             return;
           case "status":
-            send(socket, { type: "status", pid: process.pid, root: this.#options.root, commands: this.#commands, startedAt: this.#startedAt.toISOString() });
+            send(socket, {
+              type: "status",
+              pid: process.pid,
+              root: this.#options.root,
+              commands: this.#commands,
+              startedAt: this.#startedAt.toISOString(),
+              rssBytes: process.memoryUsage.rss(),
+            });
             socket.end();
             return;
           case "stop":
