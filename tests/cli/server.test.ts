@@ -237,6 +237,27 @@ export default defineProject("c", (p) => {
     expect(await servedCount(ws)).toBe(3);
   });
 
+  it("retires past its heap limit only once the command's last byte is out", async () => {
+    // A load that prints 4 MB: more than a socket's buffer holds, so the reply is still going out as the command ends.
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+console.error("x".repeat(4_000_000));
+export default defineProject("big", (p) => {
+  p.stage("echo", { outs: { y: file("out/y.txt") }, cmd: "echo y > {outs.y}" });
+});
+`,
+    });
+    const env = { ...SERVED, SLUICE_SERVER_MAX_HEAP_MB: "1" };
+    await ws.run(["server", "start"], { env });
+    expect(await servedCount(ws)).toBe(0);
+    const out = await ws.run(["run", "--json"], { env });
+    expect(out.code).toBe(0);
+    expect(out.stderr).toContain("x".repeat(4_000_000));
+    expect(JSON.parse(out.stdout)).toMatchObject({ ok: true, stages: [{ id: "big:echo", status: "ran" }] });
+    // It served that command and then ended itself: the next command starts a new one.
+    expect(await servedCount(ws)).toBeUndefined();
+  });
+
   it("uses no socket folder that is not the user's alone: commands run in their own process", async () => {
     ws = servedWorkspace();
     // Another user could have made the folder, open to all, to answer in the server's place.

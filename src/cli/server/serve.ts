@@ -16,7 +16,8 @@
  *
  * The server ends after SLUICE_SERVER_IDLE_MS (15 minutes) without a
  * command, on `sluice server stop`, after any command that crashed, and
- * once its heap passes 512 MB (Node 20 keeps every vm module for good).
+ * once its heap passes SLUICE_SERVER_MAX_HEAP_MB (512; Node 20 keeps every
+ * vm module for good).
  */
 import { chmodSync, statSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
@@ -29,8 +30,8 @@ import { encode, messageReader, type ClientMessage, type ServerMessage, type Ter
 type CommandMessage = Extract<ClientMessage, { type: "command" }>;
 
 const DEFAULT_IDLE_MS = 15 * 60_000;
-/** The heap past which the server ends itself after a command (see #heapTooBig). */
-const RETIRE_HEAP_BYTES = 512 * 1024 * 1024;
+/** The heap past which the server ends itself after a command (see #heapTooBig), unless SLUICE_SERVER_MAX_HEAP_MB says otherwise. */
+const DEFAULT_MAX_HEAP_MB = 512;
 
 export interface ServeOptions {
   readonly root: string;
@@ -67,6 +68,7 @@ class Server {
   readonly #startedAt = new Date();
   readonly #own: string;
   readonly #idleMs: number;
+  readonly #maxHeapBytes: number;
   #listener = createServer((socket) => this.#accept(socket));
   #idle: NodeJS.Timeout | undefined;
   #active: Socket | undefined;
@@ -80,8 +82,8 @@ class Server {
   constructor(options: ServeOptions) {
     this.#options = options;
     this.#own = ownFiles(options.install);
-    const idle = Number(process.env["SLUICE_SERVER_IDLE_MS"]);
-    this.#idleMs = Number.isFinite(idle) && idle > 0 ? idle : DEFAULT_IDLE_MS;
+    this.#idleMs = positiveSetting("SLUICE_SERVER_IDLE_MS", DEFAULT_IDLE_MS);
+    this.#maxHeapBytes = positiveSetting("SLUICE_SERVER_MAX_HEAP_MB", DEFAULT_MAX_HEAP_MB) * 2 ** 20;
     loadAfresh();
     this.#listenForSignals(true);
   }
@@ -120,7 +122,7 @@ class Server {
             if (socket === this.#active) process.kill(process.pid, message.signal);
             return;
           case "status":
-            send(socket, {
+            void reply(socket, {
               type: "status",
               pid: process.pid,
               root: this.#options.root,
@@ -128,12 +130,9 @@ class Server {
               startedAt: this.#startedAt.toISOString(),
               rssBytes: process.memoryUsage.rss(),
             });
-            socket.end();
             return;
           case "stop":
-            send(socket, { type: "exit", code: 0 });
-            socket.end();
-            this.#stop();
+            void reply(socket, { type: "exit", code: 0 }).then(() => this.#stop());
             return;
         }
       }),
@@ -142,16 +141,15 @@ class Server {
 
   async #command(socket: Socket, command: CommandMessage): Promise<void> {
     const { args } = command;
-    if (this.#active) return decline(socket, "the server is running another command");
-    if (this.#notFresh !== undefined) return decline(socket, this.#notFresh);
+    if (this.#active) return void decline(socket, "the server is running another command");
+    if (this.#notFresh !== undefined) return void decline(socket, this.#notFresh);
     const { terminal } = command;
-    if ((terminal.stdout || terminal.stderr) && !terminal.colors) return decline(socket, "the server draws in colour, and this terminal shows none");
+    if ((terminal.stdout || terminal.stderr) && !terminal.colors) return void decline(socket, "the server draws in colour, and this terminal shows none");
     const changed = ownFiles(this.#options.install) !== this.#own ? "sluice was rebuilt or reinstalled" : changedPackage();
     if (changed !== undefined) {
       // Stop listening first, so the client can start the next server at once.
       this.#listener.close();
-      decline(socket, `${changed} since the server started`, true);
-      return this.#stop();
+      return void decline(socket, `${changed} since the server started`, true).then(() => this.#stop());
     }
     this.#active = socket;
     clearTimeout(this.#idle);
@@ -176,21 +174,21 @@ class Server {
     this.#commands++;
     this.#active = undefined;
     this.#listenForSignals(true);
-    send(socket, outcome);
-    socket.end();
-    if (this.#broken || this.#heapTooBig()) return this.#stop();
+    const replied = reply(socket, outcome);
+    // The last reply can be a long --json document still in the socket's buffer: it goes out before the server does.
+    if (this.#broken || this.#heapTooBig()) return void replied.then(() => this.#stop());
     this.#restartIdleTimer();
   }
 
   /**
    * Whether the server has grown too big to keep: Node 20 never frees a vm
    * module (each load's modules, and the declarations they hold, stay), so
-   * the server ends itself past RETIRE_HEAP_BYTES and the next command
+   * the server ends itself past its heap limit and the next command
    * starts a new one. (Collecting garbage first, to measure only what
    * stays, would hold up the next command by a full collection.)
    */
   #heapTooBig(): boolean {
-    return process.memoryUsage().heapUsed > RETIRE_HEAP_BYTES;
+    return process.memoryUsage().heapUsed > this.#maxHeapBytes;
   }
 
   /** What a command that threw tells its client; the server ends after one that crashed. */
@@ -224,6 +222,12 @@ class Server {
     // Leave once replies are out; a run's runners would otherwise keep the process alive.
     setImmediate(() => process.exit(0));
   }
+}
+
+/** A positive number from the server's environment, or `fallback`. */
+function positiveSetting(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 /** Why the server must not load again: an installed file a load imported changed. */
@@ -292,9 +296,17 @@ function replaceEnv(env: Readonly<Record<string, string | undefined>>): void {
   for (const [name, value] of Object.entries(env)) if (value !== undefined) process.env[name] = value;
 }
 
-function decline(socket: Socket, reason: string, restart = false): void {
-  send(socket, { type: "declined", reason, ...(restart ? { restart } : {}) });
-  socket.end();
+function decline(socket: Socket, reason: string, restart = false): Promise<void> {
+  return reply(socket, { type: "declined", reason, ...(restart ? { restart } : {}) });
+}
+
+/** Sends the last message of a connection; resolves once it is out (or the client is gone). */
+function reply(socket: Socket, message: ServerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    socket.once("close", () => resolve());
+    if (socket.destroyed) resolve();
+    else socket.end(encode(message), () => resolve());
+  });
 }
 
 function send(socket: Socket, message: ServerMessage): void {
