@@ -20,7 +20,9 @@ const command = defineCommand({
     yargs
       .positional("action", { choices: ACTIONS, default: "status" as const, describe: "what to do" })
       .example("SLUICE_SERVER=1 sluice run", "run through the server (the first such run starts it)")
-      .example("sluice server stop", "stop it (it also stops after 15 idle minutes)"),
+      .example("sluice server status --json", "whether one runs: its pid, the commands it served, its memory")
+      .example("sluice server stop", "stop it (it also stops after 15 idle minutes)")
+      .epilogue("Served commands give what their own process would: the pipeline is evaluated afresh every time. `--watch`, `-C`, help and other commands always run in their own process; see README, \"A warm server\"."),
   handler: async (argv) => {
     const root = findWorkspaceRoot(argv.cwd ?? process.cwd());
     if (root === undefined) return usageError("no workspace here: no folder at or above this one holds pipeline.ts and package.json");
