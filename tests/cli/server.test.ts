@@ -187,27 +187,45 @@ export default defineProject("j", (p) => {
     expect((await servedRun(ws)).stages).toEqual({ "s:a": "cached", "s:b": "cached" });
   });
 
-  it("passes Ctrl-C to the served run: the run stops as it would, and the server serves the next", async () => {
+  it("passes Ctrl-C to the served run, loading or running: it stops as it would, and the server serves the next", async () => {
     ws = new Workspace({
       "pipeline.ts": `import { defineProject, file } from "sluice";
 export default defineProject("c", (p) => {
+  if (process.env["SPIN"]) {
+    console.error("spinning");
+    for (;;);
+  }
+  p.stage("quick", { outs: { q: file("out/q.txt") }, cmd: "echo q > {outs.q}" });
   p.stage("slow", { params: { n: Number(process.env["N"] ?? 1) }, outs: { y: file("out/y.txt") }, cmd: "echo started >&2; sleep 30; echo {params.n} > {outs.y}" });
 });
 `,
     });
     await ws.run(["server", "start"], { env: SERVED });
+    // A task list drawn on a terminal first: what it leaves behind (a cursor-restoring signal listener) must not change Ctrl-C later.
+    expect((await onTerminal(ws, ["run", "c:quick"], SERVED)).code).toBe(0);
     const running = ws.start(["run", "--verbose"], { env: SERVED });
     await running.waitFor("started");
     running.child.kill("SIGINT");
     const out = await running.done;
     expect(out.code).toBe(130);
+    expect(out.stderr).toMatch(/interrupted/);
     expect(ws.exists("out/y.txt")).toBe(false);
-    expect(await servedCount(ws)).toBe(1);
+    expect(await servedCount(ws)).toBe(2);
+
+    // A load stuck in a loop stops at Ctrl-C as in a process of its own, and the server lives on.
+    const spinning = ws.start(["run"], { env: { ...SERVED, SPIN: "1" } });
+    await spinning.waitFor("spinning");
+    spinning.child.kill("SIGINT");
+    const stopped = await spinning.done;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(/interrupted while loading/);
+    expect(await servedCount(ws)).toBe(3);
+
     ws.edit("pipeline.ts", "sleep 30; ", "");
     const next = await servedRun(ws);
     expect(next.code).toBe(0);
-    expect(next.stages).toEqual({ "c:slow": "ran" });
-    expect(await servedCount(ws)).toBe(2);
+    expect(next.stages).toEqual({ "c:quick": "cached", "c:slow": "ran" });
+    expect(await servedCount(ws)).toBe(4);
   });
 
   it("draws on the client's terminal as a process of its own does, and declines a terminal without colours", async () => {

@@ -122,9 +122,18 @@ function command(socket: Socket, args: readonly string[]): Promise<number | "dec
     let printed = false;
     let ended = false;
     let forwarded: "SIGINT" | "SIGTERM" | undefined;
+    let serverPid: number | undefined;
+    // Straight to the server's process once it said which: a load busy in a loop reads no socket, but V8's watchdog sees a signal.
     const forward = (signal: "SIGINT" | "SIGTERM") => () => {
       forwarded = signal;
-      socket.write(encode({ type: "signal", signal }));
+      if (serverPid === undefined) socket.write(encode({ type: "signal", signal }));
+      else {
+        try {
+          process.kill(serverPid, signal);
+        } catch {
+          // Gone already: the socket's close says how the command ended.
+        }
+      }
     };
     const onInt = forward("SIGINT");
     const onTerm = forward("SIGTERM");
@@ -152,6 +161,9 @@ function command(socket: Socket, args: readonly string[]): Promise<number | "dec
           case "declined":
             if (args.includes("--verbose") || args.includes("-v")) process.stderr.write(`note: the sluice server declined (${message.reason}); running here\n`);
             return finish(message.restart ? "restart" : "declined");
+          case "started":
+            serverPid = message.pid;
+            return;
           case "status":
             return;
         }

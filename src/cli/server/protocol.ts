@@ -5,7 +5,7 @@
  * `sluice server`; it imports only Node, so the client stays small.
  *
  *   client ─ command ─▶ server     (argv, cwd, env of the invocation)
- *   client ─ signal ──▶ server     (Ctrl-C, SIGTERM, while it runs)
+ *   client ◀─ started ── server    (the pid a Ctrl-C or SIGTERM is passed on to)
  *   client ◀─ out / err ─ server   (what the command prints)
  *   client ◀─ exit ───── server    (its exit code), or
  *   client ◀─ declined ─ server    (nothing was done: run it yourself)
@@ -46,6 +46,8 @@ export interface TerminalSize {
 
 export type ServerMessage =
   | { readonly type: "out" | "err"; readonly text: string }
+  /** The command starts in process `pid`: the client signals it directly, since a busy load reads no socket. */
+  | { readonly type: "started"; readonly pid: number }
   | { readonly type: "exit"; readonly code: number }
   /** `restart`: the server stopped, since sluice or a package changed under it; a new one can be started. */
   | { readonly type: "declined"; readonly reason: string; readonly restart?: boolean }

@@ -157,6 +157,7 @@ class Server {
     // the run's handlers once they are installed, else the default action. (A handler of ours present
     // during a load would also be lost: the load watchdog's breakOnSigint resets SIGINT's disposition.)
     this.#listenForSignals(false);
+    send(socket, { type: "started", pid: process.pid });
     const session = enter(command, socket);
     let outcome: ServerMessage;
     try {
@@ -257,12 +258,18 @@ function enter(command: CommandMessage, socket: Socket): { readonly wrote: boole
   const ownArgv = process.argv;
   const writes = { out: process.stdout.write, err: process.stderr.write };
   const terminals = [pretendTerminal(process.stdout, command.terminal.stdout), pretendTerminal(process.stderr, command.terminal.stderr)];
+  const ownSignalListeners = signalListeners();
   replaceEnv(command.env);
   process.chdir(command.cwd);
   process.argv = [command.node, command.bin, ...command.args];
   const state = {
     wrote: false,
     leave() {
+      // A package may leave a signal listener behind (restore-cursor's, once a task list was drawn). A process of
+      // its own would have ended with it; here it would meet the next command's Ctrl-C, so it goes.
+      for (const [signal, listeners] of signalListeners()) {
+        for (const listener of listeners) if (!ownSignalListeners.get(signal)?.includes(listener)) process.off(signal, listener);
+      }
       for (const restore of terminals) restore();
       process.stdout.write = writes.out;
       process.stderr.write = writes.err;
@@ -282,6 +289,10 @@ function enter(command: CommandMessage, socket: Socket): { readonly wrote: boole
   process.stdout.write = carry("out");
   process.stderr.write = carry("err");
   return state;
+}
+
+function signalListeners(): Map<"SIGINT" | "SIGTERM", NodeJS.SignalsListener[]> {
+  return new Map((["SIGINT", "SIGTERM"] as const).map((signal) => [signal, process.listeners(signal) as NodeJS.SignalsListener[]]));
 }
 
 /** Makes `stream` look like the client's (a terminal of that size, or none); returns what puts it back. */
