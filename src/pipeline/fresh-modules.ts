@@ -27,7 +27,15 @@ import type { LoadWatchdog } from "./load-watchdog.js";
 import type { ModuleMirror } from "./module-mirror.js";
 
 /** Why a workspace cannot be loaded afresh in this process. */
-export class NotFresh extends Error {}
+export class NotFresh extends Error {
+  /** Whether every later load would fail the same way (false: a missing file, which an edit may bring). */
+  readonly lasting: boolean;
+
+  constructor(message: string, lasting = true) {
+    super(message);
+    this.lasting = lasting;
+  }
+}
 
 let ownPackage: string | undefined;
 
@@ -112,7 +120,11 @@ class FreshGraph {
     const url = resolveFrom(specifier, referrer);
     if (url.startsWith("file:")) {
       const path = fileURLToPath(url);
-      if (this.#mirror.originalPathOf(path) !== path) return this.local(url);
+      if (this.#mirror.originalPathOf(path) !== path) {
+        // A module that does not exist: the load in a process of its own reports it where it is imported.
+        if (!existsSync(path)) throw new NotFresh(`${this.#mirror.originalPathOf(path)} does not exist`, false);
+        return this.local(url);
+      }
       if (!path.split(sep).includes("node_modules") && !path.startsWith(ownPackageDir() + sep)) {
         throw new NotFresh(`${path} is part of the workspace but not of its compiled mirror`);
       }

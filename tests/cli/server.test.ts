@@ -133,6 +133,20 @@ describe("the sluice server", () => {
     expect(misspelt.code).toBe(2);
     expect(misspelt.stderr).toBe((await ws.run(["run", "--jbos", "2"])).stderr);
     expect(await servedCount(ws)).toBe(2);
+
+    // An import of a file that does not exist: named where it is imported, as a process of its own names it.
+    ws.edit("pipeline.ts", `deps: { a: a.outs.missing }`, `deps: { a: a.outs.out }`);
+    ws.edit("pipeline.ts", `import { SUFFIX } from "./helper.js";`, `import { SUFFIX } from "./helper.js";\nimport "./nope.js";`);
+    const missing = await ws.run(["status"], { env: SERVED });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe((await ws.run(["status"])).stderr);
+    expect(missing.stderr).toMatch(/pipeline\.ts:3: .*"\.\/nope\.js"/);
+    // Once the import is mended, the server serves again.
+    ws.edit("pipeline.ts", `\nimport "./nope.js";`, "");
+    const mended = await ws.run(["status", "--verbose"], { env: SERVED });
+    expect(mended.code).toBe(0);
+    expect(mended.stderr).not.toMatch(/declined/);
+    expect(await servedCount(ws)).toBe(3);
   });
 
   it("starts on demand: the first command runs in its own process and starts the server for the next", async () => {

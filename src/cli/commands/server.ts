@@ -60,7 +60,7 @@ async function report(root: string, install: Install, json: boolean): Promise<vo
   const status = reply?.type === "status" ? reply : undefined;
   if (json) return writeOut(JSON.stringify(status ? { running: true, ...withoutType(status) } : { running: false, root }, null, 2));
   if (!status) return writeOut(`no sluice server is running for ${root} (with ${SERVER_ENV}=1 the next \`sluice run\` starts one)`);
-  writeOut(`sluice server ${status.pid} serving ${status.root} since ${status.startedAt}: ${status.commands} commands run, ${Math.round(status.rssBytes / 2 ** 20)} MiB resident`);
+  writeOut(`sluice server ${status.pid} serving ${status.root} since ${status.startedAt}: ${status.commands} command${status.commands === 1 ? "" : "s"} run, ${Math.round(status.rssBytes / 2 ** 20)} MiB resident`);
 }
 
 function withoutType<T extends { type: string }>({ type: _type, ...rest }: T): Omit<T, "type"> {

@@ -172,7 +172,7 @@ class Server {
       send(socket, { type: "err", text: `error: ${outcome.reason}\n` });
       outcome = { type: "exit", code: 1 };
     }
-    this.#commands++;
+    if (outcome.type !== "declined") this.#commands++;
     this.#active = undefined;
     this.#listenForSignals(true);
     const replied = reply(socket, outcome);
@@ -195,8 +195,9 @@ class Server {
   /** What a command that threw tells its client; the server ends after one that crashed. */
   #crashed(error: unknown, args: readonly string[]): ServerMessage {
     if (error instanceof NotFresh) {
-      this.#notFresh = `the workspace cannot be loaded afresh: ${error.message}`;
-      return { type: "declined", reason: this.#notFresh };
+      const reason = `the workspace cannot be loaded afresh: ${error.message}`;
+      if (error.lasting) this.#notFresh = reason;
+      return { type: "declined", reason };
     }
     this.#broken = true;
     const verbose = args.includes("--verbose") || args.includes("-v");
