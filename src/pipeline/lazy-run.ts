@@ -14,8 +14,12 @@ export function isLazyRun(run: unknown): run is LazyRun {
   return typeof run === "object" && run !== null && (run as { kind?: unknown }).kind === "lazy-run";
 }
 
-/** `() => import("./x.js")` as compiled (esbuild keeps it so), optionally async or with a block body. */
-const LOADER_TEXT = /^(?:async\s*)?\(\s*\)\s*=>\s*\{?\s*(?:return\s+)?import\(\s*(["'`])(\.{1,2}\/[^"'`]+)\1\s*\)\s*;?\s*\}?$/;
+/**
+ * `() => import("./x.js")` as compiled (esbuild keeps it so), optionally
+ * async or with a block body. Loaded through tsx's hooks (a pipeline that
+ * imports JSON), the import gains a `.then(...)` of tsx's module interop.
+ */
+const LOADER_TEXT = /^(?:async\s*)?\(\s*\)\s*=>\s*\{?\s*(?:return\s+)?import\(\s*(["'`])(\.{1,2}\/[^"'`]+)\1\s*\)(?:\.then\([\s\S]*\))?\s*;?\s*\}?$/;
 
 /**
  * The absolute path of the module a reference names, or what is wrong with

@@ -91,6 +91,17 @@ describe("lazy stage references (runFrom)", () => {
     expect([ws.count("split"), ws.count("loud")]).toEqual([2, 2]);
   });
 
+  it("reads a lazy reference in a pipeline loaded through loader hooks (one that imports JSON)", async () => {
+    ws = lazyWorkspace();
+    ws.write("settings.json", JSON.stringify({ suffix: "~" }));
+    ws.edit("pipeline.ts", `import { defineProject`, `import settings from "./settings.json" with { type: "json" };\nimport { defineProject`);
+    ws.edit("pipeline.ts", 'suffix: "!"', "suffix: settings.suffix");
+    const out = await ws.runJson();
+    expect(out.code, out.stderr).toBe(0);
+    expect(withStatus(out, "ran").sort()).toEqual(["lazy:eager", "lazy:loud", "lazy:words"]);
+    expect(ws.read("out/loud.txt")).toBe("ALPHA~ BETA~ GAMMA~\n");
+  });
+
   it("keys a lazy stage by its module and what it imports, not by the pipeline file", async () => {
     ws = lazyWorkspace();
     expect((await ws.runJson()).code).toBe(0);
