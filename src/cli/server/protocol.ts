@@ -5,7 +5,8 @@
  * `sluice server`; it imports only Node, so the client stays small.
  *
  *   client ─ command ─▶ server     (argv, cwd, env of the invocation)
- *   client ◀─ started ── server    (the pid a Ctrl-C or SIGTERM is passed on to)
+ *   client ◀─ started ── server    (the pid a Ctrl-C or SIGTERM is then sent to)
+ *   client ─ signal ──▶ server     (a Ctrl-C or SIGTERM that came before `started`)
  *   client ◀─ out / err ─ server   (what the command prints)
  *   client ◀─ exit ───── server    (its exit code), or
  *   client ◀─ declined ─ server    (nothing was done: run it yourself)
