@@ -290,6 +290,22 @@ export default defineProject("big", (p) => {
     expect(await servedCount(ws)).toBeUndefined();
   });
 
+  it("stays when what passes its heap limit is the commands' garbage", async () => {
+    // Each load makes 64 MB that the module holds until the command ends: past the limit when the command ends, then garbage.
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+export const ballast = Array.from({ length: 8_000_000 }, () => 0.5);
+export default defineProject("ballast", (p) => {
+  p.stage("echo", { outs: { y: file("out/y.txt") }, cmd: "echo y > {outs.y}" });
+});
+`,
+    });
+    const env = { ...SERVED, SLUICE_SERVER_MAX_HEAP_MB: "48" };
+    await ws.run(["server", "start"], { env });
+    for (let i = 0; i < 3; i++) expect((await ws.run(["run"], { env })).code).toBe(0);
+    expect(await servedCount(ws)).toBe(3);
+  });
+
   it("uses no socket folder that is not the user's alone: commands run in their own process", async () => {
     ws = servedWorkspace();
     // Another user could have made the folder, open to all, to answer in the server's place.

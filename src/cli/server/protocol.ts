@@ -65,8 +65,14 @@ export type ServerMessage =
 /** The environment variable that lets `sluice run` and `sluice status` use a server (`1`). */
 export const SERVER_ENV = "SLUICE_SERVER";
 
-/** What the server's node is started with: the fresh loads of src/pipeline/fresh-modules.ts need them. */
-export const SERVER_NODE_OPTIONS = ["--experimental-vm-modules", "--experimental-import-meta-resolve"] as const;
+/**
+ * What the server's node is started with. The fresh loads of src/pipeline/fresh-modules.ts need the
+ * first two. V8's compilation cache would keep every load's modules, and with them everything a
+ * module made as it was evaluated (the declarations of ten thousand stages), until a collection that
+ * reduces memory, which a busy server rarely gets; and each load compiles its modules anew anyway, so
+ * the cache is off. The server collects garbage before deciding it has grown too big (serve.ts).
+ */
+export const SERVER_NODE_OPTIONS = ["--experimental-vm-modules", "--experimental-import-meta-resolve", "--no-compilation-cache", "--expose-gc"] as const;
 
 /** The commands a server runs; every other command runs in its own process. */
 export const SERVED_COMMANDS: ReadonlySet<string> = new Set(["run", "status"]);
