@@ -4,7 +4,7 @@
  * cannot run that way runs in the client's own process.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, mkdirSync, readdirSync } from "node:fs";
+import { appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { BIN, cliEnv, statuses, Workspace, type RunOutput } from "../rig.js";
@@ -323,6 +323,40 @@ export default defineProject("ballast", (p) => {
     expect(start.stderr).toContain(`error: ${folder} is not a private folder of yours`);
     // No socket, no log: nothing was started there.
     expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it("removes the logs of servers long gone as one starts, and starts its own log afresh past 1 MB", async () => {
+    ws = servedWorkspace();
+    const tmp = join(dirname(ws.root), "tmp");
+    const folder = join(tmp, `sluice-${process.getuid?.() ?? 0}`);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const env = { ...SERVED, TMPDIR: tmp };
+    const eightDaysAgo = Date.now() / 1000 - 8 * 24 * 3600;
+    const put = (name: string, stale: boolean) => {
+      writeFileSync(join(folder, name), "a server's log\n");
+      if (stale) utimesSync(join(folder, name), eightDaysAgo, eightDaysAgo);
+    };
+    put("gone.log", true);
+    put("recent.log", false);
+    // A socket beside an old log: its server may still be running.
+    put("held.log", true);
+    put("held.sock", true);
+
+    expect((await ws.run(["server", "start"], { env })).code).toBe(0);
+    const logs = readdirSync(folder).filter((name) => name.endsWith(".log"));
+    expect(logs).not.toContain("gone.log");
+    const own = logs.filter((name) => !["recent.log", "held.log"].includes(name));
+    expect(own).toHaveLength(1);
+    const log = join(folder, own[0] as string);
+    expect(readFileSync(log, "utf8")).toContain(`serving ${ws.root}`);
+    expect(JSON.parse((await ws.run(["server", "status", "--json"], { env })).stdout)).toMatchObject({ running: true, log });
+    expect((await ws.run(["server", "stop"], { env })).code).toBe(0);
+
+    appendFileSync(log, "x".repeat(1_100_000));
+    expect((await ws.run(["server", "start"], { env })).code).toBe(0);
+    expect(statSync(log).size).toBeLessThan(10_000);
+    expect(readFileSync(log, "utf8")).toContain(`serving ${ws.root}`);
+    expect((await ws.run(["server", "stop"], { env })).code).toBe(0);
   });
 
   it("serves no --watch, no help and no other command: those run in their own process", async () => {

@@ -20,7 +20,7 @@ const command = defineCommand({
     yargs
       .positional("action", { choices: ACTIONS, default: "status" as const, describe: "what to do" })
       .example("SLUICE_SERVER=1 sluice run", "run through the server (the first such run starts it)")
-      .example("sluice server status --json", "whether one runs: its pid, the commands it served, its memory")
+      .example("sluice server status --json", "whether one runs: its pid, the commands it served, its memory, its log")
       .example("sluice server stop", "stop it (it also stops after 15 idle minutes)")
       .epilogue("Served commands give what their own process would: the pipeline is evaluated afresh every time. `--watch`, `-C`, help and other commands always run in their own process; see README, \"A warm server\"."),
   handler: async (argv) => {
@@ -58,9 +58,11 @@ async function act(action: (typeof ACTIONS)[number], root: string, install: Inst
 async function report(root: string, install: Install, json: boolean): Promise<void> {
   const reply = await askServer(root, install, { type: "status" });
   const status = reply?.type === "status" ? reply : undefined;
-  if (json) return writeOut(JSON.stringify(status ? { running: true, ...withoutType(status) } : { running: false, root }, null, 2));
+  const log = logPath(socketPath(root, install.dir));
+  if (json) return writeOut(JSON.stringify(status ? { running: true, ...withoutType(status), log } : { running: false, root }, null, 2));
   if (!status) return writeOut(`no sluice server is running for ${root} (with ${SERVER_ENV}=1 the next \`sluice run\` starts one)`);
-  writeOut(`sluice server ${status.pid} serving ${status.root} since ${status.startedAt}: ${status.commands} command${status.commands === 1 ? "" : "s"} run, ${Math.round(status.rssBytes / 2 ** 20)} MiB resident`);
+  const commands = `${status.commands} command${status.commands === 1 ? "" : "s"} run`;
+  writeOut(`sluice server ${status.pid} serving ${status.root} since ${status.startedAt}: ${commands}, ${Math.round(status.rssBytes / 2 ** 20)} MiB resident; its log: ${log}`);
 }
 
 function withoutType<T extends { type: string }>({ type: _type, ...rest }: T): Omit<T, "type"> {

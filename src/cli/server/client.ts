@@ -9,7 +9,7 @@
  * server only ever makes a command faster, never different.
  */
 import { spawn } from "node:child_process";
-import { existsSync, openSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { constants } from "node:os";
 import { isatty } from "node:tty";
@@ -22,13 +22,13 @@ import {
   SERVED_COMMANDS,
   SERVER_ENV,
   SERVER_NODE_OPTIONS,
-  logPath,
   socketPath,
   UnsafeServerDir,
   type ClientMessage,
   type ServerMessage,
   type Terminal,
 } from "./protocol.js";
+import { openServerLog } from "./server-log.js";
 
 /** Where sluice is installed: its package folder, and the server's entry script in it. */
 export interface Install {
@@ -104,7 +104,7 @@ function connected(path: string): Promise<Socket | undefined> {
 /** Starts the workspace's server in the background; its output goes to a log beside the socket. */
 function startServer(root: string, install: Install, path: string): void {
   try {
-    const log = openSync(logPath(path), "a", 0o600);
+    const log = openServerLog(path);
     const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, install.serverEntry, root, install.dir, path], {
       cwd: root,
       detached: true,

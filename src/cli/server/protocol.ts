@@ -88,11 +88,6 @@ export function socketPath(root: string, install: string): string {
   return join(privateServerDir(), `${id}.sock`);
 }
 
-/** The log of the server listening on `socket`, beside it. */
-export function logPath(socket: string): string {
-  return socket.replace(/\.sock$/, ".log");
-}
-
 /** The folder of server sockets is not this user's alone; nothing may be served through it. */
 export class UnsafeServerDir extends Error {}
 
