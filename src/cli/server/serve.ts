@@ -185,8 +185,8 @@ class Server {
    * and the next command starts a new one. V8 collects lazily: a heap past
    * the limit is mostly the commands' garbage (a load at 10000 stages
    * leaves ~40 MB), so it is collected once, with the `--expose-gc` the
-   * server is started with, before that is decided. Every command does not
-   * pay for a full collection: only one that finds the heap past the limit.
+   * server is started with, before that is decided. Only a command that
+   * finds the heap past the limit pays for a full collection.
    */
   #tooBigToKeep(): boolean {
     if (process.memoryUsage().heapUsed <= this.#maxHeapBytes) return false;
