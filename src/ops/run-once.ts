@@ -118,7 +118,11 @@ export async function whileHandlingSignals<T>(controller: AbortController, body:
       process.kill(process.pid, signal);
       return;
     }
-    writeErr("interrupted: stopping running stages (Ctrl-C again to force)");
+    writeErr(
+      signal === "SIGTERM"
+        ? "terminated (SIGTERM): stopping running stages (SIGTERM again to force)"
+        : "interrupted: stopping running stages (Ctrl-C again to force)",
+    );
     controller.abort();
   };
   const stepAside = () => {

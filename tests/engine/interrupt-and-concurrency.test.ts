@@ -50,6 +50,18 @@ describe("interrupts and concurrent runs", () => {
     expect(await cacheProblems(ws.root)).toEqual([]);
   });
 
+  it("says which signal stopped it: SIGTERM (a CI job cancelled) is not a Ctrl-C", async () => {
+    ws = new Workspace(SLOW_WORKSPACE);
+    const running = ws.start(["run"]);
+    await running.waitFor("[p:slow] started");
+    running.child.kill("SIGTERM");
+    const out = await running.done;
+    expect(out.code).toBe(130);
+    expect(out.stderr).toContain("terminated (SIGTERM): stopping running stages (SIGTERM again to force)");
+    expect(out.stderr).not.toContain("Ctrl-C");
+    expect(ws.exists("cache/lock")).toBe(false);
+  });
+
   it("serialises two concurrent runs on one workspace without corrupting the cache", async () => {
     ws = new Workspace(demoFiles());
     const [a, b] = await Promise.all([ws.runJson(), ws.runJson()]);
