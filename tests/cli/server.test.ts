@@ -357,6 +357,9 @@ export default defineProject("ballast", (p) => {
     expect(statSync(log).size).toBeLessThan(10_000);
     expect(readFileSync(log, "utf8")).toContain(`serving ${ws.root}`);
     expect((await ws.run(["server", "stop"], { env })).code).toBe(0);
+    // Gone, its log stays where status says.
+    expect(JSON.parse((await ws.run(["server", "status", "--json"], { env })).stdout)).toEqual({ running: false, root: ws.root, log });
+    expect((await ws.run(["server", "status"], { env })).stdout).toContain(`the last one's log: ${log}`);
   });
 
   it("serves no --watch, no help and no other command: those run in their own process", async () => {

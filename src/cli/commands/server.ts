@@ -4,6 +4,7 @@
  * src/cli/server/serve.ts). Starting it by hand is optional: with the
  * variable set, the first command starts it.
  */
+import { existsSync } from "node:fs";
 import { findWorkspaceRoot } from "../../pipeline/index.js";
 import { writeOut } from "../../report/index.js";
 import { defineCommand } from "../command-args.js";
@@ -59,8 +60,11 @@ async function report(root: string, install: Install, json: boolean): Promise<vo
   const reply = await askServer(root, install, { type: "status" });
   const status = reply?.type === "status" ? reply : undefined;
   const log = logPath(socketPath(root, install.dir));
-  if (json) return writeOut(JSON.stringify(status ? { running: true, ...withoutType(status), log } : { running: false, root }, null, 2));
-  if (!status) return writeOut(`no sluice server is running for ${root} (with ${SERVER_ENV}=1 the next \`sluice run\` starts one)`);
+  if (json) return writeOut(JSON.stringify(status ? { running: true, ...withoutType(status), log } : { running: false, root, log }, null, 2));
+  if (!status) {
+    const last = existsSync(log) ? `; the last one's log: ${log}` : "";
+    return writeOut(`no sluice server is running for ${root} (with ${SERVER_ENV}=1 the next \`sluice run\` starts one)${last}`);
+  }
   const commands = `${status.commands} command${status.commands === 1 ? "" : "s"} run`;
   writeOut(`sluice server ${status.pid} serving ${status.root} since ${status.startedAt}: ${commands}, ${Math.round(status.rssBytes / 2 ** 20)} MiB resident; its log: ${log}`);
 }
