@@ -4,7 +4,7 @@
  * cannot run that way runs in the client's own process.
  */
 import { spawn } from "node:child_process";
-import { appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { BIN, cliEnv, statuses, Workspace, type RunOutput } from "../rig.js";
@@ -242,6 +242,35 @@ export default defineProject("c", (p) => {
     expect(await servedCount(ws)).toBe(4);
   });
 
+  it("fails, and does not start over, when the server dies in the middle of a command", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+export default defineProject("d", (p) => {
+  p.stage("slow", { outs: { y: file("out/y.txt") }, cmd: "echo $$ >> $COUNTS/began; sleep 30; echo y > {outs.y}" });
+});
+`,
+    });
+    await ws.run(["server", "start"], { env: SERVED });
+    const server = JSON.parse((await ws.run(["server", "status", "--json"])).stdout) as { pid: number };
+    // Nothing printed yet when the server goes: the stage runs silently.
+    const running = ws.start(["run"], { env: SERVED });
+    const began = join(ws.counts, "began");
+    for (const deadline = Date.now() + 20_000; !existsSync(began) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    process.kill(server.pid, "SIGKILL");
+    const out = await running.done;
+    // The stage's shell outlives a server killed outright; it goes with the test.
+    for (const pid of readFileSync(began, "utf8").trim().split("\n")) {
+      try {
+        process.kill(-Number(pid), "SIGKILL");
+      } catch {
+        // ended already
+      }
+    }
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain(`error: the sluice server (pid ${server.pid}) stopped before the command ended; its log: `);
+    expect(ws.count("began")).toBe(1);
+  });
+
   it("draws on the client's terminal as a process of its own does, and declines a terminal without colours", async () => {
     ws = servedWorkspace();
     await ws.run(["server", "start"], { env: SERVED });
@@ -331,6 +360,8 @@ export default defineProject("ballast", (p) => {
     const folder = join(tmp, `sluice-${process.getuid?.() ?? 0}`);
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     const env = { ...SERVED, TMPDIR: tmp };
+    // No server has run here yet: no log to name.
+    expect(JSON.parse((await ws.run(["server", "status", "--json"], { env })).stdout)).toEqual({ running: false, root: ws.root });
     const eightDaysAgo = Date.now() / 1000 - 8 * 24 * 3600;
     const put = (name: string, stale: boolean) => {
       writeFileSync(join(folder, name), "a server's log\n");
@@ -357,9 +388,10 @@ export default defineProject("ballast", (p) => {
     expect(statSync(log).size).toBeLessThan(10_000);
     expect(readFileSync(log, "utf8")).toContain(`serving ${ws.root}`);
     expect((await ws.run(["server", "stop"], { env })).code).toBe(0);
-    // Gone, its log stays where status says.
+    // Gone, its log stays where status says, with why it stopped.
     expect(JSON.parse((await ws.run(["server", "status", "--json"], { env })).stdout)).toEqual({ running: false, root: ws.root, log });
     expect((await ws.run(["server", "status"], { env })).stdout).toContain(`the last one's log: ${log}`);
+    expect(readFileSync(log, "utf8")).toMatch(/sluice server \d+ stopping after 0 commands: asked to \(sluice server stop\)/);
   });
 
   it("serves no --watch, no help and no other command: those run in their own process", async () => {

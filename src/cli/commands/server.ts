@@ -60,9 +60,10 @@ async function report(root: string, install: Install, json: boolean): Promise<vo
   const reply = await askServer(root, install, { type: "status" });
   const status = reply?.type === "status" ? reply : undefined;
   const log = logPath(socketPath(root, install.dir));
-  if (json) return writeOut(JSON.stringify(status ? { running: true, ...withoutType(status), log } : { running: false, root, log }, null, 2));
+  const logged = existsSync(log);
+  if (json) return writeOut(JSON.stringify(status ? { running: true, ...withoutType(status), log } : { running: false, root, ...(logged ? { log } : {}) }, null, 2));
   if (!status) {
-    const last = existsSync(log) ? `; the last one's log: ${log}` : "";
+    const last = logged ? `; the last one's log: ${log}` : "";
     return writeOut(`no sluice server is running for ${root} (with ${SERVER_ENV}=1 the next \`sluice run\` starts one)${last}`);
   }
   const commands = `${status.commands} command${status.commands === 1 ? "" : "s"} run`;

@@ -28,7 +28,7 @@ import {
   type ServerMessage,
   type Terminal,
 } from "./protocol.js";
-import { openServerLog } from "./server-log.js";
+import { logPath, openServerLog } from "./server-log.js";
 
 /** Where sluice is installed: its package folder, and the server's entry script in it. */
 export interface Install {
@@ -59,7 +59,7 @@ export async function runThroughServer(args: readonly string[], install: Install
     startServer(root, install, path);
     return undefined;
   }
-  const outcome = await command(socket, args);
+  const outcome = await command(socket, path, args);
   if (outcome === "restart") startServer(root, install, path);
   return typeof outcome === "number" ? outcome : undefined;
 }
@@ -116,8 +116,8 @@ function startServer(root: string, install: Install, path: string): void {
   }
 }
 
-/** Sends the command and relays what comes back: its exit code, or why it must run here. */
-function command(socket: Socket, args: readonly string[]): Promise<number | "declined" | "restart"> {
+/** Sends the command to the server listening on `path` and relays what comes back: its exit code, or why it must run here. */
+function command(socket: Socket, path: string, args: readonly string[]): Promise<number | "declined" | "restart"> {
   return new Promise((resolve) => {
     let printed = false;
     let ended = false;
@@ -173,9 +173,12 @@ function command(socket: Socket, args: readonly string[]): Promise<number | "dec
       if (ended) return;
       // The signal passed on ended the server, as it would have ended the command's own process.
       if (forwarded) return finish(128 + constants.signals[forwarded]);
-      // The server went away mid-command: what it printed stands, so this cannot quietly start over.
-      if (printed) process.stderr.write("error: the sluice server stopped before the command ended\n");
-      finish(printed ? 1 : "declined");
+      // The server went away before it took the command: nothing happened, so it runs here.
+      if (serverPid === undefined && !printed) return finish("declined");
+      // Mid-command: its stages may have run, and what it printed stands, so this cannot quietly start over.
+      const who = serverPid === undefined ? "the sluice server" : `the sluice server (pid ${serverPid})`;
+      process.stderr.write(`error: ${who} stopped before the command ended; its log: ${logPath(path)}\n`);
+      finish(1);
     });
     socket.on("error", () => {});
     socket.write(

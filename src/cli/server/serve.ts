@@ -18,7 +18,7 @@
  * command, on `sluice server stop`, after any command that crashed, and
  * once what it holds passes SLUICE_SERVER_MAX_HEAP_MB (512).
  */
-import { chmodSync, statSync, unlinkSync } from "node:fs";
+import { chmodSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { loadAfresh, NotFresh, sharedModuleChanged } from "../../pipeline/index.js";
@@ -74,7 +74,7 @@ class Server {
   #commands = 0;
   /** A command crashed: what it left behind is unknown, so the server ends. */
   #broken = false;
-  readonly #onSignal = () => this.#stop();
+  readonly #onSignal = (signal: NodeJS.Signals) => this.#stop(`${signal} between commands`);
   /** Why this workspace cannot be served afresh, once a load found out. */
   #notFresh: string | undefined;
 
@@ -131,7 +131,7 @@ class Server {
             });
             return;
           case "stop":
-            void reply(socket, { type: "exit", code: 0 }).then(() => this.#stop());
+            void reply(socket, { type: "exit", code: 0 }).then(() => this.#stop("asked to (sluice server stop)"));
             return;
         }
       }),
@@ -148,7 +148,7 @@ class Server {
     if (changed !== undefined) {
       // Stop listening first, so the client can start the next server at once.
       this.#listener.close();
-      return void decline(socket, `${changed} since the server started`, true).then(() => this.#stop());
+      return void decline(socket, `${changed} since the server started`, true).then(() => this.#stop(`${changed} since it started`));
     }
     this.#active = socket;
     clearTimeout(this.#idle);
@@ -176,7 +176,8 @@ class Server {
     this.#listenForSignals(true);
     const replied = reply(socket, outcome);
     // The last reply can be a long --json document still in the socket's buffer: it goes out before the server does.
-    if (this.#broken || this.#tooBigToKeep()) return void replied.then(() => this.#stop());
+    if (this.#broken) return void replied.then(() => this.#stop("a command crashed"));
+    if (this.#tooBigToKeep()) return void replied.then(() => this.#stop(`its heap, collected, still holds more than ${this.#maxHeapBytes / 2 ** 20} MB`));
     this.#restartIdleTimer();
   }
 
@@ -218,10 +219,13 @@ class Server {
 
   #restartIdleTimer(): void {
     clearTimeout(this.#idle);
-    this.#idle = setTimeout(() => this.#stop(), this.#idleMs);
+    this.#idle = setTimeout(() => this.#stop(`idle for ${Math.round(this.#idleMs / 1000)} s`), this.#idleMs);
   }
 
-  #stop(): void {
+  /** Ends the server, saying why in its log (where `sluice server status` points). */
+  #stop(why: string): void {
+    // Straight to the log: while a command runs, process.stdout is carried to its client.
+    writeSync(1, `sluice server ${process.pid} stopping after ${this.#commands} command${this.#commands === 1 ? "" : "s"}: ${why}\n`);
     this.#listener.close();
     // Leave once replies are out; a run's runners would otherwise keep the process alive.
     setImmediate(() => process.exit(0));
