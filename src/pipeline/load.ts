@@ -90,10 +90,15 @@ function hooksLoader(watchdog: LoadWatchdog): ModuleLoader {
   };
 }
 
-/** Installs the TypeScript loader once per thread. */
+/**
+ * Installs the TypeScript loader once per thread: tsx's hooks for ES modules, and for CommonJS,
+ * which a `.ts` file is under a package.json with `"type": "commonjs"` (without them Node would
+ * load it as an ES module from inside its own import, and refuse the cycle).
+ */
 export function registerTypeScript(): Promise<void> {
-  registered ??= import("tsx/esm/api").then(({ register }) => {
-    register();
+  registered ??= Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]).then(([esm, cjs]) => {
+    esm.register();
+    cjs.register();
   });
   return registered;
 }
@@ -228,7 +233,7 @@ function missingImportDiagnostic(missing: MissingImport): Diagnostic {
 async function loadDeclared(root: string, file: string, loader: ModuleLoader): Promise<Result<Workspace, readonly Diagnostic[]>> {
   const loaded = await importModule(file, loader);
   if (!loaded.ok) return fail([loaded.error]);
-  const declared = loaded.value["default"];
+  const declared = defaultExport(loaded.value);
   if (isProject(declared)) return validateWorkspace(root, file, [declared], undefined, loader);
   if (!isWorkspace(declared)) {
     return fail([
@@ -263,7 +268,7 @@ async function resolveProject(
     }
     const loaded = await importModule(file, loader);
     if (!loaded.ok) return fail(loaded.error);
-    const project = loaded.value["default"];
+    const project = defaultExport(loaded.value);
     if (isProject(project)) return ok(project);
     return fail({
       reason: "not-a-workspace",
@@ -280,6 +285,17 @@ async function resolveProject(
   const project = isProject(resolved) ? resolved : (resolved as { default?: unknown } | undefined)?.default;
   if (isProject(project)) return ok(project);
   return fail({ reason: "not-a-workspace", message: `${join(root, PIPELINE_FILE)}: an entry of projects is not a project` });
+}
+
+/**
+ * A module's default export. Under a package.json with `"type": "commonjs"` (what `npm init -y`
+ * writes), tsx's hooks compile a `.ts` file to CommonJS, and importing it gives `module.exports`
+ * as the default, holding the module's own default beside `__esModule`.
+ */
+export function defaultExport(namespace: Record<string, unknown>): unknown {
+  const value = namespace["default"];
+  const compiled = value as { __esModule?: unknown; default?: unknown } | null | undefined;
+  return typeof compiled === "object" && compiled !== null && compiled.__esModule === true && "default" in compiled ? compiled.default : value;
 }
 
 function isProject(value: unknown): value is DeclaredProject {

@@ -63,6 +63,33 @@ export default defineProject("j", (p) => {
     expect(ws.read("out/y.txt")).toBe("hello\n");
   });
 
+  it("loads through loader hooks under a package.json with \"type\": \"commonjs\" (what npm init -y writes), run stages too", async () => {
+    ws = new Workspace(
+      {
+        "package.json": JSON.stringify({ name: "ws", version: "1.0.0", type: "commonjs" }),
+        "pipeline.ts": `import { defineProject, file, runFrom } from "sluice";
+import settings from "./settings.json" with { type: "json" };
+export default defineProject("c", (p) => {
+  p.stage("echo", { params: { greeting: settings.greeting }, outs: { y: file("out/y.txt") }, cmd: "echo {params.greeting} > {outs.y}" });
+  p.stage("shout", { params: { greeting: settings.greeting }, outs: { z: file("out/z.txt") }, run: runFrom(() => import("./shout.js"), "shout") });
+});
+`,
+        "shout.ts": `import { writeFileSync } from "node:fs";
+export function shout(ctx: { params: { greeting: string }; outs: { z: string } }): void {
+  writeFileSync(ctx.outs.z, ctx.params.greeting.toUpperCase() + "\\n");
+}
+`,
+        "settings.json": JSON.stringify({ greeting: "hello" }),
+      },
+      { packageJson: false },
+    );
+    const run = await ws.run(["run", "--verbose"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("note: the pipeline loaded through TypeScript loader hooks");
+    expect(ws.read("out/y.txt")).toBe("hello\n");
+    expect(ws.read("out/z.txt")).toBe("HELLO\n");
+  });
+
   it("says with --verbose when the pipeline loads through loader hooks, and why", async () => {
     ws = new Workspace({
       "pipeline.ts": `import { defineProject, file } from "sluice";

@@ -15,7 +15,7 @@ const command = defineCommand({
     const initialized = initWorkspace(argv.cwd ?? process.cwd());
     if (!initialized.ok) return exitWithFailure(initialized.error);
     const { root, project, created, updated, notModule } = initialized.value;
-    if (notModule) writeErr('note: package.json has no "type": "module"; sluice loads pipeline.ts as an ES module either way\n');
+    if (notModule) writeErr('note: package.json does not say "type": "module"; sluice loads pipeline.ts and its imports as ES modules either way\n');
     if (argv.json) return void writeOut(JSON.stringify({ root, project, created, updated }, null, 2));
     writeOut(`created ${created.join(", ")}${updated.length > 0 ? `; updated ${updated.join(", ")}` : ""}`);
     writeOut(`next: npx sluice run   (then edit projects/${project}/data/input.txt or a param and run it again)`);
