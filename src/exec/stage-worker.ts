@@ -12,10 +12,9 @@ import { inspect } from "node:util";
 import { parentPort } from "node:worker_threads";
 import { contractMessage } from "../util/contract-message.js";
 import {
-  defaultExport,
+  importThroughHooks,
   isLazyRun,
   originalStack,
-  registerTypeScript,
   type DeclaredProject,
   type Json,
   type LazyRun,
@@ -127,9 +126,10 @@ class ContractViolation extends Error {}
 
 async function findProject(task: WorkerTask): Promise<DeclaredProject> {
   // A compiled mirror is plain JavaScript; a source file needs the TypeScript loader.
-  if (/\.[cm]?tsx?$/.test(task.projectFile)) await registerTypeScript();
-  const module = (await import(pathToFileURL(task.projectFile).href)) as Record<string, unknown>;
-  for (const value of [defaultExport(module), ...Object.values(module)]) {
+  const module = /\.[cm]?tsx?$/.test(task.projectFile)
+    ? await importThroughHooks(task.projectFile)
+    : ((await import(pathToFileURL(task.projectFile).href)) as Record<string, unknown>);
+  for (const value of [module["default"], ...Object.values(module)]) {
     const candidate = value as Partial<DeclaredProject> | undefined;
     if (candidate?.kind === "sluice-project" && candidate.name === task.projectName) return candidate as DeclaredProject;
   }

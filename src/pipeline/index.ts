@@ -20,7 +20,7 @@ export {
 export { contractText } from "./contract-text.js";
 export type { Diagnostic, DiagnosticReason } from "./diagnostic.js";
 export { isLazyRun } from "./lazy-run.js";
-export { defaultExport, findWorkspaceRoot, importModule, loadAfresh, loadWorkspace, PIPELINE_FILE, registerTypeScript, type LoadOptions } from "./load.js";
+export { findWorkspaceRoot, importModule, importThroughHooks, loadAfresh, loadWorkspace, PIPELINE_FILE, type LoadOptions } from "./load.js";
 export { NotFresh, sharedModuleChanged } from "./fresh-modules.js";
 export { DEFAULT_LOAD_TIMEOUT_MS, LOAD_TIMEOUT_ENV, loadTimeoutMs } from "./load-watchdog.js";
 export { originalStack } from "./mirror-positions.js";

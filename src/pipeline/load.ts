@@ -81,13 +81,18 @@ function hooksLoader(watchdog: LoadWatchdog): ModuleLoader {
   return {
     kind: "hooks",
     import: async (file) => {
-      await registerTypeScript();
       watchdog.entering(file);
-      return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      return importThroughHooks(file);
     },
     entryFor: (file) => file,
     originalOf: (path) => path,
   };
+}
+
+/** Imports a workspace module (`.ts` or not) through tsx's hooks: its exports, its default as its own code wrote it. */
+export async function importThroughHooks(file: string): Promise<Record<string, unknown>> {
+  await registerTypeScript();
+  return withOwnDefault((await import(pathToFileURL(file).href)) as Record<string, unknown>);
 }
 
 /**
@@ -95,12 +100,23 @@ function hooksLoader(watchdog: LoadWatchdog): ModuleLoader {
  * which a `.ts` file is under a package.json with `"type": "commonjs"` (without them Node would
  * load it as an ES module from inside its own import, and refuse the cycle).
  */
-export function registerTypeScript(): Promise<void> {
+function registerTypeScript(): Promise<void> {
   registered ??= Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]).then(([esm, cjs]) => {
     esm.register();
     cjs.register();
   });
   return registered;
+}
+
+/**
+ * `namespace` with the default export its module's code wrote. Under a package.json with
+ * `"type": "commonjs"` (what `npm init -y` writes), tsx compiles a `.ts` file to CommonJS, and
+ * Node gives `module.exports` as the default, holding the module's own beside `__esModule`.
+ */
+function withOwnDefault(namespace: Record<string, unknown>): Record<string, unknown> {
+  const exported = namespace["default"] as { __esModule?: unknown; default?: unknown } | null | undefined;
+  const compiled = typeof exported === "object" && exported !== null && exported.__esModule === true && "default" in exported;
+  return compiled ? { ...namespace, default: exported.default } : namespace;
 }
 
 /** Imports a module, turning a throw into a diagnostic. */
@@ -233,7 +249,7 @@ function missingImportDiagnostic(missing: MissingImport): Diagnostic {
 async function loadDeclared(root: string, file: string, loader: ModuleLoader): Promise<Result<Workspace, readonly Diagnostic[]>> {
   const loaded = await importModule(file, loader);
   if (!loaded.ok) return fail([loaded.error]);
-  const declared = defaultExport(loaded.value);
+  const declared = loaded.value["default"];
   if (isProject(declared)) return validateWorkspace(root, file, [declared], undefined, loader);
   if (!isWorkspace(declared)) {
     return fail([
@@ -268,7 +284,7 @@ async function resolveProject(
     }
     const loaded = await importModule(file, loader);
     if (!loaded.ok) return fail(loaded.error);
-    const project = defaultExport(loaded.value);
+    const project = loaded.value["default"];
     if (isProject(project)) return ok(project);
     return fail({
       reason: "not-a-workspace",
@@ -285,17 +301,6 @@ async function resolveProject(
   const project = isProject(resolved) ? resolved : (resolved as { default?: unknown } | undefined)?.default;
   if (isProject(project)) return ok(project);
   return fail({ reason: "not-a-workspace", message: `${join(root, PIPELINE_FILE)}: an entry of projects is not a project` });
-}
-
-/**
- * A module's default export. Under a package.json with `"type": "commonjs"` (what `npm init -y`
- * writes), tsx's hooks compile a `.ts` file to CommonJS, and importing it gives `module.exports`
- * as the default, holding the module's own default beside `__esModule`.
- */
-export function defaultExport(namespace: Record<string, unknown>): unknown {
-  const value = namespace["default"];
-  const compiled = value as { __esModule?: unknown; default?: unknown } | null | undefined;
-  return typeof compiled === "object" && compiled !== null && compiled.__esModule === true && "default" in compiled ? compiled.default : value;
 }
 
 function isProject(value: unknown): value is DeclaredProject {

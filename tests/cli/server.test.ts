@@ -4,7 +4,7 @@
  * cannot run that way runs in the client's own process.
  */
 import { spawn } from "node:child_process";
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, watch, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { BIN, cliEnv, statuses, Workspace, type RunOutput } from "../rig.js";
@@ -43,6 +43,19 @@ async function servedCount(workspace: Workspace): Promise<number | undefined> {
   const out = await workspace.run(["server", "status", "--json"]);
   const status = JSON.parse(out.stdout) as { running: boolean; commands?: number };
   return status.running ? status.commands : undefined;
+}
+
+/** Resolves once `path` exists: its folder is watched, not polled. */
+function fileAppears(path: string): Promise<void> {
+  return new Promise((resolve) => {
+    const watcher = watch(dirname(path), () => check());
+    const check = () => {
+      if (!existsSync(path)) return;
+      watcher.close();
+      resolve();
+    };
+    check();
+  });
 }
 
 /**
@@ -255,7 +268,7 @@ export default defineProject("d", (p) => {
     // Nothing printed yet when the server goes: the stage runs silently.
     const running = ws.start(["run"], { env: SERVED });
     const began = join(ws.counts, "began");
-    for (const deadline = Date.now() + 20_000; !existsSync(began) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    await fileAppears(began);
     process.kill(server.pid, "SIGKILL");
     const out = await running.done;
     // The stage's shell outlives a server killed outright; it goes with the test.

@@ -10,7 +10,7 @@ import { writeOut } from "../../report/index.js";
 import { defineCommand } from "../command-args.js";
 import { usageError } from "../context.js";
 import { exitWithFailure } from "../exit-code.js";
-import { askServer, logPath, ownInstall, SERVER_ENV, socketPath, startAndWait, UnsafeServerDir, type Install } from "../server/index.js";
+import { askServer, commandCount, logPath, ownInstall, SERVER_ENV, socketPath, startAndWait, UnsafeServerDir, type Install } from "../server/index.js";
 
 const ACTIONS = ["start", "stop", "status"] as const;
 
@@ -42,7 +42,7 @@ async function act(action: (typeof ACTIONS)[number], root: string, install: Inst
   switch (action) {
     case "start": {
       if (!(await startAndWait(root, install))) {
-        return exitWithFailure({ kind: "failed", message: `the sluice server of ${root} did not start; its log: ${logPath(socketPath(root, install.dir))}` });
+        return exitWithFailure({ kind: "failed", message: `the sluice server of ${root} did not start; its log: ${serverLog(root, install)}` });
       }
       return report(root, install, json);
     }
@@ -59,15 +59,19 @@ async function act(action: (typeof ACTIONS)[number], root: string, install: Inst
 async function report(root: string, install: Install, json: boolean): Promise<void> {
   const reply = await askServer(root, install, { type: "status" });
   const status = reply?.type === "status" ? reply : undefined;
-  const log = logPath(socketPath(root, install.dir));
+  const log = serverLog(root, install);
   const logged = existsSync(log);
   if (json) return writeOut(JSON.stringify(status ? { running: true, ...withoutType(status), log } : { running: false, root, ...(logged ? { log } : {}) }, null, 2));
   if (!status) {
     const last = logged ? `; the last one's log: ${log}` : "";
     return writeOut(`no sluice server is running for ${root} (with ${SERVER_ENV}=1 the next \`sluice run\` starts one)${last}`);
   }
-  const commands = `${status.commands} command${status.commands === 1 ? "" : "s"} run`;
-  writeOut(`sluice server ${status.pid} serving ${status.root} since ${status.startedAt}: ${commands}, ${Math.round(status.rssBytes / 2 ** 20)} MiB resident; its log: ${log}`);
+  writeOut(`sluice server ${status.pid} serving ${status.root} since ${status.startedAt}: ${commandCount(status.commands)} run, ${Math.round(status.rssBytes / 2 ** 20)} MiB resident; its log: ${log}`);
+}
+
+/** Where the server of `root` writes (it is kept after the server ends). */
+function serverLog(root: string, install: Install): string {
+  return logPath(socketPath(root, install.dir));
 }
 
 function withoutType<T extends { type: string }>({ type: _type, ...rest }: T): Omit<T, "type"> {

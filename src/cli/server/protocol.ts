@@ -62,6 +62,11 @@ export type ServerMessage =
       readonly rssBytes: number;
     };
 
+/** "1 command", "3 commands": what a server has run, as its log and `sluice server status` say it. */
+export function commandCount(count: number): string {
+  return `${count} command${count === 1 ? "" : "s"}`;
+}
+
 /** The environment variable that lets `sluice run` and `sluice status` use a server (`1`). */
 export const SERVER_ENV = "SLUICE_SERVER";
 

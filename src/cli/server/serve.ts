@@ -24,7 +24,7 @@ import { join } from "node:path";
 import { loadAfresh, NotFresh, sharedModuleChanged } from "../../pipeline/index.js";
 import { runCli } from "../cli.js";
 import { loadListrReporter } from "../../report/index.js";
-import { encode, messageReader, type ClientMessage, type ServerMessage, type TerminalSize } from "./protocol.js";
+import { commandCount, encode, messageReader, type ClientMessage, type ServerMessage, type TerminalSize } from "./protocol.js";
 
 type CommandMessage = Extract<ClientMessage, { type: "command" }>;
 
@@ -225,7 +225,7 @@ class Server {
   /** Ends the server, saying why in its log (where `sluice server status` points). */
   #stop(why: string): void {
     // Straight to the log: while a command runs, process.stdout is carried to its client.
-    writeSync(1, `sluice server ${process.pid} stopping after ${this.#commands} command${this.#commands === 1 ? "" : "s"}: ${why}\n`);
+    writeSync(1, `sluice server ${process.pid} stopping after ${commandCount(this.#commands)}: ${why}\n`);
     this.#listener.close();
     // Leave once replies are out; a run's runners would otherwise keep the process alive.
     setImmediate(() => process.exit(0));
