@@ -54,15 +54,6 @@ const BUILTINS = new Set(builtinModules);
 /** Installed files the workspace's modules imported, with the stat they had when first imported. */
 const shared = new Map<string, string>();
 
-/**
- * Makes this process ready for fresh loads. Node warns, once, when the
- * first vm module is made: that warning belongs in the process's own log
- * now, not in the output of the first command that loads.
- */
-export function prepareFreshLoads(): void {
-  void new vm.SourceTextModule("");
-}
-
 /** The first installed file imported by a load that has changed since, if any. */
 export function sharedModuleChanged(): string | undefined {
   for (const [path, seen] of shared) if (statLine(path) !== seen) return path;

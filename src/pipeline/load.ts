@@ -14,7 +14,7 @@ import type { Workspace } from "./model.js";
 import { DEFAULT_LOAD_TIMEOUT_MS, LOAD_TIMEOUT_ENV, LoadStopped, LoadWatchdog } from "./load-watchdog.js";
 import { originalStack } from "./mirror-positions.js";
 import { importPosition, missingImport, type MissingImport } from "./module-graph.js";
-import { evaluateFresh, NotFresh, prepareFreshLoads } from "./fresh-modules.js";
+import { evaluateFresh, NotFresh } from "./fresh-modules.js";
 import { CompileError, ModuleMirror, NotMirrorable, originalOf } from "./module-mirror.js";
 import { validateWorkspace } from "./validate.js";
 
@@ -28,7 +28,6 @@ let afresh = false;
  * anew (fresh-modules.ts): the sluice server, which loads once per command.
  */
 export function loadAfresh(): void {
-  prepareFreshLoads();
   afresh = true;
 }
 

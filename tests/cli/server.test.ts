@@ -97,8 +97,9 @@ async function servedRun(workspace: Workspace, env: Record<string, string> = {})
 describe("the sluice server", () => {
   it("runs each command as a fresh process would: edits, environment and helpers are seen", async () => {
     ws = servedWorkspace();
-    expect((await ws.run(["server", "start"], { env: SERVED })).code).toBe(0);
-    expect(await servedCount(ws)).toBe(0);
+    const started = await ws.run(["server", "start", "--json"], { env: SERVED });
+    expect(started.code).toBe(0);
+    expect(JSON.parse(started.stdout)).toMatchObject({ running: true, started: true, commands: 0 });
 
     const first = await servedRun(ws);
     expect(first.code).toBe(0);
@@ -171,6 +172,10 @@ describe("the sluice server", () => {
     await ws.run(["server", "start"], { env: SERVED });
     expect(await servedCount(ws)).toBe(0);
     expect((await servedRun(ws)).stages).toEqual({ "s:a": "cached", "s:b": "cached" });
+    expect(await servedCount(ws)).toBe(1);
+    // Starting it again says so, and starts no second one.
+    const again = await ws.run(["server", "start"], { env: SERVED });
+    expect(again.stdout).toMatch(/^sluice server \d+ \(already running\) serving .* since .*: 1 command run/);
     expect(await servedCount(ws)).toBe(1);
   });
 
@@ -332,10 +337,12 @@ export default defineProject("big", (p) => {
     expect(await servedCount(ws)).toBeUndefined();
   });
 
-  it("stays when what passes its heap limit is the commands' garbage", async () => {
+  it("stays when what passes its heap limit is the commands' garbage, collected without a gc that pipeline code could see", async () => {
     // Each load makes 64 MB that the module holds until the command ends: past the limit when the command ends, then garbage.
     ws = new Workspace({
       "pipeline.ts": `import { defineProject, file } from "sluice";
+// As in a process of its own, the global object has no gc.
+if ("gc" in globalThis) throw new Error("the served pipeline sees a gc");
 export const ballast = Array.from({ length: 8_000_000 }, () => 0.5);
 export default defineProject("ballast", (p) => {
   p.stage("echo", { outs: { y: file("out/y.txt") }, cmd: "echo y > {outs.y}" });

@@ -10,7 +10,7 @@ import { writeOut } from "../../report/index.js";
 import { defineCommand } from "../command-args.js";
 import { usageError } from "../context.js";
 import { exitWithFailure } from "../exit-code.js";
-import { askServer, commandCount, logPath, ownInstall, SERVER_ENV, socketPath, startAndWait, UnsafeServerDir, type Install } from "../server/index.js";
+import { askServer, commandCount, logPath, ownInstall, SERVER_ENV, socketPath, startAndWait, UnsafeServerDir, type Install, type StatusReply } from "../server/index.js";
 
 const ACTIONS = ["start", "stop", "status"] as const;
 
@@ -41,10 +41,11 @@ const command = defineCommand({
 async function act(action: (typeof ACTIONS)[number], root: string, install: Install, json: boolean): Promise<void> {
   switch (action) {
     case "start": {
-      if (!(await startAndWait(root, install))) {
+      const running = await serverStatus(root, install);
+      if (!running && !(await startAndWait(root, install))) {
         return exitWithFailure({ kind: "failed", message: `the sluice server of ${root} did not start; its log: ${serverLog(root, install)}` });
       }
-      return report(root, install, json);
+      return report(root, install, json, running ? "already running" : "started");
     }
     case "stop": {
       const stopped = await askServer(root, install, { type: "stop" });
@@ -56,17 +57,26 @@ async function act(action: (typeof ACTIONS)[number], root: string, install: Inst
   }
 }
 
-async function report(root: string, install: Install, json: boolean): Promise<void> {
+async function serverStatus(root: string, install: Install): Promise<StatusReply | undefined> {
   const reply = await askServer(root, install, { type: "status" });
-  const status = reply?.type === "status" ? reply : undefined;
+  return reply?.type === "status" ? reply : undefined;
+}
+
+/** What `status` says, and after `start` whether that started the server or found it running (`--json`: `started`). */
+async function report(root: string, install: Install, json: boolean, start?: "started" | "already running"): Promise<void> {
+  const status = await serverStatus(root, install);
   const log = serverLog(root, install);
   const logged = existsSync(log);
-  if (json) return writeOut(JSON.stringify(status ? { running: true, ...withoutType(status), log } : { running: false, root, ...(logged ? { log } : {}) }, null, 2));
+  const started = start === undefined ? {} : { started: start === "started" };
+  if (json) return writeOut(JSON.stringify(status ? { running: true, ...started, ...withoutType(status), log } : { running: false, root, ...(logged ? { log } : {}) }, null, 2));
   if (!status) {
     const last = logged ? `; the last one's log: ${log}` : "";
     return writeOut(`no sluice server is running for ${root} (with ${SERVER_ENV}=1 the next \`sluice run\` starts one)${last}`);
   }
-  writeOut(`sluice server ${status.pid} serving ${status.root} since ${status.startedAt}: ${commandCount(status.commands)} run, ${Math.round(status.rssBytes / 2 ** 20)} MiB resident; its log: ${log}`);
+  const already = start === "already running" ? " (already running)" : "";
+  writeOut(
+    `sluice server ${status.pid}${already} serving ${status.root} since ${status.startedAt}: ${commandCount(status.commands)} run, ${Math.round(status.rssBytes / 2 ** 20)} MiB resident; its log: ${log}`,
+  );
 }
 
 /** Where the server of `root` writes (it is kept after the server ends). */

@@ -4,5 +4,5 @@
  * server-main.ts, each a bundle entry of its own (scripts/bundle.mjs).
  */
 export { askServer, ownInstall, startAndWait, type Install } from "./client.js";
-export { commandCount, SERVER_ENV, socketPath, UnsafeServerDir } from "./protocol.js";
+export { commandCount, SERVER_ENV, socketPath, UnsafeServerDir, type StatusReply } from "./protocol.js";
 export { logPath } from "./server-log.js";

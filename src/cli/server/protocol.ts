@@ -62,6 +62,9 @@ export type ServerMessage =
       readonly rssBytes: number;
     };
 
+/** A running server's answer to `status`. */
+export type StatusReply = Extract<ServerMessage, { readonly type: "status" }>;
+
 /** "1 command", "3 commands": what a server has run, as its log and `sluice server status` say it. */
 export function commandCount(count: number): string {
   return `${count} command${count === 1 ? "" : "s"}`;
@@ -72,12 +75,20 @@ export const SERVER_ENV = "SLUICE_SERVER";
 
 /**
  * What the server's node is started with. The fresh loads of src/pipeline/fresh-modules.ts need the
- * first two. V8's compilation cache would keep every load's modules, and with them everything a
+ * first two; Node warns that they are experimental, once, into the server's log, which tells its
+ * reader nothing. V8's compilation cache would keep every load's modules, and with them everything a
  * module made as it was evaluated (the declarations of ten thousand stages), until a collection that
  * reduces memory, which a busy server rarely gets; and each load compiles its modules anew anyway, so
- * the cache is off. The server collects garbage before deciding it has grown too big (serve.ts).
+ * the cache is off. (The server collects garbage itself before deciding it has grown too big: see
+ * serve.ts, which reaches `gc` without `--expose-gc`, so pipeline code sees the globals it would see
+ * in a process of its own.)
  */
-export const SERVER_NODE_OPTIONS = ["--experimental-vm-modules", "--experimental-import-meta-resolve", "--no-compilation-cache", "--expose-gc"] as const;
+export const SERVER_NODE_OPTIONS = [
+  "--experimental-vm-modules",
+  "--experimental-import-meta-resolve",
+  "--disable-warning=ExperimentalWarning",
+  "--no-compilation-cache",
+] as const;
 
 /** The commands a server runs; every other command runs in its own process. */
 export const SERVED_COMMANDS: ReadonlySet<string> = new Set(["run", "status"]);

@@ -21,6 +21,8 @@
 import { chmodSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { loadAfresh, NotFresh, sharedModuleChanged } from "../../pipeline/index.js";
 import { runCli } from "../cli.js";
 import { loadListrReporter } from "../../report/index.js";
@@ -185,13 +187,12 @@ class Server {
    * Whether what the server holds has outgrown its limit, so that it ends
    * and the next command starts a new one. V8 collects lazily: a heap past
    * the limit is mostly the commands' garbage (a load at 10000 stages
-   * leaves ~40 MB), so it is collected once, with the `--expose-gc` the
-   * server is started with, before that is decided. Only a command that
-   * finds the heap past the limit pays for a full collection.
+   * leaves ~40 MB), so it is collected once before that is decided. Only
+   * a command that finds the heap past the limit pays for a full collection.
    */
   #tooBigToKeep(): boolean {
     if (process.memoryUsage().heapUsed <= this.#maxHeapBytes) return false;
-    globalThis.gc?.();
+    collectGarbage();
     return process.memoryUsage().heapUsed > this.#maxHeapBytes;
   }
 
@@ -329,4 +330,20 @@ function reply(socket: Socket, message: ServerMessage): Promise<void> {
 
 function send(socket: Socket, message: ServerMessage): void {
   if (!socket.destroyed) socket.write(encode(message));
+}
+
+
+let fullCollection: (() => void) | undefined;
+
+/**
+ * V8's full collection, reached without `--expose-gc`: that flag would put `gc` on the global object
+ * that served pipeline code shares, which in a process of its own has none. Set once needed, the flag
+ * gives `gc` only to contexts made from then on, and one is made to hand it over.
+ */
+function collectGarbage(): void {
+  if (!fullCollection) {
+    setFlagsFromString("--expose-gc");
+    fullCollection = runInNewContext("gc") as () => void;
+  }
+  fullCollection();
 }
