@@ -135,7 +135,7 @@ export async function importModule(
     }
     if (error instanceof CompileError) {
       const location = { file: error.file, line: error.line, column: error.column };
-      return fail({ reason: "load-failed", message: `cannot load ${error.file}: ${error.message}`, location });
+      return fail({ reason: "load-failed", message: `cannot load ${error.file}:${error.line}: ${error.message}`, location });
     }
     const missing = missingImportIn(error, loader);
     return fail(missing ? missingImportDiagnostic(missing) : loadFailure(file, error));
@@ -310,13 +310,14 @@ function isWorkspace(value: unknown): value is DeclaredWorkspace {
   return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "sluice-workspace";
 }
 
-/** Describes a module that failed to load, pointing at the offending line when one is known. */
+/** Describes a module that failed to load, naming (and pointing at) the offending line when one is known. */
 function loadFailure(file: string, error: unknown): Diagnostic {
   const text = error instanceof Error ? error.message : String(error);
-  const location = syntaxLocation(text) ?? notFoundLocation(text) ?? throwLocation(error) ?? { file, line: 1, column: 1 };
+  const found = syntaxLocation(text) ?? notFoundLocation(text) ?? throwLocation(error);
   const firstLine = text.split("\n").find((line) => line.trim() !== "" && !line.startsWith("Transform failed")) ?? text;
   const message = firstLine.replace(/^.*?:\d+:\d+: (ERROR: )?/, "");
-  return { reason: "load-failed", message: `cannot load ${location.file}: ${message}${installHint(text)}`, location };
+  const where = found ? `${found.file}:${found.line}` : file;
+  return { reason: "load-failed", message: `cannot load ${where}: ${message}${installHint(text)}`, location: found ?? { file, line: 1, column: 1 } };
 }
 
 /**

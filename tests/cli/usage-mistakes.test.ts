@@ -139,7 +139,7 @@ describe("a workspace without its own sluice", () => {
       const out = spawnSync(process.execPath, [BIN, "run"], { cwd: folder, env: cliEnv(), encoding: "utf8" });
       expect(out.status).toBe(2);
       expect(out.stderr).toContain(
-        "error: cannot load pipeline.ts: Cannot find package 'sluice' imported from pipeline.ts (the workspace has no sluice of its own: install it with `npm install --save-dev <path to a sluice checkout or the .tgz its npm pack makes>`)",
+        "error: cannot load pipeline.ts:1: Cannot find package 'sluice' imported from pipeline.ts (the workspace has no sluice of its own: install it with `npm install --save-dev <path to a sluice checkout or the .tgz its npm pack makes>`)",
       );
     } finally {
       rmSync(folder, { recursive: true, force: true });

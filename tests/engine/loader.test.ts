@@ -177,7 +177,7 @@ export default defineProject("t", () => {});
       });
       const out = await ws.run(["run"], { env });
       expect(out.code).toBe(2);
-      expect(out.stderr).toMatch(/cannot load pipeline\.ts: no factor above 1\n\s+8 \| if \(options\.factor > 1\) throw/);
+      expect(out.stderr).toMatch(/cannot load pipeline\.ts:8: no factor above 1\n\s+8 \| if \(options\.factor > 1\) throw/);
     },
   );
 

@@ -200,7 +200,7 @@ describe("pipeline validation (exit 2, one message naming file and stage)", () =
   it("reports a syntax error with file and line", async () => {
     await expectDefinitionError(
       project(`  p.stage("a", { outs: { y: file("a.txt") } cmd: "true" });`),
-      /cannot load .*projects\/p\/pipeline\.ts: Expected "}" but found "cmd"/,
+      /cannot load .*projects\/p\/pipeline\.ts:3: Expected "}" but found "cmd"/,
     );
   });
 
