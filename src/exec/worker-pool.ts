@@ -71,14 +71,17 @@ export class WorkerPool {
 
   #spawn(): Worker {
     if (!WORKER_SOURCE) throw new Error("stage worker module not found");
+    // Node flags as process.execArgv lists them (Node's own default is the flags this process started
+    // with, and the sluice server's are not a command's: it lists none of them).
+    const options = { execArgv: process.execArgv };
     // Compiled, the worker is plain JavaScript; from sources it needs the TypeScript loader.
     const worker = WORKER_SOURCE.href.endsWith(".ts")
       ? new Worker(
           `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})
             .then((api) => { api.register(); return import(${JSON.stringify(WORKER_SOURCE.href)}); });`,
-          { eval: true },
+          { ...options, eval: true },
         )
-      : new Worker(WORKER_SOURCE);
+      : new Worker(WORKER_SOURCE, options);
     this.#all.add(worker);
     return worker;
   }

@@ -7,13 +7,19 @@
  * modules for the life of the process, so the workspace's modules are
  * evaluated as `vm` modules instead, one new graph per load.
  *
- * What the workspace imports from installed packages (sluice itself, zod)
- * is shared between loads, as a package is meant to be; each such file is
- * remembered with its stat, and `sharedModuleChanged` names one that
- * changed since (an `npm install`), after which the process must not load
- * again. A module of the workspace that is neither mirrored nor installed
- * (a workspace package linked into node_modules) cannot be loaded afresh:
- * the load throws `NotFresh` and the command runs in a process of its own.
+ * What the workspace imports from sluice itself and zod is shared between
+ * loads, as a package is meant to be: neither reads anything as it is
+ * evaluated, so its first evaluation stands for every later one. Each such
+ * file is remembered with its stat, and `sharedModuleChanged` names one
+ * that changed since (an `npm install`), after which the process must not
+ * load again. Any other package may read the environment or a file as it
+ * is evaluated (`import "dotenv/config"`, a config package), which a
+ * shared copy would have done for the first command only; and a module of
+ * the workspace that is neither mirrored nor installed (a workspace package
+ * linked into node_modules) is not compiled afresh either. For those the
+ * load throws `NotFresh`, and the command runs in a process of its own.
+ * What one load leaves in the process for the next (a global, a module in
+ * CommonJS's cache) is undone by load-leftovers.ts.
  *
  * Needs `node --experimental-vm-modules --experimental-import-meta-resolve`,
  * which the server is started with (SERVER_NODE_OPTIONS in cli/server).
@@ -50,6 +56,18 @@ function ownPackageDir(): string {
 }
 
 const BUILTINS = new Set(builtinModules);
+
+/** The packages a load may share with the loads before it: they read nothing as they are evaluated. */
+const SHARED_PACKAGES: ReadonlySet<string> = new Set(["sluice", "zod"]);
+
+/** The package an installed file belongs to (`zod`, `@scope/name`), or undefined outside node_modules. */
+function packageName(path: string): string | undefined {
+  const parts = path.split(sep);
+  const at = parts.lastIndexOf("node_modules");
+  if (at < 0) return undefined;
+  const first = parts[at + 1] ?? "";
+  return first.startsWith("@") ? `${first}/${parts[at + 2] ?? ""}` : first;
+}
 
 /** Installed files the workspace's modules imported, with the stat they had when first imported. */
 const shared = new Map<string, string>();
@@ -92,7 +110,8 @@ class FreshGraph {
       const path = fileURLToPath(url);
       module = new vm.SourceTextModule(readFileSync(path, "utf8"), {
         identifier: url,
-        initializeImportMeta: (meta) => Object.assign(meta, { url, filename: path, dirname: dirname(path) }),
+        initializeImportMeta: (meta) =>
+          Object.assign(meta, { url, filename: path, dirname: dirname(path), resolve: (specifier: string) => resolveFrom(specifier, url) }),
         // `import()` in a workspace module (a `runFrom` loader, if called during the load).
         importModuleDynamically: async (specifier: string) => {
           const imported = await this.linked(specifier, url);
@@ -116,8 +135,12 @@ class FreshGraph {
         if (!existsSync(path)) throw new NotFresh(`${this.#mirror.originalPathOf(path)} does not exist`, false);
         return this.local(url);
       }
-      if (!path.split(sep).includes("node_modules") && !path.startsWith(ownPackageDir() + sep)) {
-        throw new NotFresh(`${path} is part of the workspace but not of its compiled mirror`);
+      if (!path.startsWith(ownPackageDir() + sep)) {
+        const name = packageName(path);
+        if (name === undefined) throw new NotFresh(`${path} is part of the workspace but not of its compiled mirror`);
+        if (!SHARED_PACKAGES.has(name)) {
+          throw new NotFresh(`the pipeline imports ${name}, which a server evaluates once, not for every command`, false);
+        }
       }
       if (!shared.has(path)) shared.set(path, statLine(path));
     } else if (!url.startsWith("node:") && !BUILTINS.has(url)) {

@@ -15,6 +15,7 @@ import { DEFAULT_LOAD_TIMEOUT_MS, LOAD_TIMEOUT_ENV, LoadStopped, LoadWatchdog } 
 import { originalStack } from "./mirror-positions.js";
 import { importPosition, missingImport, type MissingImport } from "./module-graph.js";
 import { evaluateFresh, NotFresh } from "./fresh-modules.js";
+import { forgetLoadLeftovers, rememberBeforeLoads } from "./load-leftovers.js";
 import { CompileError, ModuleMirror, NotMirrorable, originalOf } from "./module-mirror.js";
 import { validateWorkspace } from "./validate.js";
 
@@ -28,6 +29,7 @@ let afresh = false;
  * anew (fresh-modules.ts): the sluice server, which loads once per command.
  */
 export function loadAfresh(): void {
+  rememberBeforeLoads();
   afresh = true;
 }
 
@@ -153,6 +155,7 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   if (!existsSync(file)) {
     return fail([{ reason: "no-pipeline", message: `no ${PIPELINE_FILE} in ${root} (run \`sluice init\` to create one)` }]);
   }
+  if (afresh) forgetLoadLeftovers();
   const limitMs = options.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
   const watchdog = new LoadWatchdog(limitMs);
   try {

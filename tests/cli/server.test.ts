@@ -4,7 +4,7 @@
  * cannot run that way runs in the client's own process.
  */
 import { spawn } from "node:child_process";
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, watch, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, watch, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { BIN, cliEnv, statuses, Workspace, type RunOutput } from "../rig.js";
@@ -199,19 +199,172 @@ export default defineProject("j", (p) => {
     expect(ws.read("out/y.txt")).toBe("bye\n");
   });
 
-  it("stops when a package the pipeline imports changes, and the command runs in its own process", async () => {
+  it("undoes what one load leaves for the next: a global, a required file, and workers get no server flags", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file, runFrom } from "sluice";
+import { createRequire } from "node:module";
+const settings = createRequire(import.meta.url)("./settings.json");
+const g = globalThis as { loads?: number; chosen?: string };
+g.loads = (g.loads ?? 0) + 1;
+g.chosen ??= process.env["CHOSEN"] ?? "first";
+export default defineProject("l", (p) => {
+  p.stage("echo", {
+    params: { size: settings.size, loads: g.loads, chosen: g.chosen, resolved: import.meta.resolve("./flags.js").endsWith("/flags.js") },
+    outs: { y: file("out/y.txt") },
+    cmd: "echo {params.size} {params.loads} {params.chosen} > {outs.y}",
+  });
+  p.stage("flags", { outs: { flags: file("out/flags.json") }, run: runFrom(() => import("./flags.js"), "flags") });
+});
+`,
+      "flags.ts": `import { writeFileSync } from "node:fs";
+export async function flags({ outs }: { outs: { flags: string } }): Promise<void> {
+  writeFileSync(outs.flags, JSON.stringify(process.execArgv));
+}
+`,
+      "settings.json": JSON.stringify({ size: 1 }),
+    });
+    await ws.run(["server", "start"], { env: SERVED });
+    expect((await servedRun(ws)).stages).toEqual({ "l:echo": "ran", "l:flags": "ran" });
+    expect(ws.read("out/y.txt")).toBe("1 1 first\n");
+    expect(ws.read("out/flags.json")).toBe("[]");
+    // The second load counts one load and chooses afresh, as a process of its own does: nothing to run.
+    expect((await servedRun(ws)).stages).toEqual({ "l:echo": "cached", "l:flags": "cached" });
+    expect((await servedRun(ws, { CHOSEN: "second" })).stages).toEqual({ "l:echo": "ran", "l:flags": "cached" });
+    expect(ws.read("out/y.txt")).toBe("1 1 second\n");
+    // A file loaded through require is read again.
+    ws.write("settings.json", JSON.stringify({ size: 2 }));
+    expect((await servedRun(ws)).stages).toEqual({ "l:echo": "ran", "l:flags": "cached" });
+    expect(ws.read("out/y.txt")).toBe("2 1 first\n");
+    expect(await servedCount(ws)).toBe(4);
+  });
+
+  it("declines a pipeline that imports a package other than sluice and zod: what it reads as it loads is read for every command", async () => {
     ws = servedWorkspace();
-    ws.write("node_modules/greeting/package.json", JSON.stringify({ name: "greeting", type: "module", exports: "./index.js" }));
-    ws.write("node_modules/greeting/index.js", `export const greeting = "hello";\n`);
-    ws.edit("pipeline.ts", `import { SUFFIX } from "./helper.js";`, `import { SUFFIX } from "./helper.js";\nimport { greeting } from "greeting";`);
+    // A configuration package: it reads a file of the workspace as it is evaluated.
+    ws.write("node_modules/settings/package.json", JSON.stringify({ name: "settings", type: "module", exports: "./index.js" }));
+    ws.write("node_modules/settings/index.js", `import { readFileSync } from "node:fs";\nexport const greeting = readFileSync("greeting.txt", "utf8").trim();\n`);
+    ws.write("greeting.txt", "hello\n");
+    ws.edit("pipeline.ts", `import { SUFFIX } from "./helper.js";`, `import { SUFFIX } from "./helper.js";\nimport { greeting } from "settings";`);
+    ws.edit("pipeline.ts", `process.env["GREETING"] ?? "hello"`, `greeting`);
+    await ws.run(["server", "start"], { env: SERVED });
+    const first = await ws.run(["run", "--json", "--verbose"], { env: SERVED });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain("note: the sluice server declined (the workspace cannot be loaded afresh: the pipeline imports settings, which a server evaluates once, not for every command)");
+    ws.write("greeting.txt", "howdy\n");
+    expect((await servedRun(ws)).stages).toEqual({ "s:a": "ran", "s:b": "ran" });
+    expect(ws.read("out/b.txt")).toBe("HOWDY DATA\nONE\n");
+    expect(await servedCount(ws)).toBe(0);
+  });
+
+  it("leaves a command under another locale or NODE_OPTIONS to a process of its own, and a new server takes over", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+export default defineProject("n", (p) => {
+  p.stage("echo", { params: { n: (1234.5).toLocaleString() }, outs: { y: file("out/y.txt") }, cmd: "echo {params.n} > {outs.y}" });
+});
+`,
+    });
+    const english = { ...SERVED, LC_ALL: "C.UTF-8" };
+    const german = { ...SERVED, LC_ALL: "de_DE.UTF-8" };
+    await ws.run(["server", "start"], { env: english });
+    expect((await ws.run(["run"], { env: english })).code).toBe(0);
+    expect(ws.read("out/y.txt")).toBe("1,234.5\n");
+    const declined = await ws.run(["run", "--verbose"], { env: german });
+    expect(declined.code).toBe(0);
+    expect(declined.stderr).toContain("declined (the command's LC_ALL=de_DE.UTF-8 is not the server's, which Node reads only as it starts)");
+    expect(ws.read("out/y.txt")).toBe("1.234,5\n");
+    // The server under the old locale stopped; the next one starts under the new one's.
+    await ws.run(["server", "start"], { env: german });
+    expect((await ws.run(["run", "--json"], { env: german })).code).toBe(0);
+    expect(await servedCount(ws)).toBe(1);
+    const options = await ws.run(["run", "--verbose"], { env: { ...german, NODE_OPTIONS: "--no-deprecation" } });
+    expect(options.stderr).toContain("declined (the command's NODE_OPTIONS=--no-deprecation is not the server's");
+  });
+
+  it("makes files with the client's umask", async () => {
+    ws = servedWorkspace();
+    await ws.run(["server", "start"], { env: SERVED });
+    const shell = spawn("sh", ["-c", `umask 077 && exec "${process.execPath}" "${BIN}" run`], { cwd: ws.root, env: cliEnv({ ...SERVED, COUNTS: ws.counts }) });
+    expect(await new Promise((resolve) => shell.on("close", resolve))).toBe(0);
+    expect(statSync(join(ws.root, "out/b.txt")).mode & 0o777).toBe(0o600);
+    expect(await servedCount(ws)).toBe(1);
+  });
+
+  it("ends with the code a pipeline gives process.exit, and tells what nothing caught, as a process of its own", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+if (!process.env["DATA_ROOT"]) {
+  console.error("pipeline.ts: set DATA_ROOT first");
+  process.exit(3);
+}
+if (process.env["REJECT"]) void Promise.reject(new Error("nobody caught this"));
+export default defineProject("x", (p) => {
+  p.stage("echo", { outs: { y: file("out/y.txt") }, cmd: "echo y > {outs.y}" });
+});
+`,
+    });
+    await ws.run(["server", "start"], { env: SERVED });
+    const exited = await ws.run(["run"], { env: SERVED });
+    expect(exited.code).toBe(3);
+    expect(exited.stderr).toBe("pipeline.ts: set DATA_ROOT first\n");
+    const log = JSON.parse((await ws.run(["server", "status", "--json"])).stdout) as { running: boolean; log: string };
+    expect(log.running).toBe(false);
+    expect(readFileSync(log.log, "utf8")).toMatch(/stopping after 1 command: its command called process\.exit\(3\)/);
+
+    await ws.run(["server", "start"], { env: SERVED });
+    const rejected = await ws.run(["run"], { env: { ...SERVED, DATA_ROOT: "/data", REJECT: "1" } });
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toContain("Error: nobody caught this");
+    expect(rejected.stderr).not.toContain("stopped before the command ended");
+  });
+
+  it("stops a served run whose client is gone, and a run that sluice server stop ends, as SIGTERM stops it", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+export default defineProject("k", (p) => {
+  p.stage("slow", { outs: { y: file("out/y.txt") }, cmd: "trap 'echo >> $COUNTS/stopped; exit 1' TERM; echo >> $COUNTS/began; sleep 30 & wait; echo y > {outs.y}" });
+});
+`,
+    });
+    const began = join(ws.counts, "began");
+    await ws.run(["server", "start"], { env: SERVED });
+    const orphaned = ws.start(["run"], { env: SERVED });
+    await fileAppears(began);
+    orphaned.child.kill("SIGKILL");
+    await orphaned.done;
+    // The client gone, its run stops its stage as SIGTERM would.
+    await fileAppears(join(ws.counts, "stopped"));
+    expect((await ws.run(["server", "stop"], { env: SERVED })).stdout).toContain("stopped the sluice server");
+    expect(JSON.parse((await ws.run(["status", "--json"])).stdout)).toMatchObject({ stages: [{ id: "k:slow", state: "stale" }] });
+
+    rmSync(began);
+    await ws.run(["server", "start"], { env: SERVED });
+    const running = ws.start(["run"], { env: SERVED });
+    await fileAppears(began);
+    const stop = await ws.run(["server", "stop"], { env: SERVED });
+    expect(stop.code).toBe(0);
+    const out = await running.done;
+    expect(out.code).toBe(130);
+    expect(out.stderr).toContain("terminated (SIGTERM)");
+    expect(ws.exists("out/y.txt")).toBe(false);
+    expect(await servedCount(ws)).toBeUndefined();
+  });
+
+  it("stops when a package the pipeline shares between loads changes, and the command runs in its own process", async () => {
+    ws = servedWorkspace();
+    // A stand-in for zod, one of the two packages a server evaluates once (sluice's own zod is its own).
+    unlinkSync(join(ws.root, "node_modules/zod"));
+    ws.write("node_modules/zod/package.json", JSON.stringify({ name: "zod", type: "module", exports: "./index.js" }));
+    ws.write("node_modules/zod/index.js", `export const greeting = "hello";\n`);
+    ws.edit("pipeline.ts", `import { SUFFIX } from "./helper.js";`, `import { SUFFIX } from "./helper.js";\nimport { greeting } from "zod";`);
     ws.edit("pipeline.ts", `process.env["GREETING"] ?? "hello"`, `greeting`);
     await ws.run(["server", "start"], { env: SERVED });
     expect((await servedRun(ws)).stages).toEqual({ "s:a": "ran", "s:b": "ran" });
     expect(await servedCount(ws)).toBe(1);
 
-    ws.write("node_modules/greeting/index.js", `export const greeting = "howdy";\n`);
+    ws.write("node_modules/zod/index.js", `export const greeting = "howdy";\n`);
     const changed = await ws.run(["run", "--json", "--verbose"], { env: SERVED });
-    expect(changed.stderr).toMatch(/declined \(.*node_modules\/greeting\/index\.js changed since the server started\)/);
+    expect(changed.stderr).toMatch(/declined \(.*node_modules\/zod\/index\.js changed since the server started\)/);
     expect(ws.read("out/b.txt")).toBe("HOWDY DATA\nONE\n");
     // The old server is gone and a new one took its place, which loads the package as it is now.
     await ws.run(["server", "start"], { env: SERVED });
@@ -419,6 +572,8 @@ export default defineProject("ballast", (p) => {
     await ws.run(["server", "start"], { env: SERVED });
     expect((await ws.run(["dag", "--json"], { env: SERVED })).code).toBe(0);
     expect((await ws.run(["run", "--help"], { env: SERVED })).code).toBe(0);
+    // -C however it is written: the workspace it names may not be the server's.
+    for (const args of [["run", `-C${ws.root}`], ["run", "-C=."], ["run", "-vC", "."]]) expect((await ws.run(args, { env: SERVED })).code).toBe(0);
     expect(await servedCount(ws)).toBe(0);
     // Not set: never served, even with a server running.
     expect((await ws.run(["run"], { env: {} })).code).toBe(0);

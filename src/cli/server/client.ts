@@ -66,13 +66,15 @@ export async function runThroughServer(args: readonly string[], install: Install
 
 /**
  * Whether the server may run this command line: `run` or `status`, in the
- * workspace of the current folder. Help, --watch and -C run in their own
- * process.
+ * workspace of the current folder, by a node started with no flags of its
+ * own (a server's node has none of them). Help, --watch and -C, alone or
+ * among other short options (`-vC dir`, `-Cdir`), run in their own process.
  */
 function servable(args: readonly string[]): boolean {
+  if (process.execArgv.length > 0) return false;
   const name = args.find((arg) => !arg.startsWith("-"));
   if (name === undefined || !SERVED_COMMANDS.has(name)) return false;
-  const refused = /^(-C|--cwd(=.*)?|-h|--help|--version|-w|--watch(=.*)?)$/;
+  const refused = /^(--cwd(=.*)?|--help|--version|--watch(=.*)?|-[^-]*[Chw].*)$/;
   return !args.some((arg) => refused.test(arg));
 }
 
@@ -189,6 +191,7 @@ function command(socket: Socket, path: string, args: readonly string[]): Promise
         args,
         cwd: process.cwd(),
         env: stringEnv(),
+        umask: process.umask(),
         terminal: terminal(),
       }),
     );

@@ -27,6 +27,8 @@ export type ClientMessage =
       readonly args: readonly string[];
       readonly cwd: string;
       readonly env: Readonly<Record<string, string>>;
+      /** The client's file mode creation mask: what the command's files are made with. */
+      readonly umask: number;
       readonly terminal: Terminal;
     }
   | { readonly type: "signal"; readonly signal: "SIGINT" | "SIGTERM" }

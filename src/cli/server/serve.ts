@@ -9,10 +9,16 @@
  *   and every per-command memo is emptied first (util/command-scope.ts);
  * - Ctrl-C in the client reaches the command as a real signal: the run's
  *   handlers stop it, and where it has none yet (while loading) the signal
- *   ends the server as it would have ended the command's own process;
+ *   ends the server as it would have ended the command's own process; a
+ *   client that goes away mid-command (killed, its terminal closed) stops
+ *   it as SIGTERM would, and so does `sluice server stop`;
+ * - `process.exit` called by the command's code ends the server with the
+ *   client told the code, as it would have ended the command's process;
  * - a command the server cannot run as a fresh process would (a pipeline
- *   that needs loader hooks, sluice or an installed package changed since
- *   the server started) is declined, and the client runs it itself.
+ *   that needs loader hooks or imports a package other than sluice and
+ *   zod, sluice or an installed package changed since the server started,
+ *   a client under another locale or NODE_OPTIONS, which Node reads only as
+ *   a process starts) is declined, and the client runs it itself.
  *
  * The server ends after SLUICE_SERVER_IDLE_MS (15 minutes) without a
  * command, on `sluice server stop`, after any command that crashed, and
@@ -22,11 +28,12 @@ import { chmodSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
+import { inspect } from "node:util";
 import { runInNewContext } from "node:vm";
 import { loadAfresh, NotFresh, sharedModuleChanged } from "../../pipeline/index.js";
 import { runCli } from "../cli.js";
 import { loadListrReporter } from "../../report/index.js";
-import { commandCount, encode, messageReader, type ClientMessage, type ServerMessage, type TerminalSize } from "./protocol.js";
+import { commandCount, encode, messageReader, SERVER_NODE_OPTIONS, type ClientMessage, type ServerMessage, type TerminalSize } from "./protocol.js";
 
 type CommandMessage = Extract<ClientMessage, { type: "command" }>;
 
@@ -79,14 +86,21 @@ class Server {
   readonly #onSignal = (signal: NodeJS.Signals) => this.#stop(`${signal} between commands`);
   /** Why this workspace cannot be served afresh, once a load found out. */
   #notFresh: string | undefined;
+  /** The clients of `sluice server stop` waiting for the running command to end. */
+  #stopping: Socket[] = [];
+  /** What Node read from the environment as the server started (see startupSettings). */
+  readonly #startup = startupSettings(process.env);
 
   constructor(options: ServeOptions) {
     this.#options = options;
     this.#own = ownFiles(options.install);
     this.#idleMs = positiveSetting("SLUICE_SERVER_IDLE_MS", DEFAULT_IDLE_MS);
     this.#maxHeapBytes = positiveSetting("SLUICE_SERVER_MAX_HEAP_MB", DEFAULT_MAX_HEAP_MB) * 2 ** 20;
+    // Workers a command starts take the flags of a process of its own: none (Node gives them the server's).
+    process.execArgv = process.execArgv.filter((flag) => !(SERVER_NODE_OPTIONS as readonly string[]).includes(flag));
     loadAfresh();
     this.#listenForSignals(true);
+    process.on("uncaughtExceptionMonitor", (error) => this.#dying(error));
   }
 
   listen(): void {
@@ -133,8 +147,9 @@ class Server {
             });
             return;
           case "stop":
-            void reply(socket, { type: "exit", code: 0 }).then(() => this.#stop("asked to (sluice server stop)"));
-            return;
+            if (!this.#active) return void reply(socket, { type: "exit", code: 0 }).then(() => this.#stop("asked to (sluice server stop)"));
+            this.#stopping.push(socket);
+            return this.#stopCommand(this.#active);
         }
       }),
     );
@@ -146,11 +161,14 @@ class Server {
     if (this.#notFresh !== undefined) return void decline(socket, this.#notFresh);
     const { terminal } = command;
     if ((terminal.stdout || terminal.stderr) && !terminal.colors) return void decline(socket, "the server draws in colour, and this terminal shows none");
-    const changed = ownFiles(this.#options.install) !== this.#own ? "sluice was rebuilt or reinstalled" : changedPackage();
+    const changed =
+      ownFiles(this.#options.install) !== this.#own
+        ? "sluice was rebuilt or reinstalled since the server started"
+        : (changedPackage() ?? otherStartup(this.#startup, startupSettings(command.env)));
     if (changed !== undefined) {
-      // Stop listening first, so the client can start the next server at once.
+      // Stop listening first, so the client can start the next server (with this client's environment) at once.
       this.#listener.close();
-      return void decline(socket, `${changed} since the server started`, true).then(() => this.#stop(`${changed} since it started`));
+      return void decline(socket, changed, true).then(() => this.#stop(changed));
     }
     this.#active = socket;
     clearTimeout(this.#idle);
@@ -159,13 +177,17 @@ class Server {
     // during a load would also be lost: the load watchdog's breakOnSigint resets SIGINT's disposition.)
     this.#listenForSignals(false);
     send(socket, { type: "started", pid: process.pid });
+    // A client gone mid-command (killed, its terminal closed) would have taken the command's own process with it.
+    socket.once("close", () => this.#stopCommand(socket));
     const session = enter(command, socket);
+    const restoreExit = this.#exitThroughClient(socket);
     let outcome: ServerMessage;
     try {
       outcome = { type: "exit", code: await runCli(args) };
     } catch (error) {
       outcome = this.#crashed(error, args);
     } finally {
+      restoreExit();
       session.leave();
     }
     if (outcome.type === "declined" && session.wrote) {
@@ -179,8 +201,56 @@ class Server {
     const replied = reply(socket, outcome);
     // The last reply can be a long --json document still in the socket's buffer: it goes out before the server does.
     if (this.#broken) return void replied.then(() => this.#stop("a command crashed"));
+    if (this.#stopping.length > 0) {
+      const asked = this.#stopping.map((client) => reply(client, { type: "exit", code: 0 }));
+      return void Promise.all([replied, ...asked]).then(() => this.#stop("asked to (sluice server stop), once its command had stopped"));
+    }
     if (this.#tooBigToKeep()) return void replied.then(() => this.#stop(`its heap, collected, still holds more than ${this.#maxHeapBytes / 2 ** 20} MB`));
     this.#restartIdleTimer();
+  }
+
+  /**
+   * Stops the running command as SIGTERM stops a run in its own process (its stages are ended and
+   * what finished is kept), once the run's handlers are there to take it: SIGTERM would end the
+   * server itself while the pipeline still loads.
+   */
+  #stopCommand(socket: Socket): void {
+    if (this.#active !== socket) return;
+    if (process.listenerCount("SIGTERM") > 0) process.kill(process.pid, "SIGTERM");
+    else setTimeout(() => this.#stopCommand(socket), 50);
+  }
+
+  /**
+   * Makes `process.exit` called by the command's code (a pipeline that exits when a setting is missing)
+   * end the server as it would have ended the command's process, with the client told the code first.
+   * Returns what puts the server's own back.
+   */
+  #exitThroughClient(socket: Socket): () => void {
+    const own = process.exit;
+    process.exit = ((code?: number | string | null) => {
+      const exitCode = Number(code ?? process.exitCode ?? 0);
+      this.#active = undefined;
+      send(socket, { type: "exit", code: exitCode });
+      writeSync(1, `sluice server ${process.pid} stopping after ${commandCount(this.#commands + 1)}: its command called process.exit(${exitCode})\n`);
+      return own(exitCode);
+    }) as typeof process.exit;
+    return () => {
+      process.exit = own;
+    };
+  }
+
+  /**
+   * An error nothing caught is ending the server, as it would have ended the command's own process:
+   * the client is told what Node prints and the exit code it gives, before the process goes.
+   */
+  #dying(error: unknown): void {
+    const socket = this.#active;
+    // A listener of the command's own code keeps the process alive: nothing is ending.
+    if (!socket || process.listenerCount("uncaughtException") > 0) return;
+    this.#active = undefined;
+    send(socket, { type: "err", text: `${inspect(error)}\n\nNode.js ${process.version}\n` });
+    send(socket, { type: "exit", code: 1 });
+    writeSync(1, `sluice server ${process.pid} stopping after ${commandCount(this.#commands + 1)}: its command threw ${String(error)}\n`);
   }
 
   /**
@@ -242,7 +312,25 @@ function positiveSetting(name: string, fallback: number): number {
 /** Why the server must not load again: an installed file a load imported changed. */
 function changedPackage(): string | undefined {
   const path = sharedModuleChanged();
-  return path === undefined ? undefined : `${path} changed`;
+  return path === undefined ? undefined : `${path} changed since the server started`;
+}
+
+/**
+ * What Node takes from the environment only as a process starts, so a server started under other
+ * values cannot give what the command's own process would: the locale (`localeCompare`, `Intl`,
+ * number formats) and NODE_OPTIONS (`--conditions` changes which file an import loads).
+ */
+function startupSettings(env: Readonly<Record<string, string | undefined>>): ReadonlyMap<string, string> {
+  const names = Object.keys(env).filter((name) => /^(LANG|LANGUAGE|LC_[A-Z_]+|NODE_OPTIONS)$/.test(name));
+  return new Map(names.map((name) => [name, env[name] ?? ""]));
+}
+
+/** Why a client's start-up settings are not the server's, or undefined when they are the same. */
+function otherStartup(server: ReadonlyMap<string, string>, client: ReadonlyMap<string, string>): string | undefined {
+  const differ = [...new Set([...server.keys(), ...client.keys()])].filter((name) => server.get(name) !== client.get(name)).sort();
+  if (differ.length === 0) return undefined;
+  const shown = differ.map((name) => (client.has(name) ? `${name}=${client.get(name)}` : `no ${name}`)).join(", ");
+  return `the command's ${shown} ${differ.length === 1 ? "is" : "are"} not the server's, which Node reads only as it starts`;
 }
 
 /** The identity of the installed sluice: its manifest and built entry points. */
@@ -257,8 +345,8 @@ function ownFiles(install: string): string {
 
 /**
  * Makes the process look like the client's for one command: its folder, its
- * environment (in place: child processes and workers read process.env), and
- * stdout and stderr carried to it. `leave` puts the server's back.
+ * environment (in place: child processes and workers read process.env), its
+ * file mode creation mask, and stdout and stderr carried to it. `leave` puts the server's back.
  */
 function enter(command: CommandMessage, socket: Socket): { readonly wrote: boolean; leave(): void } {
   const ownCwd = process.cwd();
@@ -267,6 +355,7 @@ function enter(command: CommandMessage, socket: Socket): { readonly wrote: boole
   const writes = { out: process.stdout.write, err: process.stderr.write };
   const terminals = [pretendTerminal(process.stdout, command.terminal.stdout), pretendTerminal(process.stderr, command.terminal.stderr)];
   const ownSignalListeners = signalListeners();
+  const ownUmask = process.umask(command.umask);
   replaceEnv(command.env);
   process.chdir(command.cwd);
   process.argv = [command.node, command.bin, ...command.args];
@@ -283,6 +372,7 @@ function enter(command: CommandMessage, socket: Socket): { readonly wrote: boole
       process.stderr.write = writes.err;
       process.argv = ownArgv;
       process.chdir(ownCwd);
+      process.umask(ownUmask);
       replaceEnv(ownEnv);
     },
   };
