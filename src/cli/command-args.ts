@@ -41,6 +41,8 @@ export function globalOptions(yargs: Argv) {
     json: { type: "boolean", describe: "print one JSON document on stdout (progress goes to stderr)" },
     verbose: { alias: "v", type: "boolean", describe: "more output, and stack traces for internal errors" },
     cwd: { alias: "C", type: "string", describe: "run as if started in this folder" },
+    // Read by listr2's colour library from the command line itself, as it is imported; declared so the parser takes it.
+    color: { type: "boolean", describe: "colours on a terminal (--no-color: none, as NO_COLOR=1; --color: always, as FORCE_COLOR=1)" },
     "load-timeout-ms": {
       type: "number",
       describe: "stop loading pipeline files after this long (default 60000, or SLUICE_LOAD_TIMEOUT_MS; 0: no limit)",

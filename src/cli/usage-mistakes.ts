@@ -29,11 +29,13 @@ export function describeRefusedArguments(message: string, args: readonly string[
   if (listed === undefined) return undefined;
   const command = args.find((arg) => vocabulary.commands.includes(arg));
   return listed.split(", ").map((word) => {
-    if (isGivenAsOption(word, args)) {
+    const typed = optionAsTyped(word, args);
+    if (typed !== undefined) {
       const flags = vocabulary.options.filter((key) => key.length > 1 && !/[A-Z]/.test(key));
       const where = command ? ` for "sluice ${command}"` : "";
       const help = command ? `sluice ${command} --help` : "sluice --help";
-      return `unknown option --${word}${where}${didYouMean(word, flags, (name) => `--${name}`)}; \`${help}\` lists the options`;
+      const dashes = typed.startsWith("--no-") ? "--no-" : "--";
+      return `unknown option ${typed}${where}${didYouMean(word, flags, (name) => `${dashes}${name}`)}; \`${help}\` lists the options`;
     }
     if (command === undefined) {
       return `unknown command "${word}"${didYouMean(word, vocabulary.commands)}; \`sluice --help\` lists the commands`;
@@ -42,12 +44,15 @@ export function describeRefusedArguments(message: string, args: readonly string[
   });
 }
 
-/** Was `word` typed as `--word`, `--word=…`, `-w` or `--no-word`? */
-function isGivenAsOption(word: string, args: readonly string[]): boolean {
-  return args.some((arg) => {
+/** How `word` was typed as an option (`--word`, `--word=…`, `-w`, `--no-word`: the first three as `--word`), if it was. */
+function optionAsTyped(word: string, args: readonly string[]): string | undefined {
+  for (const arg of args) {
     const name = arg.replace(/^--?/, "").replace(/=.*$/, "");
-    return arg.startsWith("-") && (name === word || name === `no-${word}`);
-  });
+    if (!arg.startsWith("-")) continue;
+    if (name === word) return `--${word}`;
+    if (name === `no-${word}`) return `--no-${word}`;
+  }
+  return undefined;
 }
 
 /** Numeric options as yargs parsed them, with their names as typed. */

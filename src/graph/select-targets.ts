@@ -26,7 +26,8 @@ export function matchTargets(dag: Dag, targets: readonly string[]): Result<Set<S
         if (byName.length === 1) hits = byName;
       }
     }
-    if (hits.length === 0) {
+    // `all` of a workspace that declares no stage yet is nothing to do, not a mistake.
+    if (hits.length === 0 && target !== "all") {
       problems.push({ reason: "unknown-target", message: `unknown target "${target}"${suggestion(target, ids, projects)}` });
     }
     for (const id of hits) matched.add(id);

@@ -40,6 +40,7 @@ export function statusDetail(result: StageResult): string {
 
 /** `status` as a table: one stage a line, its state and why. */
 export function renderStatusTable(results: readonly StageResult[]): string {
+  if (results.length === 0) return "the workspace declares no stages yet: pipeline.ts lists no project that has one";
   return table(results.map((r) => {
     const state = freshness(r);
     const words = statusDetail(r);

@@ -52,6 +52,14 @@ describe("usage mistakes", () => {
     );
   });
 
+  it("names a negated option as it was typed, and takes --no-color", async () => {
+    expect(await refused("run", "--no-colour")).toBe(
+      'error: unknown option --no-colour for "sluice run" (did you mean --no-color?); `sluice run --help` lists the options',
+    );
+    const plain = await ws.run(["status", "--no-color"]);
+    expect(plain.code, plain.stderr).toBe(0);
+  });
+
   it("suggests the stage a misspelt target meant", async () => {
     expect(await refused("run", "demo:claen")).toBe('error: unknown target "demo:claen" (did you mean "demo:clean"?)');
     expect(await refused("run", "featurse")).toBe('error: unknown target "featurse" (did you mean "demo:features"?)');
@@ -127,6 +135,22 @@ describe("usage mistakes under --json", () => {
     const out = await ws.run(["run", "demo:claen"]);
     expect(out.code).toBe(2);
     expect(out.stdout).toBe("");
+  });
+});
+
+describe("a workspace that declares no stage yet", () => {
+  it("runs nothing and says so, exit 0, instead of calling `all` unknown", async () => {
+    const ws = new Workspace({ "pipeline.ts": 'import { defineWorkspace } from "sluice";\nexport default defineWorkspace({ projects: [] });\n' });
+    try {
+      const run = await ws.run(["run"]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain("nothing to do");
+      const status = await ws.run(["status"]);
+      expect(status.code).toBe(0);
+      expect(status.stdout).toBe("the workspace declares no stages yet: pipeline.ts lists no project that has one\n");
+    } finally {
+      ws.dispose();
+    }
   });
 });
 

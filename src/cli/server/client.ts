@@ -81,15 +81,16 @@ function servable(args: readonly string[]): boolean {
 /**
  * This process's terminal, for the server to draw on as this process would.
  * `colors` is decided by the rule of colorette (listr2's colours), which
- * reads it once, when it is imported: NO_COLOR, FORCE_COLOR, a terminal on
- * stdout with a TERM that is not dumb.
+ * reads it once, when it is imported: NO_COLOR or --no-color, FORCE_COLOR or
+ * --color, a terminal on stdout with a TERM that is not dumb.
  */
 function terminal(): Terminal {
   const size = (stream: NodeJS.WriteStream) => (stream.isTTY ? { columns: stream.columns, rows: stream.rows } : undefined);
   const { env } = process;
   const ci = "CI" in env && ("GITHUB_ACTIONS" in env || "GITLAB_CI" in env || "CIRCLECI" in env);
   const capable = isatty(1) && env["TERM"] !== undefined && env["TERM"] !== "" && env["TERM"] !== "dumb";
-  const colors = !("NO_COLOR" in env) && ("FORCE_COLOR" in env || capable || ci);
+  const { argv } = process;
+  const colors = !("NO_COLOR" in env || argv.includes("--no-color")) && ("FORCE_COLOR" in env || argv.includes("--color") || capable || ci);
   const stdout = size(process.stdout);
   const stderr = size(process.stderr);
   return { ...(stdout ? { stdout } : {}), ...(stderr ? { stderr } : {}), colors };
