@@ -139,7 +139,7 @@ class FreshGraph {
         const name = packageName(path);
         if (name === undefined) throw new NotFresh(`${path} is part of the workspace but not of its compiled mirror`);
         if (!SHARED_PACKAGES.has(name)) {
-          throw new NotFresh(`the pipeline imports ${name}, which a server evaluates once, not for every command`, false);
+          throw new NotFresh(`the pipeline imports ${name}, which a server evaluates once, not for every command`);
         }
       }
       if (!shared.has(path)) shared.set(path, statLine(path));

@@ -3,53 +3,103 @@
  * may leave behind for the next, and its undoing: a process of its own
  * would start every load without it.
  *
- * - Properties a load put on the global object (`globalThis.settings ??= …`,
- *   the singleton idiom) or changed there: the next load would find the
- *   last one's value and skip making its own.
- * - Modules in CommonJS's cache (`createRequire(import.meta.url)("./settings.json")`,
+ * - Properties the load put on, changed or removed from the global object
+ *   (`globalThis.settings ??= …`, the singleton idiom), from what a global
+ *   holds (`console.error = …`, zod's `z.config(…)`, which lives on the
+ *   global object) or from a built-in prototype (`Array.prototype.total`):
+ *   the next load would find the last one's and, say, skip making its own.
+ * - Modules the load put in CommonJS's cache (`createRequire(import.meta.url)("./settings.json")`,
  *   a `.cjs` helper, a package loaded through `require`): the next load's
  *   `require` would return the last one's, however the file changed since.
  *
- * Both are put back as they were when the process became ready to load
- * (`rememberBeforeLoads`), before every load (`forgetLoadLeftovers`).
- * sluice's own slots on the global object (`Symbol.for("sluice.…")`) are
- * left alone: its loader keeps them up itself.
+ * `recordLoad` notes what a load changed, comparing before and after it;
+ * `forgetLoadLeftovers`, which the server calls before each command, puts
+ * it back and names what it could not (a property made unconfigurable).
+ * Only the load's own changes are undone: what sluice's own code sets up
+ * while it runs a command (a library's exit hook) is the same every time.
+ * Left alone: `process`, which the server itself sets up for each command,
+ * and sluice's own slots on the global object (`Symbol.for("sluice.…")`),
+ * which its loader keeps up itself.
  */
 import { createRequire } from "node:module";
 
 const requireCache = createRequire(import.meta.url).cache;
 
-interface Remembered {
-  readonly globals: ReadonlyMap<PropertyKey, PropertyDescriptor>;
-  readonly required: ReadonlySet<string>;
+/** An object whose own properties a load could change. */
+interface Watched {
+  readonly target: object;
+  readonly name: string;
 }
 
-let remembered: Remembered | undefined;
-
-/** Remembers the global object and the CommonJS modules as they are now, before the first load. */
-export function rememberBeforeLoads(): void {
-  const globals = new Map<PropertyKey, PropertyDescriptor>();
-  for (const key of Reflect.ownKeys(globalThis)) globals.set(key, Object.getOwnPropertyDescriptor(globalThis, key) as PropertyDescriptor);
-  remembered = { globals, required: new Set(Object.keys(requireCache)) };
+/** A property a load changed, with the descriptor it had before (none: the load made it). */
+interface Leftover extends Watched {
+  readonly key: PropertyKey;
+  readonly before: PropertyDescriptor | undefined;
 }
 
-/** Puts the global object and CommonJS's module cache back as `rememberBeforeLoads` found them. */
-export function forgetLoadLeftovers(): void {
-  if (!remembered) return;
-  const global = globalThis as Record<PropertyKey, unknown>;
-  for (const key of Reflect.ownKeys(globalThis)) {
-    if (isOwnSlot(key)) continue;
-    const before = remembered.globals.get(key);
-    const now = Object.getOwnPropertyDescriptor(globalThis, key) as PropertyDescriptor;
-    if (before && sameDescriptor(before, now)) continue;
-    try {
-      if (before) Object.defineProperty(globalThis, key, before);
-      else delete global[key];
-    } catch {
-      // A property the load made unconfigurable stays: nothing a later load does can remove it either.
-    }
+let watched: readonly Watched[] | undefined;
+let leftovers: Leftover[] = [];
+let required: string[] = [];
+
+/** Chooses what loads are watched: the global object and what it holds now, before the first load. */
+export function watchLoads(): void {
+  watched = watchedObjects();
+}
+
+/** Runs `load`, noting what it changed of what is watched, for `forgetLoadLeftovers` to undo. */
+export async function recordLoad<T>(load: () => Promise<T>): Promise<T> {
+  if (!watched) return load();
+  const before = watched.map(({ target }) => ownProperties(target));
+  const requiredBefore = new Set(Object.keys(requireCache));
+  try {
+    return await load();
+  } finally {
+    watched.forEach(({ target, name }, index) => {
+      const was = before[index] as Map<PropertyKey, PropertyDescriptor>;
+      for (const key of new Set([...was.keys(), ...Reflect.ownKeys(target)])) {
+        if (target === globalThis && isOwnSlot(key)) continue;
+        const now = Object.getOwnPropertyDescriptor(target, key);
+        const then = was.get(key);
+        if (!(then && now && sameDescriptor(then, now))) leftovers.push({ target, name, key, before: then });
+      }
+    });
+    required.push(...Object.keys(requireCache).filter((id) => !requiredBefore.has(id)));
   }
-  for (const id of Object.keys(requireCache)) if (!remembered.required.has(id)) delete requireCache[id];
+}
+
+/** Undoes what the loads since the last call changed; returns the properties it could not put back, by name. */
+export function forgetLoadLeftovers(): string[] {
+  const stuck: string[] = [];
+  for (const { target, name, key, before } of leftovers.reverse()) {
+    const undone = before ? Reflect.defineProperty(target, key, before) : Reflect.deleteProperty(target, key);
+    if (!undone) stuck.push(`${name}.${String(key)}`);
+  }
+  for (const id of required) delete requireCache[id];
+  leftovers = [];
+  required = [];
+  return stuck;
+}
+
+/**
+ * The global object, every object or function a global holds as a value
+ * (not through a getter: reading one may load a module), and the prototype
+ * of each such function.
+ */
+function watchedObjects(): Watched[] {
+  const objects: Watched[] = [{ target: globalThis, name: "globalThis" }];
+  for (const [key, descriptor] of ownProperties(globalThis)) {
+    const value: unknown = descriptor.value;
+    if (key === "process" || isOwnSlot(key) || (typeof value !== "object" && typeof value !== "function") || value === null || value === globalThis) continue;
+    const name = String(key);
+    objects.push({ target: value, name });
+    const prototype = typeof value === "function" ? Object.getOwnPropertyDescriptor(value, "prototype")?.value : undefined;
+    if (typeof prototype === "object" && prototype !== null) objects.push({ target: prototype as object, name: `${name}.prototype` });
+  }
+  return objects;
+}
+
+function ownProperties(target: object): Map<PropertyKey, PropertyDescriptor> {
+  return new Map(Reflect.ownKeys(target).map((key) => [key, Object.getOwnPropertyDescriptor(target, key) as PropertyDescriptor]));
 }
 
 function isOwnSlot(key: PropertyKey): boolean {

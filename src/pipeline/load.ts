@@ -15,7 +15,7 @@ import { DEFAULT_LOAD_TIMEOUT_MS, LOAD_TIMEOUT_ENV, LoadStopped, LoadWatchdog } 
 import { originalStack } from "./mirror-positions.js";
 import { importPosition, missingImport, type MissingImport } from "./module-graph.js";
 import { evaluateFresh, NotFresh } from "./fresh-modules.js";
-import { forgetLoadLeftovers, rememberBeforeLoads } from "./load-leftovers.js";
+import { recordLoad, watchLoads } from "./load-leftovers.js";
 import { CompileError, ModuleMirror, NotMirrorable, originalOf } from "./module-mirror.js";
 import { validateWorkspace } from "./validate.js";
 
@@ -29,7 +29,7 @@ let afresh = false;
  * anew (fresh-modules.ts): the sluice server, which loads once per command.
  */
 export function loadAfresh(): void {
-  rememberBeforeLoads();
+  watchLoads();
   afresh = true;
 }
 
@@ -155,11 +155,12 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   if (!existsSync(file)) {
     return fail([{ reason: "no-pipeline", message: `no ${PIPELINE_FILE} in ${root} (run \`sluice init\` to create one)` }]);
   }
-  if (afresh) forgetLoadLeftovers();
   const limitMs = options.timeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
   const watchdog = new LoadWatchdog(limitMs);
+  const load = () => watchdog.within(() => loadEither(root, file, watchdog), file);
   try {
-    return await watchdog.within(() => loadEither(root, file, watchdog), file);
+    // Loading again in this process, what the load changes of the process is noted, for the next to undo.
+    return await (afresh ? recordLoad(load) : load());
   } catch (error) {
     if (!(error instanceof LoadStopped)) throw error;
     return fail([stoppedDiagnostic(error)]);

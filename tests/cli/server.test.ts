@@ -3,7 +3,7 @@
  * process give what a process of their own gives, and whatever the server
  * cannot run that way runs in the client's own process.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, watch, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -199,7 +199,7 @@ export default defineProject("j", (p) => {
     expect(ws.read("out/y.txt")).toBe("bye\n");
   });
 
-  it("undoes what one load leaves for the next: a global, a required file, and workers get no server flags", async () => {
+  it("undoes what one load leaves for the next: globals, prototypes, a required file, listeners, timers; workers get no server flags", async () => {
     ws = new Workspace({
       "pipeline.ts": `import { defineProject, file, runFrom } from "sluice";
 import { createRequire } from "node:module";
@@ -207,9 +207,18 @@ const settings = createRequire(import.meta.url)("./settings.json");
 const g = globalThis as { loads?: number; chosen?: string };
 g.loads = (g.loads ?? 0) + 1;
 g.chosen ??= process.env["CHOSEN"] ?? "first";
+// Patched once per process, as the pipeline thinks: a second load must find the prototype and console as they were.
+const arrays = Array.prototype as { patched?: number };
+arrays.patched = (arrays.patched ?? 0) + 1;
+const error = console.error.bind(console);
+console.error = (...words: unknown[]) => error("[pipeline]", ...words);
+console.error("loaded");
+process.on("exit", (code) => console.error("exit listener, code", code));
+const tag = process.env["TAG"];
+setInterval(() => console.error("tick from the load of", tag), 5).unref();
 export default defineProject("l", (p) => {
   p.stage("echo", {
-    params: { size: settings.size, loads: g.loads, chosen: g.chosen, resolved: import.meta.resolve("./flags.js").endsWith("/flags.js") },
+    params: { size: settings.size, loads: g.loads, chosen: g.chosen, patched: arrays.patched, resolved: import.meta.resolve("./flags.js").endsWith("/flags.js") },
     outs: { y: file("out/y.txt") },
     cmd: "echo {params.size} {params.loads} {params.chosen} > {outs.y}",
   });
@@ -228,7 +237,10 @@ export async function flags({ outs }: { outs: { flags: string } }): Promise<void
     expect(ws.read("out/y.txt")).toBe("1 1 first\n");
     expect(ws.read("out/flags.json")).toBe("[]");
     // The second load counts one load and chooses afresh, as a process of its own does: nothing to run.
-    expect((await servedRun(ws)).stages).toEqual({ "l:echo": "cached", "l:flags": "cached" });
+    const second = await servedRun(ws, { TAG: "second" });
+    expect(second.stages).toEqual({ "l:echo": "cached", "l:flags": "cached" });
+    expect(second.stderr.split("\n").filter((line) => /loaded|exit listener/.test(line))).toEqual(["[pipeline] loaded", "[pipeline] exit listener, code 0"]);
+    expect(second.stderr).not.toContain("tick from the load of undefined");
     expect((await servedRun(ws, { CHOSEN: "second" })).stages).toEqual({ "l:echo": "ran", "l:flags": "cached" });
     expect(ws.read("out/y.txt")).toBe("1 1 second\n");
     // A file loaded through require is read again.
@@ -250,6 +262,15 @@ export async function flags({ outs }: { outs: { flags: string } }): Promise<void
     const first = await ws.run(["run", "--json", "--verbose"], { env: SERVED });
     expect(first.code).toBe(0);
     expect(first.stderr).toContain("note: the sluice server declined (the workspace cannot be loaded afresh: the pipeline imports settings, which a server evaluates once, not for every command)");
+    // Imported only as the pipeline runs, after it printed: declined all the same (the load printed twice, here too).
+    await ws.run(["server", "stop"], { env: SERVED });
+    await ws.run(["server", "start"], { env: SERVED });
+    ws.edit("pipeline.ts", `import { greeting } from "settings";`, `console.error("loading settings");\nconst { greeting } = await import("settings");`);
+    const dynamic = await ws.run(["run", "--verbose"], { env: SERVED });
+    expect(dynamic.code).toBe(0);
+    expect(dynamic.stderr).toContain("note: the sluice server declined (the workspace cannot be loaded afresh: the pipeline imports settings");
+    // From then on the server declines before loading.
+    expect((await ws.run(["run"], { env: SERVED })).stderr.match(/loading settings/g)).toHaveLength(1);
     ws.write("greeting.txt", "howdy\n");
     expect((await servedRun(ws)).stages).toEqual({ "s:a": "ran", "s:b": "ran" });
     expect(ws.read("out/b.txt")).toBe("HOWDY DATA\nONE\n");
@@ -284,7 +305,11 @@ export default defineProject("n", (p) => {
   it("makes files with the client's umask", async () => {
     ws = servedWorkspace();
     await ws.run(["server", "start"], { env: SERVED });
-    const shell = spawn("sh", ["-c", `umask 077 && exec "${process.execPath}" "${BIN}" run`], { cwd: ws.root, env: cliEnv({ ...SERVED, COUNTS: ws.counts }) });
+    const shell = spawn("sh", ["-c", `umask 077 && exec "${process.execPath}" "${BIN}" run`], {
+      cwd: ws.root,
+      env: cliEnv({ ...SERVED, COUNTS: ws.counts }),
+      stdio: "ignore",
+    });
     expect(await new Promise((resolve) => shell.on("close", resolve))).toBe(0);
     expect(statSync(join(ws.root, "out/b.txt")).mode & 0o777).toBe(0o600);
     expect(await servedCount(ws)).toBe(1);
@@ -348,6 +373,26 @@ export default defineProject("k", (p) => {
     expect(out.stderr).toContain("terminated (SIGTERM)");
     expect(ws.exists("out/y.txt")).toBe(false);
     expect(await servedCount(ws)).toBeUndefined();
+  });
+
+  it("leaves to a process of its own a command fed data on its input, and a workspace whose load made a global for good", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+if (process.env["FOREVER"]) Object.defineProperty(globalThis, "forever", { value: 1, configurable: false });
+export default defineProject("i", (p) => {
+  p.stage("echo", { outs: { y: file("out/y.txt") }, cmd: "echo y > {outs.y}" });
+});
+`,
+    });
+    await ws.run(["server", "start"], { env: SERVED });
+    const piped = spawnSync(process.execPath, [BIN, "run"], { cwd: ws.root, env: cliEnv(SERVED), input: "data\n", encoding: "utf8" });
+    expect(piped.status).toBe(0);
+    expect(await servedCount(ws)).toBe(0);
+    expect((await ws.run(["run"], { env: { ...SERVED, FOREVER: "1" } })).code).toBe(0);
+    expect(await servedCount(ws)).toBe(1);
+    const after = await ws.run(["run", "--verbose"], { env: SERVED });
+    expect(after.code).toBe(0);
+    expect(after.stderr).toContain("declined (the workspace cannot be loaded afresh: a load before left globalThis.forever in a way that cannot be undone)");
   });
 
   it("stops when a package the pipeline shares between loads changes, and the command runs in its own process", async () => {

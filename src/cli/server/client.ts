@@ -9,7 +9,7 @@
  * server only ever makes a command faster, never different.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, fstatSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { constants } from "node:os";
 import { isatty } from "node:tty";
@@ -67,15 +67,26 @@ export async function runThroughServer(args: readonly string[], install: Install
 /**
  * Whether the server may run this command line: `run` or `status`, in the
  * workspace of the current folder, by a node started with no flags of its
- * own (a server's node has none of them). Help, --watch and -C, alone or
+ * own (a server's node has none of them), with no data piped or redirected
+ * in (a stage could read it, and the server's own input is empty). Help, --watch and -C, alone or
  * among other short options (`-vC dir`, `-Cdir`), run in their own process.
  */
 function servable(args: readonly string[]): boolean {
-  if (process.execArgv.length > 0) return false;
+  if (process.execArgv.length > 0 || inputIsData()) return false;
   const name = args.find((arg) => !arg.startsWith("-"));
   if (name === undefined || !SERVED_COMMANDS.has(name)) return false;
   const refused = /^(--cwd(=.*)?|--help|--version|--watch(=.*)?|-[^-]*[Chw].*)$/;
   return !args.some((arg) => refused.test(arg));
+}
+
+/** Whether this process's standard input is a pipe, a file or a socket: data a stage could read. */
+function inputIsData(): boolean {
+  try {
+    const input = fstatSync(0);
+    return input.isFIFO() || input.isFile() || input.isSocket();
+  } catch {
+    return false; // closed
+  }
 }
 
 /**

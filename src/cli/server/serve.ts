@@ -30,7 +30,7 @@ import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { inspect } from "node:util";
 import { runInNewContext } from "node:vm";
-import { loadAfresh, NotFresh, sharedModuleChanged } from "../../pipeline/index.js";
+import { forgetLoadLeftovers, loadAfresh, NotFresh, sharedModuleChanged } from "../../pipeline/index.js";
 import { runCli } from "../cli.js";
 import { loadListrReporter } from "../../report/index.js";
 import { commandCount, encode, messageReader, SERVER_NODE_OPTIONS, type ClientMessage, type ServerMessage, type TerminalSize } from "./protocol.js";
@@ -170,6 +170,11 @@ class Server {
       this.#listener.close();
       return void decline(socket, changed, true).then(() => this.#stop(changed));
     }
+    const stuck = forgetLoadLeftovers();
+    if (stuck.length > 0) {
+      this.#notFresh = `the workspace cannot be loaded afresh: a load before left ${stuck.join(", ")} in a way that cannot be undone`;
+      return void decline(socket, this.#notFresh);
+    }
     this.#active = socket;
     clearTimeout(this.#idle);
     // A signal the client passes on must meet exactly what it would meet in the command's own process:
@@ -186,15 +191,11 @@ class Server {
       outcome = { type: "exit", code: await runCli(args) };
     } catch (error) {
       outcome = this.#crashed(error, args);
-    } finally {
-      restoreExit();
-      session.leave();
     }
-    if (outcome.type === "declined" && session.wrote) {
-      // The client running it now would print it all twice.
-      send(socket, { type: "err", text: `error: ${outcome.reason}\n` });
-      outcome = { type: "exit", code: 1 };
-    }
+    restoreExit();
+    // Declined, the command runs in the client. Nothing was done but loading (a pipeline found to import a
+    // package only as it ran): what that load printed, the client's own load prints again.
+    session.leave(outcome.type === "exit" ? outcome.code : undefined);
     if (outcome.type !== "declined") this.#commands++;
     this.#active = undefined;
     this.#listenForSignals(true);
@@ -343,30 +344,45 @@ function ownFiles(install: string): string {
     .join("|");
 }
 
+/** One command's hold on the process: see enter. */
+interface Session {
+  /** Puts the server's own back; `exitCode`, when the command ended with one, is what its own process's exit listeners would be told. */
+  leave(exitCode: number | undefined): void;
+}
+
 /**
  * Makes the process look like the client's for one command: its folder, its
  * environment (in place: child processes and workers read process.env), its
- * file mode creation mask, and stdout and stderr carried to it. `leave` puts the server's back.
+ * file mode creation mask, and stdout and stderr carried to it. `leave`
+ * puts the server's back, and ends what the
+ * command's own process would have ended with it: the process listeners and
+ * the timers it left.
  */
-function enter(command: CommandMessage, socket: Socket): { readonly wrote: boolean; leave(): void } {
+function enter(command: CommandMessage, socket: Socket): Session {
   const ownCwd = process.cwd();
   const ownEnv = { ...process.env };
   const ownArgv = process.argv;
   const writes = { out: process.stdout.write, err: process.stderr.write };
   const terminals = [pretendTerminal(process.stdout, command.terminal.stdout), pretendTerminal(process.stderr, command.terminal.stderr)];
-  const ownSignalListeners = signalListeners();
+  const ownListeners = processListeners();
+  const timers = trackTimers();
   const ownUmask = process.umask(command.umask);
   replaceEnv(command.env);
   process.chdir(command.cwd);
   process.argv = [command.node, command.bin, ...command.args];
-  const state = {
-    wrote: false,
-    leave() {
-      // A package may leave a signal listener behind (restore-cursor's, once a task list was drawn). A process of
-      // its own would have ended with it; here it would meet the next command's Ctrl-C, so it goes.
-      for (const [signal, listeners] of signalListeners()) {
-        for (const listener of listeners) if (!ownSignalListeners.get(signal)?.includes(listener)) process.off(signal, listener);
+  const state: Session = {
+    leave(exitCode) {
+      // A package may leave a listener behind (restore-cursor's, once a task list was drawn), and so may pipeline
+      // code. A process of its own would have ended with them, running its exit listeners; here they would meet
+      // the next command, so they go.
+      for (const [event, listeners] of processListeners()) {
+        for (const listener of listeners) {
+          if (ownListeners.get(event)?.includes(listener)) continue;
+          if (event === "exit" && exitCode !== undefined) runExitListener(listener, exitCode);
+          process.off(event, listener);
+        }
       }
+      timers.clear();
       for (const restore of terminals) restore();
       process.stdout.write = writes.out;
       process.stderr.write = writes.err;
@@ -378,7 +394,6 @@ function enter(command: CommandMessage, socket: Socket): { readonly wrote: boole
   };
   const carry = (type: "out" | "err") =>
     ((chunk: string | Uint8Array, encoding?: unknown, done?: unknown) => {
-      state.wrote = true;
       send(socket, { type, text: typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8") });
       const callback = typeof encoding === "function" ? encoding : done;
       if (typeof callback === "function") process.nextTick(callback as () => void);
@@ -389,8 +404,49 @@ function enter(command: CommandMessage, socket: Socket): { readonly wrote: boole
   return state;
 }
 
-function signalListeners(): Map<"SIGINT" | "SIGTERM", NodeJS.SignalsListener[]> {
-  return new Map((["SIGINT", "SIGTERM"] as const).map((signal) => [signal, process.listeners(signal) as NodeJS.SignalsListener[]]));
+type Listener = (...args: unknown[]) => void;
+
+function processListeners(): Map<string | symbol, Listener[]> {
+  return new Map(process.eventNames().map((event) => [event, process.listeners(event as NodeJS.Signals) as Listener[]]));
+}
+
+function runExitListener(listener: Listener, exitCode: number): void {
+  try {
+    listener.call(process, exitCode);
+  } catch (error) {
+    process.stderr.write(`${inspect(error)}\n`);
+  }
+}
+
+/**
+ * Records the timers made through the global functions from now on; `clear`
+ * cancels them, as the end of the command's own process would have (an
+ * interval a pipeline started as it loaded would go on into the next command).
+ */
+function trackTimers(): { clear(): void } {
+  const global = globalThis as unknown as Record<"setTimeout" | "setInterval" | "setImmediate", (...args: unknown[]) => unknown>;
+  const own = { setTimeout: global.setTimeout, setInterval: global.setInterval, setImmediate: global.setImmediate };
+  const made: { kind: keyof typeof own; handle: unknown }[] = [];
+  for (const kind of Object.keys(own) as (keyof typeof own)[]) {
+    const original = own[kind];
+    const tracked = (...args: unknown[]) => {
+      const handle = original(...args);
+      made.push({ kind, handle });
+      return handle;
+    };
+    // util.promisify(setTimeout) and the like read properties of the function itself.
+    Object.defineProperties(tracked, Object.getOwnPropertyDescriptors(original));
+    global[kind] = tracked;
+  }
+  return {
+    clear() {
+      Object.assign(global, own);
+      for (const { kind, handle } of made) {
+        if (kind === "setImmediate") clearImmediate(handle as NodeJS.Immediate);
+        else clearTimeout(handle as NodeJS.Timeout);
+      }
+    },
+  };
 }
 
 /** Makes `stream` look like the client's (a terminal of that size, or none); returns what puts it back. */
