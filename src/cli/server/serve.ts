@@ -424,11 +424,11 @@ function runExitListener(listener: Listener, exitCode: number): void {
  * interval a pipeline started as it loaded would go on into the next command).
  */
 function trackTimers(): { clear(): void } {
-  const global = globalThis as unknown as Record<"setTimeout" | "setInterval" | "setImmediate", (...args: unknown[]) => unknown>;
-  const own = { setTimeout: global.setTimeout, setInterval: global.setInterval, setImmediate: global.setImmediate };
-  const made: { kind: keyof typeof own; handle: unknown }[] = [];
-  for (const kind of Object.keys(own) as (keyof typeof own)[]) {
-    const original = own[kind];
+  const kinds = ["setTimeout", "setInterval", "setImmediate"] as const;
+  const own = new Map(kinds.map((kind) => [kind, Object.getOwnPropertyDescriptor(globalThis, kind) as PropertyDescriptor]));
+  const made: { kind: (typeof kinds)[number]; handle: unknown }[] = [];
+  for (const [kind, descriptor] of own) {
+    const original = descriptor.value as (...args: unknown[]) => unknown;
     const tracked = (...args: unknown[]) => {
       const handle = original(...args);
       made.push({ kind, handle });
@@ -436,11 +436,11 @@ function trackTimers(): { clear(): void } {
     };
     // util.promisify(setTimeout) and the like read properties of the function itself.
     Object.defineProperties(tracked, Object.getOwnPropertyDescriptors(original));
-    global[kind] = tracked;
+    Object.defineProperty(globalThis, kind, { ...descriptor, value: tracked });
   }
   return {
     clear() {
-      Object.assign(global, own);
+      for (const [kind, descriptor] of own) Object.defineProperty(globalThis, kind, descriptor);
       for (const { kind, handle } of made) {
         if (kind === "setImmediate") clearImmediate(handle as NodeJS.Immediate);
         else clearTimeout(handle as NodeJS.Timeout);
