@@ -9,7 +9,9 @@
  *
  * What the workspace imports from sluice itself and zod is shared between
  * loads, as a package is meant to be: neither reads anything as it is
- * evaluated, so its first evaluation stands for every later one. Each such
+ * evaluated, so its first evaluation stands for every later one (what a
+ * load sets in zod, its global configuration, lives on the global object,
+ * where load-leftovers.ts undoes it). Each such
  * file is remembered with its stat, and `sharedModuleChanged` names one
  * that changed since (an `npm install`), after which the process must not
  * load again. Any other package may read the environment or a file as it

@@ -319,6 +319,7 @@ export default defineProject("n", (p) => {
     ws = new Workspace({
       "pipeline.ts": `import { defineProject, file } from "sluice";
 if (!process.env["DATA_ROOT"]) {
+  process.on("exit", (code) => console.error("exit listener, code", code));
   console.error("pipeline.ts: set DATA_ROOT first");
   process.exit(3);
 }
@@ -331,7 +332,7 @@ export default defineProject("x", (p) => {
     await ws.run(["server", "start"], { env: SERVED });
     const exited = await ws.run(["run"], { env: SERVED });
     expect(exited.code).toBe(3);
-    expect(exited.stderr).toBe("pipeline.ts: set DATA_ROOT first\n");
+    expect(exited.stderr).toBe("pipeline.ts: set DATA_ROOT first\nexit listener, code 3\n");
     const log = JSON.parse((await ws.run(["server", "status", "--json"])).stdout) as { running: boolean; log: string };
     expect(log.running).toBe(false);
     expect(readFileSync(log.log, "utf8")).toMatch(/stopping after 1 command: its command called process\.exit\(3\)/);
@@ -385,8 +386,9 @@ export default defineProject("i", (p) => {
 `,
     });
     await ws.run(["server", "start"], { env: SERVED });
-    const piped = spawnSync(process.execPath, [BIN, "run"], { cwd: ws.root, env: cliEnv(SERVED), input: "data\n", encoding: "utf8" });
+    const piped = spawnSync(process.execPath, [BIN, "run", "--verbose"], { cwd: ws.root, env: cliEnv(SERVED), input: "data\n", encoding: "utf8" });
     expect(piped.status).toBe(0);
+    expect(piped.stderr).toContain("note: the sluice server declined (data is piped or redirected into the command, which a stage could read); running here");
     expect(await servedCount(ws)).toBe(0);
     expect((await ws.run(["run"], { env: { ...SERVED, FOREVER: "1" } })).code).toBe(0);
     expect(await servedCount(ws)).toBe(1);

@@ -42,6 +42,11 @@ export interface Install {
  */
 export async function runThroughServer(args: readonly string[], install: Install): Promise<number | undefined> {
   if (process.env[SERVER_ENV] !== "1" || !servable(args)) return undefined;
+  const unservable = unservableProcess();
+  if (unservable !== undefined) {
+    declinedNote(args, unservable);
+    return undefined;
+  }
   keepGoingWhenReaderLeaves(process.stdout);
   keepGoingWhenReaderLeaves(process.stderr);
   const root = findWorkspaceRoot(process.cwd());
@@ -66,27 +71,36 @@ export async function runThroughServer(args: readonly string[], install: Install
 
 /**
  * Whether the server may run this command line: `run` or `status`, in the
- * workspace of the current folder, by a node started with no flags of its
- * own (a server's node has none of them), with no data piped or redirected
- * in (a stage could read it, and the server's own input is empty). Help, --watch and -C, alone or
- * among other short options (`-vC dir`, `-Cdir`), run in their own process.
+ * workspace of the current folder. Help, --watch and -C, alone or among
+ * other short options (`-vC dir`, `-Cdir`), run in their own process.
  */
 function servable(args: readonly string[]): boolean {
-  if (process.execArgv.length > 0 || inputIsData()) return false;
   const name = args.find((arg) => !arg.startsWith("-"));
   if (name === undefined || !SERVED_COMMANDS.has(name)) return false;
   const refused = /^(--cwd(=.*)?|--help|--version|--watch(=.*)?|-[^-]*[Chw].*)$/;
   return !args.some((arg) => refused.test(arg));
 }
 
-/** Whether this process's standard input is a pipe, a file or a socket: data a stage could read. */
-function inputIsData(): boolean {
+/**
+ * Why the server cannot run a command of this process as the process would:
+ * node was started with flags of its own (the server's node has none), or
+ * data is piped or redirected in (a stage could read it; the server's own
+ * input is empty).
+ */
+function unservableProcess(): string | undefined {
+  if (process.execArgv.length > 0) return `node was started with ${process.execArgv.join(" ")}`;
   try {
     const input = fstatSync(0);
-    return input.isFIFO() || input.isFile() || input.isSocket();
+    if (input.isFIFO() || input.isFile() || input.isSocket()) return "data is piped or redirected into the command, which a stage could read";
   } catch {
-    return false; // closed
+    // closed: nothing to read
   }
+  return undefined;
+}
+
+/** With --verbose, why the command runs in this process rather than the server. */
+function declinedNote(args: readonly string[], reason: string): void {
+  if (args.includes("--verbose") || args.includes("-v")) process.stderr.write(`note: the sluice server declined (${reason}); running here\n`);
 }
 
 /**
@@ -173,7 +187,7 @@ function command(socket: Socket, path: string, args: readonly string[]): Promise
           case "exit":
             return finish(message.code);
           case "declined":
-            if (args.includes("--verbose") || args.includes("-v")) process.stderr.write(`note: the sluice server declined (${message.reason}); running here\n`);
+            declinedNote(args, message.reason);
             return finish(message.restart ? "restart" : "declined");
           case "started":
             serverPid = message.pid;

@@ -231,8 +231,9 @@ class Server {
     process.exit = ((code?: number | string | null) => {
       const exitCode = Number(code ?? process.exitCode ?? 0);
       this.#active = undefined;
-      send(socket, { type: "exit", code: exitCode });
       writeSync(1, `sluice server ${process.pid} stopping after ${commandCount(this.#commands + 1)}: its command called process.exit(${exitCode})\n`);
+      // The command's exit listeners run first, printing to the client as in a process of its own; the code goes last.
+      process.on("exit", () => send(socket, { type: "exit", code: exitCode }));
       return own(exitCode);
     }) as typeof process.exit;
     return () => {
