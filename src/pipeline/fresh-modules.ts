@@ -31,6 +31,7 @@ import { builtinModules } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import vm from "node:vm";
+import { asSetup } from "./load-leftovers.js";
 import type { LoadWatchdog } from "./load-watchdog.js";
 import type { ModuleMirror } from "./module-mirror.js";
 
@@ -130,6 +131,7 @@ class FreshGraph {
   /** The module `specifier` names from `referrer`: a workspace module of this load, or a shared one. */
   async linked(specifier: string, referrer: string): Promise<vm.Module> {
     const url = resolveFrom(specifier, referrer);
+    let first = false;
     if (url.startsWith("file:")) {
       const path = fileURLToPath(url);
       if (this.#mirror.originalPathOf(path) !== path) {
@@ -144,11 +146,14 @@ class FreshGraph {
           throw new NotFresh(`the pipeline imports ${name}, which a server evaluates once, not for every command`);
         }
       }
-      if (!shared.has(path)) shared.set(path, statLine(path));
+      first = !shared.has(path);
+      if (first) shared.set(path, statLine(path));
     } else if (!url.startsWith("node:") && !BUILTINS.has(url)) {
       throw new NotFresh(`cannot load ${url} afresh`);
     }
-    return syntheticOf((await import(url)) as Record<string, unknown>, url);
+    const imported = () => import(url) as Promise<Record<string, unknown>>;
+    // A shared package's first evaluation sets up the process, not this load (see load-leftovers.ts).
+    return syntheticOf(await (first ? asSetup(imported) : imported()), url);
   }
 }
 

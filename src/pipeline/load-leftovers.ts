@@ -16,7 +16,10 @@
  * `forgetLoadLeftovers`, which the server calls before each command, puts
  * it back and names what it could not (a property made unconfigurable).
  * Only the load's own changes are undone: what sluice's own code sets up
- * while it runs a command (a library's exit hook) is the same every time.
+ * while it runs a command (a library's exit hook) is the same every time,
+ * and what a shared package sets up as it is first evaluated (`asSetup`:
+ * zod's configuration object on the global object) is the process's from
+ * then on, and watched like the rest.
  * Left alone: `process`, which the server itself sets up for each command,
  * and sluice's own slots on the global object (`Symbol.for("sluice.…")`),
  * which its loader keeps up itself.
@@ -37,30 +40,57 @@ interface Leftover extends Watched {
   readonly before: PropertyDescriptor | undefined;
 }
 
-let watched: readonly Watched[] | undefined;
+let watched: Watched[] | undefined;
+/** What the load being recorded started from, one map for each watched object. */
+let recording: Map<PropertyKey, PropertyDescriptor>[] | undefined;
 let leftovers: Leftover[] = [];
 let required: string[] = [];
 
 /** Chooses what loads are watched: the global object and what it holds now, before the first load. */
 export function watchLoads(): void {
-  watched = watchedObjects();
+  watched = watchedObjects(new Set());
+}
+
+/**
+ * Runs the first evaluation of a package that loads share (`setUp`): what it
+ * changes is the process's from then on, not the load's, and what it puts on
+ * the global object is watched from now on.
+ */
+export async function asSetup<T>(setUp: () => Promise<T>): Promise<T> {
+  if (!watched || !recording) return setUp();
+  const before = watched.map(({ target }) => ownProperties(target));
+  try {
+    return await setUp();
+  } finally {
+    const base = recording;
+    // Only what was watched when this began: shared imports are linked side by side, and another may have added more.
+    before.forEach((was, index) => {
+      const { target } = watched?.[index] as Watched;
+      for (const [key, now] of changes(target, was)) {
+        if (now) base[index]?.set(key, now);
+        else base[index]?.delete(key);
+      }
+    });
+    const added = watchedObjects(new Set(watched.map(({ target }) => target)));
+    watched.push(...added);
+    base.push(...added.map(({ target }) => ownProperties(target)));
+  }
 }
 
 /** Runs `load`, noting what it changed of what is watched, for `forgetLoadLeftovers` to undo. */
 export async function recordLoad<T>(load: () => Promise<T>): Promise<T> {
   if (!watched) return load();
-  const before = watched.map(({ target }) => ownProperties(target));
+  recording = watched.map(({ target }) => ownProperties(target));
   const requiredBefore = new Set(Object.keys(requireCache));
   try {
     return await load();
   } finally {
+    const before = recording;
+    recording = undefined;
     watched.forEach(({ target, name }, index) => {
       const was = before[index] as Map<PropertyKey, PropertyDescriptor>;
-      for (const key of new Set([...was.keys(), ...Reflect.ownKeys(target)])) {
-        if (target === globalThis && isOwnSlot(key)) continue;
-        const now = Object.getOwnPropertyDescriptor(target, key);
-        const then = was.get(key);
-        if (!(then && now && sameDescriptor(then, now))) leftovers.push({ target, name, key, before: then });
+      for (const [key] of changes(target, was)) {
+        if (!(target === globalThis && isOwnSlot(key))) leftovers.push({ target, name, key, before: was.get(key) });
       }
     });
     required.push(...Object.keys(requireCache).filter((id) => !requiredBefore.has(id)));
@@ -85,17 +115,29 @@ export function forgetLoadLeftovers(): string[] {
  * (not through a getter: reading one may load a module), and the prototype
  * of each such function.
  */
-function watchedObjects(): Watched[] {
-  const objects: Watched[] = [{ target: globalThis, name: "globalThis" }];
+function watchedObjects(known: ReadonlySet<object>): Watched[] {
+  const objects: Watched[] = known.has(globalThis) ? [] : [{ target: globalThis, name: "globalThis" }];
   for (const [key, descriptor] of ownProperties(globalThis)) {
     const value: unknown = descriptor.value;
     if (key === "process" || isOwnSlot(key) || (typeof value !== "object" && typeof value !== "function") || value === null || value === globalThis) continue;
+    if (known.has(value)) continue;
     const name = String(key);
     objects.push({ target: value, name });
     const prototype = typeof value === "function" ? Object.getOwnPropertyDescriptor(value, "prototype")?.value : undefined;
     if (typeof prototype === "object" && prototype !== null) objects.push({ target: prototype as object, name: `${name}.prototype` });
   }
   return objects;
+}
+
+/** The properties of `target` that are not as `before` has them, with what each is now (undefined: gone). */
+function changes(target: object, before: ReadonlyMap<PropertyKey, PropertyDescriptor>): [PropertyKey, PropertyDescriptor | undefined][] {
+  const changed: [PropertyKey, PropertyDescriptor | undefined][] = [];
+  for (const key of new Set([...before.keys(), ...Reflect.ownKeys(target)])) {
+    const then = before.get(key);
+    const now = Object.getOwnPropertyDescriptor(target, key);
+    if (!(then && now && sameDescriptor(then, now))) changed.push([key, now]);
+  }
+  return changed;
 }
 
 function ownProperties(target: object): Map<PropertyKey, PropertyDescriptor> {

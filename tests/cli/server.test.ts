@@ -199,11 +199,17 @@ export default defineProject("j", (p) => {
     expect(ws.read("out/y.txt")).toBe("bye\n");
   });
 
+  const INVALID = "Invalid input: expected string, received number";
+
   it("undoes what one load leaves for the next: globals, prototypes, a required file, listeners, timers; workers get no server flags", async () => {
     ws = new Workspace({
       "pipeline.ts": `import { defineProject, file, runFrom } from "sluice";
 import { createRequire } from "node:module";
+import { z } from "zod";
 const settings = createRequire(import.meta.url)("./settings.json");
+// zod's configuration is the process's: set by one load, a process of its own would not have it in the next.
+if (process.env["CUSTOM"]) z.config({ customError: () => "custom" });
+const message = z.string().safeParse(1).error?.issues[0]?.message;
 const g = globalThis as { loads?: number; chosen?: string };
 g.loads = (g.loads ?? 0) + 1;
 g.chosen ??= process.env["CHOSEN"] ?? "first";
@@ -218,9 +224,9 @@ const tag = process.env["TAG"];
 setInterval(() => console.error("tick from the load of", tag), 5).unref();
 export default defineProject("l", (p) => {
   p.stage("echo", {
-    params: { size: settings.size, loads: g.loads, chosen: g.chosen, patched: arrays.patched, resolved: import.meta.resolve("./flags.js").endsWith("/flags.js") },
+    params: { size: settings.size, loads: g.loads, chosen: g.chosen, patched: arrays.patched, message: message ?? "", resolved: import.meta.resolve("./flags.js").endsWith("/flags.js") },
     outs: { y: file("out/y.txt") },
-    cmd: "echo {params.size} {params.loads} {params.chosen} > {outs.y}",
+    cmd: "echo {params.size} {params.loads} {params.chosen} {params.message} > {outs.y}",
   });
   p.stage("flags", { outs: { flags: file("out/flags.json") }, run: runFrom(() => import("./flags.js"), "flags") });
 });
@@ -234,7 +240,7 @@ export async function flags({ outs }: { outs: { flags: string } }): Promise<void
     });
     await ws.run(["server", "start"], { env: SERVED });
     expect((await servedRun(ws)).stages).toEqual({ "l:echo": "ran", "l:flags": "ran" });
-    expect(ws.read("out/y.txt")).toBe("1 1 first\n");
+    expect(ws.read("out/y.txt")).toBe(`1 1 first ${INVALID}\n`);
     expect(ws.read("out/flags.json")).toBe("[]");
     // The second load counts one load and chooses afresh, as a process of its own does: nothing to run.
     const second = await servedRun(ws, { TAG: "second" });
@@ -242,12 +248,17 @@ export async function flags({ outs }: { outs: { flags: string } }): Promise<void
     expect(second.stderr.split("\n").filter((line) => /loaded|exit listener/.test(line))).toEqual(["[pipeline] loaded", "[pipeline] exit listener, code 0"]);
     expect(second.stderr).not.toContain("tick from the load of undefined");
     expect((await servedRun(ws, { CHOSEN: "second" })).stages).toEqual({ "l:echo": "ran", "l:flags": "cached" });
-    expect(ws.read("out/y.txt")).toBe("1 1 second\n");
+    expect(ws.read("out/y.txt")).toBe(`1 1 second ${INVALID}\n`);
+    expect((await servedRun(ws, { CUSTOM: "1" })).stages).toEqual({ "l:echo": "ran", "l:flags": "cached" });
+    expect(ws.read("out/y.txt")).toBe("1 1 first custom\n");
+    // Back to zod's own message, as a process of its own finds it: the first run's outputs, from the cache.
+    expect((await servedRun(ws)).stages).toEqual({ "l:echo": "restored", "l:flags": "cached" });
+    expect(ws.read("out/y.txt")).toBe(`1 1 first ${INVALID}\n`);
     // A file loaded through require is read again.
     ws.write("settings.json", JSON.stringify({ size: 2 }));
     expect((await servedRun(ws)).stages).toEqual({ "l:echo": "ran", "l:flags": "cached" });
-    expect(ws.read("out/y.txt")).toBe("2 1 first\n");
-    expect(await servedCount(ws)).toBe(4);
+    expect(ws.read("out/y.txt")).toBe(`2 1 first ${INVALID}\n`);
+    expect(await servedCount(ws)).toBe(6);
   });
 
   it("declines a pipeline that imports a package other than sluice and zod: what it reads as it loads is read for every command", async () => {
