@@ -8,6 +8,9 @@
  *   holds (`console.error = …`, zod's `z.config(…)`, which lives on the
  *   global object) or from a built-in prototype (`Array.prototype.total`):
  *   the next load would find the last one's and, say, skip making its own.
+ * - Timers the load started (`setInterval` to poll a config): a process of
+ *   its own would have ended with them; here they would go on into the next
+ *   command.
  * - Modules the load put in CommonJS's cache (`createRequire(import.meta.url)("./settings.json")`,
  *   a `.cjs` helper, a package loaded through `require`): the next load's
  *   `require` would return the last one's, however the file changed since.
@@ -41,10 +44,11 @@ interface Leftover extends Watched {
 }
 
 let watched: Watched[] | undefined;
-/** What the load being recorded started from, one map for each watched object. */
-let recording: Map<PropertyKey, PropertyDescriptor>[] | undefined;
+/** What the load being recorded started from: each watched object's own properties. */
+let recording: Map<object, Map<PropertyKey, PropertyDescriptor>> | undefined;
 let leftovers: Leftover[] = [];
 let required: string[] = [];
+let timers: { kind: TimerKind; handle: unknown }[] = [];
 
 /** Chooses what loads are watched: the global object and what it holds now, before the first load. */
 export function watchLoads(): void {
@@ -58,41 +62,41 @@ export function watchLoads(): void {
  */
 export async function asSetup<T>(setUp: () => Promise<T>): Promise<T> {
   if (!watched || !recording) return setUp();
-  const before = watched.map(({ target }) => ownProperties(target));
+  const before = snapshot(watched);
   try {
     return await setUp();
   } finally {
     const base = recording;
-    // Only what was watched when this began: shared imports are linked side by side, and another may have added more.
-    before.forEach((was, index) => {
-      const { target } = watched?.[index] as Watched;
+    for (const [target, was] of before) {
       for (const [key, now] of changes(target, was)) {
-        if (now) base[index]?.set(key, now);
-        else base[index]?.delete(key);
+        if (now) base.get(target)?.set(key, now);
+        else base.get(target)?.delete(key);
       }
-    });
+    }
     const added = watchedObjects(new Set(watched.map(({ target }) => target)));
     watched.push(...added);
-    base.push(...added.map(({ target }) => ownProperties(target)));
+    for (const [target, properties] of snapshot(added)) base.set(target, properties);
   }
 }
 
 /** Runs `load`, noting what it changed of what is watched, for `forgetLoadLeftovers` to undo. */
 export async function recordLoad<T>(load: () => Promise<T>): Promise<T> {
   if (!watched) return load();
-  recording = watched.map(({ target }) => ownProperties(target));
+  recording = snapshot(watched);
   const requiredBefore = new Set(Object.keys(requireCache));
+  const stopTracking = trackTimers((kind, handle) => timers.push({ kind, handle }));
   try {
     return await load();
   } finally {
+    stopTracking();
     const before = recording;
     recording = undefined;
-    watched.forEach(({ target, name }, index) => {
-      const was = before[index] as Map<PropertyKey, PropertyDescriptor>;
+    for (const { target, name } of watched) {
+      const was = before.get(target) ?? new Map<PropertyKey, PropertyDescriptor>();
       for (const [key] of changes(target, was)) {
         if (!(target === globalThis && isOwnSlot(key))) leftovers.push({ target, name, key, before: was.get(key) });
       }
-    });
+    }
     required.push(...Object.keys(requireCache).filter((id) => !requiredBefore.has(id)));
   }
 }
@@ -105,9 +109,36 @@ export function forgetLoadLeftovers(): string[] {
     if (!undone) stuck.push(`${name}.${String(key)}`);
   }
   for (const id of required) delete requireCache[id];
+  for (const { kind, handle } of timers) {
+    if (kind === "setImmediate") clearImmediate(handle as NodeJS.Immediate);
+    else clearTimeout(handle as NodeJS.Timeout);
+  }
   leftovers = [];
   required = [];
+  timers = [];
   return stuck;
+}
+
+const TIMER_KINDS = ["setTimeout", "setInterval", "setImmediate"] as const;
+type TimerKind = (typeof TIMER_KINDS)[number];
+
+/** Has `made` told of every timer made through the global functions until the returned function is called. */
+function trackTimers(made: (kind: TimerKind, handle: unknown) => void): () => void {
+  const own = new Map(TIMER_KINDS.map((kind) => [kind, Object.getOwnPropertyDescriptor(globalThis, kind) as PropertyDescriptor]));
+  for (const [kind, descriptor] of own) {
+    const original = descriptor.value as (...args: unknown[]) => unknown;
+    const tracked = (...args: unknown[]) => {
+      const handle = original(...args);
+      made(kind, handle);
+      return handle;
+    };
+    // util.promisify(setTimeout) and the like read properties of the function itself.
+    Object.defineProperties(tracked, Object.getOwnPropertyDescriptors(original));
+    Object.defineProperty(globalThis, kind, { ...descriptor, value: tracked });
+  }
+  return () => {
+    for (const [kind, descriptor] of own) Object.defineProperty(globalThis, kind, descriptor);
+  };
 }
 
 /**
@@ -138,6 +169,10 @@ function changes(target: object, before: ReadonlyMap<PropertyKey, PropertyDescri
     if (!(then && now && sameDescriptor(then, now))) changed.push([key, now]);
   }
   return changed;
+}
+
+function snapshot(objects: readonly Watched[]): Map<object, Map<PropertyKey, PropertyDescriptor>> {
+  return new Map(objects.map(({ target }) => [target, ownProperties(target)]));
 }
 
 function ownProperties(target: object): Map<PropertyKey, PropertyDescriptor> {

@@ -174,6 +174,10 @@ describe("the sluice server", () => {
     expect((await servedRun(ws)).stages).toEqual({ "s:a": "cached", "s:b": "cached" });
     expect(await servedCount(ws)).toBe(1);
     // Starting it again says so, and starts no second one.
+    await ws.run(["server", "stop"], { env: SERVED });
+    const both = await Promise.all([1, 2].map(() => ws?.run(["server", "start", "--json"], { env: SERVED })));
+    expect(both.map((out) => (JSON.parse(out?.stdout ?? "{}") as { started: boolean }).started).sort()).toEqual([false, true]);
+    expect((await servedRun(ws)).stages).toEqual({ "s:a": "cached", "s:b": "cached" });
     const again = await ws.run(["server", "start"], { env: SERVED });
     expect(again.stdout).toMatch(/^sluice server \d+ \(already running\) serving .* since .*: 1 command run/);
     expect(await servedCount(ws)).toBe(1);

@@ -41,11 +41,10 @@ const command = defineCommand({
 async function act(action: (typeof ACTIONS)[number], root: string, install: Install, json: boolean): Promise<void> {
   switch (action) {
     case "start": {
-      const running = await serverStatus(root, install);
-      if (!running && !(await startAndWait(root, install))) {
-        return exitWithFailure({ kind: "failed", message: `the sluice server of ${root} did not start; its log: ${serverLog(root, install)}` });
-      }
-      return report(root, install, json, running ? "already running" : "started");
+      const { answering, startedPid } = await startAndWait(root, install);
+      if (!answering) return exitWithFailure({ kind: "failed", message: `the sluice server of ${root} did not start; its log: ${serverLog(root, install)}` });
+      const status = await serverStatus(root, install);
+      return report(root, install, json, status, status?.pid === startedPid ? "started" : "already running");
     }
     case "stop": {
       const stopped = await askServer(root, install, { type: "stop" });
@@ -53,7 +52,7 @@ async function act(action: (typeof ACTIONS)[number], root: string, install: Inst
       return writeOut(stopped ? `stopped the sluice server of ${root}` : `no sluice server is running for ${root}`);
     }
     case "status":
-      return report(root, install, json);
+      return report(root, install, json, await serverStatus(root, install));
   }
 }
 
@@ -63,8 +62,7 @@ async function serverStatus(root: string, install: Install): Promise<StatusReply
 }
 
 /** What `status` says, and after `start` whether that started the server or found it running (`--json`: `started`). */
-async function report(root: string, install: Install, json: boolean, start?: "started" | "already running"): Promise<void> {
-  const status = await serverStatus(root, install);
+function report(root: string, install: Install, json: boolean, status: StatusReply | undefined, start?: "started" | "already running"): void {
   const log = serverLog(root, install);
   const logged = existsSync(log);
   const started = start === undefined ? {} : { started: start === "started" };

@@ -129,8 +129,8 @@ function connected(path: string): Promise<Socket | undefined> {
   });
 }
 
-/** Starts the workspace's server in the background; its output goes to a log beside the socket. */
-function startServer(root: string, install: Install, path: string): void {
+/** Starts the workspace's server in the background, its output going to a log beside the socket; returns its pid (undefined: it could not be started). */
+function startServer(root: string, install: Install, path: string): number | undefined {
   try {
     const log = openServerLog(path);
     const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, install.serverEntry, root, install.dir, path], {
@@ -139,8 +139,10 @@ function startServer(root: string, install: Install, path: string): void {
       stdio: ["ignore", log, log],
     });
     child.unref();
+    return child.pid;
   } catch {
     // No server this time: commands keep running in their own processes.
+    return undefined;
   }
 }
 
@@ -244,17 +246,21 @@ export function ownInstall(): Install | undefined {
   return { dir: resolve(dirname(serverEntry), "..", ".."), serverEntry };
 }
 
-/** Starts the server of `root` unless one answers, and waits until one does (up to `timeoutMs`). */
-export async function startAndWait(root: string, install: Install, timeoutMs = 10_000): Promise<boolean> {
+/**
+ * Starts the server of `root` unless one answers, and waits until one does (up to `timeoutMs`):
+ * whether one answers, and the pid of the server this started, if it did (two started at once:
+ * only one of them stays).
+ */
+export async function startAndWait(root: string, install: Install, timeoutMs = 10_000): Promise<{ answering: boolean; startedPid?: number }> {
   const path = socketPath(root, install.dir);
   let socket = await connected(path);
-  if (!socket) startServer(root, install, path);
+  const startedPid = socket ? undefined : startServer(root, install, path);
   for (const deadline = Date.now() + timeoutMs; !socket && Date.now() < deadline; ) {
     await new Promise((resolve) => setTimeout(resolve, 25));
     socket = await connected(path);
   }
   socket?.destroy();
-  return socket !== undefined;
+  return { answering: socket !== undefined, ...(startedPid === undefined ? {} : { startedPid }) };
 }
 
 /** Sends `message` to the server of `root` and returns its one reply, or undefined when no server answers. */

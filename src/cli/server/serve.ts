@@ -231,7 +231,7 @@ class Server {
     process.exit = ((code?: number | string | null) => {
       const exitCode = Number(code ?? process.exitCode ?? 0);
       this.#active = undefined;
-      writeSync(1, `sluice server ${process.pid} stopping after ${commandCount(this.#commands + 1)}: its command called process.exit(${exitCode})\n`);
+      this.#logStop(`its command called process.exit(${exitCode})`, this.#commands + 1);
       // The command's exit listeners run first, printing to the client as in a process of its own; the code goes last.
       process.on("exit", () => send(socket, { type: "exit", code: exitCode }));
       return own(exitCode);
@@ -252,7 +252,7 @@ class Server {
     this.#active = undefined;
     send(socket, { type: "err", text: `${inspect(error)}\n\nNode.js ${process.version}\n` });
     send(socket, { type: "exit", code: 1 });
-    writeSync(1, `sluice server ${process.pid} stopping after ${commandCount(this.#commands + 1)}: its command threw ${String(error)}\n`);
+    this.#logStop(`its command threw ${String(error)}`, this.#commands + 1);
   }
 
   /**
@@ -290,6 +290,12 @@ class Server {
     }
   }
 
+  /** Says in the log why the server ends, after how many commands (the one ending it among them). */
+  #logStop(why: string, commands: number): void {
+    // Straight to the log: while a command runs, process.stdout is carried to its client.
+    writeSync(1, `sluice server ${process.pid} stopping after ${commandCount(commands)}: ${why}\n`);
+  }
+
   #restartIdleTimer(): void {
     clearTimeout(this.#idle);
     this.#idle = setTimeout(() => this.#stop(`idle for ${Math.round(this.#idleMs / 1000)} s`), this.#idleMs);
@@ -297,8 +303,7 @@ class Server {
 
   /** Ends the server, saying why in its log (where `sluice server status` points). */
   #stop(why: string): void {
-    // Straight to the log: while a command runs, process.stdout is carried to its client.
-    writeSync(1, `sluice server ${process.pid} stopping after ${commandCount(this.#commands)}: ${why}\n`);
+    this.#logStop(why, this.#commands);
     this.#listener.close();
     // Leave once replies are out; a run's runners would otherwise keep the process alive.
     setImmediate(() => process.exit(0));
@@ -355,9 +360,8 @@ interface Session {
  * Makes the process look like the client's for one command: its folder, its
  * environment (in place: child processes and workers read process.env), its
  * file mode creation mask, and stdout and stderr carried to it. `leave`
- * puts the server's back, and ends what the
- * command's own process would have ended with it: the process listeners and
- * the timers it left.
+ * puts the server's back, and ends the process listeners the command left,
+ * as its own process would have ended with them.
  */
 function enter(command: CommandMessage, socket: Socket): Session {
   const ownCwd = process.cwd();
@@ -366,7 +370,6 @@ function enter(command: CommandMessage, socket: Socket): Session {
   const writes = { out: process.stdout.write, err: process.stderr.write };
   const terminals = [pretendTerminal(process.stdout, command.terminal.stdout), pretendTerminal(process.stderr, command.terminal.stderr)];
   const ownListeners = processListeners();
-  const timers = trackTimers();
   const ownUmask = process.umask(command.umask);
   replaceEnv(command.env);
   process.chdir(command.cwd);
@@ -383,7 +386,6 @@ function enter(command: CommandMessage, socket: Socket): Session {
           process.off(event, listener);
         }
       }
-      timers.clear();
       for (const restore of terminals) restore();
       process.stdout.write = writes.out;
       process.stderr.write = writes.err;
@@ -419,37 +421,6 @@ function runExitListener(listener: Listener, exitCode: number): void {
   }
 }
 
-/**
- * Records the timers made through the global functions from now on; `clear`
- * cancels them, as the end of the command's own process would have (an
- * interval a pipeline started as it loaded would go on into the next command).
- */
-function trackTimers(): { clear(): void } {
-  const kinds = ["setTimeout", "setInterval", "setImmediate"] as const;
-  const own = new Map(kinds.map((kind) => [kind, Object.getOwnPropertyDescriptor(globalThis, kind) as PropertyDescriptor]));
-  const made: { kind: (typeof kinds)[number]; handle: unknown }[] = [];
-  for (const [kind, descriptor] of own) {
-    const original = descriptor.value as (...args: unknown[]) => unknown;
-    const tracked = (...args: unknown[]) => {
-      const handle = original(...args);
-      made.push({ kind, handle });
-      return handle;
-    };
-    // util.promisify(setTimeout) and the like read properties of the function itself.
-    Object.defineProperties(tracked, Object.getOwnPropertyDescriptors(original));
-    Object.defineProperty(globalThis, kind, { ...descriptor, value: tracked });
-  }
-  return {
-    clear() {
-      for (const [kind, descriptor] of own) Object.defineProperty(globalThis, kind, descriptor);
-      for (const { kind, handle } of made) {
-        if (kind === "setImmediate") clearImmediate(handle as NodeJS.Immediate);
-        else clearTimeout(handle as NodeJS.Timeout);
-      }
-    },
-  };
-}
-
 /** Makes `stream` look like the client's (a terminal of that size, or none); returns what puts it back. */
 function pretendTerminal(stream: NodeJS.WriteStream, size: TerminalSize | undefined): () => void {
   const own = { isTTY: stream.isTTY, columns: stream.columns, rows: stream.rows };
@@ -478,7 +449,6 @@ function reply(socket: Socket, message: ServerMessage): Promise<void> {
 function send(socket: Socket, message: ServerMessage): void {
   if (!socket.destroyed) socket.write(encode(message));
 }
-
 
 let fullCollection: (() => void) | undefined;
 
