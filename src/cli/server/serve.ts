@@ -100,7 +100,7 @@ class Server {
     process.execArgv = process.execArgv.filter((flag) => !(SERVER_NODE_OPTIONS as readonly string[]).includes(flag));
     loadAfresh();
     this.#listenForSignals(true);
-    process.on("uncaughtExceptionMonitor", (error) => this.#dying(error));
+    process.on("uncaughtException", (error) => this.#uncaught(error));
   }
 
   listen(): void {
@@ -242,17 +242,21 @@ class Server {
   }
 
   /**
-   * An error nothing caught is ending the server, as it would have ended the command's own process:
-   * the client is told what Node prints and the exit code it gives, before the process goes.
+   * An error nothing caught: it would have ended the command's own process, so the client is told
+   * what Node prints and the exit code it gives, and then the server ends (what the command left
+   * behind is unknown). A listener of the command's own code would have kept its process alive.
    */
-  #dying(error: unknown): void {
+  #uncaught(error: unknown): void {
+    if (process.listenerCount("uncaughtException") > 1) return;
     const socket = this.#active;
-    // A listener of the command's own code keeps the process alive: nothing is ending.
-    if (!socket || process.listenerCount("uncaughtException") > 0) return;
+    const why = `its command threw ${String(error)}`;
+    if (!socket) {
+      writeSync(2, `${inspect(error)}\n`);
+      return this.#stop(why);
+    }
     this.#active = undefined;
     send(socket, { type: "err", text: `${inspect(error)}\n\nNode.js ${process.version}\n` });
-    send(socket, { type: "exit", code: 1 });
-    this.#logStop(`its command threw ${String(error)}`, this.#commands + 1);
+    void reply(socket, { type: "exit", code: 1 }).then(() => this.#stop(why));
   }
 
   /**
