@@ -86,25 +86,35 @@ export function sharedModuleChanged(): string | undefined {
  * imports) as a new graph and returns its namespace. `original` names the
  * workspace file it stands for, for the watchdog.
  */
-export async function evaluateFresh(
-  mirror: ModuleMirror,
-  watchdog: LoadWatchdog,
-  compiled: string,
-): Promise<Record<string, unknown>> {
-  const graph = new FreshGraph(mirror);
-  const module = graph.local(pathToFileURL(compiled).href);
-  await module.link((specifier, referrer) => graph.linked(specifier, referrer.identifier));
-  await watchdog.evaluateModule(module, mirror.originalPathOf(compiled));
-  return module.namespace as Record<string, unknown>;
+export function evaluateFresh(mirror: ModuleMirror, watchdog: LoadWatchdog, compiled: string): Promise<Record<string, unknown>> {
+  return new FreshGraph(mirror).evaluate(pathToFileURL(compiled).href, watchdog, mirror.originalPathOf(compiled));
 }
 
-/** The modules of one load: each workspace module once, by URL. */
+/**
+ * The modules of one load: each workspace module and each shared one once, by URL.
+ *
+ * The graph holds every module it made until its evaluation has ended. Node finds what a
+ * synthetic module exports through the `vm.Module` object that made it, and V8's graph of
+ * linked modules does not keep that object alive: collected between linking and evaluation
+ * (a load that allocates, a busy server), it is gone when V8 evaluates the module, and Node 20
+ * crashes the process (SIGSEGV in SyntheticModuleEvaluationStepsCallback).
+ */
 class FreshGraph {
   readonly #mirror: ModuleMirror;
   readonly #locals = new Map<string, vm.SourceTextModule>();
+  readonly #shared = new Map<string, Promise<vm.Module>>();
 
   constructor(mirror: ModuleMirror) {
     this.#mirror = mirror;
+  }
+
+  /** Links and evaluates the workspace module `url` (the workspace file `original`) and returns its namespace. */
+  async evaluate(url: string, watchdog: LoadWatchdog, original: string): Promise<Record<string, unknown>> {
+    const root = this.local(url);
+    await root.link((specifier, referrer) => this.linked(specifier, referrer.identifier));
+    await watchdog.evaluateModule(root, original);
+    // Read through the graph, so that it (and every module it holds) is alive until evaluation has ended.
+    return this.#locals.get(url)?.namespace as Record<string, unknown>;
   }
 
   local(url: string): vm.SourceTextModule {
@@ -151,9 +161,14 @@ class FreshGraph {
     } else if (!url.startsWith("node:") && !BUILTINS.has(url)) {
       throw new NotFresh(`cannot load ${url} afresh`);
     }
-    const imported = () => import(url) as Promise<Record<string, unknown>>;
-    // A shared package's first evaluation sets up the process, not this load (see load-leftovers.ts).
-    return syntheticOf(await (first ? asSetup(imported) : imported()), url);
+    let module = this.#shared.get(url);
+    if (!module) {
+      const imported = () => import(url) as Promise<Record<string, unknown>>;
+      // A shared package's first evaluation sets up the process, not this load (see load-leftovers.ts).
+      module = (first ? asSetup(imported) : imported()).then((namespace) => syntheticOf(namespace, url));
+      this.#shared.set(url, module);
+    }
+    return module;
   }
 }
 

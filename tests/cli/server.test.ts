@@ -145,6 +145,32 @@ describe("the sluice server", () => {
     expect(await servedCount(ws)).toBe(7);
   });
 
+  it("serves a load that collects garbage between linking its modules and evaluating them", async () => {
+    // The pipeline's first import runs V8's full collection (reached as the server reaches it) before the
+    // module that stands for sluice is evaluated: whatever of that module only the load held must survive it.
+    ws = new Workspace({
+      "collect.ts": `import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+setFlagsFromString("--expose-gc");
+(runInNewContext("gc") as () => void)();
+`,
+      "pipeline.ts": `import "./collect.js";
+import { defineProject, file } from "sluice";
+import { z } from "zod";
+export default defineProject("g", (p) => {
+  p.stage("echo", { params: { n: z.number().parse(1) }, outs: { y: file("out/y.txt") }, cmd: "echo {params.n} > {outs.y}" });
+});
+`,
+    });
+    await ws.run(["server", "start"], { env: SERVED });
+    for (const expected of ["ran", "cached", "cached"]) {
+      const served = await servedRun(ws);
+      expect(served.code).toBe(0);
+      expect(served.stages).toEqual({ "g:echo": expected });
+    }
+    expect(await servedCount(ws)).toBe(3);
+  });
+
   it("reports a definition error and a usage error as a process of its own does", async () => {
     ws = servedWorkspace();
     await ws.run(["server", "start"], { env: SERVED });
@@ -369,6 +395,10 @@ export default defineProject("x", (p) => {
     expect(rejected.code).toBe(1);
     expect(rejected.stderr).toContain("Error: nobody caught this");
     expect(rejected.stderr).not.toContain("stopped before the command ended");
+    // One line says why the server ended, counting the command that ended it.
+    expect(readFileSync(log.log, "utf8").split("\n").filter((line) => line.includes("stopping")).slice(1)).toEqual([
+      expect.stringMatching(/stopping after 1 command: its command threw Error: nobody caught this$/),
+    ]);
   });
 
   it("stops a served run whose client is gone, and a run that sluice server stop ends, as SIGTERM stops it", async () => {

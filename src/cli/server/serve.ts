@@ -90,6 +90,7 @@ class Server {
   #stopping: Socket[] = [];
   /** What Node read from the environment as the server started (see startupSettings). */
   readonly #startup = startupSettings(process.env);
+  readonly #exit = process.exit.bind(process);
 
   constructor(options: ServeOptions) {
     this.#options = options;
@@ -256,7 +257,7 @@ class Server {
     }
     this.#active = undefined;
     send(socket, { type: "err", text: `${inspect(error)}\n\nNode.js ${process.version}\n` });
-    void reply(socket, { type: "exit", code: 1 }).then(() => this.#stop(why));
+    void reply(socket, { type: "exit", code: 1 }).then(() => this.#stop(why, this.#commands + 1));
   }
 
   /**
@@ -305,12 +306,13 @@ class Server {
     this.#idle = setTimeout(() => this.#stop(`idle for ${Math.round(this.#idleMs / 1000)} s`), this.#idleMs);
   }
 
-  /** Ends the server, saying why in its log (where `sluice server status` points). */
-  #stop(why: string): void {
-    this.#logStop(why, this.#commands);
+  /** Ends the server, saying why in its log (where `sluice server status` points), after `commands` commands. */
+  #stop(why: string, commands = this.#commands): void {
+    this.#logStop(why, commands);
     this.#listener.close();
-    // Leave once replies are out; a run's runners would otherwise keep the process alive.
-    setImmediate(() => process.exit(0));
+    // Leave once replies are out; a run's runners would otherwise keep the process alive. The server's own
+    // exit, not one a running command's process.exit stands in for (see #exitThroughClient).
+    setImmediate(() => this.#exit(0));
   }
 }
 
