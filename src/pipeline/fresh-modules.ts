@@ -103,6 +103,8 @@ class FreshGraph {
   readonly #mirror: ModuleMirror;
   readonly #locals = new Map<string, vm.SourceTextModule>();
   readonly #shared = new Map<string, Promise<vm.Module>>();
+  /** Why a module of this load could not be had afresh, once one could not. */
+  #notFresh: NotFresh | undefined;
 
   constructor(mirror: ModuleMirror) {
     this.#mirror = mirror;
@@ -111,8 +113,15 @@ class FreshGraph {
   /** Links and evaluates the workspace module `url` (the workspace file `original`) and returns its namespace. */
   async evaluate(url: string, watchdog: LoadWatchdog, original: string): Promise<Record<string, unknown>> {
     const root = this.local(url);
-    await root.link((specifier, referrer) => this.linked(specifier, referrer.identifier));
-    await watchdog.evaluateModule(root, original);
+    try {
+      await root.link((specifier, referrer) => this.linked(specifier, referrer.identifier));
+      await watchdog.evaluateModule(root, original);
+    } catch (error) {
+      throw this.#notFresh ?? error;
+    }
+    // A pipeline may catch the import that could not be had afresh (a package it treats as optional) and go on
+    // without it, where a process of its own would have imported it: such a load stands for no fresh one.
+    if (this.#notFresh) throw this.#notFresh;
     // Read through the graph, so that it (and every module it holds) is alive until evaluation has ended.
     return this.#locals.get(url)?.namespace as Record<string, unknown>;
   }
@@ -140,6 +149,15 @@ class FreshGraph {
 
   /** The module `specifier` names from `referrer`: a workspace module of this load, or a shared one. */
   async linked(specifier: string, referrer: string): Promise<vm.Module> {
+    try {
+      return await this.#linked(specifier, referrer);
+    } catch (error) {
+      if (error instanceof NotFresh) this.#notFresh ??= error;
+      throw error;
+    }
+  }
+
+  async #linked(specifier: string, referrer: string): Promise<vm.Module> {
     const url = resolveFrom(specifier, referrer);
     let first = false;
     if (url.startsWith("file:")) {

@@ -328,6 +328,19 @@ export async function flags({ outs }: { outs: { flags: string } }): Promise<void
     expect((await servedRun(ws)).stages).toEqual({ "s:a": "ran", "s:b": "ran" });
     expect(ws.read("out/b.txt")).toBe("HOWDY DATA\nONE\n");
     expect(await servedCount(ws)).toBe(0);
+
+    // A package the pipeline treats as optional: the server must not serve the fallback where a process of its own imports it.
+    await ws.run(["server", "stop"], { env: SERVED });
+    await ws.run(["server", "start"], { env: SERVED });
+    ws.edit(
+      "pipeline.ts",
+      `console.error("loading settings");\nconst { greeting } = await import("settings");`,
+      `let greeting = "fallback";\ntry {\n  ({ greeting } = await import("settings"));\n} catch {}`,
+    );
+    const optional = await ws.run(["run", "--verbose"], { env: SERVED });
+    expect(optional.stderr).toContain("note: the sluice server declined (the workspace cannot be loaded afresh: the pipeline imports settings");
+    expect(ws.read("out/b.txt")).toBe("HOWDY DATA\nONE\n");
+    expect(await servedCount(ws)).toBe(0);
   });
 
   it("leaves a command under another locale or NODE_OPTIONS to a process of its own, and a new server takes over", async () => {
