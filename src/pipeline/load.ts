@@ -321,7 +321,8 @@ function loadFailure(file: string, error: unknown): Diagnostic {
   const firstLine = text.split("\n").find((line) => line.trim() !== "" && !line.startsWith("Transform failed")) ?? text;
   const message = firstLine.replace(/^.*?:\d+:\d+: (ERROR: )?/, "");
   const where = found ? `${found.file}:${found.line}` : file;
-  return { reason: "load-failed", message: `cannot load ${where}: ${message}${installHint(text)}`, location: found ?? { file, line: 1, column: 1 } };
+  // No line is pointed at when none is known (a thrown string carries no stack): the first line would be a guess.
+  return { reason: "load-failed", message: `cannot load ${where}: ${message}${installHint(text)}`, ...(found ? { location: found } : {}) };
 }
 
 /**

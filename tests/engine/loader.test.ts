@@ -181,6 +181,19 @@ export default defineProject("t", () => {});
     },
   );
 
+  it("names the file, and points at no line, when a pipeline throws what carries no stack (a string)", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject } from "sluice";
+if (!process.env["DATA_ROOT"]) throw "set DATA_ROOT first";
+export default defineProject("t", () => {});
+`,
+    });
+    const out = await ws.run(["run"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/error: cannot load pipeline\.ts: set DATA_ROOT first\n/);
+    expect(out.stderr).not.toMatch(/^\s+\d+ \|/m);
+  });
+
   it.each([["mirror", {}], ["hooks", { SLUICE_LOADER: "hooks" }]] as const)(
     "shows the TypeScript frames of a run stage that throws (%s)",
     async (_loader, env) => {
