@@ -26,6 +26,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, ftruncateSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { groupEnds } from "../util/process-group.js";
 import { shellQuote } from "../util/shell-quote.js";
 
 /** How a command ended. */
@@ -35,6 +36,9 @@ export interface CommandOutcome {
   /** Set when the command could not be started at all. */
   readonly spawnError: string | undefined;
 }
+
+/** How long a stopped job has to end after SIGTERM (a trap cleaning up) before its group is killed. */
+const STOP_GRACE_MS = 2_000;
 
 const RUNNER_SCRIPT = `while read -r _; do ( . "$SLUICE_JOB_FILE" ) </dev/null 2>&1; printf '%s %s\\n' "$SLUICE_MARKER" "$?"; done`;
 
@@ -108,11 +112,18 @@ export class ShellRunners {
       };
       const onExit = () => {
         if (pending) job.onOutput(pending);
-        finish({ exitCode: null, signal: "SIGKILL", spawnError: undefined }, false);
+        const outcome: CommandOutcome = { exitCode: null, signal: "SIGKILL", spawnError: undefined };
+        // Stopped, the runner shell ends at once, while the job may still be running a trap that cleans up
+        // (its sleep ended by the same SIGTERM): the job has the grace period before the group is killed.
+        const group = runner.process.pid;
+        if (abortedAt === undefined || group === undefined) finish(outcome, false);
+        else void groupEnds(group, abortedAt + STOP_GRACE_MS).then(() => finish(outcome, false));
       };
+      let abortedAt: number | undefined;
       const onAbort = () => {
+        abortedAt = Date.now();
         killGroup(runner, "SIGTERM");
-        setTimeout(() => killGroup(runner, "SIGKILL"), 2_000).unref();
+        setTimeout(() => killGroup(runner, "SIGKILL"), STOP_GRACE_MS).unref();
       };
       runner.process.stdout.on("data", onData);
       runner.process.on("exit", onExit);

@@ -45,6 +45,11 @@ async function servedCount(workspace: Workspace): Promise<number | undefined> {
   return status.running ? status.commands : undefined;
 }
 
+/** Resolves once the workspace's server has ended `count` commands (a command whose client is gone ends unseen). */
+async function servedCommandsReach(workspace: Workspace, count: number): Promise<void> {
+  while (((await servedCount(workspace)) ?? 0) < count) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 /** Resolves once `path` exists: its folder is watched, not polled. */
 function fileAppears(path: string): Promise<void> {
   return new Promise((resolve) => {
@@ -418,18 +423,21 @@ export default defineProject("x", (p) => {
     ws = new Workspace({
       "pipeline.ts": `import { defineProject, file } from "sluice";
 export default defineProject("k", (p) => {
-  p.stage("slow", { outs: { y: file("out/y.txt") }, cmd: "echo $$ >> $COUNTS/began; sleep 30; echo y > {outs.y}" });
+  p.stage("slow", { outs: { y: file("out/y.txt") }, cmd: "trap 'sleep 0.3; echo cleaned >> $COUNTS/cleaned; exit 1' TERM; sleep 30 & echo $$ > $COUNTS/pid && mv $COUNTS/pid $COUNTS/began; wait; echo y > {outs.y}" });
 });
 `,
     });
+    // The stage writes its shell's pid whole (renamed into place), so the file is never seen empty.
     const began = join(ws.counts, "began");
     await ws.run(["server", "start"], { env: SERVED });
     const orphaned = ws.start(["run"], { env: SERVED });
     await fileAppears(began);
     orphaned.child.kill("SIGKILL");
     await orphaned.done;
-    // The client gone, its run stops its stage as SIGTERM would: the stage's shell ends before its sleep does.
+    // The client gone, its run stops its stage as SIGTERM would: the stage's shell cleans up and ends before its sleep does.
     await processEnds(Number(readFileSync(began, "utf8")));
+    await servedCommandsReach(ws, 1);
+    expect(ws.count("cleaned")).toBe(1);
     expect(ws.exists("out/y.txt")).toBe(false);
     expect((await ws.run(["server", "stop"], { env: SERVED })).stdout).toContain("stopped the sluice server");
     expect(JSON.parse((await ws.run(["status", "--json"])).stdout)).toMatchObject({ stages: [{ id: "k:slow", state: "stale" }] });
@@ -535,7 +543,7 @@ export default defineProject("c", (p) => {
     ws = new Workspace({
       "pipeline.ts": `import { defineProject, file } from "sluice";
 export default defineProject("d", (p) => {
-  p.stage("slow", { outs: { y: file("out/y.txt") }, cmd: "echo $$ >> $COUNTS/began; sleep 30; echo y > {outs.y}" });
+  p.stage("slow", { outs: { y: file("out/y.txt") }, cmd: "echo $$ > $COUNTS/pid && mv $COUNTS/pid $COUNTS/began; sleep 30; echo y > {outs.y}" });
 });
 `,
     });

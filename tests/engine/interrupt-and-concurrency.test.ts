@@ -50,8 +50,11 @@ describe("interrupts and concurrent runs", () => {
     expect(await cacheProblems(ws.root)).toEqual([]);
   });
 
-  it("says which signal stopped it: SIGTERM (a CI job cancelled) is not a Ctrl-C", async () => {
+  it("says which signal stopped it: SIGTERM (a CI job cancelled) is not a Ctrl-C; a stage's trap cleans up before the run ends", async () => {
     ws = new Workspace(SLOW_WORKSPACE);
+    // The stage's shell runs its trap at once (it waits with `wait`, which a trapped signal interrupts, where a
+    // foreground sleep would hold the trap until it ended), and the cleanup takes a while.
+    ws.edit("projects/p/pipeline.ts", "echo started; sleep 30", `trap 'sleep 0.3; echo cleaned > ${ws.root}/trapped.txt; exit 1' TERM; sleep 30 & echo started; wait`);
     const running = ws.start(["run"]);
     await running.waitFor("[p:slow] started");
     running.child.kill("SIGTERM");
@@ -60,6 +63,7 @@ describe("interrupts and concurrent runs", () => {
     expect(out.stderr).toContain("terminated (SIGTERM): stopping running stages (SIGTERM again to force)");
     expect(out.stderr).not.toContain("Ctrl-C");
     expect(ws.exists("cache/lock")).toBe(false);
+    expect(ws.read("trapped.txt")).toBe("cleaned\n");
   });
 
   it("serialises two concurrent runs on one workspace without corrupting the cache", async () => {
