@@ -32,7 +32,8 @@ export async function runCli(args: readonly string[]): Promise<number> {
   return Number(process.exitCode ?? 0);
 }
 
-async function parseAndRun(args: string[]): Promise<void> {
+async function parseAndRun(typed: readonly string[]): Promise<void> {
+  const args = withFolderApart(typed);
   const name = args.find((a) => !a.startsWith("-"));
   const known = name !== undefined && name in commandLoaders;
   const names = known ? [name] : Object.keys(commandLoaders);
@@ -75,6 +76,15 @@ async function parseAndRun(args: string[]): Promise<void> {
   for (const addCommand of commands) parser = addCommand(parser);
   skipHelpCache(parser);
   await parser.parseAsync();
+}
+
+/**
+ * `-C<folder>` as `-C <folder>`. yargs splits an attached value only after a letter: it reads `-C.` as an
+ * option named "." and `-C..` as the folder ".", where `-Cdata` is the folder "data" as expected.
+ */
+function withFolderApart(args: readonly string[]): string[] {
+  const end = args.includes("--") ? args.indexOf("--") : args.length;
+  return args.flatMap((arg, at) => (at < end && /^-C[^=]/.test(arg) ? ["-C", arg.slice(2)] : [arg]));
 }
 
 /** Under `--json`, a command that exited 2 without printing its document prints the error document instead. */

@@ -83,6 +83,21 @@ describe("usage mistakes", () => {
   it("says a -C folder does not exist rather than that it holds no workspace", async () => {
     expect(await refused("-C", "/nonexistent/folder", "status")).toBe("error: -C /nonexistent/folder: no such directory");
   });
+
+  it("takes a -C folder written against the option, dots included", async () => {
+    // From a folder outside the workspace: only -C can find it.
+    const outside = mkdtempSync(join(tmpdir(), "sluice-outside-"));
+    try {
+      const cases: [folder: string, cwd: string][] = [[ws.root, outside], [".", ws.root], ["..", join(ws.root, "projects")]];
+      for (const [folder, cwd] of cases) {
+        const out = spawnSync(process.execPath, [BIN, `-C${folder}`, "status", "--json"], { cwd, env: cliEnv(), encoding: "utf8" });
+        expect(out.status, `-C${folder}: ${out.stderr}`).toBe(0);
+        expect((JSON.parse(out.stdout) as { stages: unknown[] }).stages.length).toBeGreaterThan(0);
+      }
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("usage mistakes under --json", () => {
