@@ -8,6 +8,9 @@
  *   holds (`console.error = …`, zod's `z.config(…)`, which lives on the
  *   global object) or from a built-in prototype (`Array.prototype.total`):
  *   the next load would find the last one's and, say, skip making its own.
+ * - Entries the load put in or took from a Map or Set that such an object
+ *   holds as a property (zod's schema registry, whose ids `.meta({ id })`
+ *   declares): the next load would find the last one's schemas there.
  * - Timers the load started (`setInterval` to poll a config): a process of
  *   its own would have ended with them; here they would go on into the next
  *   command.
@@ -43,10 +46,17 @@ interface Leftover extends Watched {
   readonly before: PropertyDescriptor | undefined;
 }
 
+/** A Map or Set and its entries, in order. */
+type Collection = Map<unknown, unknown> | Set<unknown>;
+
 let watched: Watched[] | undefined;
 /** What the load being recorded started from: each watched object's own properties. */
 let recording: Map<object, Map<PropertyKey, PropertyDescriptor>> | undefined;
+/** And the entries of each collection a watched object held. */
+let recordingEntries: Map<Collection, unknown[]> | undefined;
 let leftovers: Leftover[] = [];
+/** Collections a load changed, with the entries they had before it. */
+let changedCollections = new Map<Collection, unknown[]>();
 let required: string[] = [];
 let timers: { kind: TimerKind; handle: unknown }[] = [];
 
@@ -61,12 +71,14 @@ export function watchLoads(): void {
  * the global object is watched from now on.
  */
 export async function asSetup<T>(setUp: () => Promise<T>): Promise<T> {
-  if (!watched || !recording) return setUp();
+  if (!watched || !recording || !recordingEntries) return setUp();
   const before = snapshot(watched);
+  const entriesBefore = collectionEntries(watched);
   try {
     return await setUp();
   } finally {
     const base = recording;
+    for (const [collection, was] of entriesBefore) if (!sameEntries(was, entriesOf(collection))) recordingEntries.set(collection, entriesOf(collection));
     for (const [target, was] of before) {
       for (const [key, now] of changes(target, was)) {
         if (now) base.get(target)?.set(key, now);
@@ -76,6 +88,7 @@ export async function asSetup<T>(setUp: () => Promise<T>): Promise<T> {
     const added = watchedObjects(new Set(watched.map(({ target }) => target)));
     watched.push(...added);
     for (const [target, properties] of snapshot(added)) base.set(target, properties);
+    for (const [collection, entries] of collectionEntries(added)) recordingEntries.set(collection, entries);
   }
 }
 
@@ -83,6 +96,7 @@ export async function asSetup<T>(setUp: () => Promise<T>): Promise<T> {
 export async function recordLoad<T>(load: () => Promise<T>): Promise<T> {
   if (!watched) return load();
   recording = snapshot(watched);
+  recordingEntries = collectionEntries(watched);
   const requiredBefore = new Set(Object.keys(requireCache));
   const stopTracking = trackTimers((kind, handle) => timers.push({ kind, handle }));
   try {
@@ -90,7 +104,12 @@ export async function recordLoad<T>(load: () => Promise<T>): Promise<T> {
   } finally {
     stopTracking();
     const before = recording;
+    const entriesBefore = recordingEntries;
     recording = undefined;
+    recordingEntries = undefined;
+    for (const [collection, was] of entriesBefore) {
+      if (!changedCollections.has(collection) && !sameEntries(was, entriesOf(collection))) changedCollections.set(collection, was);
+    }
     for (const { target, name } of watched) {
       const was = before.get(target) ?? new Map<PropertyKey, PropertyDescriptor>();
       for (const [key] of changes(target, was)) {
@@ -108,12 +127,14 @@ export function forgetLoadLeftovers(): string[] {
     const undone = before ? Reflect.defineProperty(target, key, before) : Reflect.deleteProperty(target, key);
     if (!undone) stuck.push(`${name}.${String(key)}`);
   }
+  for (const [collection, entries] of changedCollections) refill(collection, entries);
   for (const id of required) delete requireCache[id];
   for (const { kind, handle } of timers) {
     if (kind === "setImmediate") clearImmediate(handle as NodeJS.Immediate);
     else clearTimeout(handle as NodeJS.Timeout);
   }
   leftovers = [];
+  changedCollections = new Map();
   required = [];
   timers = [];
   return stuck;
@@ -169,6 +190,38 @@ function changes(target: object, before: ReadonlyMap<PropertyKey, PropertyDescri
     if (!(then && now && sameDescriptor(then, now))) changed.push([key, now]);
   }
   return changed;
+}
+
+/** The entries of each Map and Set a watched object holds as a data property. */
+function collectionEntries(objects: readonly Watched[]): Map<Collection, unknown[]> {
+  const entries = new Map<Collection, unknown[]>();
+  for (const { target } of objects) {
+    for (const key of Reflect.ownKeys(target)) {
+      const value: unknown = Object.getOwnPropertyDescriptor(target, key)?.value;
+      if (value instanceof Map || value instanceof Set) entries.set(value, entriesOf(value));
+    }
+  }
+  return entries;
+}
+
+/** A collection's entries, read through the built-in methods (a subclass may override its own). */
+function entriesOf(collection: Collection): unknown[] {
+  return collection instanceof Map ? [...Map.prototype.entries.call(collection)].flat() : [...Set.prototype.values.call(collection)];
+}
+
+function sameEntries(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((entry, at) => Object.is(entry, b[at]));
+}
+
+/** Puts `entries` (as entriesOf lists them) back as a collection's only ones. */
+function refill(collection: Collection, entries: readonly unknown[]): void {
+  if (collection instanceof Map) {
+    Map.prototype.clear.call(collection);
+    for (let at = 0; at < entries.length; at += 2) Map.prototype.set.call(collection, entries[at], entries[at + 1]);
+  } else {
+    Set.prototype.clear.call(collection);
+    for (const entry of entries) Set.prototype.add.call(collection, entry);
+  }
 }
 
 function snapshot(objects: readonly Watched[]): Map<object, Map<PropertyKey, PropertyDescriptor>> {

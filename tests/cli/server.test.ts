@@ -260,6 +260,9 @@ const message = z.string().safeParse(1).error?.issues[0]?.message;
 const g = globalThis as { loads?: number; chosen?: string };
 g.loads = (g.loads ?? 0) + 1;
 g.chosen ??= process.env["CHOSEN"] ?? "first";
+// zod's schema registry is the process's too: a process of its own holds only the ids its load declared.
+z.string().meta({ id: \`\${process.env["CHOSEN"] ?? "first"}-id\` });
+const ids = Object.keys(z.toJSONSchema(z.globalRegistry).schemas).join("+");
 // Patched once per process, as the pipeline thinks: a second load must find the prototype and console as they were.
 const arrays = Array.prototype as { patched?: number };
 arrays.patched = (arrays.patched ?? 0) + 1;
@@ -271,9 +274,9 @@ const tag = process.env["TAG"];
 setInterval(() => console.error("tick from the load of", tag), 5).unref();
 export default defineProject("l", (p) => {
   p.stage("echo", {
-    params: { size: settings.size, loads: g.loads, chosen: g.chosen, patched: arrays.patched, message: message ?? "", resolved: import.meta.resolve("./flags.js").endsWith("/flags.js") },
+    params: { size: settings.size, loads: g.loads, chosen: g.chosen, patched: arrays.patched, message: message ?? "", resolved: import.meta.resolve("./flags.js").endsWith("/flags.js"), ids },
     outs: { y: file("out/y.txt") },
-    cmd: "echo {params.size} {params.loads} {params.chosen} {params.message} > {outs.y}",
+    cmd: "echo {params.size} {params.loads} {params.chosen} {params.ids} {params.message} > {outs.y}",
   });
   p.stage("flags", { outs: { flags: file("out/flags.json") }, run: runFrom(() => import("./flags.js"), "flags") });
 });
@@ -287,7 +290,7 @@ export async function flags({ outs }: { outs: { flags: string } }): Promise<void
     });
     await ws.run(["server", "start"], { env: SERVED });
     expect((await servedRun(ws)).stages).toEqual({ "l:echo": "ran", "l:flags": "ran" });
-    expect(ws.read("out/y.txt")).toBe(`1 1 first ${INVALID}\n`);
+    expect(ws.read("out/y.txt")).toBe(`1 1 first first-id ${INVALID}\n`);
     expect(ws.read("out/flags.json")).toBe("[]");
     // The second load counts one load and chooses afresh, as a process of its own does: nothing to run.
     const second = await servedRun(ws, { TAG: "second" });
@@ -295,16 +298,16 @@ export async function flags({ outs }: { outs: { flags: string } }): Promise<void
     expect(second.stderr.split("\n").filter((line) => /loaded|exit listener/.test(line))).toEqual(["[pipeline] loaded", "[pipeline] exit listener, code 0"]);
     expect(second.stderr).not.toContain("tick from the load of undefined");
     expect((await servedRun(ws, { CHOSEN: "second" })).stages).toEqual({ "l:echo": "ran", "l:flags": "cached" });
-    expect(ws.read("out/y.txt")).toBe(`1 1 second ${INVALID}\n`);
+    expect(ws.read("out/y.txt")).toBe(`1 1 second second-id ${INVALID}\n`);
     expect((await servedRun(ws, { CUSTOM: "1" })).stages).toEqual({ "l:echo": "ran", "l:flags": "cached" });
-    expect(ws.read("out/y.txt")).toBe("1 1 first custom\n");
+    expect(ws.read("out/y.txt")).toBe("1 1 first first-id custom\n");
     // Back to zod's own message, as a process of its own finds it: the first run's outputs, from the cache.
     expect((await servedRun(ws)).stages).toEqual({ "l:echo": "restored", "l:flags": "cached" });
-    expect(ws.read("out/y.txt")).toBe(`1 1 first ${INVALID}\n`);
+    expect(ws.read("out/y.txt")).toBe(`1 1 first first-id ${INVALID}\n`);
     // A file loaded through require is read again.
     ws.write("settings.json", JSON.stringify({ size: 2 }));
     expect((await servedRun(ws)).stages).toEqual({ "l:echo": "ran", "l:flags": "cached" });
-    expect(ws.read("out/y.txt")).toBe(`2 1 first ${INVALID}\n`);
+    expect(ws.read("out/y.txt")).toBe(`2 1 first first-id ${INVALID}\n`);
     expect(await servedCount(ws)).toBe(6);
   });
 
