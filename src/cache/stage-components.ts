@@ -3,7 +3,7 @@
  * Params and code identity stay apart: a param edit never looks like a code
  * change, and a helper edit only reaches the stages whose code imports it.
  */
-import { contractText, type Json, type Stage, type StageDep } from "../pipeline/index.js";
+import { contractText, writtenParams, type Json, type Stage, type StageDep } from "../pipeline/index.js";
 import { canonicalJson } from "../util/canonical-json.js";
 import type { CodeIdentities } from "./code-identity.js";
 import { digestString, hashString, type Digest } from "./digest.js";
@@ -66,7 +66,9 @@ export async function stageComponents(
   if (stage.action.kind === "cmd") {
     const runtime = { platform };
     const wdir = stage.wdir === undefined ? {} : { wdir: stage.wdir };
-    return { action: "cmd", cmd: stage.action.cmd, deps, env, format: KEY_FORMAT, outs, params, probes, runtime, stage: stage.id, ...wdir };
+    // The copy of each params file the command reads, in the file's words: `1.0` where the file says so, not `1`.
+    const paramsWritten = stage.paramsFiles.length > 0 ? { paramsWritten: writtenParams(stage, params) } : {};
+    return { action: "cmd", cmd: stage.action.cmd, deps, env, format: KEY_FORMAT, outs, params, ...paramsWritten, probes, runtime, stage: stage.id, ...wdir };
   }
   const runtime = { node: process.versions.node.split(".")[0] ?? "", platform };
   const identity = await code.of(stage);

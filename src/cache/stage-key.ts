@@ -36,6 +36,8 @@ export interface KeyComponents {
   readonly inline?: string;
   readonly packages?: Readonly<Record<string, string>>;
   readonly params: Readonly<Record<string, Json>>;
+  /** How each params-file param is written in the copy a cmd stage reads (absent: it reads none). */
+  readonly paramsWritten?: Readonly<Record<string, string>>;
   readonly deps: Readonly<Record<string, DepComponent>>;
   /** Output name -> `kind:path` (`:persist` added when persisted, `#contract:<digest>` for a json output); moving an output is a new key. */
   readonly outs: Readonly<Record<string, string>>;

@@ -42,16 +42,15 @@ export {
   type Workspace,
 } from "./model.js";
 export {
-  documentOf,
   fileParamName,
   parseStructured,
   readStructuredFile,
   fileWithKeysSet,
-  renderStructured,
   selectKey,
   structuredFormat,
   type ParamsFormat,
 } from "./params-file.js";
+export { renderWritten, writtenParams } from "./params-written.js";
 export {
   importClosure,
   importStatements,

@@ -50,6 +50,10 @@ export interface StageParamsFile {
   readonly format: "yaml" | "json";
   /** Dotted keys, sorted. */
   readonly keys: readonly string[];
+  /** The file's text as validation read it. */
+  readonly text: string;
+  /** Each key's value as the file writes it (see params-written.ts): what the stage's copy holds. */
+  readonly written: Readonly<Record<string, string>>;
 }
 
 /** A metrics file a stage writes: its own output, or a file inside one of its directory outputs. */

@@ -1,9 +1,9 @@
 /**
  * Params files (`params.yaml`, `params.json`): reading one, picking the
- * values of dotted keys out of it, and writing back a document that holds
- * only those keys. A stage's key takes the named keys' values and its
- * command sees a copy made of exactly them, so a key it did not name can
- * neither change its result unseen nor be read by it at all.
+ * values of dotted keys out of it, and setting keys in its text. A stage's
+ * key takes the named keys' values and its command sees a copy made of
+ * exactly them (params-written.ts), so a key it did not name can neither
+ * change its result unseen nor be read by it at all.
  */
 import { createRequire } from "node:module";
 import { readBoundedText } from "../util/bounded-read.js";
@@ -54,12 +54,13 @@ function syntaxProblem(format: ParamsFormat, error: Error): string {
   return `is not valid ${format === "json" ? "JSON" : "YAML"}: ${first}`;
 }
 
-/** Reads and parses a params file, bounded in size; a problem is phrased to follow the file's name. */
-export function readStructuredFile(absolute: string, format: ParamsFormat): { ok: true; value: Json } | { ok: false; problem: string } {
+/** Reads and parses a params file, bounded in size (with its text); a problem is phrased to follow the file's name. */
+export function readStructuredFile(absolute: string, format: ParamsFormat): { ok: true; value: Json; text: string } | { ok: false; problem: string } {
   const read = readBoundedText(absolute, MAX_PARAMS_FILE_BYTES);
   if (read.kind === "absent") return { ok: false, problem: "does not exist" };
   if (read.kind === "error") return { ok: false, problem: read.problem };
-  return parseStructured(read.text, format);
+  const parsed = parseStructured(read.text, format);
+  return parsed.ok ? { ...parsed, text: read.text } : parsed;
 }
 
 /**
@@ -100,27 +101,6 @@ export function nestedKeyProblem(keys: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** A document holding exactly the given dotted keys with their values, nested as in the file. */
-export function documentOf(entries: Iterable<readonly [string, Json]>): Json {
-  const root: Record<string, Json> = {};
-  for (const [key, value] of entries) {
-    const segments = key.split(".");
-    let node = root;
-    for (const segment of segments.slice(0, -1)) {
-      const next = node[segment];
-      if (next === null || typeof next !== "object" || Array.isArray(next)) node[segment] = {};
-      node = node[segment] as Record<string, Json>;
-    }
-    node[segments[segments.length - 1] as string] = value;
-  }
-  return root;
-}
-
-/** Renders a document in the file's own format. */
-export function renderStructured(document: Json, format: ParamsFormat): string {
-  return format === "json" ? `${JSON.stringify(document, null, 2)}\n` : yaml().stringify(document);
-}
-
 let loaded: typeof import("yaml") | undefined;
 
 /**
@@ -128,7 +108,7 @@ let loaded: typeof import("yaml") | undefined;
  * importing it costs about as much as planning the example workspace, which
  * reads no YAML.
  */
-function yaml(): typeof import("yaml") {
+export function yaml(): typeof import("yaml") {
   loaded ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
   return loaded;
 }

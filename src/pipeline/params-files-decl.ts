@@ -10,6 +10,7 @@ import type { DeclaredStage, Json, ParamsFileDecl } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { StageDep, StageParamsFile } from "./model.js";
 import { fileParamName, nestedKeyProblem, readStructuredFile, selectKey, structuredFormat } from "./params-file.js";
+import { writtenOf, writtenValue } from "./params-written.js";
 import type { PathProbe } from "./path-probe.js";
 
 /** What checking a params file needs from the project being validated. */
@@ -75,6 +76,7 @@ export function paramsFromFiles(
       continue;
     }
     let complete = true;
+    const written: Record<string, string> = {};
     for (const key of keys) {
       const selected = selectKey(read.value, key);
       const notJson = selected.ok ? notJsonReason(selected.value, fileParamName(file.path, key)) : undefined;
@@ -84,8 +86,9 @@ export function paramsFromFiles(
         continue;
       }
       values[fileParamName(file.path, key)] = selected.value;
+      written[key] = writtenValue(read.text, format as NonNullable<typeof format>, key) ?? writtenOf(selected.value);
     }
-    if (complete) files.push({ declared: file.path, path: rel, format: format as NonNullable<typeof format>, keys: [...keys].sort() });
+    if (complete) files.push({ declared: file.path, path: rel, format: format as NonNullable<typeof format>, keys: [...keys].sort(), text: read.text, written });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { values, files };

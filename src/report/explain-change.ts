@@ -15,6 +15,7 @@ export function explainChange(before: KeyComponents, after: KeyComponents): stri
   // A params-file value is named as the file and key the user edits ("params.yaml:train.lr 0.1 -> 0.2").
   changes.push(...mapChanges("params", pick(before.params, false), pick(after.params, false), (v) => canonicalJson(v)));
   changes.push(...mapChanges("", pick(before.params, true), pick(after.params, true), (v) => canonicalJson(v), ""));
+  changes.push(...writingChanges(before, after));
   const deps = new Set([...Object.keys(before.deps), ...Object.keys(after.deps)]);
   for (const name of [...deps].sort()) {
     const was = before.deps[name];
@@ -38,6 +39,23 @@ export function explainChange(before: KeyComponents, after: KeyComponents): stri
   changes.push(...mapChanges("env", before.env, after.env, (v) => JSON.stringify(v), " "));
   changes.push(...mapChanges("probe", before.probes, after.probes, (v) => JSON.stringify(v), " "));
   changes.push(...mapChanges("runtime", before.runtime, after.runtime, String, " "));
+  return changes;
+}
+
+/**
+ * Params-file values that are the same but written otherwise ("params.yaml:train.max_features written 1.0 -> 1"),
+ * which the stage's own reader may tell apart. A value that changed is named above.
+ */
+function writingChanges(before: KeyComponents, after: KeyComponents): string[] {
+  if (!before.paramsWritten !== !after.paramsWritten) {
+    return [after.paramsWritten ? "params files are now read as written (keyed by an older sluice)" : "params files are no longer read"];
+  }
+  const changes: string[] = [];
+  for (const [name, now] of Object.entries(after.paramsWritten ?? {})) {
+    const was = before.paramsWritten?.[name];
+    const sameValue = canonicalJson(before.params[name]) === canonicalJson(after.params[name]);
+    if (was !== undefined && was !== now && sameValue) changes.push(`${name} written ${was} -> ${now}`);
+  }
   return changes;
 }
 

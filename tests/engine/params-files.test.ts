@@ -70,15 +70,59 @@ describe("params files", () => {
     expect(ws.read("projects/p/seen.yaml")).toBe("train:\n  lr: 0.4\n");
   });
 
+  it("hands a cmd each value in the file's own words, and keys it on them: 1.0 is not 1, no is not \"no\", a seed keeps its digits", async () => {
+    const yaml = `train:
+  max_features: 1.0   # every feature, to scikit-learn
+  use_bias: no
+  seed: 12345678901234567891
+  octal: 010
+  sci: 1e3
+  note: |
+    two
+    lines
+  tags: [a, "b c", 1.50]
+  step: 0.1
+other: 5
+`;
+    ws = new Workspace(project(`  p.stage("read", {
+    paramsFiles: [paramsFrom("params.yaml", ["train"])],
+    outs: { seen: file("seen.txt") },
+    cmd: "python3 -c 'import yaml; print(yaml.safe_load(open(\\"params.yaml\\")))' > {outs.seen}",
+  });`, { "projects/p/params.yaml": yaml }));
+    // What PyYAML (a YAML 1.1 reader) makes of the workspace's own file.
+    const own = spawnSync("python3", ["-c", "import yaml, sys; print(yaml.safe_load(open(sys.argv[1])))", join(ws.root, "projects/p/params.yaml")], { encoding: "utf8" });
+    expect(own.stdout).toContain("'max_features': 1.0, 'use_bias': False, 'seed': 12345678901234567891, 'octal': 8, 'sci': '1e3'");
+    expect(statuses(await ws.runJson())).toEqual({ "p:read": "ran" });
+    expect(ws.read("projects/p/seen.txt")).toBe(own.stdout.replace(", 'other': 5", ""));
+    // A comment, or a key the stage does not read: the same copy, a hit.
+    ws.edit("projects/p/params.yaml", "every feature", "all features");
+    ws.edit("projects/p/params.yaml", "other: 5", "other: 6");
+    expect(statuses(await ws.runJson())).toEqual({ "p:read": "cached" });
+    // The same value to JSON, another to the stage's reader: each a new key.
+    for (const [from, to] of [["max_features: 1.0", "max_features: 1"], ["use_bias: no", 'use_bias: "no"'], ["seed: 12345678901234567891", "seed: 12345678901234567892"]] as const) {
+      ws.edit("projects/p/params.yaml", from, to);
+      const explained = await ws.run(["explain", "p:read"]);
+      expect(explained.stdout).toContain("params.yaml:train written");
+      expect(statuses(await ws.runJson())).toEqual({ "p:read": "ran" });
+    }
+    expect(ws.read("projects/p/seen.txt")).toContain("'max_features': 1, 'use_bias': 'no', 'seed': 12345678901234567892, 'octal': 8");
+    // A --set of one key leaves the others in the file's words.
+    expect((await ws.runJson(["--set", "train.step=0.5"])).code).toBe(0);
+    expect(ws.read("projects/p/seen.txt")).toContain("'max_features': 1, 'use_bias': 'no', 'seed': 12345678901234567892, 'octal': 8, 'sci': '1e3'");
+    expect(ws.read("projects/p/seen.txt")).toContain("'step': 0.5");
+  });
+
   it("reads JSON params files and writes the stage's copy as JSON, a whole section when a key names one", async () => {
     ws = new Workspace(project(`  p.stage("a", {
     paramsFiles: [paramsFrom("conf/params.json", ["model"])],
     outs: { seen: file("seen.json") },
     cmd: "cat conf/params.json > {outs.seen}",
-  });`, { "projects/p/conf/params.json": JSON.stringify({ model: { depth: 4, kind: "tree" }, other: 1 }) }));
-    const run = await ws.runJson(["--set", "model={\"depth\":6,\"kind\":\"tree\"}"]);
+  });`, { "projects/p/conf/params.json": `{ "model": { "depth": 4, "kind": "tree", "rate": 1.0 }, "other": 1 }\n` }));
+    const run = await ws.runJson(["--set", "model={\"depth\":6,\"kind\":\"tree\",\"rate\":1}"]);
     expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(ws.read("projects/p/seen.json"))).toEqual({ model: { depth: 6, kind: "tree" } });
+    expect(JSON.parse(ws.read("projects/p/seen.json"))).toEqual({ model: { depth: 6, kind: "tree", rate: 1 } });
+    // What the --set left as it was stays in the file's words: 1.0, a float to Python's json.
+    expect(ws.read("projects/p/seen.json")).toContain('"rate": 1.0');
   });
 
   it("hands a run function the named keys' values in ctx.fileParams, a --set included", async () => {
@@ -104,11 +148,11 @@ export function seen(ctx: { fileParams: Record<string, unknown>; outs: { seen: s
     for (const set of ["train.lr=0.5", "params.yaml:train.lr=0.5"]) {
       const run = await ws.runJson(["--set", set]);
       expect(run.code, run.stderr).toBe(0);
-      expect(ws.read("projects/p/seen.yaml")).toBe("train:\n  lr: 0.5\n  epochs: 3\n");
+      expect(ws.read("projects/p/seen.yaml")).toBe("train: {lr: 0.5, epochs: 3}\n");
     }
     const two = await ws.runJson(["--set", "train.lr=0.25", "--set", "train.epochs=9"]);
     expect(two.code, two.stderr).toBe(0);
-    expect(ws.read("projects/p/seen.yaml")).toBe("train:\n  lr: 0.25\n  epochs: 9\n");
+    expect(ws.read("projects/p/seen.yaml")).toBe("train: {lr: 0.25, epochs: 9}\n");
     expect(ws.read("projects/p/params.yaml")).toContain("lr: 0.1");
     const typo = await ws.run(["run", "--set", "train.lrate=0.5"]);
     expect(typo.code).toBe(2);
