@@ -10,8 +10,8 @@ export { recordDigests, RunRecords, storedOuts, type RecordedOut, type RecordPro
 export type { RecordedHit } from "./record-index.js";
 export { depOrigin, externalDigest, stageComponents } from "./stage-components.js";
 export { KEY_FORMAT, parseStageKey, stageKey, type DepComponent, type KeyComponents, type StageKey } from "./stage-key.js";
-export { directoryManifest, StatCache, type UnfollowedLink } from "./stat-cache.js";
-export { manifestNameProblem, parseDirManifest, type ManifestEntry } from "./dir-manifest.js";
+export { StatCache, type UnfollowedLink } from "./stat-cache.js";
+export { directoryManifest, manifestEntry, manifestNameProblem, parseDirManifest, type DirListing, type ManifestEntry } from "./dir-manifest.js";
 export { recordOutputsMismatch } from "./record-shape.js";
 export { openCache, saveSession, type CacheSession } from "./cache-session.js";
 export { collectGarbage, referencedObjects, type GcOptions, type GcReport } from "./gc.js";

@@ -31,9 +31,9 @@
 import { readFileSync, readlinkSync, realpathSync, statSync, type Stats } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, dirname, join, relative, sep } from "node:path";
-import { canonicalJson } from "../util/canonical-json.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { digestFile, digestString, type Digest } from "./digest.js";
+import { directoryManifest, manifestEntry, type ManifestEntry } from "./dir-manifest.js";
 
 /**
  * A symlink inside a folder that the folder's digest cannot follow: it
@@ -126,12 +126,14 @@ export class StatCache {
    */
   async #directory(relPath: string): Promise<{ digest: Digest } | { link: UnfollowedLink } | undefined> {
     const absolute = join(this.#root, relPath);
-    const files: [string, Digest][] = [];
+    const files: ManifestEntry[] = [];
+    const dirs: string[] = [];
     // Real paths of the folders being walked, to see a link that leads back into one of them.
     const walking: string[] = [];
     const walk = async (dir: string, real: string): Promise<UnfollowedLink | undefined> => {
       walking.push(real);
       const entries = await readdir(dir, { withFileTypes: true });
+      if (entries.length === 0 && dir !== absolute) dirs.push(relative(absolute, dir));
       for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) {
@@ -139,7 +141,8 @@ export class StatCache {
           if (unfollowed) return unfollowed;
         } else if (entry.isFile()) {
           const statAt = Date.now();
-          files.push([relative(absolute, path), await this.#fileDigest(relative(this.#root, path), path, statSync(path), statAt)]);
+          const info = statSync(path);
+          files.push(manifestEntry(relative(absolute, path), await this.#fileDigest(relative(this.#root, path), path, info, statAt), info));
         } else if (entry.isSymbolicLink()) {
           const unfollowed = await this.#followLink(path, absolute, files, walking, walk);
           if (unfollowed) return unfollowed;
@@ -154,14 +157,14 @@ export class StatCache {
     } catch {
       return undefined;
     }
-    return { digest: digestString(directoryManifest(files)) };
+    return { digest: digestString(directoryManifest({ files, dirs })) };
   }
 
   /** Adds what the symlink at `path` leads to (a file, or a folder walked in its place), or says why it cannot. */
   async #followLink(
     path: string,
     folder: string,
-    files: [string, Digest][],
+    files: ManifestEntry[],
     walking: readonly string[],
     walk: (dir: string, real: string) => Promise<UnfollowedLink | undefined>,
   ): Promise<UnfollowedLink | undefined> {
@@ -184,7 +187,7 @@ export class StatCache {
     const info = statSync(path);
     if (info.isDirectory()) return walking.includes(real) ? unfollowed("loop") : walk(path, real);
     if (!info.isFile()) return undefined; // a link to a socket or a device is skipped like the thing itself
-    files.push([relative(folder, path), await this.#fileDigest(relative(this.#root, path), path, info, statAt)]);
+    files.push(manifestEntry(relative(folder, path), await this.#fileDigest(relative(this.#root, path), path, info, statAt), info));
     return undefined;
   }
 
@@ -249,9 +252,4 @@ export class StatCache {
 function racy(info: Stats, statAt: number): boolean {
   const coarse = Number.isInteger(info.mtimeMs) && Number.isInteger(info.ctimeMs);
   return statAt - Math.max(info.mtimeMs, info.ctimeMs) <= (coarse ? COARSE_RACY_MS : RACY_MS);
-}
-
-/** The canonical text of a directory artifact: sorted relative paths and their digests. */
-export function directoryManifest(files: readonly (readonly [string, Digest])[]): string {
-  return canonicalJson({ kind: "dir", files: [...files].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) });
 }

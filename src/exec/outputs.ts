@@ -4,16 +4,18 @@
  * hashed, checked and stored are they renamed into the workspace, so a
  * failed or interrupted stage never leaves an output under its real name.
  */
-import { cpSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync } from "node:fs";
+import { chmodSync, cpSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync } from "node:fs";
 import { cp, rename, rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import {
   digestFile,
   digestString,
   directoryManifest,
+  manifestEntry,
   parseDirManifest,
   recordOutputsMismatch,
   type Digest,
+  type DirListing,
   type ManifestEntry,
   type ObjectProblem,
   type ObjectStore,
@@ -67,9 +69,10 @@ async function storeOutput(out: StageOut, temp: string, store: ObjectStore | und
 
 /** Hashes (and stores) every file of a directory output, then its manifest. */
 async function storeDirectory(out: StageOut, temp: string, store: ObjectStore | undefined): Promise<Stored> {
-  const files: [string, Digest][] = [];
+  const files: ManifestEntry[] = [];
+  const dirs: string[] = [];
   let size = 0;
-  const listed = listFiles(temp);
+  const listed = listFiles(temp, dirs);
   if (!Array.isArray(listed)) {
     const { entry, link } = listed;
     const what = link === undefined ? "a special file (not a regular file or folder)" : `a symlink (-> ${link})`;
@@ -87,10 +90,11 @@ async function storeDirectory(out: StageOut, temp: string, store: ObjectStore | 
   for (const file of listed) {
     const digest = await digestFile(file);
     await store?.putFile(file, digest);
-    files.push([relative(temp, file), digest]);
-    size += statSync(file).size;
+    const info = statSync(file);
+    files.push(manifestEntry(relative(temp, file), digest, info));
+    size += info.size;
   }
-  const manifest = directoryManifest(files);
+  const manifest = directoryManifest({ files, dirs: dirs.map((dir) => relative(temp, dir)) });
   const digest = store ? await store.putBytes(Buffer.from(manifest, "utf8")) : digestString(manifest);
   return { ok: true, out: { path: out.path, kind: out.kind, digest, size } };
 }
@@ -225,15 +229,28 @@ async function restoreDirectory(
   store: ObjectStore,
   statCache: StatCache,
 ): Promise<RestoreProblem | undefined> {
-  const files = await manifestFiles(store, recorded);
-  if (!Array.isArray(files)) return files;
+  const listing = await manifestListing(store, recorded);
+  if (!("files" in listing)) return listing;
   const real = join(root, out.path);
   const staging = `${real}.sluice-restore-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   const folders = new Set<string>([""]);
-  for (const [rel, digest] of files) {
+  const placed = async ([rel, digest, executable]: ManifestEntry): Promise<RestoreProblem | undefined> => {
     const problem = placeFolders(staging, dirname(rel), folders) ?? (await store.restore(digest, join(staging, rel)));
+    // The stored object has the mode of whichever file first held its bytes: the manifest says what this one had.
+    if (!problem) setExecutable(join(staging, rel), executable === "x");
+    return problem;
+  };
+  for (const entry of listing.files) {
+    const problem = await placed(entry);
+    if (problem) {
+      await rm(staging, { recursive: true, force: true });
+      return problem;
+    }
+  }
+  for (const dir of listing.dirs) {
+    const problem = placeFolders(staging, dir, folders);
     if (problem) {
       await rm(staging, { recursive: true, force: true });
       return problem;
@@ -241,8 +258,15 @@ async function restoreDirectory(
   }
   await rm(real, { recursive: true, force: true });
   await rename(staging, real);
-  for (const [rel, digest] of files) statCache.rememberNow(join(out.path, rel), digest);
+  for (const [rel, digest] of listing.files) statCache.rememberNow(join(out.path, rel), digest);
   return undefined;
+}
+
+/** Lets whoever may read `path` run it (as a file made executable under the usual umask is), or no one. */
+function setExecutable(path: string, executable: boolean): void {
+  const { mode } = statSync(path);
+  const wanted = executable ? mode | ((mode & 0o444) >> 2) : mode & ~0o111;
+  if (wanted !== mode) chmodSync(path, wanted);
 }
 
 /**
@@ -266,12 +290,12 @@ function placeFolders(base: string, rel: string, made: Set<string>): RestoreProb
   return undefined;
 }
 
-/** The files of a stored directory artifact, read from its manifest object and checked (see `parseDirManifest`). */
-async function manifestFiles(store: ObjectStore, recorded: RecordedOut): Promise<ManifestEntry[] | RestoreProblem> {
+/** The files and empty folders of a stored directory artifact, read from its manifest object and checked (see `parseDirManifest`). */
+async function manifestListing(store: ObjectStore, recorded: RecordedOut): Promise<DirListing | RestoreProblem> {
   const manifest = await store.readVerified(recorded.digest);
   if (!manifest.ok) return manifest.problem;
   const parsed = parseDirManifest(manifest.bytes);
-  return parsed.ok ? parsed.files : { reason: "unusable-record", detail: `directory output ${recorded.path}: ${parsed.problem}` };
+  return parsed.ok ? parsed : { reason: "unusable-record", detail: `directory output ${recorded.path}: ${parsed.problem}` };
 }
 
 /** Records the digests just stored, so the next no-op reads none of these files again. */
@@ -280,8 +304,8 @@ async function rememberOutput(out: StageOut, recorded: RecordedOut, store: Objec
     statCache.rememberNow(out.path, recorded.digest);
     return;
   }
-  const files = await manifestFiles(store, recorded);
-  if (Array.isArray(files)) for (const [rel, digest] of files) statCache.rememberNow(join(out.path, rel), digest);
+  const listing = await manifestListing(store, recorded);
+  if ("files" in listing) for (const [rel, digest] of listing.files) statCache.rememberNow(join(out.path, rel), digest);
 }
 
 /**
@@ -302,17 +326,18 @@ async function moveInto(from: string, to: string): Promise<void> {
 }
 
 /**
- * The regular files below `dir`, sorted; or the first entry that is neither
- * a file nor a folder. A symlink is never followed nor silently skipped: a
- * restore could not bring it back, so the cached result would differ from
- * the first run's.
+ * The regular files below `dir`, sorted, with the folders below it that hold
+ * nothing added to `emptyDirs`; or the first entry that is neither a file nor
+ * a folder. A symlink is never followed nor silently skipped: a restore could
+ * not bring it back, so the cached result would differ from the first run's.
  */
-function listFiles(dir: string): string[] | { entry: string; link: string | undefined } {
+function listFiles(dir: string, emptyDirs: string[]): string[] | { entry: string; link: string | undefined } {
   const files: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      const below = listFiles(path);
+      if (readdirSync(path).length === 0) emptyDirs.push(path);
+      const below = listFiles(path, emptyDirs);
       if (!Array.isArray(below)) return below;
       files.push(...below);
     } else if (entry.isFile()) files.push(path);

@@ -16,7 +16,12 @@ describe("directory manifests", () => {
 
   it("parses a manifest and refuses one with an escaping name, a bad digest, a duplicate or a file used as a folder", () => {
     const d = digestString("x");
-    expect(parseDirManifest(bytes({ kind: "dir", files: [["a", d], ["sub/b", d]] }))).toEqual({ ok: true, files: [["a", d], ["sub/b", d]] });
+    expect(parseDirManifest(bytes({ kind: "dir", files: [["a", d], ["sub/b", d]] }))).toEqual({ ok: true, files: [["a", d], ["sub/b", d]], dirs: [] });
+    expect(parseDirManifest(bytes({ kind: "dir", files: [["run.sh", d, "x"]], dirs: ["logs", "tmp/empty"] }))).toEqual({
+      ok: true,
+      files: [["run.sh", d, "x"]],
+      dirs: ["logs", "tmp/empty"],
+    });
     const problem = (value: unknown) => {
       const parsed = parseDirManifest(bytes(value));
       return parsed.ok ? undefined : parsed.problem;
@@ -26,6 +31,10 @@ describe("directory manifests", () => {
     expect(problem({ kind: "dir", files: [["a", d], ["a", d]] })).toContain("twice");
     expect(problem({ kind: "dir", files: [["a", d], ["a/b", d]] })).toContain("both as a file and as a folder");
     expect(problem({ files: [] })).toContain("not a directory manifest");
+    expect(problem({ kind: "dir", files: [["a", d, "rwx"]] })).toContain('is not [name, digest] or [name, digest, "x"]');
+    expect(problem({ kind: "dir", files: [], dirs: ["../up"] })).toBe('the manifest names the folder "../up", which leaves its folder (..)');
+    expect(problem({ kind: "dir", files: [["a", d]], dirs: ["a"] })).toContain("both as a file and as a folder");
+    expect(problem({ kind: "dir", files: [["a", d]], dirs: ["a/b"] })).toContain("both as a file and as a folder");
     expect(parseDirManifest(Buffer.from("{"))).toEqual({ ok: false, problem: "the manifest is not valid JSON" });
   });
 });
