@@ -25,6 +25,15 @@ export function describeRefusedArguments(message: string, args: readonly string[
     const command = args.find((arg) => vocabulary.commands.includes(arg));
     return [`--${valueless} needs a value; \`sluice ${command ? `${command} ` : ""}--help\` shows its form`];
   }
+  const invalid = [...message.matchAll(/Argument: (\S+), Given: (.+?), Choices: (.+)$/gm)];
+  if (invalid.length > 0) {
+    return invalid.map(([, name, given, listedChoices]) => {
+      const choices = (listedChoices ?? "").split(", ").map((choice) => choice.replace(/^"(.*)"$/, "$1"));
+      const positional = !args.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+      const what = positional ? (name as string) : `--${name}`;
+      return `${what} cannot be ${given}: it is one of ${choices.join(", ")}${didYouMean(String(given).replace(/^"(.*)"$/, "$1"), choices)}`;
+    });
+  }
   const listed = /^Unknown arguments?: (.+)$/.exec(message)?.[1];
   if (listed === undefined) return undefined;
   const command = args.find((arg) => vocabulary.commands.includes(arg));

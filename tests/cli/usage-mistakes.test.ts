@@ -84,6 +84,12 @@ describe("usage mistakes", () => {
     expect(await refused("-C", "/nonexistent/folder", "status")).toBe("error: -C /nonexistent/folder: no such directory");
   });
 
+  it("names the choices of an option or argument that has only a few, with the nearest, in one line", async () => {
+    expect(await refused("dag", "--format", "mermaidd")).toBe('error: --format cannot be "mermaidd": it is one of mermaid, dot, json (did you mean "mermaid"?)');
+    expect(await refused("dag", "--format=png")).toBe('error: --format cannot be "png": it is one of mermaid, dot, json');
+    expect(await refused("server", "statu")).toBe('error: action cannot be "statu": it is one of start, stop, status (did you mean "status"?)');
+  });
+
   it("takes a -C folder written against the option, dots included", async () => {
     // From a folder outside the workspace: only -C can find it.
     const outside = mkdtempSync(join(tmpdir(), "sluice-outside-"));
