@@ -7,6 +7,7 @@ import { cacheLayout, readHistory, type HistoryEntry } from "../cache/index.js";
 import { globToRegExp } from "../graph/index.js";
 import { workspaceRootAt } from "./load-workspace.js";
 import { formatDuration } from "../report/index.js";
+import { didYouMean } from "../util/did-you-mean.js";
 import { refuse, type OpResult } from "./failure.js";
 
 async function history(cwd: string): Promise<OpResult<HistoryEntry[]>> {
@@ -16,11 +17,21 @@ async function history(cwd: string): Promise<OpResult<HistoryEntry[]>> {
 }
 
 /** The newest `limit` runs of the stages `stage` (an id or glob) names, oldest first. */
-export async function listRuns(cwd: string, request: { readonly stage: string | undefined; readonly limit: number }): Promise<OpResult<HistoryEntry[]>> {
+export async function listRuns(
+  cwd: string,
+  request: { readonly stage: string | undefined; readonly limit: number },
+): Promise<OpResult<{ readonly runs: HistoryEntry[]; readonly none: string }>> {
   const entries = await history(cwd);
   if (!entries.ok) return entries;
   const pattern = request.stage ? globToRegExp(request.stage) : undefined;
-  return { ok: true, value: entries.value.filter((e) => !pattern || pattern.test(e.stage)).slice(-request.limit) };
+  const runs = entries.value.filter((e) => !pattern || pattern.test(e.stage)).slice(-request.limit);
+  // What to say when nothing matched: a stage named by mistake gets the nearest one that has runs.
+  const recorded = new Set(entries.value.map((e) => e.stage));
+  const none =
+    request.stage === undefined || recorded.size === 0
+      ? "no runs recorded yet"
+      : `no runs of ${request.stage} recorded${/[*?]/.test(request.stage) ? "" : didYouMean(request.stage, recorded)}; \`sluice runs\` lists every stage's`;
+  return { ok: true, value: { runs, none } };
 }
 
 export interface RunComparison {

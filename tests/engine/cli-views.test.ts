@@ -108,6 +108,12 @@ describe("sluice runs diff", () => {
     expect(diff.rows).toContainEqual({ field: "outs.o", a: JSON.stringify(first!.outs.o), b: JSON.stringify(last!.outs.o) });
   });
 
+  it("says a stage named by mistake has no runs, with the nearest one that has", async () => {
+    const out = await ws.run(["runs", "p:aa"]);
+    expect(out.code).toBe(0);
+    expect(out.stdout.trim()).toBe('no runs of p:aa recorded (did you mean "p:a"?); `sluice runs` lists every stage\'s');
+  });
+
   it("refuses a run id the history does not hold, with exit 2", async () => {
     const out = await ws.run(["runs", "diff", "nope", "nope2"]);
     expect(out.code).toBe(2);

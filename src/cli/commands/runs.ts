@@ -18,9 +18,10 @@ const list = defineCommand({
   handler: async (argv) => {
     const runs = await listRuns(argv.cwd ?? process.cwd(), { stage: argv.stage, limit: argv.limit });
     if (!runs.ok) return exitWithFailure(runs.error);
-    if (argv.json) return void writeOut(JSON.stringify({ runs: runs.value }, null, 2));
-    if (runs.value.length === 0) return void writeOut("no runs recorded yet");
-    writeOut(renderRunsTable(runs.value.map((e) => ({ ...e, where: whereRan(e) })), { wide: argv.wide }));
+    const { runs: entries, none } = runs.value;
+    if (argv.json) return void writeOut(JSON.stringify({ runs: entries }, null, 2));
+    if (entries.length === 0) return void writeOut(none);
+    writeOut(renderRunsTable(entries.map((e) => ({ ...e, where: whereRan(e) })), { wide: argv.wide }));
   },
 });
 
