@@ -33,8 +33,8 @@ export function scaffoldPackageJson(name: string): string {
   return `${JSON.stringify({ name, private: true, type: "module", scripts: { pipeline: "sluice run" } }, null, 2)}\n`;
 }
 
-/** The lines `.gitignore` needs; appended when the file exists. */
-export const GITIGNORE_LINES = ["node_modules/", "/cache/"];
+/** The lines `.gitignore` needs (the pages `sluice report` and `plots` write are made again at will); appended when the file exists. */
+export const GITIGNORE_LINES = ["node_modules/", "/cache/", "/report/"];
 
 /** A folder name made into a valid project name (`My Repo` -> `my-repo`). */
 export function projectName(folder: string): string {

@@ -1,7 +1,7 @@
 /**
  * `sluice init`: scaffolds a workspace in a folder. Writes package.json only
- * when there is none, appends what is missing of `node_modules` and
- * `/cache/` to an existing .gitignore, and refuses (naming them) when any
+ * when there is none, appends what is missing of `node_modules`,
+ * `/cache/` and `/report/` to an existing .gitignore, and refuses (naming them) when any
  * other file it would write already exists: init never overwrites someone's
  * work.
  */

@@ -9,7 +9,7 @@ import { exitWithFailure } from "../exit-code.js";
 
 const command = defineCommand({
   command: "init",
-  describe: "Create a workspace here: pipeline.ts listing projects/<name>/ with two example stages, .gitignore for node_modules/ and cache/, registry/",
+  describe: "Create a workspace here: pipeline.ts listing projects/<name>/ with two example stages, .gitignore for node_modules/, cache/ and report/, registry/",
   builder: (yargs) => yargs.example("$0 init && $0 run", "scaffold, then build it"),
   handler: (argv) => {
     const initialized = initWorkspace(argv.cwd ?? process.cwd());
