@@ -14,12 +14,22 @@ export interface PlainOptions {
 }
 
 export function plainReporter(options: PlainOptions): BuildObserver & { summary(results: readonly StageResult[]): void } {
+  // A running stage's output arrives as its writes do, a line in pieces ("progress: " now, "50%\n" later):
+  // each stage's unfinished line waits for its end, so every printed line is one of the stage's own.
+  const unfinished = new Map<StageId, string>();
+  const flush = (id: StageId) => {
+    const rest = unfinished.get(id);
+    unfinished.delete(id);
+    if (rest) writeErr(`[${id}] ${rest}`);
+  };
   return {
     onLog(id: StageId, text: string, replay: boolean) {
       // A hit's log was shown when it ran; replaying every one turns a no-op into pages (--verbose shows them).
       if (!options.logs || (replay && !options.verbose)) return;
-      const prefix = replay ? `[${id}] (cached) ` : `[${id}] `;
-      writeErr(text.trimEnd().split("\n").map((line) => prefix + line).join("\n"));
+      if (replay) return void writeErr(text.trimEnd().split("\n").map((line) => `[${id}] (cached) ${line}`).join("\n"));
+      const lines = `${unfinished.get(id) ?? ""}${text}`.split("\n");
+      unfinished.set(id, lines.pop() as string);
+      if (lines.length > 0) writeErr(lines.map((line) => `[${id}] ${line}`).join("\n"));
     },
     onJobState(id, state) {
       writeErr(jobStateLine(id, state));
@@ -31,6 +41,7 @@ export function plainReporter(options: PlainOptions): BuildObserver & { summary(
       writeErr(`waiting for the workspace lock held by ${holder} ...`);
     },
     onResult(result: StageResult) {
+      flush(result.id);
       // A thousand "cached" lines drown what changed; the summary counts them (--verbose lists them).
       if (result.status !== "cached" || options.verbose) writeErr(resultLine(result));
       for (const warning of result.warnings) writeErr(`warning: ${result.id}: ${warning}`);
