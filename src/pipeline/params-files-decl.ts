@@ -6,6 +6,7 @@
  */
 import { isAbsolute } from "node:path";
 import { notJsonReason } from "../util/canonical-json.js";
+import { nearbyFile } from "../util/did-you-mean.js";
 import type { DeclaredStage, Json, ParamsFileDecl } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { StageDep, StageParamsFile } from "./model.js";
@@ -72,7 +73,7 @@ export function paramsFromFiles(
     }
     const read = readStructuredFile(absolute, format as NonNullable<typeof format>);
     if (!read.ok) {
-      report("missing-param", `params file ${file.path} ${read.problem}`);
+      report("missing-param", `params file ${file.path} ${read.problem}${read.problem === "does not exist" ? nearbyFile(absolute, file.path) : ""}`);
       continue;
     }
     let complete = true;

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { notJsonReason } from "../util/canonical-json.js";
 import { fail, ok, type Result } from "../util/result.js";
-import { closestName } from "../util/did-you-mean.js";
+import { closestName, didYouMean, nearbyFile } from "../util/did-you-mean.js";
 import { EXECUTOR_NAMES, STAGE_DECL_KEYS, type DeclaredProject, type DeclaredStage, type DepRef, type OutDecl } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import {
@@ -262,7 +262,8 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     const known = { deps: new Set(Object.keys(decl.deps ?? {})), outs: new Set(Object.keys(decl.outs ?? {})), params: new Set(Object.keys(params)) };
     for (const [, group, name] of (decl.cmd as string).matchAll(PLACEHOLDER)) {
       if (!known[group as keyof typeof known].has(name as string)) {
-        report("unknown-placeholder", `cmd uses {${group}.${name}} but declares no ${group} named "${name}"`, "cmd");
+        const named = known[group as keyof typeof known];
+        report("unknown-placeholder", `cmd uses {${group}.${name}} but declares no ${group} named "${name}"${didYouMean(name as string, named, (near) => `{${group}.${near}}`)}`, "cmd");
       } else if (group === "outs" && inDirs.has(name as string)) {
         const held = inDirs.get(name as string);
         report("unknown-placeholder", `cmd uses {outs.${name}}, ${held?.what} inside directory output "${held?.out}": write it below {outs.${held?.out}}`, "cmd");
@@ -333,7 +334,7 @@ function resolveDep(
       }
       const kind = paths.kind(absolute);
       if (kind === "missing" || (kind === "symlink" && !existsSync(absolute))) {
-        report("missing-input", `dep "${name}" names ${rel}, which does not exist`);
+        report("missing-input", `dep "${name}" names ${rel}, which does not exist${nearbyFile(absolute, rel)}`);
         return undefined;
       }
       if (!paths.inside(absolute)) {

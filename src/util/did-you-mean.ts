@@ -2,6 +2,8 @@
  * "Did you mean" for a misspelt name: the nearest candidate by edit
  * distance, when it is near enough to be a typo rather than another word.
  */
+import { readdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { closestMatch } from "leven";
 
 /**
@@ -22,4 +24,20 @@ export function closestName(word: string, candidates: Iterable<string>): string 
 export function didYouMean(word: string, candidates: Iterable<string>, quote: (name: string) => string = (name) => `"${name}"`): string {
   const near = closestName(word, candidates);
   return near === undefined ? "" : ` (did you mean ${quote(near)}?)`;
+}
+
+/**
+ * " (did you mean <shown folder>/<name>?)" naming a file beside the missing `absolute` whose name is a
+ * near miss of its own (`trian.py` for `train.py`, `params.yml` for `params.yaml`); `shown` is the
+ * missing path as the message names it.
+ */
+export function nearbyFile(absolute: string, shown: string): string {
+  let siblings: string[];
+  try {
+    siblings = readdirSync(dirname(absolute));
+  } catch {
+    return "";
+  }
+  const near = closestName(basename(absolute), siblings);
+  return near === undefined ? "" : ` (did you mean ${join(dirname(shown), near)}?)`;
 }

@@ -189,6 +189,23 @@ describe("pipeline validation (exit 2, one message naming file and stage)", () =
     );
   });
 
+  it("suggests the placeholder, the source file and the params file a typo meant", async () => {
+    const files = project(`  p.stage("a", {
+    deps: { script: source("train.py") },
+    paramsFiles: [paramsFrom("params.yaml", ["lr"])],
+    outs: { y: file("a.txt") },
+    cmd: "cat {deps.scrpt} > {outs.y}",
+  });
+  p.stage("b", { deps: { code: source("trian.py") }, outs: { y: file("b.txt") }, cmd: "cat {deps.code} > {outs.y}" });`);
+    files["projects/p/pipeline.ts"] = (files["projects/p/pipeline.ts"] as string).replace("import {", "import { paramsFrom,");
+    const out = await expectDefinitionError(
+      { ...files, "projects/p/train.py": "print(1)\n", "projects/p/params.yml": "lr: 0.1\n" },
+      /cmd uses \{deps\.scrpt\} but declares no deps named "scrpt" \(did you mean \{deps\.script\}\?\)/,
+    );
+    expect(out.stderr).toContain("params file params.yaml does not exist (did you mean params.yml?)");
+    expect(out.stderr).toContain('dep "code" names projects/p/trian.py, which does not exist (did you mean projects/p/train.py?)');
+  });
+
   it("rejects an unknown target and suggests one", async () => {
     await expectDefinitionError(
       project(`  p.stage("build", { outs: { y: file("a.txt") }, cmd: "echo > {outs.y}" });`),
