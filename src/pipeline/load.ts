@@ -322,7 +322,18 @@ function loadFailure(file: string, error: unknown): Diagnostic {
   const message = firstLine.replace(/^.*?:\d+:\d+: (ERROR: )?/, "");
   const where = found ? `${found.file}:${found.line}` : file;
   // No line is pointed at when none is known (a thrown string carries no stack): the first line would be a guess.
-  return { reason: "load-failed", message: `cannot load ${where}: ${message}${installHint(text)}`, ...(found ? { location: found } : {}) };
+  return { reason: "load-failed", message: `cannot load ${where}: ${message}${installHint(text)}${orderHint(text)}`, ...(found ? { location: found } : {}) };
+}
+
+/**
+ * What a stage handle used before its stage is declared means: a stage can read only what the stages
+ * above it make, which is why a pipeline has no cycles. (A handle named before its `const` is a
+ * ReferenceError of JavaScript's, which says nothing of stages.)
+ */
+function orderHint(text: string): string {
+  const name = /^Cannot access '([^']+)' before initialization/.exec(text)?.[1];
+  if (name === undefined) return "";
+  return ` (if ${name} is a stage, declare it above the stages that read its outputs; a stage can only read what is declared before it, so a pipeline has no cycles)`;
 }
 
 /**

@@ -181,6 +181,20 @@ export default defineProject("t", () => {});
     },
   );
 
+  it("says what a stage used before it is declared means: stages read only what is above them, so no cycle", async () => {
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+export default defineProject("c", (p) => {
+  const prepare = p.stage("prepare", { deps: { m: train.outs.model }, outs: { d: file("d.txt") }, cmd: "cp {deps.m} {outs.d}" });
+  const train = p.stage("train", { deps: { d: prepare.outs.d }, outs: { model: file("m.txt") }, cmd: "cp {deps.d} {outs.model}" });
+});
+`,
+    });
+    const out = await ws.run(["run"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("cannot load pipeline.ts:3: Cannot access 'train' before initialization (if train is a stage, declare it above the stages that read its outputs");
+  });
+
   it("names the file, and points at no line, when a pipeline throws what carries no stack (a string)", async () => {
     ws = new Workspace({
       "pipeline.ts": `import { defineProject } from "sluice";
