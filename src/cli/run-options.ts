@@ -35,7 +35,7 @@ export function runOptions(yargs: GlobalArgv) {
         array: true,
         requiresArg: true,
         default: [] as string[],
-        describe: "override a param for this run: --set eta:train.learningRate=0.2 (checked against its declared type)",
+        describe: "override a param for this run: a stage param, --set eta:train.learningRate=0.2 (checked against its declared type), or a paramsFrom key, --set train.lr=0.2 (params.yaml:train.lr when two files hold it)",
       },
       resources: { type: "string", describe: "resource limits for the scheduler: gpu=1,memGiB=16" },
       "fail-on-hold": { type: "boolean", default: false, describe: "exit 3 when a promotion was held" },
