@@ -17,6 +17,7 @@
  */
 import type { Document, Node as YamlNode } from "yaml";
 import { canonicalJson } from "../util/canonical-json.js";
+import { commandScopedMap } from "../util/command-scope.js";
 import type { Json } from "./decl.js";
 import type { Stage } from "./model.js";
 import { fileParamName, yaml as yamlLibrary, type ParamsFormat } from "./params-file.js";
@@ -28,8 +29,7 @@ import { fileParamName, yaml as yamlLibrary, type ParamsFormat } from "./params-
  */
 export function writtenValue(text: string, format: ParamsFormat, key: string, value?: Json): string | undefined {
   const yaml = yamlLibrary();
-  // JSON is YAML too.
-  const document = yaml.parseDocument(text, { schema: format === "json" ? "json" : "core", uniqueKeys: false });
+  const document = parsedDocument(text, format);
   let node: unknown = document.contents;
   for (const segment of key.split(".")) {
     const pair = yaml.isMap(node) ? lastPair(node.items, segment) : undefined;
@@ -37,6 +37,17 @@ export function writtenValue(text: string, format: ParamsFormat, key: string, va
     node = pair.value ?? null;
   }
   return flowText({ text, format, document }, node as YamlNode | null, value);
+}
+
+/** Parsed documents by format and text: every stage reading a file asks for its keys (a thousand stages, one params.yaml). */
+const documents = commandScopedMap<string, Document>();
+
+function parsedDocument(text: string, format: ParamsFormat): Document {
+  const memo = `${format}\0${text}`;
+  let document = documents.get(memo);
+  // JSON is YAML too.
+  if (!document) documents.set(memo, (document = yamlLibrary().parseDocument(text, { schema: format === "json" ? "json" : "core", uniqueKeys: false })));
+  return document;
 }
 
 /** What a value not read from the file (a `--set`) is written as: JSON, which a YAML reader reads alike. */
