@@ -95,7 +95,7 @@ async function executeInShadow(
   strays: { found?: string[] },
 ): Promise<ExecutedStage> {
   const { stage } = work;
-  if (stage.action.kind === "cmd") writeParamsOverlays(shadow, stage, work.params);
+  if (stage.action.kind === "cmd") writeParamsOverlays(shadow, stage, work.components.paramsWritten ?? {});
   const tempOuts = tempOutPaths(stage, shadow.root);
   seedPersistedOutputs(context.workspaceRoot, stage, tempOuts);
   const action = await context.runnerFor(stage).run({

@@ -5,12 +5,14 @@
  * exactly what the key and the run history record, and the workspace's own
  * file is never linked in, so nothing the stage does to its copy leaks out.
  */
-import { fileParamName, renderWritten, writtenParams, type Json, type Stage } from "../pipeline/index.js";
+import { fileParamName, renderWritten, type Stage } from "../pipeline/index.js";
 import { placeFile, type Shadow } from "./shadow.js";
 
-/** Writes each params file of `stage` into `shadow` from the effective `params`, each value as the file writes it (see params-written.ts). */
-export function writeParamsOverlays(shadow: Shadow, stage: Stage, params: Readonly<Record<string, Json>>): void {
-  const written = writtenParams(stage, params);
+/**
+ * Writes each params file of `stage` into `shadow`, each value in the words its key took
+ * (`paramsWritten` of its key components, see params-written.ts): the copy is what the key says.
+ */
+export function writeParamsOverlays(shadow: Shadow, stage: Stage, written: Readonly<Record<string, string>>): void {
   for (const file of stage.paramsFiles) {
     placeFile(shadow, file.path, renderWritten(file.format, file.keys.map((key) => [key, written[fileParamName(file.declared, key)] ?? "null"] as const)));
   }

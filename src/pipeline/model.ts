@@ -50,10 +50,8 @@ export interface StageParamsFile {
   readonly format: "yaml" | "json";
   /** Dotted keys, sorted. */
   readonly keys: readonly string[];
-  /** The file's text as validation read it. */
+  /** The file's text as validation read it: what the stage's copy takes each value's words from (see params-written.ts). */
   readonly text: string;
-  /** Each key's value as the file writes it (see params-written.ts): what the stage's copy holds. */
-  readonly written: Readonly<Record<string, string>>;
 }
 
 /** A metrics file a stage writes: its own output, or a file inside one of its directory outputs. */

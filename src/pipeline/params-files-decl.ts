@@ -11,7 +11,6 @@ import type { DeclaredStage, Json, ParamsFileDecl } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { StageDep, StageParamsFile } from "./model.js";
 import { fileParamName, nestedKeyProblem, readStructuredFile, selectKey, structuredFormat } from "./params-file.js";
-import { writtenOf, writtenValue } from "./params-written.js";
 import type { PathProbe } from "./path-probe.js";
 
 /** What checking a params file needs from the project being validated. */
@@ -77,7 +76,6 @@ export function paramsFromFiles(
       continue;
     }
     let complete = true;
-    const written: Record<string, string> = {};
     for (const key of keys) {
       const selected = selectKey(read.value, key);
       const notJson = selected.ok ? notJsonReason(selected.value, fileParamName(file.path, key)) : undefined;
@@ -87,9 +85,8 @@ export function paramsFromFiles(
         continue;
       }
       values[fileParamName(file.path, key)] = selected.value;
-      written[key] = writtenValue(read.text, format as NonNullable<typeof format>, key) ?? writtenOf(selected.value);
     }
-    if (complete) files.push({ declared: file.path, path: rel, format: format as NonNullable<typeof format>, keys: [...keys].sort(), text: read.text, written });
+    if (complete) files.push({ declared: file.path, path: rel, format: format as NonNullable<typeof format>, keys: [...keys].sort(), text: read.text });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { values, files };

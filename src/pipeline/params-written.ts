@@ -27,7 +27,7 @@ import { fileParamName, yaml as yamlLibrary, type ParamsFormat } from "./params-
  * With `value` (a `--set` made the key's value another), what differs from the file is written as
  * JSON, and what does not (the other keys of a section) still in the file's words.
  */
-export function writtenValue(text: string, format: ParamsFormat, key: string, value?: Json): string | undefined {
+function writtenValue(text: string, format: ParamsFormat, key: string, value?: Json): string | undefined {
   const yaml = yamlLibrary();
   const document = parsedDocument(text, format);
   let node: unknown = document.contents;
@@ -51,7 +51,7 @@ function parsedDocument(text: string, format: ParamsFormat): Document {
 }
 
 /** What a value not read from the file (a `--set`) is written as: JSON, which a YAML reader reads alike. */
-export function writtenOf(value: Json): string {
+function writtenOf(value: Json): string {
   return JSON.stringify(value);
 }
 
@@ -65,8 +65,8 @@ export function writtenParams(stage: Stage, params: Readonly<Record<string, Json
     for (const key of file.keys) {
       const name = fileParamName(file.declared, key);
       const value = params[name] ?? null;
-      const same = canonicalJson(value) === canonicalJson(stage.params[name] ?? null);
-      written.push([name, (same ? file.written[key] : writtenValue(file.text, file.format, key, value)) ?? writtenOf(value)]);
+      const fromFile = canonicalJson(value) === canonicalJson(stage.params[name] ?? null);
+      written.push([name, writtenValue(file.text, file.format, key, fromFile ? undefined : value) ?? writtenOf(value)]);
     }
   }
   return Object.fromEntries(written.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
