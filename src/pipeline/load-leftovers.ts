@@ -49,11 +49,15 @@ interface Leftover extends Watched {
 /** A Map or Set and its entries, in order. */
 type Collection = Map<unknown, unknown> | Set<unknown>;
 
+/** Watched objects as they were: each one's own properties, and the entries of each collection one holds. */
+interface Snapshot {
+  readonly properties: Map<object, Map<PropertyKey, PropertyDescriptor>>;
+  readonly entries: Map<Collection, unknown[]>;
+}
+
 let watched: Watched[] | undefined;
-/** What the load being recorded started from: each watched object's own properties. */
-let recording: Map<object, Map<PropertyKey, PropertyDescriptor>> | undefined;
-/** And the entries of each collection a watched object held. */
-let recordingEntries: Map<Collection, unknown[]> | undefined;
+/** What the load being recorded started from. */
+let recording: Snapshot | undefined;
 let leftovers: Leftover[] = [];
 /** Collections a load changed, with the entries they had before it. */
 let changedCollections = new Map<Collection, unknown[]>();
@@ -71,24 +75,25 @@ export function watchLoads(): void {
  * the global object is watched from now on.
  */
 export async function asSetup<T>(setUp: () => Promise<T>): Promise<T> {
-  if (!watched || !recording || !recordingEntries) return setUp();
+  if (!watched || !recording) return setUp();
   const before = snapshot(watched);
-  const entriesBefore = collectionEntries(watched);
   try {
     return await setUp();
   } finally {
+    // The load's starting point becomes what the setup left, and what it put on the global object joins it.
     const base = recording;
-    for (const [collection, was] of entriesBefore) if (!sameEntries(was, entriesOf(collection))) recordingEntries.set(collection, entriesOf(collection));
-    for (const [target, was] of before) {
+    for (const [target, was] of before.properties) {
       for (const [key, now] of changes(target, was)) {
-        if (now) base.get(target)?.set(key, now);
-        else base.get(target)?.delete(key);
+        if (now) base.properties.get(target)?.set(key, now);
+        else base.properties.get(target)?.delete(key);
       }
     }
+    for (const [collection, was] of before.entries) if (!sameEntries(was, entriesOf(collection))) base.entries.set(collection, entriesOf(collection));
     const added = watchedObjects(new Set(watched.map(({ target }) => target)));
     watched.push(...added);
-    for (const [target, properties] of snapshot(added)) base.set(target, properties);
-    for (const [collection, entries] of collectionEntries(added)) recordingEntries.set(collection, entries);
+    const addedThen = snapshot(added);
+    for (const [target, properties] of addedThen.properties) base.properties.set(target, properties);
+    for (const [collection, entries] of addedThen.entries) base.entries.set(collection, entries);
   }
 }
 
@@ -96,7 +101,6 @@ export async function asSetup<T>(setUp: () => Promise<T>): Promise<T> {
 export async function recordLoad<T>(load: () => Promise<T>): Promise<T> {
   if (!watched) return load();
   recording = snapshot(watched);
-  recordingEntries = collectionEntries(watched);
   const requiredBefore = new Set(Object.keys(requireCache));
   const stopTracking = trackTimers((kind, handle) => timers.push({ kind, handle }));
   try {
@@ -104,14 +108,12 @@ export async function recordLoad<T>(load: () => Promise<T>): Promise<T> {
   } finally {
     stopTracking();
     const before = recording;
-    const entriesBefore = recordingEntries;
     recording = undefined;
-    recordingEntries = undefined;
-    for (const [collection, was] of entriesBefore) {
+    for (const [collection, was] of before.entries) {
       if (!changedCollections.has(collection) && !sameEntries(was, entriesOf(collection))) changedCollections.set(collection, was);
     }
     for (const { target, name } of watched) {
-      const was = before.get(target) ?? new Map<PropertyKey, PropertyDescriptor>();
+      const was = before.properties.get(target) ?? new Map<PropertyKey, PropertyDescriptor>();
       for (const [key] of changes(target, was)) {
         if (!(target === globalThis && isOwnSlot(key))) leftovers.push({ target, name, key, before: was.get(key) });
       }
@@ -192,17 +194,6 @@ function changes(target: object, before: ReadonlyMap<PropertyKey, PropertyDescri
   return changed;
 }
 
-/** The entries of each Map and Set a watched object holds as a data property. */
-function collectionEntries(objects: readonly Watched[]): Map<Collection, unknown[]> {
-  const entries = new Map<Collection, unknown[]>();
-  for (const { target } of objects) {
-    for (const key of Reflect.ownKeys(target)) {
-      const value: unknown = Object.getOwnPropertyDescriptor(target, key)?.value;
-      if (value instanceof Map || value instanceof Set) entries.set(value, entriesOf(value));
-    }
-  }
-  return entries;
-}
 
 /** A collection's entries, read through the built-in methods (a subclass may override its own). */
 function entriesOf(collection: Collection): unknown[] {
@@ -224,8 +215,14 @@ function refill(collection: Collection, entries: readonly unknown[]): void {
   }
 }
 
-function snapshot(objects: readonly Watched[]): Map<object, Map<PropertyKey, PropertyDescriptor>> {
-  return new Map(objects.map(({ target }) => [target, ownProperties(target)]));
+/** `objects` as they are now: their own properties, and the entries of each Map and Set one holds as a data property. */
+function snapshot(objects: readonly Watched[]): Snapshot {
+  const properties = new Map(objects.map(({ target }) => [target, ownProperties(target)]));
+  const entries = new Map<Collection, unknown[]>();
+  for (const own of properties.values()) {
+    for (const { value } of own.values()) if (value instanceof Map || value instanceof Set) entries.set(value, entriesOf(value));
+  }
+  return { properties, entries };
 }
 
 function ownProperties(target: object): Map<PropertyKey, PropertyDescriptor> {
