@@ -30,9 +30,8 @@ export function manifestEntry(name: string, digest: Digest, info: { readonly mod
 
 /** The canonical text of a directory artifact: sorted paths, their digests and executable marks, sorted empty folders. */
 export function directoryManifest({ files, dirs }: DirListing): string {
-  const byName = <T>(name: (item: T) => string) => (a: T, b: T) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0);
-  const sortedFiles = [...files].sort(byName(([name]) => name));
-  return canonicalJson({ kind: "dir", files: sortedFiles, ...(dirs.length > 0 ? { dirs: [...dirs].sort(byName((name) => name)) } : {}) });
+  const sortedFiles = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return canonicalJson({ kind: "dir", files: sortedFiles, ...(dirs.length > 0 ? { dirs: [...dirs].sort() } : {}) });
 }
 
 /**

@@ -94,7 +94,8 @@ async function storeDirectory(out: StageOut, temp: string, store: ObjectStore | 
     files.push(manifestEntry(relative(temp, file), digest, info));
     size += info.size;
   }
-  const manifest = directoryManifest({ files, dirs: dirs.map((dir) => relative(temp, dir)) });
+  // The output folder itself is no entry: an empty output is a manifest with none.
+  const manifest = directoryManifest({ files, dirs: dirs.filter((dir) => dir !== temp).map((dir) => relative(temp, dir)) });
   const digest = store ? await store.putBytes(Buffer.from(manifest, "utf8")) : digestString(manifest);
   return { ok: true, out: { path: out.path, kind: out.kind, digest, size } };
 }
@@ -326,17 +327,18 @@ async function moveInto(from: string, to: string): Promise<void> {
 }
 
 /**
- * The regular files below `dir`, sorted, with the folders below it that hold
- * nothing added to `emptyDirs`; or the first entry that is neither a file nor
+ * The regular files below `dir`, sorted, with the folders (`dir` among them)
+ * that hold nothing added to `emptyDirs`; or the first entry that is neither a file nor
  * a folder. A symlink is never followed nor silently skipped: a restore could
  * not bring it back, so the cached result would differ from the first run's.
  */
 function listFiles(dir: string, emptyDirs: string[]): string[] | { entry: string; link: string | undefined } {
   const files: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  const entries = readdirSync(dir, { withFileTypes: true });
+  if (entries.length === 0) emptyDirs.push(dir);
+  for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (readdirSync(path).length === 0) emptyDirs.push(path);
       const below = listFiles(path, emptyDirs);
       if (!Array.isArray(below)) return below;
       files.push(...below);

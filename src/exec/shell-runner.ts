@@ -110,6 +110,7 @@ export class ShellRunners {
         const status = Number(pending.slice(at + runner.marker.length, end).trim());
         finish({ exitCode: status, signal: status > 128 ? signalName(status - 128) : null, spawnError: undefined }, true);
       };
+      let abortedAt: number | undefined;
       const onExit = () => {
         if (pending) job.onOutput(pending);
         const outcome: CommandOutcome = { exitCode: null, signal: "SIGKILL", spawnError: undefined };
@@ -119,7 +120,6 @@ export class ShellRunners {
         if (abortedAt === undefined || group === undefined) finish(outcome, false);
         else void groupEnds(group, abortedAt + STOP_GRACE_MS).then(() => finish(outcome, false));
       };
-      let abortedAt: number | undefined;
       const onAbort = () => {
         abortedAt = Date.now();
         killGroup(runner, "SIGTERM");

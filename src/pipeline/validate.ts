@@ -261,8 +261,8 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     // Names as declared: a dep or output that failed its own check above is reported there, not again here.
     const known = { deps: new Set(Object.keys(decl.deps ?? {})), outs: new Set(Object.keys(decl.outs ?? {})), params: new Set(Object.keys(params)) };
     for (const [, group, name] of (decl.cmd as string).matchAll(PLACEHOLDER)) {
-      if (!known[group as keyof typeof known].has(name as string)) {
-        const named = known[group as keyof typeof known];
+      const named = known[group as keyof typeof known];
+      if (!named.has(name as string)) {
         report("unknown-placeholder", `cmd uses {${group}.${name}} but declares no ${group} named "${name}"${didYouMean(name as string, named, (near) => `{${group}.${near}}`)}`, "cmd");
       } else if (group === "outs" && inDirs.has(name as string)) {
         const held = inDirs.get(name as string);

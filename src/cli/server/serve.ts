@@ -90,7 +90,8 @@ class Server {
   #stopping: Socket[] = [];
   /** What Node read from the environment as the server started (see startupSettings). */
   readonly #startup = startupSettings(process.env);
-  readonly #exit = process.exit.bind(process);
+  /** The server's own `process.exit`, which a running command's stands in for (see #exitThroughClient). */
+  readonly #exit = process.exit;
 
   constructor(options: ServeOptions) {
     this.#options = options;
@@ -228,17 +229,16 @@ class Server {
    * Returns what puts the server's own back.
    */
   #exitThroughClient(socket: Socket): () => void {
-    const own = process.exit;
     process.exit = ((code?: number | string | null) => {
       const exitCode = Number(code ?? process.exitCode ?? 0);
       this.#active = undefined;
       this.#logStop(`its command called process.exit(${exitCode})`, this.#commands + 1);
       // The command's exit listeners run first, printing to the client as in a process of its own; the code goes last.
       process.on("exit", () => send(socket, { type: "exit", code: exitCode }));
-      return own(exitCode);
+      return this.#exit.call(process, exitCode);
     }) as typeof process.exit;
     return () => {
-      process.exit = own;
+      process.exit = this.#exit;
     };
   }
 
@@ -310,9 +310,8 @@ class Server {
   #stop(why: string, commands = this.#commands): void {
     this.#logStop(why, commands);
     this.#listener.close();
-    // Leave once replies are out; a run's runners would otherwise keep the process alive. The server's own
-    // exit, not one a running command's process.exit stands in for (see #exitThroughClient).
-    setImmediate(() => this.#exit(0));
+    // Leave once replies are out; a run's runners would otherwise keep the process alive.
+    setImmediate(() => this.#exit.call(process, 0));
   }
 }
 
