@@ -28,26 +28,40 @@ import { fileParamName, yaml as yamlLibrary, type ParamsFormat } from "./params-
  * JSON, and what does not (the other keys of a section) still in the file's words.
  */
 function writtenValue(text: string, format: ParamsFormat, key: string, value?: Json): string | undefined {
+  const parsed = parsedFile(text, format);
+  if (value === undefined && parsed.asWritten.has(key)) return parsed.asWritten.get(key);
   const yaml = yamlLibrary();
-  const document = parsedDocument(text, format);
-  let node: unknown = document.contents;
+  let node: unknown = parsed.document.contents;
   for (const segment of key.split(".")) {
     const pair = yaml.isMap(node) ? lastPair(node.items, segment) : undefined;
-    if (!pair) return undefined;
-    node = pair.value ?? null;
+    node = pair ? (pair.value ?? null) : undefined;
+    if (node === undefined) break;
   }
-  return flowText({ text, format, document }, node as YamlNode | null, value);
+  const written = node === undefined ? undefined : flowText({ text, format, document: parsed.document }, node as YamlNode | null, value);
+  if (value === undefined) parsed.asWritten.set(key, written);
+  return written;
 }
 
-/** Parsed documents by format and text: every stage reading a file asks for its keys (a thousand stages, one params.yaml). */
-const documents = commandScopedMap<string, Document>();
+/** A params file's parsed document, and the keys already written from it. */
+interface ParsedFile {
+  readonly document: Document;
+  readonly asWritten: Map<string, string | undefined>;
+}
 
-function parsedDocument(text: string, format: ParamsFormat): Document {
-  const memo = `${format}\0${text}`;
-  let document = documents.get(memo);
-  // JSON is YAML too.
-  if (!document) documents.set(memo, (document = yamlLibrary().parseDocument(text, { schema: format === "json" ? "json" : "core", uniqueKeys: false })));
-  return document;
+/**
+ * Parsed files by format and text, for one command: every stage that reads a file has its keys
+ * written (a thousand stages, one params.yaml), each the same.
+ */
+const parsedFiles = { json: commandScopedMap<string, ParsedFile>(), yaml: commandScopedMap<string, ParsedFile>() };
+
+function parsedFile(text: string, format: ParamsFormat): ParsedFile {
+  let parsed = parsedFiles[format].get(text);
+  if (!parsed) {
+    // JSON is YAML too.
+    const document = yamlLibrary().parseDocument(text, { schema: format === "json" ? "json" : "core", uniqueKeys: false });
+    parsedFiles[format].set(text, (parsed = { document, asWritten: new Map() }));
+  }
+  return parsed;
 }
 
 /** What a value not read from the file (a `--set`) is written as: JSON, which a YAML reader reads alike. */
