@@ -20,7 +20,7 @@ export {
 export { contractText } from "./contract-text.js";
 export type { Diagnostic, DiagnosticReason } from "./diagnostic.js";
 export { isLazyRun } from "./lazy-run.js";
-export { findWorkspaceRoot, importModule, importThroughHooks, loadAfresh, loadWorkspace, PIPELINE_FILE, type LoadOptions } from "./load.js";
+export { findWorkspaceRoot, importModule, importThroughHooks, loadAfresh, loadWorkspace, PIPELINE_FILE, stoppedLoadCount, type LoadOptions } from "./load.js";
 export { NotFresh, sharedModuleChanged } from "./fresh-modules.js";
 export { forgetLoadLeftovers } from "./load-leftovers.js";
 export { DEFAULT_LOAD_TIMEOUT_MS, LOAD_TIMEOUT_ENV, loadTimeoutMs } from "./load-watchdog.js";

@@ -15,6 +15,12 @@
  *        │ SIGINT           -> LoadStopped("interrupted")   (exit 130)
  *        │ limit reached    -> LoadStopped("timed-out")     (exit 2)
  *
+ * V8 stops the code wherever it is, inside the write of a `console.log` too;
+ * a stream stopped between its write and its bookkeeping would hold back
+ * every later write, the diagnostic saying why the load stopped among them.
+ * So while a guarded evaluation runs, stdout and stderr are written with
+ * no bookkeeping at all (util/write-whole.ts).
+ *
  * Nothing else installs a SIGINT handler during a load: outside a guarded
  * evaluation (an await, a module graph with top-level await, the loader
  * hooks fallback) Ctrl-C keeps its default effect and ends the process at
@@ -24,6 +30,7 @@
 import { createRequire } from "node:module";
 import vm from "node:vm";
 import { fail, ok, type Result } from "../util/result.js";
+import { writeStandardStreamsWhole } from "../util/write-whole.js";
 
 /** Default limit for loading a workspace's pipeline files. */
 export const DEFAULT_LOAD_TIMEOUT_MS = 60_000;
@@ -110,6 +117,7 @@ export class LoadWatchdog {
     const remaining = this.#remaining(original);
     script ??= new vm.Script(`globalThis[Symbol.for("sluice.load-watchdog.entry")]()`, { filename: "sluice-load-watchdog" });
     slot[ENTRY] = () => requireModule(file) as Record<string, unknown>;
+    const putStreamsBack = writeStandardStreamsWhole();
     try {
       return script.runInThisContext({ breakOnSigint: true, ...(Number.isFinite(remaining) ? { timeout: remaining } : {}) }) as Record<
         string,
@@ -118,6 +126,7 @@ export class LoadWatchdog {
     } catch (error) {
       throw this.#stopped(error);
     } finally {
+      putStreamsBack();
       slot[ENTRY] = undefined;
       slot[EVALUATING] = undefined;
     }
@@ -127,11 +136,13 @@ export class LoadWatchdog {
   async evaluateModule(module: vm.Module, original: string): Promise<void> {
     this.#entry = original;
     const remaining = this.#remaining(original);
+    const putStreamsBack = writeStandardStreamsWhole();
     try {
       await module.evaluate({ breakOnSigint: true, ...(Number.isFinite(remaining) ? { timeout: remaining } : {}) });
     } catch (error) {
       throw this.#stopped(error);
     } finally {
+      putStreamsBack();
       slot[EVALUATING] = undefined;
     }
   }

@@ -33,6 +33,16 @@ export function loadAfresh(): void {
   afresh = true;
 }
 
+/**
+ * How many loads of this process were stopped before their code finished (Ctrl-C, the time limit):
+ * stopped wherever it was, that code may have left sluice's or zod's module state half-changed.
+ */
+let stoppedLoads = 0;
+
+export function stoppedLoadCount(): number {
+  return stoppedLoads;
+}
+
 /** How the modules of a workspace are loaded: from the compiled mirror, or through loader hooks. */
 export interface ModuleLoader {
   /** `mirror` may fall back to `hooks` when it cannot represent a module graph. */
@@ -163,6 +173,7 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
     return await (afresh ? recordLoad(load) : load());
   } catch (error) {
     if (!(error instanceof LoadStopped)) throw error;
+    stoppedLoads++;
     return fail([stoppedDiagnostic(error)]);
   }
 }

@@ -103,6 +103,30 @@ describe("loading pipeline files under a watchdog", () => {
     expect(writtenState(ws.root)).toEqual(before);
   }, 60_000);
 
+  it("says why it stopped even when Ctrl-C lands inside the load's own printing", async () => {
+    // Stopped in the middle of a write's bookkeeping, stderr would hold back every later write, the reason
+    // among them. Where in the write the stop lands is chance (about one stop in two, written through the
+    // stream), so it is tried several times.
+    ws = new Workspace({
+      "pipeline.ts": `import { defineProject, file } from "sluice";
+for (;;) console.error("printing");
+export default defineProject("p", (p) => {
+  p.stage("never", { outs: { y: file("out/y.txt") }, cmd: "echo y > {outs.y}" });
+});
+`,
+    });
+    for (let attempt = 0; attempt < 8; attempt++) {
+      running = ws.start(["run"]);
+      await running.waitFor("printing");
+      running.child.kill("SIGINT");
+      const out = await running.done;
+      expect([out.code, out.stderr.slice(out.stderr.lastIndexOf("printing\n") + "printing\n".length)]).toEqual([
+        130,
+        "error: interrupted while loading the pipeline (evaluating pipeline.ts); nothing was written\n",
+      ]);
+    }
+  }, 60_000);
+
   it("stops a load past the configured limit with exit 2, naming the file that was running", async () => {
     ws = workspace();
     expect((await ws.runJson()).code).toBe(0); // the pipeline files compiled: the limit measures evaluation, not a cold compiler

@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 
 export { findWorkspaceRoot } from "../../util/workspace-root.js";
 
@@ -127,22 +128,37 @@ function privateServerDir(): string {
   return dir;
 }
 
-/** Splits a stream of bytes into messages, one JSON document per line. */
+/**
+ * Splits a stream of bytes into messages, one JSON document per line. A line
+ * that is no JSON document is the piece of a message whose writing was
+ * stopped (client-line.ts): it is skipped.
+ */
 export function messageReader<T>(onMessage: (message: T) => void): (chunk: Buffer) => void {
   let pending = "";
+  // A character's bytes may arrive in two chunks.
+  const decoder = new StringDecoder("utf8");
   return (chunk) => {
-    pending += chunk.toString("utf8");
+    pending += decoder.write(chunk);
     let newline = pending.indexOf("\n");
     while (newline >= 0) {
       const line = pending.slice(0, newline);
       pending = pending.slice(newline + 1);
-      if (line !== "") onMessage(JSON.parse(line) as T);
+      const message = parsedLine(line);
+      if (message !== undefined) onMessage(message as T);
       newline = pending.indexOf("\n");
     }
   };
 }
 
 /** One message as the wire carries it. */
+function parsedLine(line: string): unknown {
+  try {
+    return line === "" ? undefined : (JSON.parse(line) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
 export function encode(message: ClientMessage | ServerMessage): string {
   return `${JSON.stringify(message)}\n`;
 }

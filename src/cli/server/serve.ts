@@ -21,8 +21,9 @@
  *   a process starts) is declined, and the client runs it itself.
  *
  * The server ends after SLUICE_SERVER_IDLE_MS (15 minutes) without a
- * command, on `sluice server stop`, after any command that crashed, and
- * once what it holds passes SLUICE_SERVER_MAX_HEAP_MB (512).
+ * command, on `sluice server stop`, after any command that crashed or
+ * whose load was stopped mid-code (Ctrl-C, the time limit), and once what
+ * it holds passes SLUICE_SERVER_MAX_HEAP_MB (512).
  */
 import { chmodSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
@@ -30,10 +31,11 @@ import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { inspect } from "node:util";
 import { runInNewContext } from "node:vm";
-import { forgetLoadLeftovers, loadAfresh, NotFresh, sharedModuleChanged } from "../../pipeline/index.js";
+import { forgetLoadLeftovers, loadAfresh, NotFresh, sharedModuleChanged, stoppedLoadCount } from "../../pipeline/index.js";
 import { runCli } from "../cli.js";
 import { loadListrReporter } from "../../report/index.js";
-import { commandCount, encode, messageReader, SERVER_NODE_OPTIONS, type ClientMessage, type ServerMessage, type TerminalSize } from "./protocol.js";
+import { ClientLine } from "./client-line.js";
+import { commandCount, messageReader, SERVER_NODE_OPTIONS, type ClientMessage, type ServerMessage, type TerminalSize } from "./protocol.js";
 
 type CommandMessage = Extract<ClientMessage, { type: "command" }>;
 
@@ -79,7 +81,7 @@ class Server {
   readonly #maxHeapBytes: number;
   #listener = createServer((socket) => this.#accept(socket));
   #idle: NodeJS.Timeout | undefined;
-  #active: Socket | undefined;
+  #active: ClientLine | undefined;
   #commands = 0;
   /** A command crashed: what it left behind is unknown, so the server ends. */
   #broken = false;
@@ -87,7 +89,7 @@ class Server {
   /** Why this workspace cannot be served afresh, once a load found out. */
   #notFresh: string | undefined;
   /** The clients of `sluice server stop` waiting for the running command to end. */
-  #stopping: Socket[] = [];
+  #stopping: ClientLine[] = [];
   /** What Node read from the environment as the server started (see startupSettings). */
   readonly #startup = startupSettings(process.env);
   /** The server's own `process.exit`, which a running command's stands in for (see #exitThroughClient). */
@@ -128,18 +130,19 @@ class Server {
 
   #accept(socket: Socket): void {
     socket.on("error", () => {});
+    const client = new ClientLine(socket);
     socket.on(
       "data",
       messageReader<ClientMessage>((message) => {
         switch (message.type) {
           case "command":
-            void this.#command(socket, message);
+            void this.#command(client, message);
             return;
           case "signal":
-            if (socket === this.#active) process.kill(process.pid, message.signal);
+            if (client === this.#active) process.kill(process.pid, message.signal);
             return;
           case "status":
-            void reply(socket, {
+            void client.reply({
               type: "status",
               pid: process.pid,
               root: this.#options.root,
@@ -149,20 +152,20 @@ class Server {
             });
             return;
           case "stop":
-            if (!this.#active) return void reply(socket, { type: "exit", code: 0 }).then(() => this.#stop("asked to (sluice server stop)"));
-            this.#stopping.push(socket);
+            if (!this.#active) return void client.reply({ type: "exit", code: 0 }).then(() => this.#stop("asked to (sluice server stop)"));
+            this.#stopping.push(client);
             return this.#stopCommand(this.#active);
         }
       }),
     );
   }
 
-  async #command(socket: Socket, command: CommandMessage): Promise<void> {
+  async #command(client: ClientLine, command: CommandMessage): Promise<void> {
     const { args } = command;
-    if (this.#active) return void decline(socket, "the server is running another command");
-    if (this.#notFresh !== undefined) return void decline(socket, this.#notFresh);
+    if (this.#active) return void decline(client, "the server is running another command");
+    if (this.#notFresh !== undefined) return void decline(client, this.#notFresh);
     const { terminal } = command;
-    if ((terminal.stdout || terminal.stderr) && !terminal.colors) return void decline(socket, "the server draws in colour, and this terminal shows none");
+    if ((terminal.stdout || terminal.stderr) && !terminal.colors) return void decline(client, "the server draws in colour, and this terminal shows none");
     const changed =
       ownFiles(this.#options.install) !== this.#own
         ? "sluice was rebuilt or reinstalled since the server started"
@@ -170,24 +173,25 @@ class Server {
     if (changed !== undefined) {
       // Stop listening first, so the client can start the next server (with this client's environment) at once.
       this.#listener.close();
-      return void decline(socket, changed, true).then(() => this.#stop(changed));
+      return void decline(client, changed, true).then(() => this.#stop(changed));
     }
     const stuck = forgetLoadLeftovers();
     if (stuck.length > 0) {
       this.#notFresh = `the workspace cannot be loaded afresh: a load before left ${stuck.join(", ")} in a way that cannot be undone`;
-      return void decline(socket, this.#notFresh);
+      return void decline(client, this.#notFresh);
     }
-    this.#active = socket;
+    this.#active = client;
     clearTimeout(this.#idle);
     // A signal the client passes on must meet exactly what it would meet in the command's own process:
     // the run's handlers once they are installed, else the default action. (A handler of ours present
     // during a load would also be lost: the load watchdog's breakOnSigint resets SIGINT's disposition.)
     this.#listenForSignals(false);
-    send(socket, { type: "started", pid: process.pid });
+    client.send({ type: "started", pid: process.pid });
     // A client gone mid-command (killed, its terminal closed) would have taken the command's own process with it.
-    socket.once("close", () => this.#stopCommand(socket));
-    const session = enter(command, socket);
-    const restoreExit = this.#exitThroughClient(socket);
+    client.socket.once("close", () => this.#stopCommand(client));
+    const session = enter(command, client);
+    const restoreExit = this.#exitThroughClient(client);
+    const loadsStopped = stoppedLoadCount();
     let outcome: ServerMessage;
     try {
       outcome = { type: "exit", code: await runCli(args) };
@@ -201,11 +205,12 @@ class Server {
     if (outcome.type !== "declined") this.#commands++;
     this.#active = undefined;
     this.#listenForSignals(true);
-    const replied = reply(socket, outcome);
+    const replied = client.reply(outcome);
     // The last reply can be a long --json document still in the socket's buffer: it goes out before the server does.
     if (this.#broken) return void replied.then(() => this.#stop("a command crashed"));
+    if (stoppedLoadCount() !== loadsStopped) return void replied.then(() => this.#stop("its command's load was stopped mid-code, which may have left shared modules half-changed"));
     if (this.#stopping.length > 0) {
-      const asked = this.#stopping.map((client) => reply(client, { type: "exit", code: 0 }));
+      const asked = this.#stopping.map((stopper) => stopper.reply({ type: "exit", code: 0 }));
       return void Promise.all([replied, ...asked]).then(() => this.#stop("asked to (sluice server stop), once its command had stopped"));
     }
     if (this.#tooBigToKeep()) return void replied.then(() => this.#stop(`its heap, collected, still holds more than ${this.#maxHeapBytes / 2 ** 20} MB`));
@@ -217,10 +222,10 @@ class Server {
    * what finished is kept), once the run's handlers are there to take it: SIGTERM would end the
    * server itself while the pipeline still loads.
    */
-  #stopCommand(socket: Socket): void {
-    if (this.#active !== socket) return;
+  #stopCommand(client: ClientLine): void {
+    if (this.#active !== client) return;
     if (process.listenerCount("SIGTERM") > 0) process.kill(process.pid, "SIGTERM");
-    else setTimeout(() => this.#stopCommand(socket), 50);
+    else setTimeout(() => this.#stopCommand(client), 50);
   }
 
   /**
@@ -228,13 +233,13 @@ class Server {
    * end the server as it would have ended the command's process, with the client told the code first.
    * Returns what puts the server's own back.
    */
-  #exitThroughClient(socket: Socket): () => void {
+  #exitThroughClient(client: ClientLine): () => void {
     process.exit = ((code?: number | string | null) => {
       const exitCode = Number(code ?? process.exitCode ?? 0);
       this.#active = undefined;
       this.#logStop(`its command called process.exit(${exitCode})`, this.#commands + 1);
       // The command's exit listeners run first, printing to the client as in a process of its own; the code goes last.
-      process.on("exit", () => send(socket, { type: "exit", code: exitCode }));
+      process.on("exit", () => client.send({ type: "exit", code: exitCode }));
       return this.#exit.call(process, exitCode);
     }) as typeof process.exit;
     return () => {
@@ -249,15 +254,15 @@ class Server {
    */
   #uncaught(error: unknown): void {
     if (process.listenerCount("uncaughtException") > 1) return;
-    const socket = this.#active;
+    const client = this.#active;
     const why = `its command threw ${String(error)}`;
-    if (!socket) {
+    if (!client) {
       writeSync(2, `${inspect(error)}\n`);
       return this.#stop(why);
     }
     this.#active = undefined;
-    send(socket, { type: "err", text: `${inspect(error)}\n\nNode.js ${process.version}\n` });
-    void reply(socket, { type: "exit", code: 1 }).then(() => this.#stop(why, this.#commands + 1));
+    client.send({ type: "err", text: `${inspect(error)}\n\nNode.js ${process.version}\n` });
+    void client.reply({ type: "exit", code: 1 }).then(() => this.#stop(why, this.#commands + 1));
   }
 
   /**
@@ -368,7 +373,7 @@ interface Session {
  * puts the server's back, and ends the process listeners the command left,
  * as its own process would have ended with them.
  */
-function enter(command: CommandMessage, socket: Socket): Session {
+function enter(command: CommandMessage, client: ClientLine): Session {
   const ownCwd = process.cwd();
   const ownEnv = { ...process.env };
   const ownArgv = process.argv;
@@ -402,7 +407,7 @@ function enter(command: CommandMessage, socket: Socket): Session {
   };
   const carry = (type: "out" | "err") =>
     ((chunk: string | Uint8Array, encoding?: unknown, done?: unknown) => {
-      send(socket, { type, text: typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8") });
+      client.send({ type, text: typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8") });
       const callback = typeof encoding === "function" ? encoding : done;
       if (typeof callback === "function") process.nextTick(callback as () => void);
       return true;
@@ -438,21 +443,8 @@ function replaceEnv(env: Readonly<Record<string, string | undefined>>): void {
   for (const [name, value] of Object.entries(env)) if (value !== undefined) process.env[name] = value;
 }
 
-function decline(socket: Socket, reason: string, restart = false): Promise<void> {
-  return reply(socket, { type: "declined", reason, ...(restart ? { restart } : {}) });
-}
-
-/** Sends the last message of a connection; resolves once it is out (or the client is gone). */
-function reply(socket: Socket, message: ServerMessage): Promise<void> {
-  return new Promise((resolve) => {
-    socket.once("close", () => resolve());
-    if (socket.destroyed) resolve();
-    else socket.end(encode(message), () => resolve());
-  });
-}
-
-function send(socket: Socket, message: ServerMessage): void {
-  if (!socket.destroyed) socket.write(encode(message));
+function decline(client: ClientLine, reason: string, restart = false): Promise<void> {
+  return client.reply({ type: "declined", reason, ...(restart ? { restart } : {}) });
 }
 
 let fullCollection: (() => void) | undefined;
