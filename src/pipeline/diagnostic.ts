@@ -19,6 +19,7 @@ export type DiagnosticReason =
   | "no-action"
   | "two-actions"
   | "bad-run-reference"
+  | "computed-import"
   | "duplicate-output"
   | "output-outside-project"
   | "missing-input"

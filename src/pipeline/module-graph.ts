@@ -9,8 +9,9 @@ import { builtinModules } from "node:module";
 import { dirname, resolve } from "node:path";
 import { commandScopedMap } from "../util/command-scope.js";
 
+/** A static import or re-export (groups 1, 2), or a dynamic import of a quoted name (3) or of a template without `${}` (4). */
 const IMPORT_SPECIFIER =
-  /(?:^|[^\w$.])(?:import|export)\s*(type\s+)?(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']|(?:^|[^\w$.])import\s*\(\s*["']([^"']+)["']\s*\)/g;
+  /(?:^|[^\w$.])(?:import|export)\s*(type\s+)?(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']|(?:^|[^\w$.])import\s*\(\s*(?:["']([^"']+)["']|`((?:[^`$]|\$(?!\{))+)`)\s*[,)]/g;
 const RESOLVE_SUFFIXES = ["", ".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", "/index.ts", "/index.js"];
 const BUILTINS = new Set(builtinModules);
 
@@ -20,6 +21,8 @@ export interface ModuleImports {
   readonly packages: readonly string[];
   /** Those of `local` named only by `import("…")`: loaded when the call runs, not with the importer. */
   readonly deferred?: readonly string[];
+  /** Where the first `import(…)` of a name computed as the code runs (`import(name)`) is written, if anywhere. */
+  readonly computedAt?: { readonly line: number; readonly column: number };
 }
 
 /** One import, re-export or dynamic `import()` in a module's text, where it is written. */
@@ -41,12 +44,12 @@ export function importStatements(text: string): ImportStatement[] {
   let line = 1;
   let counted = 0;
   for (const statement of text.matchAll(IMPORT_SPECIFIER)) {
-    const specifier = statement[2] ?? statement[3];
+    const specifier = statement[2] ?? statement[3] ?? statement[4];
     if (!specifier) continue;
     const at = statement.index + statement[0].indexOf(specifier);
     for (let i = text.indexOf("\n", counted); i !== -1 && i < at; i = text.indexOf("\n", i + 1)) line++;
     counted = at;
-    statements.push({ specifier, typeOnly: Boolean(statement[1]), dynamic: statement[3] !== undefined, line });
+    statements.push({ specifier, typeOnly: Boolean(statement[1]), dynamic: statement[2] === undefined, line });
   }
   return statements;
 }
@@ -68,7 +71,35 @@ export function scanImports(file: string): ModuleImports {
     }
   }
   const deferred = [...local].filter((target) => !loadedWith.has(target)).sort();
-  return { local: [...local].sort(), packages: [...packages].sort(), ...(deferred.length > 0 ? { deferred } : {}) };
+  const computedAt = computedImportAt(text);
+  return {
+    local: [...local].sort(),
+    packages: [...packages].sort(),
+    ...(deferred.length > 0 ? { deferred } : {}),
+    ...(computedAt !== undefined ? { computedAt } : {}),
+  };
+}
+
+/** `import(` and what follows it: a quoted name, a template literal, or anything else (a name computed as the code runs). */
+const DYNAMIC_IMPORT = /(?:^|[^\w$.])import\s*\(\s*(?:["']|`([^`]*)`|(?=[^\s"'`]))/g;
+
+/** Where the first dynamic import whose module name is computed (a variable, a template with `${}`) is written. */
+function computedImportAt(text: string): { line: number; column: number } | undefined {
+  for (const call of text.matchAll(DYNAMIC_IMPORT)) {
+    const template = call[1];
+    const quoted = /["']$/.test(call[0]) || (template !== undefined && !template.includes("${"));
+    if (!quoted) return positionOf(text, call.index + call[0].indexOf("import"));
+  }
+  return undefined;
+}
+
+/** Where a run stage's code imports a module by a name computed as it runs, if anywhere in `entry`'s closure. */
+export function computedImportIn(entry: string, scan: (file: string) => ModuleImports = scanImports): { file: string; line: number; column: number } | undefined {
+  for (const file of importClosure(entry, scan).local) {
+    const at = scan(file).computedAt;
+    if (at !== undefined) return { file, ...at };
+  }
+  return undefined;
 }
 
 /** Every local file reachable from `entry` (entry included) and every package they import. */
@@ -109,7 +140,7 @@ export function missingImport(importer: string, target: string): MissingImport |
     return undefined;
   }
   for (const statement of text.matchAll(IMPORT_SPECIFIER)) {
-    const specifier = statement[2] ?? statement[3];
+    const specifier = statement[2] ?? statement[3] ?? statement[4];
     if (!specifier || !(specifier.startsWith(".") || specifier.startsWith("/"))) continue;
     if (resolve(dirname(importer), specifier) !== target || resolveLocal(dirname(importer), specifier)) continue;
     return { importer, specifier, ...positionOf(text, statement.index + statement[0].indexOf(specifier) - 1) };
@@ -129,7 +160,7 @@ export function importPosition(importer: string, name: string): { line: number; 
     return undefined;
   }
   for (const statement of text.matchAll(IMPORT_SPECIFIER)) {
-    const specifier = statement[2] ?? statement[3];
+    const specifier = statement[2] ?? statement[3] ?? statement[4];
     if (!specifier || (specifier !== name && packageName(specifier) !== name)) continue;
     return positionOf(text, statement.index + statement[0].indexOf(specifier) - 1);
   }

@@ -7,14 +7,63 @@
 import { isAbsolute } from "node:path";
 import { notJsonReason } from "../util/canonical-json.js";
 import { nearbyFile } from "../util/did-you-mean.js";
-import type { DeclaredStage, Json, ParamsFileDecl } from "./decl.js";
+import type { DeclaredStage, Json, ParamsFileDecl, SourceLocation } from "./decl.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { StageDep, StageParamsFile } from "./model.js";
-import { fileParamName, nestedKeyProblem, readStructuredFile, selectKey, structuredFormat } from "./params-file.js";
+import { fileParamName, nestedKeyProblem, readStructuredFile, selectKey, structuredFormat, type ParamsFormat } from "./params-file.js";
 import type { PathProbe } from "./path-probe.js";
+
+/**
+ * The params files of one validation, each read once however many stages
+ * read it. A file that cannot be read (missing, too big, not YAML) is one
+ * problem, told at the first stage that reads it and naming the others,
+ * not one problem per stage.
+ */
+export class ParamsFileReads {
+  readonly #reads = new Map<string, ReturnType<typeof readStructuredFile>>();
+  readonly #unreadable = new Map<string, { first: Reader; problem: string; others: string[] }>();
+
+  /** The file's text and document, or undefined when it cannot be read (noted for `problems`). */
+  read(absolute: string, format: ParamsFormat, declared: string, reader: Reader): { readonly value: Json; readonly text: string } | undefined {
+    let read = this.#reads.get(absolute);
+    if (read === undefined) {
+      read = readStructuredFile(absolute, format);
+      this.#reads.set(absolute, read);
+    }
+    if (read.ok) return read;
+    const unreadable = this.#unreadable.get(absolute);
+    if (unreadable) unreadable.others.push(reader.id);
+    else {
+      const nearby = read.problem === "does not exist" ? nearbyFile(absolute, declared) : "";
+      this.#unreadable.set(absolute, { first: reader, problem: `params file ${declared} ${read.problem}${nearby}`, others: [] });
+    }
+    return undefined;
+  }
+
+  /** One problem per file that could not be read: the stage that read it first, and what to say there. */
+  problems(): { readonly reader: Reader; readonly message: string }[] {
+    return [...this.#unreadable.values()].map(({ first, problem, others }) => ({ reader: first, message: problem + alsoReadBy(others) }));
+  }
+}
+
+/** A stage reading a params file, and where it is declared. */
+interface Reader {
+  readonly id: string;
+  readonly location: SourceLocation;
+}
+
+/** "; stages p:b and p:c read it too", naming a few and counting the rest. */
+function alsoReadBy(stages: readonly string[]): string {
+  if (stages.length === 0) return "";
+  const shown = stages.length <= 3 ? stages : [...stages.slice(0, 2), `${stages.length - 2} more`];
+  const listed = shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}`;
+  return `; ${stages.length === 1 ? "stage" : "stages"} ${listed} ${stages.length === 1 ? "reads" : "read"} it too`;
+}
 
 /** What checking a params file needs from the project being validated. */
 export interface ParamsFileScope {
+  /** The params files read so far in this validation. */
+  readonly paramsFiles: ParamsFileReads;
   /** Resolves a project-relative path. */
   readonly place: (path: string) => { readonly absolute: string; readonly inWorkspace: string };
   readonly paths: PathProbe;
@@ -28,7 +77,8 @@ export interface ParamsFileScope {
  * stage declares none.
  */
 export function paramsFromFiles(
-  { place, paths, outputClash }: ParamsFileScope,
+  { paramsFiles, place, paths, outputClash }: ParamsFileScope,
+  reader: Reader,
   decl: DeclaredStage["decl"],
   deps: readonly StageDep[],
   report: (reason: Diagnostic["reason"], message: string) => void,
@@ -70,11 +120,8 @@ export function paramsFromFiles(
       report("bad-params-file", `paramsFrom("${file.path}") ${nested}`);
       continue;
     }
-    const read = readStructuredFile(absolute, format as NonNullable<typeof format>);
-    if (!read.ok) {
-      report("missing-param", `params file ${file.path} ${read.problem}${read.problem === "does not exist" ? nearbyFile(absolute, file.path) : ""}`);
-      continue;
-    }
+    const read = paramsFiles.read(absolute, format as NonNullable<typeof format>, file.path, reader);
+    if (read === undefined) continue;
     let complete = true;
     for (const key of keys) {
       const selected = selectKey(read.value, key);

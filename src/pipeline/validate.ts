@@ -24,13 +24,14 @@ import {
 } from "./model.js";
 import type { ModuleLoader } from "./load.js";
 import { structuredFormat } from "./params-file.js";
-import { paramsFromFiles } from "./params-files-decl.js";
+import { ParamsFileReads, paramsFromFiles } from "./params-files-decl.js";
 import { outOptions, stageOptions, urlDep } from "./stage-options-decl.js";
 import { plotFormat, stagePlot } from "./plots-decl.js";
 import { PathProbe } from "./path-probe.js";
 import { exportingModules } from "./run-module.js";
 import { packageOfFunction } from "./define.js";
 import { isLazyRun, lazyRunModule } from "./lazy-run.js";
+import { computedImportIn, scanImportsOnce } from "./module-graph.js";
 import { keyLocation } from "./key-position.js";
 
 const PLACEHOLDER = /\{(deps|outs|params)\.([A-Za-z0-9_]+)\}/g;
@@ -51,6 +52,7 @@ export async function validateWorkspace(
   const urlPaths = new Map<string, { url: string; digest: string; stage: StageId }>();
   const declaredIds = new Set(declared.flatMap((p) => p.stages.map((s) => s.handle.id)));
   const paths = new PathProbe(root);
+  const paramsFiles = new ParamsFileReads();
   const moduleTexts = new Map<string, string>();
   const moduleText = (path: string): string => {
     let text = moduleTexts.get(path);
@@ -83,6 +85,7 @@ export async function validateWorkspace(
       moduleFile: loader.entryFor(project.file),
       paths,
       moduleText,
+      paramsFiles,
       place: placer(root, project.dir),
       declaredOutputs,
     };
@@ -98,6 +101,9 @@ export async function validateWorkspace(
       ids.push(stage.id);
     }
     projects.push({ name: project.name, dir: project.dir, file: project.file, stages: ids });
+  }
+  for (const { reader, message } of paramsFiles.problems()) {
+    problems.push({ reason: "missing-param", message: at(reader.location, `stage ${reader.id}: ${message}`), stage: reader.id, location: reader.location });
   }
   if (problems.length > 0) return fail(problems);
   return ok({ root, file, projects, stages: linkOutputPaths(stages), remoteCache });
@@ -250,7 +256,7 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
     deps.push(dep);
   }
 
-  const fromFiles = paramsFromFiles({ ...scope, outputClash: (rel) => outputClash(scope.declaredOutputs, rel) }, decl, deps, report);
+  const fromFiles = paramsFromFiles({ ...scope, outputClash: (rel) => outputClash(scope.declaredOutputs, rel) }, { id, location }, decl, deps, report);
   const inDirs = new Map(
     [...metrics.map((m) => ({ ...m, what: "a metrics file" })), ...plots.map((p) => ({ ...p, what: "a plot" }))]
       .filter((m) => m.inner !== undefined)
@@ -286,6 +292,15 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
   const fn = typeof decl.run === "function" ? (decl.run as (...args: never[]) => unknown) : undefined;
   const pkg = packageOfFunction(fn);
   const module = lazy && "module" in lazy ? lazy.module : modules.get(fn);
+  // A run stage is keyed by the files its code imports; a module named only as the code runs is not among them.
+  const computed = hasRun && pkg === undefined ? computedImportIn(module ?? project.file, scanImportsOnce) : undefined;
+  if (computed) {
+    const message =
+      `stage ${id}: its code imports a module by a computed name, which the stage's key cannot hold (a change to that module would go unseen); ` +
+      `import each by name, e.g. { a: () => import("./a.js"), b: () => import("./b.js") }[name](), or read data files through deps`;
+    problems.push({ reason: "computed-import", message: at(computed, message), stage: id, location: computed });
+    return undefined;
+  }
   return {
     id,
     project: project.name,
@@ -403,6 +418,7 @@ interface ProjectScope {
   readonly paths: PathProbe;
   /** A module's text, read once per validation (`runFrom` references name their modules). */
   readonly moduleText: (path: string) => string;
+  readonly paramsFiles: ParamsFileReads;
   readonly place: (path: string) => Placed;
   /** Every output path any stage declares, for sources that would read one. */
   readonly declaredOutputs: DeclaredOutputs;

@@ -202,12 +202,19 @@ export function seen(ctx: { fileParams: Record<string, unknown>; outs: { seen: s
     expect(out.stderr).toContain('stage p:deep: params file params.yaml has no key "train.lr.x": train.lr is a value, not a mapping');
   });
 
-  it("says where a params file is not valid YAML, in one line that ends with the place", async () => {
-    ws = new Workspace(project(`  p.stage("a", { paramsFiles: [paramsFrom("params.yaml", ["train.lr"])], outs: { y: file("a.txt") }, cmd: "echo > {outs.y}" });`));
+  it("says where a params file is not valid YAML once, at the first stage that reads it, naming the others", async () => {
+    ws = new Workspace(
+      project(`  for (const name of ["a", "b", "c", "d", "e"]) p.stage(name, { paramsFiles: [paramsFrom("params.yaml", ["train.lr"])], outs: { y: file(name + ".txt") }, cmd: "echo > {outs.y}" });
+  p.stage("f", { paramsFiles: [paramsFrom("params.yml", ["train.lr"])], outs: { y: file("f.txt") }, cmd: "echo > {outs.y}" });
+  p.stage("g", { paramsFiles: [paramsFrom("params.yml", ["train.lr"])], outs: { y: file("g.txt") }, cmd: "echo > {outs.y}" });`),
+    );
     ws.write("projects/p/params.yaml", "train:\n  lr: 0.1\n  bad: [1, 2\n");
-    const out = await ws.run(["run"]);
+    const out = await ws.run(["run", "--json"]);
     expect(out.code).toBe(2);
-    expect(out.stderr).toMatch(/stage p:a: params file params\.yaml is not valid YAML: .+ at line \d+, column \d+\n/);
+    const problems = (JSON.parse(out.stdout) as { error: { problems: { stage: string; message: string }[] } }).error.problems;
+    expect(problems.map((problem) => problem.stage)).toEqual(["p:a", "p:f"]);
+    expect(problems[0]?.message).toMatch(/stage p:a: params file params\.yaml is not valid YAML: .+ at line \d+, column \d+; stages p:b, p:c and 2 more read it too$/);
+    expect(problems[1]?.message).toMatch(/stage p:f: params file params\.yml does not exist \(did you mean params\.yaml\?\); stage p:g reads it too$/);
   });
 });
 
