@@ -86,6 +86,8 @@ class Server {
   /** A command crashed: what it left behind is unknown, so the server ends. */
   #broken = false;
   readonly #onSignal = (signal: NodeJS.Signals) => this.#stop(`${signal} between commands`);
+  /** Why the server ends once its last replies are out, from the moment that is decided. */
+  #ending: string | undefined;
   /** Why this workspace cannot be served afresh, once a load found out. */
   #notFresh: string | undefined;
   /** The clients of `sluice server stop` waiting for the running command to end. */
@@ -162,6 +164,7 @@ class Server {
 
   async #command(client: ClientLine, command: CommandMessage): Promise<void> {
     const { args } = command;
+    if (this.#ending !== undefined) return void decline(client, `the server is ending: ${this.#ending}`, true);
     if (this.#active) return void decline(client, "the server is running another command");
     if (this.#notFresh !== undefined) return void decline(client, this.#notFresh);
     const { terminal } = command;
@@ -206,15 +209,22 @@ class Server {
     this.#active = undefined;
     this.#listenForSignals(true);
     const replied = client.reply(outcome);
-    // The last reply can be a long --json document still in the socket's buffer: it goes out before the server does.
-    if (this.#broken) return void replied.then(() => this.#stop("a command crashed"));
-    if (stoppedLoadCount() !== loadsStopped) return void replied.then(() => this.#stop("its command's load was stopped mid-code, which may have left shared modules half-changed"));
-    if (this.#stopping.length > 0) {
-      const asked = this.#stopping.map((stopper) => stopper.reply({ type: "exit", code: 0 }));
-      return void Promise.all([replied, ...asked]).then(() => this.#stop("asked to (sluice server stop), once its command had stopped"));
-    }
-    if (this.#tooBigToKeep()) return void replied.then(() => this.#stop(`its heap, collected, still holds more than ${this.#maxHeapBytes / 2 ** 20} MB`));
-    this.#restartIdleTimer();
+    const why = this.#whyEnd(loadsStopped);
+    if (why === undefined) return this.#restartIdleTimer();
+    // Taking no other command meanwhile, the server ends once the last replies are out.
+    this.#ending = why;
+    this.#listener.close();
+    const asked = this.#stopping.map((stopper) => stopper.reply({ type: "exit", code: 0 }));
+    void Promise.all([replied, ...asked]).then(() => this.#stop(why));
+  }
+
+  /** Why the server ends after the command it just ran, if it does; `loadsStopped`: the count before the command. */
+  #whyEnd(loadsStopped: number): string | undefined {
+    if (this.#broken) return "a command crashed";
+    if (stoppedLoadCount() !== loadsStopped) return "its command's load was stopped mid-code, which may have left shared modules half-changed";
+    if (this.#stopping.length > 0) return "asked to (sluice server stop), once its command had stopped";
+    if (this.#tooBigToKeep()) return `its heap, collected, still holds more than ${this.#maxHeapBytes / 2 ** 20} MB`;
+    return undefined;
   }
 
   /**
