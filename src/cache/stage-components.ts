@@ -67,7 +67,7 @@ export async function stageComponents(
     const runtime = { platform };
     const wdir = stage.wdir === undefined ? {} : { wdir: stage.wdir };
     // The copy of each params file the command reads, in the file's words: `1.0` where the file says so, not `1`.
-    const paramsWritten = stage.paramsFiles.length > 0 ? { paramsWritten: writtenParams(stage, params) } : {};
+    const paramsWritten = stage.paramsFiles.length > 0 ? { paramsWritten: writtenParams(stage) } : {};
     return { action: "cmd", cmd: stage.action.cmd, deps, env, format: KEY_FORMAT, outs, params, ...paramsWritten, probes, runtime, stage: stage.id, ...wdir };
   }
   const runtime = { node: process.versions.node.split(".")[0] ?? "", platform };

@@ -17,13 +17,14 @@ import { join } from "node:path";
 import { openCache, parseStageKey, referencedObjects, saveSession, type CacheSession, type RunRecord } from "../cache/index.js";
 import { planBuild, restoreOutputs } from "../exec/index.js";
 import { withUpstream } from "../graph/index.js";
-import { fileWithKeysSet, type Json, type StageId, type Workspace } from "../pipeline/index.js";
+import type { Json, StageId, Workspace } from "../pipeline/index.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { ok } from "../util/result.js";
 import { readExperiments, type Experiment } from "./experiments-file.js";
 import { PIPELINE_PARAMS, unknownExperiment } from "./exp-views.js";
 import { refuse, type OpResult } from "./failure.js";
-import { parseParamOverrides } from "./param-overrides.js";
+import { parseParamOverrides, workspaceAsSet } from "./param-overrides.js";
+import type { ParamOverrides } from "./run-request.js";
 import { revisionProblem } from "./revision-files.js";
 import { takeWorkspaceLock, type LoadedWorkspace } from "./run-once.js";
 import { declaredParams, paramsOn, type TrackedValue } from "./tracked-values.js";
@@ -55,11 +56,11 @@ export async function applyExperiment(loaded: LoadedWorkspace, name: string, opt
         return refuse("usage", `applying ${name} would overwrite uncommitted edits of ${unsaved.join(", ")}: commit them, or pass --force to overwrite`);
       }
     }
-    const current = await builtAsDeclared(cache, loaded, experiment);
-    if (!current.ok) return current;
+    const overrides = await builtAsDeclared(cache, loaded, experiment);
+    if (!overrides.ok) return overrides;
     const records = await recordsOf(cache, loaded.workspace, experiment);
     if (!records.ok) return records;
-    const written = writeParams(loaded.root, loaded.workspace, changes.value);
+    const written = writeParams(loaded.root, overrides.value, changes.value);
     if (!written.ok) return written;
     const restored: string[] = [];
     for (const [id, record] of records.value) {
@@ -83,15 +84,15 @@ export async function applyExperiment(loaded: LoadedWorkspace, name: string, opt
  * `sluice run` rebuilds anyway, with params that no longer match them:
  * refused instead, saying which stage and how to build the variant again.
  */
-async function builtAsDeclared(cache: CacheSession, loaded: LoadedWorkspace, experiment: Experiment): Promise<OpResult<void>> {
+async function builtAsDeclared(cache: CacheSession, loaded: LoadedWorkspace, experiment: Experiment): Promise<OpResult<ParamOverrides>> {
   const overrides = parseParamOverrides(loaded.workspace, experiment.set);
   if (!overrides.ok) return refuse("usage", `experiment ${experiment.name} set ${experiment.set.join(", ")}, which today's pipeline refuses: ${overrides.error[0]?.message ?? ""}`);
   const built = experiment.stages.filter((s) => loaded.workspace.stages.has(s.id as StageId));
   const plan = await planBuild(cache, {
-    workspace: loaded.workspace,
+    workspace: workspaceAsSet(loaded.workspace, overrides.value),
     dag: loaded.dag,
     selected: withUpstream(loaded.dag, built.map((s) => s.id as StageId)),
-    params: (stage) => ({ ...stage.params, ...overrides.value.get(stage.id) }),
+    params: (stage) => ({ ...stage.params, ...overrides.value.inline.get(stage.id) }),
   });
   for (const { id, key } of built) {
     const now = plan.results.find((r) => r.id === id)?.key;
@@ -100,7 +101,7 @@ async function builtAsDeclared(cache: CacheSession, loaded: LoadedWorkspace, exp
       return refuse("usage", `experiment ${experiment.name} was built under other declarations: ${id} would now be keyed ${now ?? "(not computable)"}, not ${key}; build it again (${again})`);
     }
   }
-  return ok(undefined);
+  return ok(overrides.value);
 }
 
 /** A params-file key the experiment ran with another value than the workspace holds. */
@@ -146,19 +147,11 @@ async function recordsOf(cache: CacheSession, workspace: Workspace, experiment: 
   return ok(records);
 }
 
-/** Sets the changed keys in their files, each file written whole and atomically. */
-function writeParams(root: string, workspace: Workspace, changes: readonly ParamChange[]): OpResult<void> {
-  const files = declaredParams(workspace);
-  const byFile = new Map<string, [string, Json][]>();
-  for (const change of changes) byFile.set(change.path, [...(byFile.get(change.path) ?? []), [change.key, change.value]]);
-  const texts: [string, string][] = [];
-  for (const [path, entries] of byFile) {
-    const format = files.get(path)?.format ?? "yaml";
-    const edited = fileWithKeysSet(join(root, path), format, entries);
-    if (!edited.ok) return refuse("usage", `${path} ${edited.problem}`);
-    texts.push([join(root, path), edited.text]);
+/** Writes the params files holding the changed keys, as the experiment set them, each whole and atomically. */
+function writeParams(root: string, overrides: ParamOverrides, changes: readonly ParamChange[]): OpResult<void> {
+  for (const path of new Set(changes.map((change) => change.path))) {
+    const text = overrides.files.get(path);
+    if (text !== undefined) writeFileAtomicSync(join(root, path), text);
   }
-  // Every file is edited in memory first: a problem with one writes none.
-  for (const [path, text] of texts) writeFileAtomicSync(path, text);
   return ok(undefined);
 }

@@ -18,7 +18,7 @@ import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
 import { openCache } from "../cache/index.js";
-import { fileParamName, type Json, type StageId, type Workspace } from "../pipeline/index.js";
+import type { StageId, Workspace } from "../pipeline/index.js";
 import { writeErr } from "../report/index.js";
 import { ok } from "../util/result.js";
 import { expandGrid, nameExperiments } from "./exp-grid.js";
@@ -161,8 +161,8 @@ async function buildAll(
 async function buildOne(loaded: LoadedWorkspace, experiment: Experiment, runArgs: readonly string[], signal: AbortSignal): Promise<OpResult<Experiment | undefined>> {
   const parsed = parseParamOverrides(loaded.workspace, experiment.set);
   if (!parsed.ok) return refuseWith(parsed.error);
-  const { edits, inline } = splitOverrides(loaded.workspace, parsed.value);
-  const scratch = makeScratch(loaded.workspace, experiment.name, edits);
+  const inline = inlineSets(parsed.value);
+  const scratch = makeScratch(loaded.workspace, experiment.name, parsed.value.files);
   if (!scratch.ok) return scratch;
   try {
     writeErr(`experiment ${experiment.name}: ${experiment.set.length > 0 ? experiment.set.join(" ") : "the workspace's params"}`);
@@ -178,7 +178,7 @@ async function buildOne(loaded: LoadedWorkspace, experiment: Experiment, runArgs
       ...experiment,
       status: run.code === 0 ? "done" : "failed",
       finishedAt: new Date().toISOString(),
-      params: [...params.values, ...inlineValues(parsed.value, loaded.workspace)],
+      params: [...params.values, ...inlineValues(parsed.value)],
       metrics: metrics.values,
       stages: run.document.stages.flatMap((s) => (s.key === null ? [] : [{ id: s.id, key: s.key, status: s.status }])),
     });
@@ -187,36 +187,16 @@ async function buildOne(loaded: LoadedWorkspace, experiment: Experiment, runArgs
   }
 }
 
-/**
- * The overrides as edits of params files (workspace path -> key -> value)
- * and as `--set` values of params declared in pipeline.ts, which no file
- * holds.
- */
-function splitOverrides(workspace: Workspace, overrides: ParamOverrides): { edits: Map<string, Map<string, Json>>; inline: string[] } {
-  const edits = new Map<string, Map<string, Json>>();
-  const inline: string[] = [];
-  for (const [id, values] of overrides) {
-    const stage = workspace.stages.get(id);
-    for (const [param, value] of Object.entries(values)) {
-      const file = stage?.paramsFiles.find((f) => f.keys.some((key) => fileParamName(f.declared, key) === param));
-      if (file) {
-        const key = file.keys.find((k) => fileParamName(file.declared, k) === param) as string;
-        edits.set(file.path, (edits.get(file.path) ?? new Map<string, Json>()).set(key, value));
-      } else {
-        inline.push(`${id}.${param}=${typeof value === "string" ? value : JSON.stringify(value)}`);
-      }
-    }
-  }
-  return { edits, inline };
+/** The `--set` values of params declared in pipeline.ts, which no file holds: passed on to the experiment's run. */
+function inlineSets(overrides: ParamOverrides): string[] {
+  return [...overrides.inline].flatMap(([id, values]) =>
+    Object.entries(values).map(([param, value]) => `${id}.${param}=${typeof value === "string" ? value : JSON.stringify(value)}`),
+  );
 }
 
 /** The pipeline.ts params an experiment set, as `pipeline.ts` values keyed `<stage id>.<param>`. */
-function inlineValues(overrides: ParamOverrides, workspace: Workspace): ExperimentValue[] {
-  return [...overrides].flatMap(([id, values]) =>
-    Object.entries(values)
-      .filter(([param]) => !workspace.stages.get(id)?.paramsFiles.some((f) => f.keys.some((key) => fileParamName(f.declared, key) === param)))
-      .map(([param, value]) => ({ path: PIPELINE_PARAMS, key: `${id}.${param}`, value })),
-  );
+function inlineValues(overrides: ParamOverrides): ExperimentValue[] {
+  return [...overrides.inline].flatMap(([id, values]) => Object.entries(values).map(([param, value]) => ({ path: PIPELINE_PARAMS, key: `${id}.${param}`, value })));
 }
 
 /** The part of `sluice run --json` an experiment reads. */

@@ -16,7 +16,7 @@
 import { constants, cpSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { cacheLayout } from "../cache/index.js";
-import { fileWithKeysSet, type Json, type Workspace } from "../pipeline/index.js";
+import type { Workspace } from "../pipeline/index.js";
 import { ok } from "../util/result.js";
 import { refuse, type OpResult } from "./failure.js";
 
@@ -29,11 +29,11 @@ export function scratchRoot(root: string): string {
 const NOT_COPIED = new Set(["cache", ".git", "node_modules"]);
 
 /**
- * A fresh copy of the workspace for experiment `name`, its params files
- * holding `edits` (workspace path -> dotted key -> value). Whatever a
+ * A fresh copy of the workspace for experiment `name`, the params files
+ * it sets holding `files` (workspace path -> text). Whatever a
  * previous, interrupted attempt left there is replaced.
  */
-export function makeScratch(workspace: Workspace, name: string, edits: ReadonlyMap<string, ReadonlyMap<string, Json>>): OpResult<string> {
+export function makeScratch(workspace: Workspace, name: string, files: ReadonlyMap<string, string>): OpResult<string> {
   const root = workspace.root;
   const scratch = join(scratchRoot(root), name);
   const outputs = new Set([...workspace.stages.values()].flatMap((s) => s.outs.map((o) => o.path.split("/").join(sep))));
@@ -57,16 +57,7 @@ export function makeScratch(workspace: Workspace, name: string, edits: ReadonlyM
     rmSync(scratch, { recursive: true, force: true });
     return refuse("failed", `could not make the experiment's copy of the workspace in ${scratch}: ${(error as Error).message}`);
   }
-  for (const [path, keys] of edits) {
-    const file = join(scratch, path);
-    const format = [...workspace.stages.values()].flatMap((s) => s.paramsFiles).find((f) => f.path === path)?.format ?? "yaml";
-    const edited = fileWithKeysSet(file, format, keys);
-    if (!edited.ok) {
-      removeScratch(scratch);
-      return refuse("usage", `${path} ${edited.problem}`);
-    }
-    writeFileSync(file, edited.text);
-  }
+  for (const [path, text] of files) writeFileSync(join(scratch, path), text);
   return ok(scratch);
 }
 

@@ -5,7 +5,19 @@
  * `sluice run` parses its options with it, and `exp run --run-all` the
  * values a queued experiment was recorded with.
  */
-import { fileParamName, type Diagnostic, type Json, type Stage, type StageId, type Workspace } from "../pipeline/index.js";
+import {
+  fileParamName,
+  parseStructured,
+  selectKey,
+  setWords,
+  withKeysSet,
+  type Diagnostic,
+  type Json,
+  type Stage,
+  type StageId,
+  type StageParamsFile,
+  type Workspace,
+} from "../pipeline/index.js";
 import { notJsonReason } from "../util/canonical-json.js";
 import { closestName, didYouMean } from "../util/did-you-mean.js";
 import { fail, ok, type Result } from "../util/result.js";
@@ -14,6 +26,8 @@ import type { ParamOverrides } from "./run-request.js";
 /** The overrides of `sets`, or every problem with them. */
 export function parseParamOverrides(workspace: Workspace, sets: readonly string[]): Result<ParamOverrides, Diagnostic[]> {
   const overrides = new Map<StageId, Record<string, Json>>();
+  /** Params files by workspace path: each key set, in the words to write. */
+  const fileSets = new Map<string, { readonly file: StageParamsFile; readonly words: Map<string, string> }>();
   const problems: Diagnostic[] = [];
   const bad = (message: string) => problems.push({ reason: "bad-param-override", message });
   for (const set of sets) {
@@ -35,12 +49,10 @@ export function parseParamOverrides(workspace: Workspace, sets: readonly string[
       }
       const value = checkedValue(set, set.slice(eq + 1), declared, `${first.param}${first.within.map((k) => `.${k}`).join("")}`, bad);
       if (value === undefined) continue;
-      for (const { stage, param, within } of fileParam) {
-        const current = overrides.get(stage.id) ?? {};
-        // A key inside a section the stage reads whole (`train.lr` of `["train"]`) sets that key of the section.
-        const next = within.length === 0 ? value : withValueAt((current[param] ?? stage.params[param]) as Json, within, value);
-        overrides.set(stage.id, { ...current, [param]: next });
-      }
+      const file = first.stage.paramsFiles.find((f) => f.path === first.file) as StageParamsFile;
+      const entry = fileSets.get(file.path) ?? { file, words: new Map<string, string>() };
+      entry.words.set([first.key, ...first.within].join("."), setWords(set.slice(eq + 1), value, file.format));
+      fileSets.set(file.path, entry);
       continue;
     }
     const dot = set.lastIndexOf(".", eq);
@@ -72,7 +84,42 @@ export function parseParamOverrides(workspace: Workspace, sets: readonly string[
     if (value === undefined) continue;
     overrides.set(stage.id, { ...(overrides.get(stage.id) ?? {}), [param]: value });
   }
-  return problems.length > 0 ? fail(problems) : ok(overrides);
+  const files = new Map<string, string>();
+  for (const [path, { file, words }] of fileSets) {
+    const edited = withKeysSet(file.text, file.format, words);
+    if (edited.ok) files.set(path, edited.text);
+    else problems.push({ reason: "bad-param-override", message: `--set: ${path} ${edited.problem}` });
+  }
+  return problems.length > 0 ? fail(problems) : ok({ inline: overrides, files });
+}
+
+/**
+ * The workspace as a run under `overrides` sees it: each stage reading a
+ * params file a `--set` named reads the file as set, its values and the
+ * words its copy holds taken from that text (params-written.ts).
+ */
+export function workspaceAsSet(workspace: Workspace, overrides: ParamOverrides): Workspace {
+  if (overrides.files.size === 0) return workspace;
+  const stages = new Map<StageId, Stage>();
+  for (const [id, stage] of workspace.stages) {
+    if (!stage.paramsFiles.some((f) => overrides.files.has(f.path))) {
+      stages.set(id, stage);
+      continue;
+    }
+    const params: Record<string, Json> = { ...stage.params };
+    const paramsFiles = stage.paramsFiles.map((file) => {
+      const text = overrides.files.get(file.path);
+      if (text === undefined) return file;
+      const parsed = parseStructured(text, file.format);
+      for (const key of file.keys) {
+        const selected = parsed.ok ? selectKey(parsed.value, key) : undefined;
+        if (selected?.ok) params[fileParamName(file.declared, key)] = selected.value;
+      }
+      return { ...file, text };
+    });
+    stages.set(id, { ...stage, params, paramsFiles });
+  }
+  return { ...workspace, stages };
 }
 
 /** The value of a `--set`, parsed and checked against the declared value's type; undefined (and reported) when it does not fit. */
@@ -99,6 +146,8 @@ interface FileParamTarget {
   readonly param: string;
   /** The params file's workspace path. */
   readonly file: string;
+  /** The dotted key the stage declares. */
+  readonly key: string;
   /** The key's path inside the param's value, when the stage reads a whole section the `--set` names a key of. */
   readonly within: readonly string[];
 }
@@ -117,8 +166,8 @@ function fileParamTargets(workspace: Workspace, name: string): FileParamTarget[]
       for (const key of file.keys) {
         const param = fileParamName(file.declared, key);
         for (const spelling of [key, param, `${file.path}:${key}`]) {
-          if (name === spelling) targets.push({ stage, param, file: file.path, within: [] });
-          else if (name.startsWith(`${spelling}.`)) targets.push({ stage, param, file: file.path, within: name.slice(spelling.length + 1).split(".") });
+          if (name === spelling) targets.push({ stage, param, file: file.path, key, within: [] });
+          else if (name.startsWith(`${spelling}.`)) targets.push({ stage, param, file: file.path, key, within: name.slice(spelling.length + 1).split(".") });
           else continue;
           break;
         }
@@ -150,14 +199,6 @@ function valueAt(value: Json, path: readonly string[]): Json | undefined {
     node = node[key];
   }
   return node;
-}
-
-/** A copy of `value` with `path` inside it set to `next`. */
-function withValueAt(value: Json, path: readonly string[], next: Json): Json {
-  if (path.length === 0) return next;
-  const [key, ...rest] = path as [string, ...string[]];
-  const node = value !== null && typeof value === "object" && !Array.isArray(value) ? value : {};
-  return { ...node, [key]: withValueAt(node[key] ?? null, rest, next) };
 }
 
 /** A string param takes the raw text; anything else is parsed as JSON. */

@@ -147,7 +147,7 @@ async function buildAndRecord(
   observer: BuildObserver,
   signal: AbortSignal,
 ): Promise<RunOutcome> {
-  const common = { workspace: loaded.workspace, dag: loaded.dag, selected: run.selected, keepGoing: request.keepGoing, force: run.force, params: run.params, observer, signal };
+  const common = { workspace: run.workspace, dag: loaded.dag, selected: run.selected, keepGoing: request.keepGoing, force: run.force, params: run.params, observer, signal };
   if (request.dryRun) {
     const build = await planBuild(cache, { ...common, explain: (stage, components) => explainStale(cache, stage, components) });
     return { build, failure: runFailure(build, request.failOnHold) };

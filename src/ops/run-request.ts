@@ -4,13 +4,19 @@
  * stages a `--set` makes a variant of the declared pipeline.
  */
 import { selectTargets, withDownstream, type Dag } from "../graph/index.js";
-import type { Json, Stage, StageId, Workspace } from "../pipeline/index.js";
+import { writtenParams, type Json, type Stage, type StageId, type Workspace } from "../pipeline/index.js";
 import { canonicalJson } from "../util/canonical-json.js";
 import { ok } from "../util/result.js";
 import { refuse, refuseWith, type OpResult } from "./failure.js";
+import { workspaceAsSet } from "./param-overrides.js";
 
-/** Param overrides per stage (`--set`, parsed by the CLI against the declared types). */
-export type ParamOverrides = ReadonlyMap<StageId, Readonly<Record<string, Json>>>;
+/** `--set`, parsed by the CLI against the declared types (param-overrides.ts). */
+export interface ParamOverrides {
+  /** Values of params declared in pipeline.ts, per stage. */
+  readonly inline: ReadonlyMap<StageId, Readonly<Record<string, Json>>>;
+  /** The params files a `--set` named, by workspace path: each one's text with those keys set (`workspaceAsSet`). */
+  readonly files: ReadonlyMap<string, string>;
+}
 
 /** The options of `sluice run` an operation reads, values already parsed. */
 export interface RunRequest {
@@ -43,6 +49,8 @@ export interface PreparedRun {
   readonly force: "all" | ReadonlySet<StageId>;
   readonly resources: Readonly<Record<string, number>>;
   readonly params: (stage: Stage) => Readonly<Record<string, Json>>;
+  /** The workspace as the run sees it: its params files as `--set` set them. */
+  readonly workspace: Workspace;
   /** Stages a `--set` made differ from the declared pipeline (sluice.lock does not take them). */
   readonly variants: ReadonlySet<StageId>;
 }
@@ -53,12 +61,14 @@ export function prepareRun(loaded: { readonly workspace: Workspace; readonly dag
   const force = forceSet(loaded.dag, request.force);
   if (!force.ok) return force;
   if (!Number.isInteger(request.jobs) || request.jobs < 1) return refuse("usage", `--jobs must be a positive whole number (got ${request.jobs})`);
+  const asSet = workspaceAsSet(loaded.workspace, request.overrides);
   return ok({
     selected: selected.value,
     force: force.value,
     resources: request.resources,
     params: paramsWith(request.overrides),
-    variants: variantStages(loaded.dag, loaded.workspace, request.overrides),
+    workspace: asSet,
+    variants: variantStages(loaded.dag, loaded.workspace, asSet, request.overrides),
   });
 }
 
@@ -74,22 +84,27 @@ function forceSet(dag: Dag, force: readonly string[] | undefined): OpResult<"all
 
 /**
  * The stages a `--set` made differ from the declared pipeline: those whose
- * params it changed, and everything downstream of them. An override equal
- * to the declared value changes nothing.
+ * params it changed, or the words their copy of a params file holds
+ * (`2.0` for `2`), and everything downstream of them. An override the
+ * declaration already says changes nothing.
  */
-function variantStages(dag: Dag, workspace: Workspace, overrides: ParamOverrides): ReadonlySet<StageId> {
-  const changed = [...overrides]
-    .filter(([id, values]) => {
-      const declared = workspace.stages.get(id)?.params ?? {};
-      return Object.entries(values).some(([name, value]) => canonicalJson(value) !== canonicalJson(declared[name] ?? null));
-    })
-    .map(([id]) => id);
+function variantStages(dag: Dag, declared: Workspace, asSet: Workspace, overrides: ParamOverrides): ReadonlySet<StageId> {
+  const changed: StageId[] = [];
+  for (const [id, stage] of asSet.stages) {
+    const before = declared.stages.get(id) as Stage;
+    const params = paramsWith(overrides)(stage);
+    const differs =
+      canonicalJson(params) !== canonicalJson(before.params) ||
+      // A command reads the copy in those words; a run function only the values.
+      (stage !== before && stage.action.kind === "cmd" && canonicalJson(writtenParams(stage)) !== canonicalJson(writtenParams(before)));
+    if (differs) changed.push(id);
+  }
   return changed.length === 0 ? new Set() : withDownstream(dag, changed);
 }
 
 function paramsWith(overrides: ParamOverrides): (stage: Stage) => Readonly<Record<string, Json>> {
   return (stage) => {
-    const override = overrides.get(stage.id);
+    const override = overrides.inline.get(stage.id);
     return override ? { ...stage.params, ...override } : stage.params;
   };
 }

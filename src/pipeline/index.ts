@@ -45,9 +45,10 @@ export {
   fileParamName,
   parseStructured,
   readStructuredFile,
-  fileWithKeysSet,
   selectKey,
+  setWords,
   structuredFormat,
+  withKeysSet,
   type ParamsFormat,
 } from "./params-file.js";
 export { renderWritten, writtenParams } from "./params-written.js";

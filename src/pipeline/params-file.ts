@@ -7,6 +7,7 @@
  */
 import { createRequire } from "node:module";
 import { readBoundedText } from "../util/bounded-read.js";
+import { canonicalJson } from "../util/canonical-json.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import type { Json } from "./decl.js";
 
@@ -114,39 +115,52 @@ export function yaml(): typeof import("yaml") {
 }
 
 /**
- * The text of a params file with the given dotted keys set, everything else
- * (other keys, YAML comments and layout) kept as it was: what `exp run`
+ * The text of a params file with the given dotted keys set to the given
+ * words (YAML or JSON fragments, as `setWords` makes them), every other
+ * byte kept: the other keys as written (`0755`, a 20-digit seed, `1.0`),
+ * comments and layout. What `run --set` keys and reads, what `exp run`
  * writes into an experiment's copy and `exp apply` into the workspace.
  */
-export function withKeysSet(text: string, format: ParamsFormat, entries: Iterable<readonly [string, Json]>): { ok: true; text: string } | { ok: false; problem: string } {
-  if (format === "json") {
-    const parsed = parseStructured(text, "json");
-    if (!parsed.ok) return parsed;
-    const document = parsed.value !== null && typeof parsed.value === "object" && !Array.isArray(parsed.value) ? parsed.value : {};
-    for (const [key, value] of entries) setIn(document, key.split("."), value);
-    return { ok: true, text: `${JSON.stringify(document, null, 2)}\n` };
+export function withKeysSet(text: string, format: ParamsFormat, entries: Iterable<readonly [key: string, words: string]>): { ok: true; text: string } | { ok: false; problem: string } {
+  const lib = yaml();
+  // JSON is YAML too, so one parser finds where each value is written in either.
+  const document = lib.parseDocument(text, { schema: format === "json" ? "json" : "core" });
+  if (document.errors.length > 0) return { ok: false, problem: syntaxProblem(format, document.errors[0] as Error) };
+  const spans: { start: number; end: number; words: string }[] = [];
+  for (const [key, words] of entries) {
+    const node = document.getIn(key.split("."), true) as { range?: [number, number, number] } | undefined;
+    if (!node?.range) return { ok: false, problem: `has no key "${key}" to set` };
+    spans.push({ start: node.range[0], end: node.range[1], words });
   }
-  const document = yaml().parseDocument(text, { schema: "core" });
-  if (document.errors.length > 0) return { ok: false, problem: syntaxProblem("yaml", document.errors[0] as Error) };
-  for (const [key, value] of entries) document.setIn(key.split("."), value);
-  return { ok: true, text: String(document) };
+  // From the end, so each span's offsets still hold when it is replaced.
+  spans.sort((a, b) => b.start - a.start);
+  let edited = text;
+  for (const [i, { start, end, words }] of spans.entries()) {
+    if (i > 0 && end > (spans[i - 1] as (typeof spans)[number]).start) return { ok: false, problem: "is set twice over: a key and a key inside it" };
+    edited = edited.slice(0, start) + words + edited.slice(end);
+  }
+  return { ok: true, text: edited };
 }
 
-/** `withKeysSet` of the file at `absolute` (read bounded): its new text, which the caller writes. */
-export function fileWithKeysSet(absolute: string, format: ParamsFormat, entries: Iterable<readonly [string, Json]>): { ok: true; text: string } | { ok: false; problem: string } {
-  const read = readBoundedText(absolute, MAX_PARAMS_FILE_BYTES);
-  if (read.kind === "absent") return { ok: false, problem: "does not exist" };
-  if (read.kind === "error") return { ok: false, problem: read.problem };
-  return withKeysSet(read.text, format, entries);
+/**
+ * What a `--set` writes for a params-file key: the value as typed, where
+ * that is a fragment the file's readers read as the value (`2.0`, a
+ * 20-digit seed, `off`), else the value as JSON, which a YAML reader reads
+ * alike (a string holding `: `, say).
+ */
+export function setWords(typed: string, value: Json, format: ParamsFormat): string {
+  // A comment would end a flow the copy a stage reads puts the value in.
+  if (!/\n| #/.test(typed) && typed.trim() === typed && typed !== "") {
+    const read = format === "json" ? parseStructured(typed, "json") : parseFragment(typed);
+    if (read.ok && canonicalJson(read.value) === canonicalJson(value)) return typed;
+  }
+  return JSON.stringify(value);
 }
 
-function setIn(node: Record<string, Json>, segments: readonly string[], value: Json): void {
-  const [first, ...rest] = segments as [string, ...string[]];
-  if (rest.length === 0) {
-    node[first] = value;
-    return;
-  }
-  const next = node[first];
-  if (next === null || typeof next !== "object" || Array.isArray(next)) node[first] = {};
-  setIn(node[first] as Record<string, Json>, rest, value);
+/** A one-line fragment read as a YAML flow value: what it is where it stands as a mapping's value. */
+function parseFragment(fragment: string): { ok: true; value: Json } | { ok: false } {
+  const parsed = parseStructured(`value: ${fragment}\n`, "yaml");
+  if (!parsed.ok || parsed.value === null || typeof parsed.value !== "object" || Array.isArray(parsed.value)) return { ok: false };
+  const keys = Object.keys(parsed.value);
+  return keys.length === 1 && keys[0] === "value" ? { ok: true, value: parsed.value["value"] as Json } : { ok: false };
 }

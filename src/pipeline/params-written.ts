@@ -16,20 +16,14 @@
  * that string; and an alias, as what it names.
  */
 import type { Document, Node as YamlNode } from "yaml";
-import { canonicalJson } from "../util/canonical-json.js";
 import { commandScopedMap } from "../util/command-scope.js";
-import type { Json } from "./decl.js";
 import type { Stage } from "./model.js";
 import { fileParamName, yaml as yamlLibrary, type ParamsFormat } from "./params-file.js";
 
-/**
- * The value at dotted `key` of a params file's `text`, as written there; undefined when there is none.
- * With `value` (a `--set` made the key's value another), what differs from the file is written as
- * JSON, and what does not (the other keys of a section) still in the file's words.
- */
-function writtenValue(text: string, format: ParamsFormat, key: string, value?: Json): string | undefined {
+/** The value at dotted `key` of a params file's `text`, as written there; undefined when there is none. */
+function writtenValue(text: string, format: ParamsFormat, key: string): string | undefined {
   const parsed = parsedFile(text, format);
-  if (value === undefined && parsed.asWritten.has(key)) return parsed.asWritten.get(key);
+  if (parsed.asWritten.has(key)) return parsed.asWritten.get(key);
   const yaml = yamlLibrary();
   let node: unknown = parsed.document.contents;
   for (const segment of key.split(".")) {
@@ -37,8 +31,8 @@ function writtenValue(text: string, format: ParamsFormat, key: string, value?: J
     node = pair ? (pair.value ?? null) : undefined;
     if (node === undefined) break;
   }
-  const written = node === undefined ? undefined : flowText({ text, format, document: parsed.document }, node as YamlNode | null, value);
-  if (value === undefined) parsed.asWritten.set(key, written);
+  const written = node === undefined ? undefined : flowText({ text, format, document: parsed.document }, node as YamlNode | null);
+  parsed.asWritten.set(key, written);
   return written;
 }
 
@@ -64,23 +58,16 @@ function parsedFile(text: string, format: ParamsFormat): ParsedFile {
   return parsed;
 }
 
-/** What a value not read from the file (a `--set`) is written as: JSON, which a YAML reader reads alike. */
-function writtenOf(value: Json): string {
-  return JSON.stringify(value);
-}
-
 /**
- * How each params-file param of a `cmd` stage is written in the copy it reads, given its effective
- * `params`: as in the file, but for what a `--set` changed. Keyed by param name, in sorted order.
+ * How each params-file param of a `cmd` stage is written in the copy it reads: as in the file
+ * (as a `--set` set it, see ops/param-overrides.ts). Keyed by param name, in sorted order.
  */
-export function writtenParams(stage: Stage, params: Readonly<Record<string, Json>>): Record<string, string> {
+export function writtenParams(stage: Stage): Record<string, string> {
   const written: [string, string][] = [];
   for (const file of stage.paramsFiles) {
     for (const key of file.keys) {
       const name = fileParamName(file.declared, key);
-      const value = params[name] ?? null;
-      const fromFile = canonicalJson(value) === canonicalJson(stage.params[name] ?? null);
-      written.push([name, writtenValue(file.text, file.format, key, fromFile ? undefined : value) ?? writtenOf(value)]);
+      written.push([name, writtenValue(file.text, file.format, key) ?? JSON.stringify(stage.params[name] ?? null)]);
     }
   }
   return Object.fromEntries(written.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -149,19 +136,10 @@ interface Source {
   readonly document: Document;
 }
 
-/** `node` as a one-line flow fragment in the words of its file; with `wanted`, of that value instead, in the file's words where they say the same. */
-function flowText(source: Source, node: YamlNode | null, wanted?: Json): string {
+/** `node` as a one-line flow fragment in the words of its file. */
+function flowText(source: Source, node: YamlNode | null): string {
   const yaml = yamlLibrary();
-  if (yaml.isAlias(node)) return flowText(source, (node.resolve(source.document) as YamlNode | undefined) ?? null, wanted);
-  if (wanted !== undefined && canonicalJson(wanted) !== canonicalJson(node === null ? null : (node.toJSON() as Json))) {
-    if (!yaml.isMap(node) || wanted === null || typeof wanted !== "object" || Array.isArray(wanted)) return writtenOf(wanted);
-    const pairs = Object.entries(wanted).map(([name, value]) => {
-      const pair = lastPair(node.items, name);
-      const key = pair ? flowText(source, pair.key as YamlNode) : JSON.stringify(name);
-      return `${key}: ${flowText(source, pair ? ((pair.value as YamlNode | null) ?? null) : null, value)}`;
-    });
-    return `{${pairs.join(", ")}}`;
-  }
+  if (yaml.isAlias(node)) return flowText(source, (node.resolve(source.document) as YamlNode | undefined) ?? null);
   if (node === null) return "null";
   // A JSON value's text stands on its own wherever it is put.
   if (source.format === "json" && node.range) return source.text.slice(node.range[0], node.range[1]);

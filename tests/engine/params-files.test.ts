@@ -118,11 +118,53 @@ other: 5
     outs: { seen: file("seen.json") },
     cmd: "cat conf/params.json > {outs.seen}",
   });`, { "projects/p/conf/params.json": `{ "model": { "depth": 4, "kind": "tree", "rate": 1.0 }, "other": 1 }\n` }));
-    const run = await ws.runJson(["--set", "model={\"depth\":6,\"kind\":\"tree\",\"rate\":1}"]);
-    expect(run.code, run.stderr).toBe(0);
+    const deeper = await ws.runJson(["--set", "model.depth=6"]);
+    expect(deeper.code, deeper.stderr).toBe(0);
     expect(JSON.parse(ws.read("projects/p/seen.json"))).toEqual({ model: { depth: 6, kind: "tree", rate: 1 } });
     // What the --set left as it was stays in the file's words: 1.0, a float to Python's json.
     expect(ws.read("projects/p/seen.json")).toContain('"rate": 1.0');
+    // What it set is in the words it was typed in: 1, an integer to Python's json, so another key.
+    const whole = await ws.runJson(["--set", "model={\"depth\":6,\"kind\":\"tree\",\"rate\":1}"]);
+    expect(statuses(whole)).toEqual({ "p:a": "ran" });
+    expect(ws.read("projects/p/seen.json")).toContain('"model": {"depth":6,"kind":"tree","rate":1}');
+  });
+
+  it("hands the stage a --set value in the words it was typed in, so a value a double cannot hold apart is another key", async () => {
+    const written = "train:\n  lr: 2\n  seed: 0755\n  big: 12345678901234567890\n  flag: no\n";
+    ws = new Workspace(
+      project(
+        `  p.stage("show", { paramsFiles: [paramsFrom("params.yaml", ["train.lr", "train.seed", "train.big", "train.flag"])], outs: { seen: file("seen.yaml") }, cmd: "cat params.yaml > {outs.seen}" });`,
+        { "projects/p/params.yaml": written },
+      ),
+    );
+    expect(statuses(await ws.runJson())).toEqual({ "p:show": "ran" });
+    // The last digit is lost to a double, not to the stage's reader: a rerun, with the digits as typed.
+    expect(statuses(await ws.runJson(["--set", "train.big=12345678901234567891"]))).toEqual({ "p:show": "ran" });
+    expect(ws.read("projects/p/seen.yaml")).toContain("big: 12345678901234567891\n");
+    // 2.0 is a float to PyYAML where the file's 2 is an integer, and `off` is its false.
+    expect(statuses(await ws.runJson(["--set", "train.lr=2.0", "--set", "train.flag=off"]))).toEqual({ "p:show": "ran" });
+    expect(ws.read("projects/p/seen.yaml")).toBe("train:\n  big: 12345678901234567890\n  flag: off\n  lr: 2.0\n  seed: 0755\n");
+    expect(statuses(await ws.runJson())).toEqual({ "p:show": "restored" });
+    expect(ws.read("projects/p/params.yaml")).toBe(written);
+  });
+
+  it("has an experiment change only the keys it sets, as typed, and apply write only those", async () => {
+    const written = "# tuned by hand\ntrain:\n  lr: 0.1  # best so far\n  seed: 0755\n  big: 12345678901234567890\n";
+    ws = new Workspace(
+      project(`  p.stage("show", { paramsFiles: [paramsFrom("params.yaml", ["train"])], outs: { seen: file("seen.yaml") }, cmd: "cat params.yaml > {outs.seen}" });`, {
+        "projects/p/params.yaml": written,
+      }),
+    );
+    expect(statuses(await ws.runJson())).toEqual({ "p:show": "ran" });
+    spawnSync("git", ["init", "-q"], { cwd: ws.root });
+    spawnSync("git", ["add", "-A"], { cwd: ws.root });
+    spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"], { cwd: ws.root });
+    const experiment = await ws.run(["exp", "run", "--set", "train.lr=0.30", "--name", "e1"]);
+    expect(experiment.code, experiment.stderr).toBe(0);
+    const applied = await ws.run(["exp", "apply", "e1"]);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(ws.read("projects/p/params.yaml")).toBe(written.replace("lr: 0.1", "lr: 0.30"));
+    expect(ws.read("projects/p/seen.yaml")).toBe("train: {lr: 0.30, seed: 0755, big: 12345678901234567890}\n");
   });
 
   it("hands a run function the named keys' values in ctx.fileParams, a --set included", async () => {

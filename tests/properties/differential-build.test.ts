@@ -203,7 +203,7 @@ describe("differential: every run gives what a from-scratch build of the current
           const writes = [stdout.write, stderr.write];
           stdout.write = stderr.write = (() => true) as typeof stdout.write;
           try {
-            const overrides = new Map([["r:a" as StageId, { p }]]);
+            const overrides = { inline: new Map([["r:a" as StageId, { p }]]), files: new Map<string, string>() };
             const request = { targets: [], jobs: 2, keepGoing: true, force: undefined, dryRun: false, overrides, resources: {}, failOnHold: false, wait: true };
             const outcome = await runOnce(context, request, {}, new AbortController());
             if (!outcome.ok) throw new Error(`run refused its options: ${outcome.error.message}`);
