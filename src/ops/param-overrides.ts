@@ -36,7 +36,8 @@ export function parseParamOverrides(workspace: Workspace, sets: readonly string[
     if (fileParam.length > 0) {
       const files = [...new Set(fileParam.map((t) => t.file))].sort();
       if (files.length > 1) {
-        bad(`--set ${set}: key "${set.slice(0, eq)}" is in ${files.join(" and ")}: name the file, e.g. --set ${files[0]}:${set.slice(0, eq)}=...`);
+        const key = [(fileParam[0] as FileParamTarget).key, ...(fileParam[0] as FileParamTarget).within].join(".");
+        bad(`--set ${set}: key "${set.slice(0, eq)}" is in ${files.join(" and ")}: name the file, e.g. --set ${files[0]}:${key}=...`);
         continue;
       }
       const first = fileParam[0] as FileParamTarget;

@@ -201,6 +201,25 @@ export function seen(ctx: { fileParams: Record<string, unknown>; outs: { seen: s
     expect(typo.stderr).toContain('params.yaml:train has no key "lrate" (keys: lr, epochs)');
   });
 
+  it("asks for the file by its workspace path when two projects' params files of one name hold the key", async () => {
+    const stage = (name: string) => `import { defineProject, file, paramsFrom } from "sluice";
+export default defineProject("${name}", (p) => {
+  p.stage("a", { paramsFiles: [paramsFrom("params.yaml", ["train.lr"])], outs: { y: file("a.txt") }, cmd: "echo > {outs.y}" });
+});
+`;
+    ws = new Workspace({
+      "pipeline.ts": `import { defineWorkspace } from "sluice";\nexport default defineWorkspace({ projects: ["projects/p", "projects/q"] });\n`,
+      "projects/p/pipeline.ts": stage("p"),
+      "projects/q/pipeline.ts": stage("q"),
+      "projects/p/params.yaml": "train:\n  lr: 1\n",
+      "projects/q/params.yaml": "train:\n  lr: 2\n",
+    });
+    const out = await ws.run(["run", "--set", "params.yaml:train.lr=0.5"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("name the file, e.g. --set projects/p/params.yaml:train.lr=...");
+    expect((await ws.runJson(["--set", "projects/p/params.yaml:train.lr=0.5"])).code).toBe(0);
+  });
+
   it("refuses a --set of a key two params files hold, asking for the file", async () => {
     ws = new Workspace(project(`  p.stage("a", { paramsFiles: [paramsFrom("params.yaml", ["train.lr"])], outs: { y: file("a.txt") }, cmd: "echo > {outs.y}" });
   p.stage("b", { paramsFiles: [paramsFrom("other.yaml", ["train.lr"])], outs: { y: file("b.txt") }, cmd: "echo > {outs.y}" });`,
