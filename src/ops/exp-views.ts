@@ -64,7 +64,8 @@ export async function experimentTable(workspace: Workspace, sort: ExperimentSort
     metrics: columnsOf([baseRow, ...rows].map((r) => r.metrics)),
   };
   if (sort) {
-    const column = columns.metrics.find((c) => c === sort.metric) ?? columns.metrics.find((c) => c.endsWith(`:${sort.metric}`));
+    // A metric by its whole column id, by its key alone, or by the end of its file's path and its key (`eval/metrics.json:acc`).
+    const column = columns.metrics.find((c) => c === sort.metric) ?? columns.metrics.find((c) => c.endsWith(`:${sort.metric}`) || c.endsWith(`/${sort.metric}`));
     if (!column) return refuse("usage", `--sort ${sort.metric}: no such metric${didYouMean(sort.metric, columns.metrics.map((c) => c.slice(c.lastIndexOf(":") + 1)))} (metrics: ${columns.metrics.join(", ") || "none"})`);
     rows = sortRows(rows, column, sort.ascending);
   }

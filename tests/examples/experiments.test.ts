@@ -110,6 +110,9 @@ describeWith(PYTHON_NUMPY, "experiments on the get-started example", () => {
     const order = text.stdout.split("\n").map((l) => l.split(/\s+/)[0]).filter((n) => n?.startsWith("max_features"));
     expect(order).toEqual(["max_features-100", "max_features-50", "max_features-20"]);
     expect(text.stdout).toMatch(/max_features-20\s+done\s+20\*/);
+    // The end of the metrics file's path names the column too, as the project's own folder sees it.
+    const byPath = await ws.run(["exp", "show", "--sort", "metrics.json:avg_prec"]);
+    expect(byPath.stdout).toBe(text.stdout);
   });
 
   it("diffs two experiments' params and metrics, with the change of each number", async () => {
