@@ -13,6 +13,7 @@
  *
  * The copy's stat cache, record index, temp space and lock are its own.
  */
+import { spawnSync } from "node:child_process";
 import { constants, cpSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { cacheLayout } from "../cache/index.js";
@@ -37,12 +38,17 @@ export function makeScratch(workspace: Workspace, name: string, files: ReadonlyM
   const root = workspace.root;
   const scratch = join(scratchRoot(root), name);
   const outputs = new Set([...workspace.stages.values()].flatMap((s) => s.outs.map((o) => o.path.split("/").join(sep))));
+  const linked = linkedFolders(workspace);
   try {
     rmSync(scratch, { recursive: true, force: true });
     mkdirSync(scratch, { recursive: true });
     // Entry by entry: the copy lies inside the workspace, which a copy of the whole root would enter.
     for (const entry of readdirSync(root)) {
       if (NOT_COPIED.has(entry) || outputs.has(entry)) continue;
+      if (linked.has(entry)) {
+        symlinkSync(realpathSync(join(root, entry)), join(scratch, entry), "junction");
+        continue;
+      }
       cpSync(join(root, entry), join(scratch, entry), {
         recursive: true,
         // A copy-on-write clone where the filesystem has them, a copy elsewhere.
@@ -59,6 +65,28 @@ export function makeScratch(workspace: Workspace, name: string, files: ReadonlyM
   }
   for (const [path, text] of files) writeFileSync(join(scratch, path), text);
   return ok(scratch);
+}
+
+/**
+ * The top-level folders of the workspace a copy links instead of copying:
+ * those git ignores that hold nothing a stage declares, such as a `.venv`
+ * (gigabytes, and of no use copied: its scripts name the folder they were
+ * installed in). Outside a git repository, none.
+ */
+function linkedFolders(workspace: Workspace): Set<string> {
+  const listed = spawnSync("git", ["ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z"], { cwd: workspace.root, encoding: "utf8" });
+  if (listed.status !== 0) return new Set();
+  const ignored = listed.stdout.split("\0").filter((path) => /^[^/]+\/$/.test(path)).map((path) => path.slice(0, -1));
+  const declared = new Set(
+    [...workspace.stages.values()].flatMap((stage) => [
+      ...stage.deps.flatMap((dep) => ("path" in dep ? [dep.path] : [])),
+      ...stage.paramsFiles.map((file) => file.path),
+      // An output: the build writes there, which through a link would be the workspace's own folder.
+      ...stage.outs.map((out) => out.path),
+      ...[stage.file, stage.moduleFile, ...(stage.action.kind === "run" && stage.action.module ? [stage.action.module] : [])].map((file) => relative(workspace.root, file)),
+    ]).map((path) => path.split("/")[0]),
+  );
+  return new Set(ignored.filter((folder) => folder !== "cache" && !declared.has(folder)));
 }
 
 /** Removes an experiment's copy (its results are in the shared cache). */
