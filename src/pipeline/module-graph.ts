@@ -21,7 +21,7 @@ export interface ModuleImports {
   readonly packages: readonly string[];
   /** Those of `local` named only by `import("…")`: loaded when the call runs, not with the importer. */
   readonly deferred?: readonly string[];
-  /** Where the first `import(…)` of a name computed as the code runs (`import(name)`) is written, if anywhere. */
+  /** Where the first `import(…)` of a local module by a name computed as the code runs is written, if anywhere. */
   readonly computedAt?: { readonly line: number; readonly column: number };
 }
 
@@ -80,17 +80,84 @@ export function scanImports(file: string): ModuleImports {
   };
 }
 
-/** `import(` and what follows it: a quoted name, a template literal, or anything else (a name computed as the code runs). */
-const DYNAMIC_IMPORT = /(?:^|[^\w$.])import\s*\(\s*(?:["']|`([^`]*)`|(?=[^\s"'`]))/g;
+/** Where a dynamic `import(` starts its argument. */
+const DYNAMIC_IMPORT = /(?:^|[^\w$.])import\s*\(\s*/g;
 
-/** Where the first dynamic import whose module name is computed (a variable, a template with `${}`) is written. */
+/**
+ * Where the first dynamic import of a local module by a computed name is
+ * written: a relative path built as the code runs, ``import(`./models/${name}.js`)``
+ * or `import("./models/" + name)`. (A module named by a variable alone may
+ * be a package, which the key holds by its version, or anything: not told.)
+ */
 function computedImportAt(text: string): { line: number; column: number } | undefined {
   for (const call of text.matchAll(DYNAMIC_IMPORT)) {
-    const template = call[1];
-    const quoted = /["']$/.test(call[0]) || (template !== undefined && !template.includes("${"));
-    if (!quoted) return positionOf(text, call.index + call[0].indexOf("import"));
+    const argument = text.slice(call.index + call[0].length, call.index + call[0].length + 500);
+    const relativeTemplate = /^`\.\.?\/[^`]*\$\{/.test(argument);
+    const relativeSum = /^(["'])\.\.?\/[^"'\n]*\1\s*\+/.test(argument);
+    const at = call.index + call[0].indexOf("import");
+    // Refused for this, so not for the words in a comment or a string (a worker's source, say).
+    if ((relativeTemplate || relativeSum) && inCode(text, at)) return positionOf(text, at);
   }
   return undefined;
+}
+
+/** Whether a `/` at `at` starts a regular expression literal rather than a division: what comes before it says. */
+function regexMayStart(text: string, at: number): boolean {
+  const before = text.slice(Math.max(0, at - 12), at).trimEnd();
+  return before === "" || /[(,=:[!&|?{};+\-*%<>~^]$/.test(before) || /(^|[^\w$])(return|typeof|case|do|else|in|of|void|yield|await)$/.test(before);
+}
+
+/**
+ * Whether `offset` of a module's text is code: not inside a comment, a
+ * quoted string, a regular expression literal or the text of a template
+ * literal (its `${}` is code).
+ */
+function inCode(text: string, offset: number): boolean {
+  // Each open template literal, and the braces open in the `${` code inside it.
+  const templates: number[] = [];
+  let i = 0;
+  const skipQuoted = (quote: string) => {
+    for (i++; i < text.length && text[i] !== quote && text[i] !== "\n"; i++) if (text[i] === "\\") i++;
+  };
+  while (i < offset) {
+    const char = text[i] as string;
+    const inTemplateText = templates.length > 0 && templates[templates.length - 1] === -1;
+    if (inTemplateText) {
+      if (char === "\\") i++;
+      else if (char === "`") templates.pop();
+      else if (char === "$" && text[i + 1] === "{") {
+        templates[templates.length - 1] = 0;
+        i++;
+      }
+    } else if (char === "/" && text[i + 1] === "/") {
+      const end = text.indexOf("\n", i);
+      if (end < 0 || end >= offset) return false;
+      i = end;
+    } else if (char === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      if (end < 0 || end + 2 > offset) return false;
+      i = end + 1;
+    } else if (char === "'" || char === '"') {
+      skipQuoted(char);
+      if (i >= offset) return false;
+    } else if (char === "/" && regexMayStart(text, i)) {
+      // A regular expression literal: its quotes and backticks are not strings.
+      let inClass = false;
+      for (i++; i < text.length && text[i] !== "\n" && (inClass || text[i] !== "/"); i++) {
+        if (text[i] === "\\") i++;
+        else if (text[i] === "[") inClass = true;
+        else if (text[i] === "]") inClass = false;
+      }
+      if (i >= offset) return false;
+    } else if (char === "`") templates.push(-1);
+    else if (templates.length > 0 && (char === "{" || char === "}")) {
+      // `}` at depth 0 ends the `${`: back to the template's text (-1).
+      const depth = templates.pop() as number;
+      templates.push(char === "{" ? depth + 1 : depth - 1);
+    }
+    i++;
+  }
+  return templates.length === 0 || templates[templates.length - 1] !== -1;
 }
 
 /** Where a run stage's code imports a module by a name computed as it runs, if anywhere in `entry`'s closure. */

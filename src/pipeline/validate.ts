@@ -292,11 +292,11 @@ function validateStage(scope: ProjectScope, declared: DeclaredStage, problems: D
   const fn = typeof decl.run === "function" ? (decl.run as (...args: never[]) => unknown) : undefined;
   const pkg = packageOfFunction(fn);
   const module = lazy && "module" in lazy ? lazy.module : modules.get(fn);
-  // A run stage is keyed by the files its code imports; a module named only as the code runs is not among them.
+  // A run stage is keyed by the files its code imports; a local module whose path is built as the code runs is not among them.
   const computed = hasRun && pkg === undefined ? computedImportIn(module ?? project.file, scanImportsOnce) : undefined;
   if (computed) {
     const message =
-      `stage ${id}: its code imports a module by a computed name, which the stage's key cannot hold (a change to that module would go unseen); ` +
+      `stage ${id}: its code imports a local module by a path computed as it runs, which the stage's key cannot hold (a change to that module would go unseen); ` +
       `import each by name, e.g. { a: () => import("./a.js"), b: () => import("./b.js") }[name](), or read data files through deps`;
     problems.push({ reason: "computed-import", message: at(computed, message), stage: id, location: computed });
     return undefined;

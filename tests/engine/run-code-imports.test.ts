@@ -1,9 +1,9 @@
 /**
  * A `run` stage is keyed by the files its code imports. Every way of naming
  * a module in the code is followed (a template literal without `${}`, an
- * import with attributes), so editing that module reruns the stage; a module
- * named only as the code runs cannot be in the key, and is refused before
- * anything runs, pointing at the import.
+ * import with attributes), so editing that module reruns the stage; a local
+ * module whose path is built as the code runs cannot be in the key, and is
+ * refused before anything runs, pointing at the import.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { statuses, Workspace } from "../rig.js";
@@ -44,12 +44,15 @@ describe("the modules a run stage's code imports", () => {
     expect(statuses(await ws.runJson())).toEqual({ "c:build": "cached" });
   });
 
-  it("refuses an import by a computed name, pointing at it, since the key could not hold what it loads", async () => {
-    ws = workspace("import(`./helpers/${ctx.params.which}.js`)");
+  it.each([
+    ["a template", "import(`./helpers/${ctx.params.which}.js`)"],
+    ["a sum", `import("./helpers/" + ctx.params.which + ".js")`],
+  ])("refuses an import of a local module by a path built as %s, pointing at it, since the key could not hold what it loads", async (_, importing) => {
+    ws = workspace(importing);
     const out = await ws.run(["run"]);
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain("error: stage.ts:4: stage c:build: its code imports a module by a computed name, which the stage's key cannot hold");
-    expect(out.stderr).toContain("  4 |   const helper = (await import(`./helpers/${ctx.params.which}.js`)) as { value: number };\n");
+    expect(out.stderr).toContain("error: stage.ts:4: stage c:build: its code imports a local module by a path computed as it runs, which the stage's key cannot hold");
+    expect(out.stderr).toContain(`  4 |   const helper = (await ${importing}) as { value: number };\n`);
     expect(out.stderr).toMatch(/\n {30}\^{6}\n?$/); // under "import"
     expect(ws.exists("out/y.txt")).toBe(false);
   });
