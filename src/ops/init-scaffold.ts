@@ -33,8 +33,14 @@ export function scaffoldPackageJson(name: string): string {
   return `${JSON.stringify({ name, private: true, type: "module", scripts: { pipeline: "sluice run" } }, null, 2)}\n`;
 }
 
-/** The lines `.gitignore` needs (the pages `sluice report` and `plots` write are made again at will); appended when the file exists. */
-export const GITIGNORE_LINES = ["node_modules/", "/cache/", "/report/"];
+/**
+ * The lines `.gitignore` needs, appended when the file exists: what sluice makes again at will (the
+ * cache, the pages `sluice report` and `plots` write) and the outputs of the project it scaffolds,
+ * which the cache holds and `sluice.lock` names: committed, they would be a second copy that can go stale.
+ */
+export function gitignoreLines(project: string): string[] {
+  return ["node_modules/", "/cache/", "/report/", `/projects/${project}/out/`];
+}
 
 /** A folder name made into a valid project name (`My Repo` -> `my-repo`). */
 export function projectName(folder: string): string {

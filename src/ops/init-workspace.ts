@@ -8,7 +8,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { refuse, type OpResult } from "./failure.js";
-import { GITIGNORE_LINES, projectName, scaffoldFiles, scaffoldPackageJson } from "./init-scaffold.js";
+import { gitignoreLines, projectName, scaffoldFiles, scaffoldPackageJson } from "./init-scaffold.js";
 
 export interface InitializedWorkspace {
   readonly root: string;
@@ -38,21 +38,21 @@ export function initWorkspace(cwd: string): OpResult<InitializedWorkspace> {
     write(root, file.path, file.text);
     created.push(file.path);
   }
-  const ignored = ignoreGenerated(root);
+  const ignored = ignoreGenerated(root, gitignoreLines(name));
   if (ignored === "created") created.push(".gitignore");
   return { ok: true, value: { root, project: name, created, updated: ignored === "updated" ? [".gitignore"] : [], notModule: hadPackage && !isModulePackage(packageJson) } };
 }
 
 /** Makes .gitignore name what sluice generates: a new file, lines appended to an existing one, or nothing to do. */
-function ignoreGenerated(root: string): "created" | "updated" | "unchanged" {
+function ignoreGenerated(root: string, lines: readonly string[]): "created" | "updated" | "unchanged" {
   const gitignore = join(root, ".gitignore");
   if (!existsSync(gitignore)) {
-    write(root, ".gitignore", `${GITIGNORE_LINES.join("\n")}\n`);
+    write(root, ".gitignore", `${lines.join("\n")}\n`);
     return "created";
   }
   const text = readFileSync(gitignore, "utf8");
   const bare = (pattern: string) => pattern.trim().replace(/^\/|\/$/g, "");
-  const missing = GITIGNORE_LINES.filter((line) => !text.split("\n").some((l) => bare(l) === bare(line)));
+  const missing = lines.filter((line) => !text.split("\n").some((l) => bare(l) === bare(line)));
   if (missing.length === 0) return "unchanged";
   appendFileSync(gitignore, `${text.endsWith("\n") || text === "" ? "" : "\n"}${missing.join("\n")}\n`);
   return "updated";

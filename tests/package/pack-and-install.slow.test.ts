@@ -110,7 +110,7 @@ describe("sluice as an installed package", { timeout: SLOW }, () => {
     for (const path of ["pipeline.ts", "projects/my-repo/pipeline.ts", "projects/my-repo/count-words.ts", "projects/my-repo/data/input.txt", ".gitignore", "registry"]) {
       expect(existsSync(join(app, path)), path).toBe(true);
     }
-    expect(readFileSync(join(app, ".gitignore"), "utf8").split("\n")).toEqual(expect.arrayContaining(["node_modules/", "/cache/", "/report/"]));
+    expect(readFileSync(join(app, ".gitignore"), "utf8").split("\n")).toEqual(expect.arrayContaining(["node_modules/", "/cache/", "/report/", "/projects/my-repo/out/"]));
 
     const first = await sluice("run", "--json");
     expect(first.code, first.stderr).toBe(0);
