@@ -62,7 +62,14 @@ async function parseAndRun(typed: readonly string[]): Promise<void> {
       if (error instanceof Error && error.name !== "YError") throw error;
       // An unknown word is named, with the nearest real one; the whole help would bury it.
       const options = Object.keys(parserOptions(parser).key);
-      const explained = typeof error === "string" ? [message] : describeRefusedArguments(message, args, { commands: Object.keys(commandLoaders), options });
+      const internals = parser.getInternalMethods?.();
+      const vocabulary = {
+        commands: Object.keys(commandLoaders),
+        options,
+        path: internals?.getContext().commands ?? [],
+        subcommands: internals?.getCommandInstance().getCommands() ?? [],
+      };
+      const explained = typeof error === "string" ? [message] : describeRefusedArguments(message, args, vocabulary);
       if (explained) {
         for (const line of explained) writeErr(`error: ${line}\n`);
       } else {

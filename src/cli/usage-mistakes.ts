@@ -11,6 +11,10 @@ export interface ParserVocabulary {
   readonly commands: readonly string[];
   /** Every option key the command being parsed accepts (aliases included). */
   readonly options: readonly string[];
+  /** The command being parsed, with its parents (`["exp", "run"]`); empty when unknown. */
+  readonly path?: readonly string[];
+  /** Its subcommands (`run`, `show`, ... of `exp`); empty when it has none. */
+  readonly subcommands?: readonly string[];
 }
 
 /**
@@ -36,8 +40,13 @@ export function describeRefusedArguments(message: string, args: readonly string[
   }
   const listed = /^Unknown arguments?: (.+)$/.exec(message)?.[1];
   if (listed === undefined) return undefined;
-  const command = args.find((arg) => vocabulary.commands.includes(arg));
-  return listed.split(", ").map((word) => {
+  const path = vocabulary.path ?? [];
+  const command = path.length > 0 ? path.join(" ") : args.find((arg) => vocabulary.commands.includes(arg));
+  const subcommands = vocabulary.subcommands ?? [];
+  const words = listed.split(", ");
+  // yargs lists an unknown `--dry-run` twice, the second time as `dryRun`.
+  const typedOnce = words.filter((word) => !words.some((other) => other !== word && camelCase(other) === word));
+  return typedOnce.map((word) => {
     const typed = optionAsTyped(word, args);
     if (typed !== undefined) {
       const flags = vocabulary.options.filter((key) => key.length > 1 && !/[A-Z]/.test(key));
@@ -49,8 +58,16 @@ export function describeRefusedArguments(message: string, args: readonly string[
     if (command === undefined) {
       return `unknown command "${word}"${didYouMean(word, vocabulary.commands)}; \`sluice --help\` lists the commands`;
     }
+    if (subcommands.length > 0) {
+      return `unknown subcommand "${word}" for "sluice ${command}"${didYouMean(word, subcommands)}; \`sluice ${command} --help\` lists them`;
+    }
     return `unexpected argument "${word}" for "sluice ${command}"; \`sluice ${command} --help\` shows its usage`;
   });
+}
+
+/** `dry-run` -> `dryRun`, as yargs names an option's camel-case copy. */
+function camelCase(word: string): string {
+  return word.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
 /** How `word` was typed as an option (`--word`, `--word=…`, `-w`, `--no-word`: the first three as `--word`), if it was. */

@@ -1,7 +1,7 @@
 /**
  * What yargs 18 does at run time but its type declarations (@types/yargs 17)
  * leave out or get wrong, declared once here instead of cast at each use.
- * main.ts uses all three; each matches yargs' build/lib sources.
+ * cli.ts uses them; each matches yargs' build/lib sources.
  */
 
 /** What yargs knows of the options of the command being parsed (aliases included): `Argv.getOptions()`. */
@@ -20,8 +20,14 @@ export interface UsageOnFail {
 declare module "yargs" {
   interface Argv<T> {
     getOptions(): ParserOptions;
-    /** yargs' internals; optional, so a yargs without them is only slower, not broken. */
-    getInternalMethods?(): { getUsageInstance(): { cacheHelpMessage(): void } };
+    /** yargs' internals; optional, so a yargs without them is only slower (or its messages plainer), not broken. */
+    getInternalMethods?(): {
+      getUsageInstance(): { cacheHelpMessage(): void };
+      /** The command path being parsed: `["exp", "run"]`. */
+      getContext(): { readonly commands: readonly string[] };
+      /** The subcommands of the command being parsed. */
+      getCommandInstance(): { getCommands(): readonly string[] };
+    };
     fail(func: (message: string, error: Error | string | undefined, usage: UsageOnFail) => void): this;
   }
 }

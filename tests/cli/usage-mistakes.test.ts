@@ -52,6 +52,11 @@ describe("usage mistakes", () => {
     );
   });
 
+  it("names an unknown subcommand with the nearest one, and a subcommand's unknown option once, under its whole name", async () => {
+    expect(await refused("metrics", "shw")).toBe('error: unknown subcommand "shw" for "sluice metrics" (did you mean "show"?); `sluice metrics --help` lists them');
+    expect(await refused("exp", "run", "--dry-run")).toBe('error: unknown option --dry-run for "sluice exp run"; `sluice exp run --help` lists the options');
+  });
+
   it("names a negated option as it was typed, and takes --no-color", async () => {
     expect(await refused("run", "--no-colour")).toBe(
       'error: unknown option --no-colour for "sluice run" (did you mean --no-color?); `sluice run --help` lists the options',
