@@ -8,11 +8,13 @@
 import {
   fileParamName,
   parseStructured,
+  readWords,
   selectKey,
   setWords,
   withKeysSet,
   type Diagnostic,
   type Json,
+  type ParamsFormat,
   type Stage,
   type StageId,
   type StageParamsFile,
@@ -25,7 +27,8 @@ import type { ParamOverrides } from "./run-request.js";
 
 /** The overrides of `sets`, or every problem with them. */
 export function parseParamOverrides(workspace: Workspace, sets: readonly string[]): Result<ParamOverrides, Diagnostic[]> {
-  const overrides = new Map<StageId, Record<string, Json>>();
+  /** Values of params declared in pipeline.ts, by stage. */
+  const inline = new Map<StageId, Record<string, Json>>();
   /** Params files by workspace path: each key set, in the words to write. */
   const fileSets = new Map<string, { readonly file: StageParamsFile; readonly words: Map<string, string> }>();
   const problems: Diagnostic[] = [];
@@ -48,9 +51,9 @@ export function parseParamOverrides(workspace: Workspace, sets: readonly string[
         bad(`--set ${set}: ${first.param} has no key "${first.within.join(".")}"${didYouMean(first.within.join("."), known) || ` (keys: ${known.join(", ") || "none"})`}`);
         continue;
       }
-      const value = checkedValue(set, set.slice(eq + 1), declared, `${first.param}${first.within.map((k) => `.${k}`).join("")}`, bad);
-      if (value === undefined) continue;
       const file = first.stage.paramsFiles.find((f) => f.path === first.file) as StageParamsFile;
+      const value = checkedValue(set, set.slice(eq + 1), declared, `${first.param}${first.within.map((k) => `.${k}`).join("")}`, bad, file.format);
+      if (value === undefined) continue;
       const entry = fileSets.get(file.path) ?? { file, words: new Map<string, string>() };
       entry.words.set([first.key, ...first.within].join("."), setWords(set.slice(eq + 1), value, file.format));
       fileSets.set(file.path, entry);
@@ -83,7 +86,7 @@ export function parseParamOverrides(workspace: Workspace, sets: readonly string[
     }
     const value = checkedValue(set, raw, stage.params[param] as Json, `${stage.id}.${param}`, bad);
     if (value === undefined) continue;
-    overrides.set(stage.id, { ...(overrides.get(stage.id) ?? {}), [param]: value });
+    inline.set(stage.id, { ...(inline.get(stage.id) ?? {}), [param]: value });
   }
   const files = new Map<string, string>();
   for (const [path, { file, words }] of fileSets) {
@@ -91,7 +94,7 @@ export function parseParamOverrides(workspace: Workspace, sets: readonly string[
     if (edited.ok) files.set(path, edited.text);
     else problems.push({ reason: "bad-param-override", message: `--set: ${path} ${edited.problem}` });
   }
-  return problems.length > 0 ? fail(problems) : ok({ inline: overrides, files });
+  return problems.length > 0 ? fail(problems) : ok({ inline, files });
 }
 
 /**
@@ -124,8 +127,8 @@ export function workspaceAsSet(workspace: Workspace, overrides: ParamOverrides):
 }
 
 /** The value of a `--set`, parsed and checked against the declared value's type; undefined (and reported) when it does not fit. */
-function checkedValue(set: string, raw: string, declared: Json, label: string, bad: (message: string) => void): Json | undefined {
-  const value = parseValue(raw, declared);
+function checkedValue(set: string, raw: string, declared: Json, label: string, bad: (message: string) => void, format?: ParamsFormat): Json | undefined {
+  const value = parseValue(raw, declared, format);
   // JSON.parse reads 1e999 as Infinity, which a key would record as null: refused as in a pipeline file.
   const notJson = notJsonReason(value, `param ${label}`);
   if (notJson) {
@@ -202,9 +205,16 @@ function valueAt(value: Json, path: readonly string[]): Json | undefined {
   return node;
 }
 
-/** A string param takes the raw text; anything else is parsed as JSON. */
-function parseValue(raw: string, declared: Json): Json {
+/**
+ * A string param takes the raw text; anything else is read as its file reads it (a params-file key:
+ * `.5` in YAML), else as JSON (a pipeline.ts param).
+ */
+function parseValue(raw: string, declared: Json, format?: ParamsFormat): Json {
   if (typeof declared === "string") return raw;
+  if (format !== undefined) {
+    const read = readWords(raw, format);
+    return read.ok ? read.value : raw;
+  }
   try {
     return JSON.parse(raw) as Json;
   } catch {

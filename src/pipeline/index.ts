@@ -45,6 +45,7 @@ export {
   fileParamName,
   parseStructured,
   readStructuredFile,
+  readWords,
   selectKey,
   setWords,
   structuredFormat,

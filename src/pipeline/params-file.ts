@@ -151,10 +151,15 @@ export function withKeysSet(text: string, format: ParamsFormat, entries: Iterabl
 export function setWords(typed: string, value: Json, format: ParamsFormat): string {
   // A comment would end a flow the copy a stage reads puts the value in.
   if (!/\n| #/.test(typed) && typed.trim() === typed && typed !== "") {
-    const read = format === "json" ? parseStructured(typed, "json") : parseFragment(typed);
+    const read = readWords(typed, format);
     if (read.ok && canonicalJson(read.value) === canonicalJson(value)) return typed;
   }
   return JSON.stringify(value);
+}
+
+/** What a params file's reader makes of `words` written as a key's value: a JSON value, or a YAML flow value. */
+export function readWords(words: string, format: ParamsFormat): { ok: true; value: Json } | { ok: false } {
+  return format === "json" ? parseStructured(words, "json") : parseFragment(words);
 }
 
 /** A one-line fragment read as a YAML flow value: what it is where it stands as a mapping's value. */

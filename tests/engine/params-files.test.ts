@@ -144,6 +144,9 @@ other: 5
     // 2.0 is a float to PyYAML where the file's 2 is an integer, and `off` is its false.
     expect(statuses(await ws.runJson(["--set", "train.lr=2.0", "--set", "train.flag=off"]))).toEqual({ "p:show": "ran" });
     expect(ws.read("projects/p/seen.yaml")).toBe("train:\n  big: 12345678901234567890\n  flag: off\n  lr: 2.0\n  seed: 0755\n");
+    // A value is read as the file's reader reads it: `.5` is a number in YAML.
+    expect(statuses(await ws.runJson(["--set", "train.lr=.5"]))).toEqual({ "p:show": "ran" });
+    expect(ws.read("projects/p/seen.yaml")).toContain("  lr: .5\n");
     expect(statuses(await ws.runJson())).toEqual({ "p:show": "restored" });
     expect(ws.read("projects/p/params.yaml")).toBe(written);
   });
