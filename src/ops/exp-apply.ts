@@ -13,11 +13,12 @@
  * Outside a git repository there is no commit to compare with, and the
  * keys are written as they are.
  */
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openCache, parseStageKey, referencedObjects, saveSession, type CacheSession, type RunRecord } from "../cache/index.js";
 import { planBuild, restoreOutputs } from "../exec/index.js";
 import { withUpstream } from "../graph/index.js";
-import type { Json, StageId, Workspace } from "../pipeline/index.js";
+import { parseStructured, readStructuredFile, selectKey, type Json, type StageId, type Workspace } from "../pipeline/index.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { ok } from "../util/result.js";
 import { readExperiments, type Experiment } from "./experiments-file.js";
@@ -33,6 +34,8 @@ import { declaredParams, paramsOn, type TrackedValue } from "./tracked-values.js
 export interface ApplyReport {
   readonly name: string;
   readonly params: readonly { readonly path: string; readonly key: string; readonly old: Json | undefined; readonly new: Json }[];
+  /** The params files written: those holding `params`, and any whose keys were set in other words only (`0.10` for `0.1`). */
+  readonly written: readonly string[];
   readonly restored: readonly string[];
 }
 
@@ -48,7 +51,9 @@ export async function applyExperiment(loaded: LoadedWorkspace, name: string, opt
     if (experiment.status !== "done") {
       return refuse("usage", `experiment ${name} is ${experiment.status}: only a finished experiment can be applied${experiment.status === "queued" ? " (sluice exp run --run-all runs the queue)" : ""}`);
     }
-    const changes = paramChanges(loaded.workspace, experiment);
+    const overrides = parseParamOverrides(loaded.workspace, experiment.set);
+    if (!overrides.ok) return refuse("usage", `experiment ${experiment.name} set ${experiment.set.join(", ")}, which today's pipeline refuses: ${overrides.error[0]?.message ?? ""}`);
+    const changes = paramChanges(loaded.workspace, experiment, overrides.value);
     if (!changes.ok) return changes;
     if (!options.force) {
       const unsaved = uncommittedKeys(loaded.workspace, changes.value);
@@ -56,12 +61,11 @@ export async function applyExperiment(loaded: LoadedWorkspace, name: string, opt
         return refuse("usage", `applying ${name} would overwrite uncommitted edits of ${unsaved.join(", ")}: commit them, or pass --force to overwrite`);
       }
     }
-    const overrides = await builtAsDeclared(cache, loaded, experiment);
-    if (!overrides.ok) return overrides;
+    const current = await builtAsDeclared(cache, loaded, experiment, overrides.value);
+    if (!current.ok) return current;
     const records = await recordsOf(cache, loaded.workspace, experiment);
     if (!records.ok) return records;
-    const written = writeParams(loaded.root, overrides.value, changes.value);
-    if (!written.ok) return written;
+    const written = writeParams(loaded.root, overrides.value);
     const restored: string[] = [];
     for (const [id, record] of records.value) {
       const stage = loaded.workspace.stages.get(id);
@@ -71,7 +75,7 @@ export async function applyExperiment(loaded: LoadedWorkspace, name: string, opt
       if (outcome.restored) restored.push(...stage.outs.map((o) => o.path));
     }
     await saveSession(cache);
-    return ok({ name, params: changes.value.map((c) => ({ path: c.path, key: c.key, old: c.old, new: c.value })), restored });
+    return ok({ name, params: changes.value.map((c) => ({ path: c.path, key: c.key, old: c.old, new: c.value })), written, restored });
   } finally {
     if (lock.value.ok) await lock.value.lock.release();
   }
@@ -84,15 +88,13 @@ export async function applyExperiment(loaded: LoadedWorkspace, name: string, opt
  * `sluice run` rebuilds anyway, with params that no longer match them:
  * refused instead, saying which stage and how to build the variant again.
  */
-async function builtAsDeclared(cache: CacheSession, loaded: LoadedWorkspace, experiment: Experiment): Promise<OpResult<ParamOverrides>> {
-  const overrides = parseParamOverrides(loaded.workspace, experiment.set);
-  if (!overrides.ok) return refuse("usage", `experiment ${experiment.name} set ${experiment.set.join(", ")}, which today's pipeline refuses: ${overrides.error[0]?.message ?? ""}`);
+async function builtAsDeclared(cache: CacheSession, loaded: LoadedWorkspace, experiment: Experiment, overrides: ParamOverrides): Promise<OpResult<void>> {
   const built = experiment.stages.filter((s) => loaded.workspace.stages.has(s.id as StageId));
   const plan = await planBuild(cache, {
-    workspace: workspaceAsSet(loaded.workspace, overrides.value),
+    workspace: workspaceAsSet(loaded.workspace, overrides),
     dag: loaded.dag,
     selected: withUpstream(loaded.dag, built.map((s) => s.id as StageId)),
-    params: (stage) => ({ ...stage.params, ...overrides.value.inline.get(stage.id) }),
+    params: (stage) => ({ ...stage.params, ...overrides.inline.get(stage.id) }),
   });
   for (const { id, key } of built) {
     const now = plan.results.find((r) => r.id === id)?.key;
@@ -101,7 +103,7 @@ async function builtAsDeclared(cache: CacheSession, loaded: LoadedWorkspace, exp
       return refuse("usage", `experiment ${experiment.name} was built under other declarations: ${id} would now be keyed ${now ?? "(not computable)"}, not ${key}; build it again (${again})`);
     }
   }
-  return ok(overrides.value);
+  return ok(undefined);
 }
 
 /** A params-file key the experiment ran with another value than the workspace holds. */
@@ -109,20 +111,32 @@ interface ParamChange extends TrackedValue {
   readonly old: Json | undefined;
 }
 
-/** The keys to write, or a refusal when the experiment set params no file holds. */
-function paramChanges(workspace: Workspace, experiment: Experiment): OpResult<ParamChange[]> {
+/**
+ * The keys the experiment's `--set` changes, each with its value now and as set (read from the
+ * file's text before and after), or a refusal when it set params no file holds.
+ */
+function paramChanges(workspace: Workspace, experiment: Experiment, overrides: ParamOverrides): OpResult<ParamChange[]> {
   const inline = experiment.params.filter((p) => p.path === PIPELINE_PARAMS);
   if (inline.length > 0) {
     const sets = inline.map((p) => `${p.key}=${JSON.stringify(p.value)}`).join(", ");
     return refuse("usage", `experiment ${experiment.name} set params declared in pipeline.ts (${sets}); apply writes only params files: edit pipeline.ts, then sluice run`);
   }
-  const current = new Map(paramsOn(workspace, { kind: "workspace" }).values.map((v) => [`${v.path}:${v.key}`, v.value]));
   const files = declaredParams(workspace);
-  return ok(
-    experiment.params
-      .filter((p) => files.get(p.path)?.keys.has(p.key) === true && JSON.stringify(current.get(`${p.path}:${p.key}`)) !== JSON.stringify(p.value))
-      .map((p) => ({ ...p, old: current.get(`${p.path}:${p.key}`) })),
-  );
+  const changes: ParamChange[] = [];
+  for (const [path, text] of overrides.files) {
+    const file = files.get(path);
+    if (!file) continue;
+    const before = readStructuredFile(join(workspace.root, path), file.format);
+    const after = parseStructured(text, file.format);
+    for (const key of [...file.keys].sort()) {
+      const old = before.ok ? selectKey(before.value, key) : undefined;
+      const set = after.ok ? selectKey(after.value, key) : undefined;
+      if (!set?.ok) continue;
+      const was = old?.ok ? old.value : undefined;
+      if (JSON.stringify(was) !== JSON.stringify(set.value)) changes.push({ path, key, value: set.value, old: was });
+    }
+  }
+  return ok(changes);
 }
 
 /** The keys among `changes` whose workspace value differs from HEAD's (none outside git). */
@@ -147,11 +161,15 @@ async function recordsOf(cache: CacheSession, workspace: Workspace, experiment: 
   return ok(records);
 }
 
-/** Writes the params files holding the changed keys, as the experiment set them, each whole and atomically. */
-function writeParams(root: string, overrides: ParamOverrides, changes: readonly ParamChange[]): OpResult<void> {
-  for (const path of new Set(changes.map((change) => change.path))) {
-    const text = overrides.files.get(path);
-    if (text !== undefined) writeFileAtomicSync(join(root, path), text);
+/** Writes each params file the experiment set keys of, as it set them, whole and atomically; returns those that changed. */
+function writeParams(root: string, overrides: ParamOverrides): string[] {
+  const written: string[] = [];
+  for (const [path, text] of overrides.files) {
+    const file = join(root, path);
+    // In other words only (`0.10` for `0.1`) is a change too: the experiment's stages were keyed on those words.
+    if (existsSync(file) && readFileSync(file, "utf8") === text) continue;
+    writeFileAtomicSync(file, text);
+    written.push(path);
   }
-  return ok(undefined);
+  return written;
 }

@@ -137,7 +137,7 @@ function checkedValue(set: string, raw: string, declared: Json, label: string, b
   }
   // A param declared null (a notebook's `threshold = None`) is unset, not typed: any value may set it.
   if (declared !== null && jsonType(value) !== jsonType(declared)) {
-    bad(`--set ${set}: param ${label} is a ${jsonType(declared)} (declared ${JSON.stringify(declared)}), got a ${jsonType(value)}`);
+    bad(`--set ${set}: param ${label} is ${article(jsonType(declared))} (declared ${JSON.stringify(declared)}), got ${article(jsonType(value))}`);
     return undefined;
   }
   return value;
@@ -220,6 +220,11 @@ function parseValue(raw: string, declared: Json, format?: ParamsFormat): Json {
   } catch {
     return raw;
   }
+}
+
+/** "a number", "an array". */
+function article(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`;
 }
 
 function jsonType(value: Json): string {

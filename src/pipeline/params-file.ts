@@ -152,9 +152,25 @@ export function setWords(typed: string, value: Json, format: ParamsFormat): stri
   // A comment would end a flow the copy a stage reads puts the value in.
   if (!/\n| #/.test(typed) && typed.trim() === typed && typed !== "") {
     const read = readWords(typed, format);
-    if (read.ok && canonicalJson(read.value) === canonicalJson(value)) return typed;
+    if (read.ok && canonicalJson(read.value) === canonicalJson(value) && !textToOlderReaders(typed, value, format)) return typed;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * Whether PyYAML (a YAML 1.1 reader, the one Python stages use) takes as a string a plain scalar the
+ * value says is a number, a boolean or null: `1e-3` (its floats want a dot, and a sign in an exponent).
+ * Its resolver's patterns, as PyYAML writes them.
+ */
+function textToOlderReaders(typed: string, value: Json, format: ParamsFormat): boolean {
+  if (format === "json" || typeof value === "string" || /^["'[{]/.test(typed)) return false;
+  const pattern =
+    typeof value === "number"
+      ? /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$/
+      : typeof value === "boolean"
+        ? /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/
+        : /^(?:~|null|Null|NULL)$/;
+  return !pattern.test(typed);
 }
 
 /** What a params file's reader makes of `words` written as a key's value: a JSON value, or a YAML flow value. */

@@ -144,9 +144,12 @@ other: 5
     // 2.0 is a float to PyYAML where the file's 2 is an integer, and `off` is its false.
     expect(statuses(await ws.runJson(["--set", "train.lr=2.0", "--set", "train.flag=off"]))).toEqual({ "p:show": "ran" });
     expect(ws.read("projects/p/seen.yaml")).toBe("train:\n  big: 12345678901234567890\n  flag: off\n  lr: 2.0\n  seed: 0755\n");
-    // A value is read as the file's reader reads it: `.5` is a number in YAML.
+    // A value is read as the file's reader reads it: `.5` is a number in YAML. Words PyYAML would
+    // read as a string (`1e-3`: YAML 1.1 wants a dot in a float) are written as JSON instead.
     expect(statuses(await ws.runJson(["--set", "train.lr=.5"]))).toEqual({ "p:show": "ran" });
     expect(ws.read("projects/p/seen.yaml")).toContain("  lr: .5\n");
+    expect(statuses(await ws.runJson(["--set", "train.lr=1e-3"]))).toEqual({ "p:show": "ran" });
+    expect(ws.read("projects/p/seen.yaml")).toContain("  lr: 0.001\n");
     expect(statuses(await ws.runJson())).toEqual({ "p:show": "restored" });
     expect(ws.read("projects/p/params.yaml")).toBe(written);
   });
@@ -168,6 +171,14 @@ other: 5
     expect(applied.code, applied.stderr).toBe(0);
     expect(ws.read("projects/p/params.yaml")).toBe(written.replace("lr: 0.1", "lr: 0.30"));
     expect(ws.read("projects/p/seen.yaml")).toBe("train: {lr: 0.30, seed: 0755, big: 12345678901234567890}\n");
+    // A value a double cannot tell from the file's is applied all the same: the experiment ran on those words.
+    spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "lr"], { cwd: ws.root });
+    expect((await ws.run(["exp", "run", "--set", "train.big=12345678901234567891", "--name", "e2"])).code).toBe(0);
+    const big = await ws.run(["exp", "apply", "e2"]);
+    expect(big.code, big.stderr).toBe(0);
+    expect(big.stdout).toContain("projects/p/params.yaml: the keys the experiment set, in the words it set them in");
+    expect(ws.read("projects/p/params.yaml")).toContain("big: 12345678901234567891\n");
+    expect(statuses(await ws.runJson())).toEqual({ "p:show": "cached" });
   });
 
   it("hands a run function the named keys' values in ctx.fileParams, a --set included", async () => {

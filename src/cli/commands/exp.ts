@@ -115,8 +115,9 @@ const apply = defineCommand({
     const applied = await applyExperiment(context, argv.name, { force: argv.force, wait: argv.wait });
     if (!applied.ok) return void exitWithFailure(applied.error);
     if (argv.json) return void writeOut(JSON.stringify(applied.value, null, 2));
-    const { params, restored } = applied.value;
+    const { params, written, restored } = applied.value;
     for (const p of params) writeOut(`${p.path}: ${p.key} ${JSON.stringify(p.old)} -> ${JSON.stringify(p.new)}`);
+    for (const path of written.filter((path) => !params.some((p) => p.path === path))) writeOut(`${path}: the keys the experiment set, in the words it set them in`);
     writeOut(`applied ${argv.name}: ${params.length} param${params.length === 1 ? "" : "s"} written, ${restored.length} output${restored.length === 1 ? "" : "s"} restored from the cache`);
   },
 });
