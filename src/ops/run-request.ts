@@ -90,11 +90,13 @@ function forceSet(dag: Dag, force: readonly string[] | undefined): OpResult<"all
  */
 function variantStages(dag: Dag, declared: Workspace, asSet: Workspace, overrides: ParamOverrides): ReadonlySet<StageId> {
   const changed: StageId[] = [];
+  const params = paramsWith(overrides);
   for (const [id, stage] of asSet.stages) {
     const before = declared.stages.get(id) as Stage;
-    const params = paramsWith(overrides)(stage);
+    // Only a stage a `--set` reached can differ: a plain run compares nothing.
+    if (stage === before && !overrides.inline.has(id)) continue;
     const differs =
-      canonicalJson(params) !== canonicalJson(before.params) ||
+      canonicalJson(params(stage)) !== canonicalJson(before.params) ||
       // A command reads the copy in those words; a run function only the values.
       (stage !== before && stage.action.kind === "cmd" && canonicalJson(writtenParams(stage)) !== canonicalJson(writtenParams(before)));
     if (differs) changed.push(id);
