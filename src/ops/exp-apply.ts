@@ -13,12 +13,11 @@
  * Outside a git repository there is no commit to compare with, and the
  * keys are written as they are.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openCache, parseStageKey, referencedObjects, saveSession, type CacheSession, type RunRecord } from "../cache/index.js";
 import { planBuild, restoreOutputs } from "../exec/index.js";
 import { withUpstream } from "../graph/index.js";
-import { parseStructured, readStructuredFile, selectKey, type Json, type StageId, type Workspace } from "../pipeline/index.js";
+import { parseStructured, selectKey, type Json, type StageId, type Workspace } from "../pipeline/index.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { ok } from "../util/result.js";
 import { readExperiments, type Experiment } from "./experiments-file.js";
@@ -65,7 +64,7 @@ export async function applyExperiment(loaded: LoadedWorkspace, name: string, opt
     if (!current.ok) return current;
     const records = await recordsOf(cache, loaded.workspace, experiment);
     if (!records.ok) return records;
-    const written = writeParams(loaded.root, overrides.value);
+    const written = writeParams(loaded.workspace, overrides.value);
     const restored: string[] = [];
     for (const [id, record] of records.value) {
       const stage = loaded.workspace.stages.get(id);
@@ -126,7 +125,7 @@ function paramChanges(workspace: Workspace, experiment: Experiment, overrides: P
   for (const [path, text] of overrides.files) {
     const file = files.get(path);
     if (!file) continue;
-    const before = readStructuredFile(join(workspace.root, path), file.format);
+    const before = parseStructured(textOf(workspace, path), file.format);
     const after = parseStructured(text, file.format);
     for (const key of [...file.keys].sort()) {
       const old = before.ok ? selectKey(before.value, key) : undefined;
@@ -162,14 +161,22 @@ async function recordsOf(cache: CacheSession, workspace: Workspace, experiment: 
 }
 
 /** Writes each params file the experiment set keys of, as it set them, whole and atomically; returns those that changed. */
-function writeParams(root: string, overrides: ParamOverrides): string[] {
+function writeParams(workspace: Workspace, overrides: ParamOverrides): string[] {
   const written: string[] = [];
   for (const [path, text] of overrides.files) {
-    const file = join(root, path);
     // In other words only (`0.10` for `0.1`) is a change too: the experiment's stages were keyed on those words.
-    if (existsSync(file) && readFileSync(file, "utf8") === text) continue;
-    writeFileAtomicSync(file, text);
+    if (textOf(workspace, path) === text) continue;
+    writeFileAtomicSync(join(workspace.root, path), text);
     written.push(path);
   }
   return written;
+}
+
+/** A params file's text as this command's load read it: what the overrides were made from. */
+function textOf(workspace: Workspace, path: string): string {
+  for (const stage of workspace.stages.values()) {
+    const file = stage.paramsFiles.find((f) => f.path === path);
+    if (file) return file.text;
+  }
+  return "";
 }
