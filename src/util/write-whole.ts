@@ -47,8 +47,17 @@ export function writeStandardStreamsWhole(): () => void {
 
 /** A stream's `write` that writes to `fd` at once; what a reader that left misses is dropped, as sluice drops it anyway. */
 function wholeWriter(fd: number): NodeJS.WriteStream["write"] {
+  return streamWriteOf((bytes) => void writeWhole(fd, bytes));
+}
+
+/**
+ * A stream's `write` that hands each chunk's bytes to `deliver` at once and
+ * calls the write's callback on the next tick, as a stream whose writes
+ * complete synchronously does.
+ */
+export function streamWriteOf(deliver: (bytes: Buffer) => void): NodeJS.WriteStream["write"] {
   return ((chunk: string | Uint8Array, encoding?: unknown, done?: unknown) => {
-    writeWhole(fd, typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8") : chunk);
+    deliver(typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8") : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     const callback = typeof encoding === "function" ? encoding : done;
     if (typeof callback === "function") process.nextTick(callback as () => void);
     return true;

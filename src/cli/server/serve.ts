@@ -34,6 +34,7 @@ import { runInNewContext } from "node:vm";
 import { forgetLoadLeftovers, loadAfresh, NotFresh, sharedModuleChanged, stoppedLoadCount } from "../../pipeline/index.js";
 import { runCli } from "../cli.js";
 import { loadListrReporter } from "../../report/index.js";
+import { streamWriteOf } from "../../util/write-whole.js";
 import { ClientLine } from "./client-line.js";
 import { commandCount, messageReader, SERVER_NODE_OPTIONS, type ClientMessage, type ServerMessage, type TerminalSize } from "./protocol.js";
 
@@ -415,13 +416,7 @@ function enter(command: CommandMessage, client: ClientLine): Session {
       replaceEnv(ownEnv);
     },
   };
-  const carry = (type: "out" | "err") =>
-    ((chunk: string | Uint8Array, encoding?: unknown, done?: unknown) => {
-      client.send({ type, text: typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8") });
-      const callback = typeof encoding === "function" ? encoding : done;
-      if (typeof callback === "function") process.nextTick(callback as () => void);
-      return true;
-    }) as typeof process.stdout.write;
+  const carry = (type: "out" | "err") => streamWriteOf((bytes) => client.send({ type, text: bytes.toString("utf8") }));
   process.stdout.write = carry("out");
   process.stderr.write = carry("err");
   return state;
